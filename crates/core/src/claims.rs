@@ -1,0 +1,211 @@
+//! Claim sets of ID tokens (OIDC Core §2), JWT access tokens (RFC 9068) and UserInfo (§5.3).
+
+use crate::keys::SigningAlgorithm;
+use crate::scope::{self, Scope};
+use crate::secret::base64url;
+use crate::user::User;
+use crate::{ClientId, UnixTime};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256, Sha512};
+
+/// The claims of an ID token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdTokenClaims {
+    /// Issuer.
+    pub iss: String,
+    /// Subject: the user id.
+    pub sub: String,
+    /// Audience: the client.
+    pub aud: String,
+    /// Expiry.
+    pub exp: i64,
+    /// Issue time.
+    pub iat: i64,
+    /// When the user authenticated.
+    pub auth_time: i64,
+    /// The authorization request's nonce.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub nonce: Option<String>,
+    /// Session id, for logout (OIDC Back-Channel Logout §2.1).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sid: Option<String>,
+    /// Access token hash (OIDC Core §3.1.3.6).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub at_hash: Option<String>,
+    /// Authentication methods (RFC 8176).
+    pub amr: Vec<String>,
+    /// Authentication context class.
+    pub acr: String,
+    /// Authorized party: the client.
+    pub azp: String,
+    /// Scope-selected user claims.
+    #[serde(flatten)]
+    pub user_claims: Map<String, Value>,
+}
+
+/// The claims of a JWT access token (RFC 9068 §2.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessTokenClaims {
+    /// Issuer.
+    pub iss: String,
+    /// Expiry.
+    pub exp: i64,
+    /// Audience: the resource servers.
+    pub aud: Vec<String>,
+    /// The user, or the client itself for client credentials.
+    pub sub: String,
+    /// The client the token was issued to.
+    pub client_id: String,
+    /// Issue time.
+    pub iat: i64,
+    /// Unique id; `<grant id>.<random>` when a grant stands behind the token, so revoking
+    /// the grant revokes the token.
+    pub jti: String,
+    /// Granted scope.
+    pub scope: String,
+    /// When the user authenticated.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub auth_time: Option<i64>,
+    /// Authentication context class.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub acr: Option<String>,
+    /// Authentication methods.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub amr: Option<Vec<String>>,
+    /// Browser session.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sid: Option<String>,
+}
+
+impl AccessTokenClaims {
+    /// The grant behind the token, if any (see [`AccessTokenClaims::jti`]).
+    #[must_use]
+    pub fn grant_id(&self) -> Option<&str> {
+        self.jti.split_once('.').map(|(grant, _)| grant)
+    }
+}
+
+/// Builds the `jti` of an access token from its grant and a random suffix.
+#[must_use]
+pub fn access_token_jti(grant_id: Option<&str>, random_suffix: &str) -> String {
+    match grant_id {
+        Some(grant) => format!("{grant}.{random_suffix}"),
+        None => random_suffix.to_owned(),
+    }
+}
+
+/// The user's claims that `scope` releases (OIDC Core §5.4).
+#[must_use]
+pub fn user_claims(user: &User, scope: &Scope) -> Map<String, Value> {
+    let mut claims = Map::new();
+    if scope.contains(scope::PROFILE) {
+        if let Some(name) = &user.name {
+            claims.insert("name".into(), Value::from(name.clone()));
+        }
+        claims.insert("preferred_username".into(), Value::from(user.email.clone()));
+        if let Some(locale) = &user.locale {
+            claims.insert("locale".into(), Value::from(locale.clone()));
+        }
+        claims.insert("updated_at".into(), Value::from(user.updated_at.as_secs()));
+    }
+    if scope.contains(scope::EMAIL) {
+        claims.insert("email".into(), Value::from(user.email.clone()));
+        claims.insert("email_verified".into(), Value::from(user.email_verified));
+    }
+    if scope.contains(scope::PHONE)
+        && let Some(phone) = &user.phone_number
+    {
+        claims.insert("phone_number".into(), Value::from(phone.clone()));
+        claims.insert("phone_number_verified".into(), Value::from(user.phone_number_verified));
+    }
+    claims
+}
+
+/// `at_hash`: the left half of the hash of the access token, with the hash of the ID token's
+/// `alg` (OIDC Core §3.1.3.6; SHA-512 for Ed25519, as OpenID Foundation guidance says).
+#[must_use]
+pub fn access_token_hash(access_token: &str, algorithm: SigningAlgorithm) -> String {
+    match algorithm {
+        SigningAlgorithm::RS256 | SigningAlgorithm::ES256 => {
+            let digest = Sha256::digest(access_token.as_bytes());
+            base64url(&digest[..16])
+        }
+        SigningAlgorithm::EdDSA => {
+            let digest = Sha512::digest(access_token.as_bytes());
+            base64url(&digest[..32])
+        }
+    }
+}
+
+/// The claims every token about a user shares.
+#[derive(Debug, Clone)]
+pub struct TokenContext<'a> {
+    /// Issuer URL.
+    pub issuer: &'a str,
+    /// The client.
+    pub client_id: &'a ClientId,
+    /// Issue time.
+    pub now: UnixTime,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::UserId;
+    use crate::user::UserStatus;
+
+    #[test]
+    fn claims_follow_scope() {
+        let user = User {
+            id: UserId::new("u1"),
+            email: "anna@example.com".into(),
+            email_verified: true,
+            name: Some("Anna Rossi".into()),
+            phone_number: None,
+            phone_number_verified: false,
+            locale: Some("it".into()),
+            status: UserStatus::Active,
+            created_at: UnixTime(1),
+            updated_at: UnixTime(2),
+        };
+        let openid_only = user_claims(&user, &Scope::parse("openid").unwrap_or_default());
+        assert!(openid_only.is_empty());
+        let with_email = user_claims(&user, &Scope::parse("openid email phone").unwrap_or_default());
+        assert_eq!(with_email.get("email"), Some(&Value::from("anna@example.com")));
+        assert_eq!(with_email.get("email_verified"), Some(&Value::from(true)));
+        assert!(!with_email.contains_key("name"));
+        assert!(!with_email.contains_key("phone_number"));
+        let with_profile = user_claims(&user, &Scope::parse("openid profile").unwrap_or_default());
+        assert_eq!(with_profile.get("name"), Some(&Value::from("Anna Rossi")));
+    }
+
+    #[test]
+    fn at_hash_matches_oidc_example() {
+        // OIDC Core Appendix A.3's access token and at_hash (RS256).
+        assert_eq!(
+            access_token_hash("jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y", SigningAlgorithm::RS256),
+            "77QmUPtjPfzWtF2AnpK9RQ"
+        );
+    }
+
+    #[test]
+    fn jti_carries_the_grant() {
+        let claims = AccessTokenClaims {
+            iss: "i".into(),
+            exp: 0,
+            aud: vec![],
+            sub: "s".into(),
+            client_id: "c".into(),
+            iat: 0,
+            jti: access_token_jti(Some("grant1"), "xyz"),
+            scope: String::new(),
+            auth_time: None,
+            acr: None,
+            amr: None,
+            sid: None,
+        };
+        assert_eq!(claims.grant_id(), Some("grant1"));
+        assert_eq!(access_token_jti(None, "xyz"), "xyz");
+    }
+}

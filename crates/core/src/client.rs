@@ -1,0 +1,270 @@
+//! Registered clients (relying parties) and the rules that govern their redirect URIs.
+
+use crate::keys::SigningAlgorithm;
+use crate::scope::Scope;
+use crate::{ClientId, UnixTime};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use url::Url;
+
+/// An OAuth2 grant type a client may use at the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantType {
+    /// RFC 6749 §4.1, with PKCE.
+    AuthorizationCode,
+    /// RFC 6749 §6.
+    RefreshToken,
+    /// RFC 6749 §4.4; confidential clients only.
+    ClientCredentials,
+}
+
+impl GrantType {
+    /// Every grant type we implement.
+    pub const ALL: [GrantType; 3] = [Self::AuthorizationCode, Self::RefreshToken, Self::ClientCredentials];
+
+    /// The `grant_type` parameter value.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AuthorizationCode => "authorization_code",
+            Self::RefreshToken => "refresh_token",
+            Self::ClientCredentials => "client_credentials",
+        }
+    }
+}
+
+impl fmt::Display for GrantType {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+impl FromStr for GrantType {
+    type Err = ClientRegistrationError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|grant| grant.as_str() == text)
+            .ok_or_else(|| ClientRegistrationError::UnknownGrantType(text.to_owned()))
+    }
+}
+
+/// A registered relying party.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    /// The public `client_id`.
+    pub id: ClientId,
+    /// Shown on the consent page.
+    pub name: String,
+    /// Keyed digest of the client secret; `None` for public clients.
+    pub secret_digest: Option<String>,
+    /// Exact redirect URIs (RFC 6749 §3.1.2), loopback ports excepted (RFC 8252 §7.3).
+    pub redirect_uris: Vec<String>,
+    /// Where RP-Initiated Logout may send the browser afterwards.
+    pub post_logout_redirect_uris: Vec<String>,
+    /// The grants this client may use.
+    pub grant_types: Vec<GrantType>,
+    /// The scopes this client may ask for.
+    pub scopes: Scope,
+    /// First-party clients skip the consent page.
+    pub is_first_party: bool,
+    /// Audiences of the access tokens it receives; empty means its own `client_id`.
+    pub access_token_audiences: Vec<String>,
+    /// The `alg` of its ID tokens (`id_token_signed_response_alg`).
+    pub id_token_signing_algorithm: SigningAlgorithm,
+    /// Registration time.
+    pub created_at: UnixTime,
+}
+
+impl Client {
+    /// Public clients (RFC 6749 §2.1) cannot keep a secret: native and browser apps.
+    #[must_use]
+    pub fn is_public(&self) -> bool {
+        self.secret_digest.is_none()
+    }
+
+    /// Whether the client is registered for `grant`.
+    #[must_use]
+    pub fn allows_grant(&self, grant: GrantType) -> bool {
+        self.grant_types.contains(&grant)
+    }
+
+    /// The registered redirect URI that `requested` matches, if any.
+    ///
+    /// Comparison is exact string equality (RFC 6749 §3.1.2.3, OAuth 2.0 Security BCP §4.1.3),
+    /// with one exception: a registered loopback IP literal with `http` matches any port,
+    /// because a native app binds whatever port is free (RFC 8252 §7.3).
+    #[must_use]
+    pub fn match_redirect_uri(&self, requested: &str) -> Option<&str> {
+        self.redirect_uris
+            .iter()
+            .find(|registered| registered.as_str() == requested || is_same_loopback_except_port(registered, requested))
+            .map(String::as_str)
+    }
+
+    /// Whether `requested` is registered as a post-logout redirect URI (exact match).
+    #[must_use]
+    pub fn has_post_logout_redirect_uri(&self, requested: &str) -> bool {
+        self.post_logout_redirect_uris.iter().any(|registered| registered == requested)
+    }
+
+    /// The `aud` of access tokens for this client.
+    #[must_use]
+    pub fn access_token_audience(&self) -> Vec<String> {
+        if self.access_token_audiences.is_empty() {
+            vec![self.id.as_str().to_owned()]
+        } else {
+            self.access_token_audiences.clone()
+        }
+    }
+}
+
+fn is_same_loopback_except_port(registered: &str, requested: &str) -> bool {
+    let (Ok(registered), Ok(requested)) = (Url::parse(registered), Url::parse(requested)) else {
+        return false;
+    };
+    let is_loopback_literal = |url: &Url| {
+        url.scheme() == "http"
+            && match url.host() {
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                _ => false,
+            }
+    };
+    is_loopback_literal(&registered)
+        && registered.host() == requested.host()
+        && registered.scheme() == requested.scheme()
+        && registered.path() == requested.path()
+        && registered.query() == requested.query()
+        && requested.fragment().is_none()
+        && requested.username().is_empty()
+        && requested.password().is_none()
+}
+
+/// Why a client registration was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClientRegistrationError {
+    /// The name is empty or too long.
+    #[error("the client name must be 1 to 200 characters")]
+    InvalidName,
+    /// A client that uses the code flow needs somewhere to send the code.
+    #[error("at least one --redirect-uri is required for the authorization_code grant")]
+    MissingRedirectUri,
+    /// A redirect URI breaks a rule; the message says which.
+    #[error("redirect URI {uri:?} is not allowed: {reason}")]
+    InvalidRedirectUri {
+        /// The offending URI.
+        uri: String,
+        /// Which rule it breaks.
+        reason: &'static str,
+    },
+    /// Unknown grant type.
+    #[error("unknown grant type {0:?}; use authorization_code, refresh_token or client_credentials")]
+    UnknownGrantType(String),
+    /// Public clients cannot authenticate, so they cannot use client credentials.
+    #[error("a public client cannot use the client_credentials grant")]
+    PublicClientCredentials,
+    /// The scope string is malformed.
+    #[error("invalid scopes: {0}")]
+    InvalidScopes(String),
+    /// No grant type at all.
+    #[error("at least one grant type is required")]
+    NoGrantTypes,
+}
+
+/// Checks a redirect URI for registration.
+///
+/// Allowed: `https` URIs; `http` only on loopback hosts (development and RFC 8252 §7.3 native
+/// apps); private-use schemes in reverse-domain form for native apps (RFC 8252 §7.1). Never a
+/// fragment (RFC 6749 §3.1.2), never userinfo.
+pub fn validate_redirect_uri(uri: &str) -> Result<(), ClientRegistrationError> {
+    let refuse = |reason| {
+        Err(ClientRegistrationError::InvalidRedirectUri {
+            uri: uri.to_owned(),
+            reason,
+        })
+    };
+    if uri.len() > 2000 {
+        return refuse("it is longer than 2000 characters");
+    }
+    let Ok(url) = Url::parse(uri) else {
+        return refuse("it is not an absolute URI");
+    };
+    if url.fragment().is_some() {
+        return refuse("it contains a fragment");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return refuse("it contains user information");
+    }
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" => match url.host() {
+            Some(url::Host::Domain("localhost")) => Ok(()),
+            Some(url::Host::Ipv4(ip)) if ip.is_loopback() => Ok(()),
+            Some(url::Host::Ipv6(ip)) if ip.is_loopback() => Ok(()),
+            _ => refuse("plain http is only allowed for loopback hosts; use https"),
+        },
+        "javascript" | "data" | "file" | "vbscript" | "blob" | "about" => refuse("that scheme is unsafe"),
+        scheme if scheme.contains('.') => Ok(()),
+        _ => refuse("a private-use scheme must be a reversed domain name such as com.example.app"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(redirect_uris: &[&str]) -> Client {
+        Client {
+            id: ClientId::new("c"),
+            name: "C".into(),
+            secret_digest: None,
+            redirect_uris: redirect_uris.iter().map(|uri| (*uri).to_owned()).collect(),
+            post_logout_redirect_uris: vec![],
+            grant_types: vec![GrantType::AuthorizationCode],
+            scopes: Scope::default(),
+            is_first_party: false,
+            access_token_audiences: vec![],
+            id_token_signing_algorithm: SigningAlgorithm::RS256,
+            created_at: UnixTime(0),
+        }
+    }
+
+    fn check(registered: &[&str], requested: &str, expected: bool) {
+        assert_eq!(
+            client(registered).match_redirect_uri(requested).is_some(),
+            expected,
+            "{requested} against {registered:?}"
+        );
+    }
+
+    #[test]
+    fn redirect_uri_matching() {
+        check(&["https://rp.example/cb"], "https://rp.example/cb", true);
+        check(&["https://rp.example/cb"], "https://rp.example/cb/", false);
+        check(&["https://rp.example/cb"], "https://rp.example/cb?x=1", false);
+        check(&["https://rp.example/cb"], "https://RP.example/cb", false);
+        check(&["https://rp.example:443/cb"], "https://rp.example:8443/cb", false);
+        check(&["http://127.0.0.1/cb"], "http://127.0.0.1:51234/cb", true);
+        check(&["http://[::1]:80/cb"], "http://[::1]:51234/cb", true);
+        check(&["http://127.0.0.1/cb"], "http://127.0.0.1:51234/other", false);
+        check(&["http://localhost/cb"], "http://localhost:51234/cb", false);
+        check(&["com.example.app:/cb"], "com.example.app:/cb", true);
+    }
+
+    #[test]
+    fn redirect_uri_registration() {
+        assert!(validate_redirect_uri("https://rp.example/cb").is_ok());
+        assert!(validate_redirect_uri("http://localhost:3000/cb").is_ok());
+        assert!(validate_redirect_uri("http://127.0.0.1/cb").is_ok());
+        assert!(validate_redirect_uri("com.example.app:/oauth").is_ok());
+        assert!(validate_redirect_uri("http://rp.example/cb").is_err());
+        assert!(validate_redirect_uri("https://rp.example/cb#x").is_err());
+        assert!(validate_redirect_uri("javascript:alert(1)").is_err());
+        assert!(validate_redirect_uri("myapp:/cb").is_err());
+        assert!(validate_redirect_uri("/relative").is_err());
+    }
+}

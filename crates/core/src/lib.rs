@@ -1,0 +1,23 @@
+//! Gatehouse's domain: the types and rules of an OpenID Connect provider.
+//!
+//! This crate does no IO. Time arrives as a [`UnixTime`] argument and randomness as
+//! bytes or ready-made identifiers, so every rule here can be tested with plain values.
+
+pub mod authorize;
+pub mod claims;
+pub mod client;
+pub mod grant;
+pub mod ids;
+pub mod keys;
+pub mod locale;
+pub mod password;
+pub mod pkce;
+pub mod scope;
+pub mod secret;
+pub mod session;
+pub mod throttle;
+pub mod time;
+pub mod user;
+
+pub use ids::{ClientId, GrantId, SessionId, UserId};
+pub use time::UnixTime;

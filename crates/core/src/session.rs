@@ -1,0 +1,61 @@
+//! Browser sessions on the hosted pages.
+
+use crate::{SessionId, UnixTime, UserId};
+use serde::{Deserialize, Serialize};
+
+/// How a user proved who they are: `auth_time`, `amr` (RFC 8176) and `acr`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Authentication {
+    /// When the user last presented credentials.
+    pub auth_time: UnixTime,
+    /// Authentication method references, for example `["pwd"]`.
+    pub amr: Vec<String>,
+    /// The authentication context class reached.
+    pub acr: String,
+}
+
+/// The class reached by one factor.
+pub const ACR_SINGLE_FACTOR: &str = "urn:gatehouse:acr:1fa";
+/// The class reached by two independent factors.
+pub const ACR_MULTI_FACTOR: &str = "urn:gatehouse:acr:2fa";
+/// RFC 8176 §2: password.
+pub const AMR_PASSWORD: &str = "pwd";
+
+impl Authentication {
+    /// A fresh password sign-in.
+    #[must_use]
+    pub fn password(now: UnixTime) -> Self {
+        Self {
+            auth_time: now,
+            amr: vec![AMR_PASSWORD.to_owned()],
+            acr: ACR_SINGLE_FACTOR.to_owned(),
+        }
+    }
+}
+
+/// A server-side browser session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrowserSession {
+    /// Public id (`sid`); the cookie carries a separate secret.
+    pub id: SessionId,
+    /// Who is signed in.
+    pub user_id: UserId,
+    /// How they signed in.
+    pub authentication: Authentication,
+    /// "Remember me": the cookie outlives the browser.
+    pub is_persistent: bool,
+    /// Creation time.
+    pub created_at: UnixTime,
+    /// Absolute end.
+    pub expires_at: UnixTime,
+    /// When the user signed out or the session was ended.
+    pub ended_at: Option<UnixTime>,
+}
+
+impl BrowserSession {
+    /// Whether the session still signs the user in.
+    #[must_use]
+    pub fn is_active(&self, now: UnixTime) -> bool {
+        self.ended_at.is_none() && now < self.expires_at
+    }
+}

@@ -1,0 +1,96 @@
+//! Registered clients.
+
+use crate::error::{StoreError, StoreResult, corrupt};
+use crate::rows::{from_json_list, parse_scope, to_json_list};
+use crate::schema::clients;
+use crate::DbConn;
+use diesel::prelude::*;
+use gatehouse_core::client::{Client, GrantType};
+use gatehouse_core::{ClientId, UnixTime};
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = clients)]
+struct ClientRow {
+    id: String,
+    name: String,
+    secret_digest: Option<String>,
+    redirect_uris: String,
+    post_logout_redirect_uris: String,
+    grant_types: String,
+    scopes: String,
+    is_first_party: bool,
+    access_token_audiences: String,
+    id_token_signing_alg: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<ClientRow> for Client {
+    type Error = StoreError;
+
+    fn try_from(row: ClientRow) -> StoreResult<Self> {
+        let grant_types = from_json_list(&row.grant_types, "clients.grant_types")?
+            .iter()
+            .map(|grant| grant.parse::<GrantType>().map_err(corrupt))
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Client {
+            id: ClientId::new(row.id),
+            name: row.name,
+            secret_digest: row.secret_digest,
+            redirect_uris: from_json_list(&row.redirect_uris, "clients.redirect_uris")?,
+            post_logout_redirect_uris: from_json_list(&row.post_logout_redirect_uris, "clients.post_logout_redirect_uris")?,
+            grant_types,
+            scopes: parse_scope(&row.scopes, "clients.scopes")?,
+            is_first_party: row.is_first_party,
+            access_token_audiences: from_json_list(&row.access_token_audiences, "clients.access_token_audiences")?,
+            id_token_signing_algorithm: row.id_token_signing_alg.parse().map_err(corrupt)?,
+            created_at: UnixTime(row.created_at),
+        })
+    }
+}
+
+/// Registers a client.
+pub fn insert(connection: &mut DbConn, client: &Client) -> StoreResult<()> {
+    let grant_types: Vec<String> = client.grant_types.iter().map(|grant| grant.as_str().to_owned()).collect();
+    let row = ClientRow {
+        id: client.id.as_str().to_owned(),
+        name: client.name.clone(),
+        secret_digest: client.secret_digest.clone(),
+        redirect_uris: to_json_list(&client.redirect_uris),
+        post_logout_redirect_uris: to_json_list(&client.post_logout_redirect_uris),
+        grant_types: to_json_list(&grant_types),
+        scopes: client.scopes.to_string(),
+        is_first_party: client.is_first_party,
+        access_token_audiences: to_json_list(&client.access_token_audiences),
+        id_token_signing_alg: client.id_token_signing_algorithm.as_str().to_owned(),
+        created_at: client.created_at.as_secs(),
+        updated_at: client.created_at.as_secs(),
+    };
+    diesel::insert_into(clients::table)
+        .values(row)
+        .execute(connection)
+        .map_err(|error| StoreError::conflict_as(error, "a client with this id"))?;
+    Ok(())
+}
+
+/// The client with `id`.
+pub fn find(connection: &mut DbConn, id: &ClientId) -> StoreResult<Option<Client>> {
+    clients::table
+        .find(id.as_str())
+        .select(ClientRow::as_select())
+        .first(connection)
+        .optional()?
+        .map(Client::try_from)
+        .transpose()
+}
+
+/// Every client, oldest first.
+pub fn list(connection: &mut DbConn) -> StoreResult<Vec<Client>> {
+    clients::table
+        .order(clients::created_at.asc())
+        .select(ClientRow::as_select())
+        .load(connection)?
+        .into_iter()
+        .map(Client::try_from)
+        .collect()
+}

@@ -1,0 +1,190 @@
+//! Grants, refresh tokens and revoked access tokens.
+
+use crate::error::StoreResult;
+use crate::rows::{authentication, parse_scope, to_json_list};
+use crate::schema::{grants, refresh_tokens, revoked_access_tokens};
+use crate::DbConn;
+use diesel::prelude::*;
+use gatehouse_core::grant::{Grant, RefreshToken};
+use gatehouse_core::{ClientId, GrantId, SessionId, UnixTime, UserId};
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = grants)]
+struct GrantRow {
+    id: String,
+    client_id: String,
+    user_id: String,
+    session_id: Option<String>,
+    scopes: String,
+    auth_time: i64,
+    amr: String,
+    acr: String,
+    is_offline: bool,
+    created_at: i64,
+    expires_at: i64,
+    revoked_at: Option<i64>,
+}
+
+impl TryFrom<GrantRow> for Grant {
+    type Error = crate::StoreError;
+
+    fn try_from(row: GrantRow) -> StoreResult<Self> {
+        Ok(Grant {
+            id: GrantId::new(row.id),
+            client_id: ClientId::new(row.client_id),
+            user_id: UserId::new(row.user_id),
+            session_id: row.session_id.map(SessionId::new),
+            scope: parse_scope(&row.scopes, "grants.scopes")?,
+            authentication: authentication(row.auth_time, &row.amr, row.acr)?,
+            is_offline: row.is_offline,
+            created_at: UnixTime(row.created_at),
+            expires_at: UnixTime(row.expires_at),
+            revoked_at: row.revoked_at.map(UnixTime),
+        })
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = refresh_tokens)]
+struct RefreshTokenRow {
+    id: String,
+    grant_id: String,
+    created_at: i64,
+    expires_at: i64,
+    used_at: Option<i64>,
+}
+
+impl From<RefreshTokenRow> for RefreshToken {
+    fn from(row: RefreshTokenRow) -> Self {
+        RefreshToken {
+            id: row.id,
+            grant_id: GrantId::new(row.grant_id),
+            created_at: UnixTime(row.created_at),
+            expires_at: UnixTime(row.expires_at),
+            used_at: row.used_at.map(UnixTime),
+        }
+    }
+}
+
+/// Stores a grant.
+pub fn insert(connection: &mut DbConn, grant: &Grant) -> StoreResult<()> {
+    diesel::insert_into(grants::table)
+        .values((
+            grants::id.eq(grant.id.as_str()),
+            grants::client_id.eq(grant.client_id.as_str()),
+            grants::user_id.eq(grant.user_id.as_str()),
+            grants::session_id.eq(grant.session_id.as_ref().map(SessionId::as_str)),
+            grants::scopes.eq(grant.scope.to_string()),
+            grants::auth_time.eq(grant.authentication.auth_time.as_secs()),
+            grants::amr.eq(to_json_list(&grant.authentication.amr)),
+            grants::acr.eq(&grant.authentication.acr),
+            grants::is_offline.eq(grant.is_offline),
+            grants::created_at.eq(grant.created_at.as_secs()),
+            grants::expires_at.eq(grant.expires_at.as_secs()),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// The grant with `id`.
+pub fn find(connection: &mut DbConn, id: &GrantId) -> StoreResult<Option<Grant>> {
+    grants::table
+        .find(id.as_str())
+        .select(GrantRow::as_select())
+        .first(connection)
+        .optional()?
+        .map(Grant::try_from)
+        .transpose()
+}
+
+/// Revokes a grant and with it every token of its family.
+pub fn revoke(connection: &mut DbConn, id: &GrantId, now: UnixTime) -> StoreResult<()> {
+    diesel::update(grants::table.find(id.as_str()).filter(grants::revoked_at.is_null()))
+        .set(grants::revoked_at.eq(now.as_secs()))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// Stores a refresh token under its digest.
+pub fn insert_refresh_token(connection: &mut DbConn, token: &RefreshToken, token_digest: &str) -> StoreResult<()> {
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::id.eq(&token.id),
+            refresh_tokens::token_digest.eq(token_digest),
+            refresh_tokens::grant_id.eq(token.grant_id.as_str()),
+            refresh_tokens::created_at.eq(token.created_at.as_secs()),
+            refresh_tokens::expires_at.eq(token.expires_at.as_secs()),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// The refresh token with `token_digest` and its grant, in one query.
+pub fn find_refresh_token(connection: &mut DbConn, token_digest: &str) -> StoreResult<Option<(RefreshToken, Grant)>> {
+    let row = refresh_tokens::table
+        .inner_join(grants::table)
+        .filter(refresh_tokens::token_digest.eq(token_digest))
+        .select((RefreshTokenRow::as_select(), GrantRow::as_select()))
+        .first::<(RefreshTokenRow, GrantRow)>(connection)
+        .optional()?;
+    row.map(|(token, grant)| Ok((RefreshToken::from(token), Grant::try_from(grant)?)))
+        .transpose()
+}
+
+/// Marks a refresh token rotated. `false` means a concurrent request rotated it first.
+pub fn mark_refresh_token_used(connection: &mut DbConn, id: &str, now: UnixTime) -> StoreResult<bool> {
+    let updated = diesel::update(refresh_tokens::table.find(id).filter(refresh_tokens::used_at.is_null()))
+        .set(refresh_tokens::used_at.eq(now.as_secs()))
+        .execute(connection)?;
+    Ok(updated == 1)
+}
+
+/// Denies one access token until it expires.
+pub fn revoke_access_token(connection: &mut DbConn, jti: &str, expires_at: UnixTime) -> StoreResult<()> {
+    let exists = revoked_access_tokens::table
+        .find(jti)
+        .count()
+        .get_result::<i64>(connection)?
+        > 0;
+    if !exists {
+        diesel::insert_into(revoked_access_tokens::table)
+            .values((
+                revoked_access_tokens::jti.eq(jti),
+                revoked_access_tokens::expires_at.eq(expires_at.as_secs()),
+            ))
+            .execute(connection)?;
+    }
+    Ok(())
+}
+
+/// Whether an access token was revoked, on its own or through its grant.
+pub fn is_access_token_revoked(connection: &mut DbConn, jti: &str, grant_id: Option<&str>) -> StoreResult<bool> {
+    let revoked_alone = revoked_access_tokens::table
+        .find(jti)
+        .count()
+        .get_result::<i64>(connection)?
+        > 0;
+    if revoked_alone {
+        return Ok(true);
+    }
+    let Some(grant_id) = grant_id else {
+        return Ok(false);
+    };
+    let active_grant = grants::table
+        .find(grant_id)
+        .filter(grants::revoked_at.is_null())
+        .count()
+        .get_result::<i64>(connection)?;
+    Ok(active_grant == 0)
+}
+
+/// Deletes expired grants (their tokens go with them) and expired denials.
+pub fn purge_expired(connection: &mut DbConn, cutoff: UnixTime) -> StoreResult<usize> {
+    let tokens = diesel::delete(refresh_tokens::table.filter(refresh_tokens::expires_at.lt(cutoff.as_secs())))
+        .execute(connection)?;
+    let grants = diesel::delete(grants::table.filter(grants::expires_at.lt(cutoff.as_secs()))).execute(connection)?;
+    let denials =
+        diesel::delete(revoked_access_tokens::table.filter(revoked_access_tokens::expires_at.lt(cutoff.as_secs())))
+            .execute(connection)?;
+    Ok(tokens + grants + denials)
+}

@@ -1,0 +1,23 @@
+//! Gatehouse's storage: SQLite by default, PostgreSQL when one machine is not enough.
+//!
+//! Both backends share one query code path through [`DbConn`], a diesel `MultiConnection`.
+//! Diesel is synchronous, so every call runs on tokio's blocking pool ([`Store::read`],
+//! [`Store::write`]), never on an async worker thread. Functions in the table modules take
+//! `&mut DbConn`, so a service can run several of them in one transaction.
+
+pub mod clients;
+pub mod codes;
+pub mod connection;
+pub mod consents;
+mod error;
+pub mod flows;
+pub mod grants;
+pub mod keys;
+mod rows;
+pub mod schema;
+pub mod secrets;
+pub mod sessions;
+pub mod users;
+
+pub use connection::{Backend, DbConn, PoolOptions, Store};
+pub use error::{StoreError, StoreResult};

@@ -1,0 +1,12 @@
+DROP TABLE instance_secrets;
+DROP TABLE signing_keys;
+DROP TABLE revoked_access_tokens;
+DROP TABLE refresh_tokens;
+DROP TABLE authorization_codes;
+DROP TABLE grants;
+DROP TABLE consents;
+DROP TABLE authorization_flows;
+DROP TABLE sessions;
+DROP TABLE clients;
+DROP TABLE user_credentials;
+DROP TABLE users;
