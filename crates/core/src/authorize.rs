@@ -30,10 +30,13 @@ impl RawAuthorizationRequest {
     {
         let mut request = Self::default();
         for (name, value) in pairs {
-            if request.parameters.contains_key(&name) {
-                request.duplicated.push(name);
-            } else {
-                request.parameters.insert(name, value);
+            match request.parameters.entry(name) {
+                std::collections::btree_map::Entry::Occupied(entry) => {
+                    request.duplicated.push(entry.key().clone());
+                }
+                std::collections::btree_map::Entry::Vacant(entry) => {
+                    entry.insert(value);
+                }
             }
         }
         request
@@ -208,7 +211,9 @@ pub fn check_client_and_redirect(
         return Err(UntrustedRequestError::MissingClientId);
     }
     let client = client.ok_or(UntrustedRequestError::UnknownClient)?;
-    let redirect_uri = raw.get("redirect_uri").ok_or(UntrustedRequestError::MissingRedirectUri)?;
+    let redirect_uri = raw
+        .get("redirect_uri")
+        .ok_or(UntrustedRequestError::MissingRedirectUri)?;
     client
         .match_redirect_uri(redirect_uri)
         .ok_or(UntrustedRequestError::UnregisteredRedirectUri)?;
@@ -252,10 +257,16 @@ pub fn validate(
         ));
     }
     if raw.get("request").is_some() {
-        return Err(AuthorizationError::new(Code::RequestNotSupported, "request objects are not supported"));
+        return Err(AuthorizationError::new(
+            Code::RequestNotSupported,
+            "request objects are not supported",
+        ));
     }
     if raw.get("request_uri").is_some() {
-        return Err(AuthorizationError::new(Code::RequestUriNotSupported, "request_uri is not supported"));
+        return Err(AuthorizationError::new(
+            Code::RequestUriNotSupported,
+            "request_uri is not supported",
+        ));
     }
     if raw.get("registration").is_some() {
         return Err(AuthorizationError::new(
@@ -264,7 +275,12 @@ pub fn validate(
         ));
     }
     match raw.get("response_type") {
-        None => return Err(AuthorizationError::new(Code::InvalidRequest, "response_type is required")),
+        None => {
+            return Err(AuthorizationError::new(
+                Code::InvalidRequest,
+                "response_type is required",
+            ));
+        }
         Some("code") => {}
         Some(_) => {
             return Err(AuthorizationError::new(
@@ -291,7 +307,10 @@ pub fn validate(
     let scope = Scope::parse(raw.get("scope").unwrap_or_default())
         .map_err(|error| AuthorizationError::new(Code::InvalidScope, error.to_string()))?;
     if scope.is_empty() {
-        return Err(AuthorizationError::new(Code::InvalidScope, "scope is required"));
+        return Err(AuthorizationError::new(
+            Code::InvalidScope,
+            "scope is required",
+        ));
     }
     let not_allowed = scope.difference(&client.scopes);
     if !not_allowed.is_empty() {
@@ -312,7 +331,10 @@ pub fn validate(
         }
         (Some(challenge), Some("S256")) => {
             if !pkce::is_well_formed(challenge) {
-                return Err(AuthorizationError::new(Code::InvalidRequest, "code_challenge is malformed"));
+                return Err(AuthorizationError::new(
+                    Code::InvalidRequest,
+                    "code_challenge is malformed",
+                ));
             }
             Some(challenge.to_owned())
         }
@@ -345,7 +367,13 @@ pub fn validate(
     };
     let split = |name: &str| -> Vec<String> {
         raw.get(name)
-            .map(|value| value.split(' ').filter(|item| !item.is_empty()).map(str::to_owned).collect())
+            .map(|value| {
+                value
+                    .split(' ')
+                    .filter(|item| !item.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default()
     };
 
@@ -366,7 +394,11 @@ pub fn validate(
 
 fn parse_prompt(value: Option<&str>) -> Result<Prompt, AuthorizationError> {
     let mut prompt = Prompt::default();
-    for item in value.unwrap_or_default().split(' ').filter(|item| !item.is_empty()) {
+    for item in value
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|item| !item.is_empty())
+    {
         match item {
             "none" => prompt.none = true,
             "login" => prompt.login = true,
@@ -440,7 +472,11 @@ pub fn next_step(
     now: UnixTime,
 ) -> NextStep {
     let interactive = |step: NextStep, error: AuthorizationErrorCode| {
-        if request.prompt.none { NextStep::Fail(error) } else { step }
+        if request.prompt.none {
+            NextStep::Fail(error)
+        } else {
+            step
+        }
     };
     let Some(session) = session else {
         return interactive(NextStep::Login, AuthorizationErrorCode::LoginRequired);
@@ -473,7 +509,10 @@ pub fn next_step(
     if missing.is_empty() {
         NextStep::IssueCode
     } else {
-        interactive(NextStep::Consent(request.scope.clone()), AuthorizationErrorCode::ConsentRequired)
+        interactive(
+            NextStep::Consent(request.scope.clone()),
+            AuthorizationErrorCode::ConsentRequired,
+        )
     }
 }
 
@@ -499,7 +538,9 @@ mod tests {
     }
 
     fn raw(query: &str) -> RawAuthorizationRequest {
-        RawAuthorizationRequest::from_pairs(url::form_urlencoded::parse(query.as_bytes()).into_owned())
+        RawAuthorizationRequest::from_pairs(
+            url::form_urlencoded::parse(query.as_bytes()).into_owned(),
+        )
     }
 
     const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
@@ -509,7 +550,9 @@ mod tests {
         let raw = raw(query);
         let outcome = check_client_and_redirect(&raw, Some(&client))
             .map_err(|_| AuthorizationErrorCode::ServerError)
-            .and_then(|redirect_uri| validate(&raw, &client, redirect_uri).map_err(|error| error.code))
+            .and_then(|redirect_uri| {
+                validate(&raw, &client, redirect_uri).map_err(|error| error.code)
+            })
             .map(|_| ());
         assert_eq!(outcome, expected, "{query}");
     }
@@ -518,19 +561,47 @@ mod tests {
     fn validation_table() {
         use AuthorizationErrorCode as Code;
         let base = "client_id=portal&redirect_uri=https%3A%2F%2Frp.example%2Fcb";
-        check(&format!("{base}&response_type=code&scope=openid"), false, Ok(()));
-        check(&format!("{base}&response_type=token&scope=openid"), false, Err(Code::UnsupportedResponseType));
-        check(&format!("{base}&scope=openid"), false, Err(Code::InvalidRequest));
-        check(&format!("{base}&response_type=code&scope=openid%20admin"), false, Err(Code::InvalidScope));
-        check(&format!("{base}&response_type=code"), false, Err(Code::InvalidScope));
-        check(&format!("{base}&response_type=code&scope=openid"), true, Err(Code::InvalidRequest));
         check(
-            &format!("{base}&response_type=code&scope=openid&code_challenge={CHALLENGE}&code_challenge_method=S256"),
+            &format!("{base}&response_type=code&scope=openid"),
+            false,
+            Ok(()),
+        );
+        check(
+            &format!("{base}&response_type=token&scope=openid"),
+            false,
+            Err(Code::UnsupportedResponseType),
+        );
+        check(
+            &format!("{base}&scope=openid"),
+            false,
+            Err(Code::InvalidRequest),
+        );
+        check(
+            &format!("{base}&response_type=code&scope=openid%20admin"),
+            false,
+            Err(Code::InvalidScope),
+        );
+        check(
+            &format!("{base}&response_type=code"),
+            false,
+            Err(Code::InvalidScope),
+        );
+        check(
+            &format!("{base}&response_type=code&scope=openid"),
+            true,
+            Err(Code::InvalidRequest),
+        );
+        check(
+            &format!(
+                "{base}&response_type=code&scope=openid&code_challenge={CHALLENGE}&code_challenge_method=S256"
+            ),
             true,
             Ok(()),
         );
         check(
-            &format!("{base}&response_type=code&scope=openid&code_challenge={CHALLENGE}&code_challenge_method=plain"),
+            &format!(
+                "{base}&response_type=code&scope=openid&code_challenge={CHALLENGE}&code_challenge_method=plain"
+            ),
             true,
             Err(Code::InvalidRequest),
         );
@@ -539,22 +610,58 @@ mod tests {
             false,
             Err(Code::InvalidRequest),
         );
-        check(&format!("{base}&response_type=code&scope=openid&prompt=none%20login"), false, Err(Code::InvalidRequest));
-        check(&format!("{base}&response_type=code&scope=openid&max_age=-1"), false, Err(Code::InvalidRequest));
-        check(&format!("{base}&response_type=code&scope=openid&state=a&state=b"), false, Err(Code::InvalidRequest));
-        check(&format!("{base}&response_type=code&scope=openid&request=x"), false, Err(Code::RequestNotSupported));
-        check(&format!("{base}&response_type=code&scope=openid&response_mode=fragment"), false, Err(Code::InvalidRequest));
+        check(
+            &format!("{base}&response_type=code&scope=openid&prompt=none%20login"),
+            false,
+            Err(Code::InvalidRequest),
+        );
+        check(
+            &format!("{base}&response_type=code&scope=openid&max_age=-1"),
+            false,
+            Err(Code::InvalidRequest),
+        );
+        check(
+            &format!("{base}&response_type=code&scope=openid&state=a&state=b"),
+            false,
+            Err(Code::InvalidRequest),
+        );
+        check(
+            &format!("{base}&response_type=code&scope=openid&request=x"),
+            false,
+            Err(Code::RequestNotSupported),
+        );
+        check(
+            &format!("{base}&response_type=code&scope=openid&response_mode=fragment"),
+            false,
+            Err(Code::InvalidRequest),
+        );
     }
 
     #[test]
     fn untrusted_requests_are_not_redirected() {
         let client = client(false);
         let check_untrusted = |query: &str, client: Option<&Client>, expected| {
-            assert_eq!(check_client_and_redirect(&raw(query), client), Err(expected), "{query}");
+            assert_eq!(
+                check_client_and_redirect(&raw(query), client),
+                Err(expected),
+                "{query}"
+            );
         };
-        check_untrusted("redirect_uri=https%3A%2F%2Frp.example%2Fcb", Some(&client), UntrustedRequestError::MissingClientId);
-        check_untrusted("client_id=other", None, UntrustedRequestError::UnknownClient);
-        check_untrusted("client_id=portal", Some(&client), UntrustedRequestError::MissingRedirectUri);
+        check_untrusted(
+            "redirect_uri=https%3A%2F%2Frp.example%2Fcb",
+            Some(&client),
+            UntrustedRequestError::MissingClientId,
+        );
+        check_untrusted(
+            "client_id=other",
+            None,
+            UntrustedRequestError::UnknownClient,
+        );
+        check_untrusted(
+            "client_id=portal",
+            Some(&client),
+            UntrustedRequestError::MissingRedirectUri,
+        );
         check_untrusted(
             "client_id=portal&redirect_uri=https%3A%2F%2Fevil.example%2Fcb",
             Some(&client),
@@ -584,36 +691,103 @@ mod tests {
         let granted = Scope::parse("openid profile").unwrap_or_default();
         let now = UnixTime(1100);
         let fresh = FlowProgress::default();
-        let step = |query: &str, session: Option<&SessionSnapshot>, granted: Option<&Scope>, progress| {
-            next_step(&request(query), session, &client, granted, progress, now)
-        };
+        let step =
+            |query: &str, session: Option<&SessionSnapshot>, granted: Option<&Scope>, progress| {
+                next_step(&request(query), session, &client, granted, progress, now)
+            };
 
         assert_eq!(step("scope=openid", None, None, fresh), NextStep::Login);
         assert_eq!(
             step("scope=openid&prompt=none", None, None, fresh),
             NextStep::Fail(AuthorizationErrorCode::LoginRequired)
         );
-        assert_eq!(step("scope=openid", Some(&session), Some(&granted), fresh), NextStep::IssueCode);
-        assert_eq!(step("scope=openid&prompt=login", Some(&session), Some(&granted), fresh), NextStep::Login);
+        assert_eq!(
+            step("scope=openid", Some(&session), Some(&granted), fresh),
+            NextStep::IssueCode
+        );
+        assert_eq!(
+            step(
+                "scope=openid&prompt=login",
+                Some(&session),
+                Some(&granted),
+                fresh
+            ),
+            NextStep::Login
+        );
         let logged_in = FlowProgress {
             login_completed: true,
             ..fresh
         };
-        assert_eq!(step("scope=openid&prompt=login", Some(&session), Some(&granted), logged_in), NextStep::IssueCode);
-        assert_eq!(step("scope=openid&max_age=50", Some(&session), Some(&granted), fresh), NextStep::Login);
         assert_eq!(
-            step("scope=openid&max_age=50&prompt=none", Some(&session), Some(&granted), fresh),
+            step(
+                "scope=openid&prompt=login",
+                Some(&session),
+                Some(&granted),
+                logged_in
+            ),
+            NextStep::IssueCode
+        );
+        assert_eq!(
+            step(
+                "scope=openid&max_age=50",
+                Some(&session),
+                Some(&granted),
+                fresh
+            ),
+            NextStep::Login
+        );
+        assert_eq!(
+            step(
+                "scope=openid&max_age=50&prompt=none",
+                Some(&session),
+                Some(&granted),
+                fresh
+            ),
             NextStep::Fail(AuthorizationErrorCode::LoginRequired)
         );
-        assert_eq!(step("scope=openid&max_age=500", Some(&session), Some(&granted), fresh), NextStep::IssueCode);
-        assert!(matches!(step("scope=openid%20email", Some(&session), Some(&granted), fresh), NextStep::Consent(_)));
         assert_eq!(
-            step("scope=openid%20email&prompt=none", Some(&session), Some(&granted), fresh),
+            step(
+                "scope=openid&max_age=500",
+                Some(&session),
+                Some(&granted),
+                fresh
+            ),
+            NextStep::IssueCode
+        );
+        assert!(matches!(
+            step(
+                "scope=openid%20email",
+                Some(&session),
+                Some(&granted),
+                fresh
+            ),
+            NextStep::Consent(_)
+        ));
+        assert_eq!(
+            step(
+                "scope=openid%20email&prompt=none",
+                Some(&session),
+                Some(&granted),
+                fresh
+            ),
             NextStep::Fail(AuthorizationErrorCode::ConsentRequired)
         );
-        assert!(matches!(step("scope=openid&prompt=consent", Some(&session), Some(&granted), fresh), NextStep::Consent(_)));
+        assert!(matches!(
+            step(
+                "scope=openid&prompt=consent",
+                Some(&session),
+                Some(&granted),
+                fresh
+            ),
+            NextStep::Consent(_)
+        ));
         assert_eq!(
-            step("scope=openid&prompt=select_account", Some(&session), Some(&granted), fresh),
+            step(
+                "scope=openid&prompt=select_account",
+                Some(&session),
+                Some(&granted),
+                fresh
+            ),
             NextStep::SelectAccount
         );
     }

@@ -117,7 +117,10 @@ pub fn user_claims(user: &User, scope: &Scope) -> Map<String, Value> {
         && let Some(phone) = &user.phone_number
     {
         claims.insert("phone_number".into(), Value::from(phone.clone()));
-        claims.insert("phone_number_verified".into(), Value::from(user.phone_number_verified));
+        claims.insert(
+            "phone_number_verified".into(),
+            Value::from(user.phone_number_verified),
+        );
     }
     claims
 }
@@ -171,8 +174,14 @@ mod tests {
         };
         let openid_only = user_claims(&user, &Scope::parse("openid").unwrap_or_default());
         assert!(openid_only.is_empty());
-        let with_email = user_claims(&user, &Scope::parse("openid email phone").unwrap_or_default());
-        assert_eq!(with_email.get("email"), Some(&Value::from("anna@example.com")));
+        let with_email = user_claims(
+            &user,
+            &Scope::parse("openid email phone").unwrap_or_default(),
+        );
+        assert_eq!(
+            with_email.get("email"),
+            Some(&Value::from("anna@example.com"))
+        );
         assert_eq!(with_email.get("email_verified"), Some(&Value::from(true)));
         assert!(!with_email.contains_key("name"));
         assert!(!with_email.contains_key("phone_number"));
@@ -184,7 +193,10 @@ mod tests {
     fn at_hash_matches_oidc_example() {
         // OIDC Core Appendix A.3's access token and at_hash (RS256).
         assert_eq!(
-            access_token_hash("jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y", SigningAlgorithm::RS256),
+            access_token_hash(
+                "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y",
+                SigningAlgorithm::RS256
+            ),
             "77QmUPtjPfzWtF2AnpK9RQ"
         );
     }

@@ -22,7 +22,11 @@ pub enum GrantType {
 
 impl GrantType {
     /// Every grant type we implement.
-    pub const ALL: [GrantType; 3] = [Self::AuthorizationCode, Self::RefreshToken, Self::ClientCredentials];
+    pub const ALL: [GrantType; 3] = [
+        Self::AuthorizationCode,
+        Self::RefreshToken,
+        Self::ClientCredentials,
+    ];
 
     /// The `grant_type` parameter value.
     #[must_use]
@@ -101,14 +105,19 @@ impl Client {
     pub fn match_redirect_uri(&self, requested: &str) -> Option<&str> {
         self.redirect_uris
             .iter()
-            .find(|registered| registered.as_str() == requested || is_same_loopback_except_port(registered, requested))
+            .find(|registered| {
+                registered.as_str() == requested
+                    || is_same_loopback_except_port(registered, requested)
+            })
             .map(String::as_str)
     }
 
     /// Whether `requested` is registered as a post-logout redirect URI (exact match).
     #[must_use]
     pub fn has_post_logout_redirect_uri(&self, requested: &str) -> bool {
-        self.post_logout_redirect_uris.iter().any(|registered| registered == requested)
+        self.post_logout_redirect_uris
+            .iter()
+            .any(|registered| registered == requested)
     }
 
     /// The `aud` of access tokens for this client.
@@ -162,7 +171,9 @@ pub enum ClientRegistrationError {
         reason: &'static str,
     },
     /// Unknown grant type.
-    #[error("unknown grant type {0:?}; use authorization_code, refresh_token or client_credentials")]
+    #[error(
+        "unknown grant type {0:?}; use authorization_code, refresh_token or client_credentials"
+    )]
     UnknownGrantType(String),
     /// Public clients cannot authenticate, so they cannot use client credentials.
     #[error("a public client cannot use the client_credentials grant")]
@@ -207,7 +218,9 @@ pub fn validate_redirect_uri(uri: &str) -> Result<(), ClientRegistrationError> {
             Some(url::Host::Ipv6(ip)) if ip.is_loopback() => Ok(()),
             _ => refuse("plain http is only allowed for loopback hosts; use https"),
         },
-        "javascript" | "data" | "file" | "vbscript" | "blob" | "about" => refuse("that scheme is unsafe"),
+        "javascript" | "data" | "file" | "vbscript" | "blob" | "about" => {
+            refuse("that scheme is unsafe")
+        }
         scheme if scheme.contains('.') => Ok(()),
         _ => refuse("a private-use scheme must be a reversed domain name such as com.example.app"),
     }
@@ -245,12 +258,24 @@ mod tests {
     fn redirect_uri_matching() {
         check(&["https://rp.example/cb"], "https://rp.example/cb", true);
         check(&["https://rp.example/cb"], "https://rp.example/cb/", false);
-        check(&["https://rp.example/cb"], "https://rp.example/cb?x=1", false);
+        check(
+            &["https://rp.example/cb"],
+            "https://rp.example/cb?x=1",
+            false,
+        );
         check(&["https://rp.example/cb"], "https://RP.example/cb", false);
-        check(&["https://rp.example:443/cb"], "https://rp.example:8443/cb", false);
+        check(
+            &["https://rp.example:443/cb"],
+            "https://rp.example:8443/cb",
+            false,
+        );
         check(&["http://127.0.0.1/cb"], "http://127.0.0.1:51234/cb", true);
         check(&["http://[::1]:80/cb"], "http://[::1]:51234/cb", true);
-        check(&["http://127.0.0.1/cb"], "http://127.0.0.1:51234/other", false);
+        check(
+            &["http://127.0.0.1/cb"],
+            "http://127.0.0.1:51234/other",
+            false,
+        );
         check(&["http://localhost/cb"], "http://localhost:51234/cb", false);
         check(&["com.example.app:/cb"], "com.example.app:/cb", true);
     }

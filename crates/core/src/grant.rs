@@ -204,7 +204,9 @@ pub fn decide_refresh(
         return RefreshDecision::Reject(RefreshRejection::InactiveUser);
     }
     match requested_scope {
-        Some(scope) if !scope.is_subset_of(&grant.scope) => RefreshDecision::Reject(RefreshRejection::ScopeExceedsGrant),
+        Some(scope) if !scope.is_subset_of(&grant.scope) => {
+            RefreshDecision::Reject(RefreshRejection::ScopeExceedsGrant)
+        }
         Some(scope) if !scope.is_empty() => RefreshDecision::Rotate(scope.clone()),
         _ => RefreshDecision::Rotate(grant.scope.clone()),
     }
@@ -236,28 +238,88 @@ mod tests {
         let verifier = Some("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
         let client = ClientId::new("c");
         let redirect = Some("https://rp.example/cb");
-        let check = |code: &AuthorizationCode, client: &ClientId, redirect, verifier, now, expected| {
-            assert_eq!(check_code_exchange(code, client, redirect, verifier, UnixTime(now)), expected);
-        };
+        let check =
+            |code: &AuthorizationCode, client: &ClientId, redirect, verifier, now, expected| {
+                assert_eq!(
+                    check_code_exchange(code, client, redirect, verifier, UnixTime(now)),
+                    expected
+                );
+            };
         check(&code(), &client, redirect, verifier, 10, Ok(()));
-        check(&code(), &ClientId::new("x"), redirect, verifier, 10, Err(CodeRejection::WrongClient));
-        check(&code(), &client, redirect, verifier, 60, Err(CodeRejection::Expired));
-        check(&code(), &client, Some("https://rp.example/other"), verifier, 10, Err(CodeRejection::RedirectUriMismatch));
-        check(&code(), &client, None, verifier, 10, Err(CodeRejection::RedirectUriMismatch));
-        check(&code(), &client, redirect, None, 10, Err(CodeRejection::MissingVerifier));
+        check(
+            &code(),
+            &ClientId::new("x"),
+            redirect,
+            verifier,
+            10,
+            Err(CodeRejection::WrongClient),
+        );
+        check(
+            &code(),
+            &client,
+            redirect,
+            verifier,
+            60,
+            Err(CodeRejection::Expired),
+        );
+        check(
+            &code(),
+            &client,
+            Some("https://rp.example/other"),
+            verifier,
+            10,
+            Err(CodeRejection::RedirectUriMismatch),
+        );
+        check(
+            &code(),
+            &client,
+            None,
+            verifier,
+            10,
+            Err(CodeRejection::RedirectUriMismatch),
+        );
+        check(
+            &code(),
+            &client,
+            redirect,
+            None,
+            10,
+            Err(CodeRejection::MissingVerifier),
+        );
         let wrong_verifier = "x".repeat(43);
-        check(&code(), &client, redirect, Some(&wrong_verifier), 10, Err(CodeRejection::VerifierMismatch));
+        check(
+            &code(),
+            &client,
+            redirect,
+            Some(&wrong_verifier),
+            10,
+            Err(CodeRejection::VerifierMismatch),
+        );
         let without_challenge = AuthorizationCode {
             code_challenge: None,
             ..code()
         };
-        check(&without_challenge, &client, redirect, verifier, 10, Err(CodeRejection::UnexpectedVerifier));
+        check(
+            &without_challenge,
+            &client,
+            redirect,
+            verifier,
+            10,
+            Err(CodeRejection::UnexpectedVerifier),
+        );
         check(&without_challenge, &client, redirect, None, 10, Ok(()));
         let used = AuthorizationCode {
             consumed_at: Some(UnixTime(5)),
             ..code()
         };
-        check(&used, &client, redirect, verifier, 10, Err(CodeRejection::AlreadyUsed));
+        check(
+            &used,
+            &client,
+            redirect,
+            verifier,
+            10,
+            Err(CodeRejection::AlreadyUsed),
+        );
     }
 
     #[test]
@@ -286,7 +348,10 @@ mod tests {
             let scope = scope.map(|text| Scope::parse(text).unwrap_or_default());
             decide_refresh(token, grant, &client, scope.as_ref(), true, UnixTime(now))
         };
-        assert_eq!(decide(&token, &grant, None, 10), RefreshDecision::Rotate(grant.scope.clone()));
+        assert_eq!(
+            decide(&token, &grant, None, 10),
+            RefreshDecision::Rotate(grant.scope.clone())
+        );
         assert_eq!(
             decide(&token, &grant, Some("openid"), 10),
             RefreshDecision::Rotate(Scope::parse("openid").unwrap_or_default())
@@ -295,16 +360,25 @@ mod tests {
             decide(&token, &grant, Some("openid admin"), 10),
             RefreshDecision::Reject(RefreshRejection::ScopeExceedsGrant)
         );
-        assert_eq!(decide(&token, &grant, None, 500), RefreshDecision::Reject(RefreshRejection::Expired));
+        assert_eq!(
+            decide(&token, &grant, None, 500),
+            RefreshDecision::Reject(RefreshRejection::Expired)
+        );
         let used = RefreshToken {
             used_at: Some(UnixTime(5)),
             ..token.clone()
         };
-        assert_eq!(decide(&used, &grant, None, 10), RefreshDecision::RevokeFamily);
+        assert_eq!(
+            decide(&used, &grant, None, 10),
+            RefreshDecision::RevokeFamily
+        );
         let revoked = Grant {
             revoked_at: Some(UnixTime(5)),
             ..grant.clone()
         };
-        assert_eq!(decide(&token, &revoked, None, 10), RefreshDecision::Reject(RefreshRejection::Revoked));
+        assert_eq!(
+            decide(&token, &revoked, None, 10),
+            RefreshDecision::Reject(RefreshRejection::Revoked)
+        );
     }
 }

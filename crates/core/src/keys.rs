@@ -112,7 +112,9 @@ impl KeyMetadata {
     #[must_use]
     pub fn is_published(&self, now: UnixTime, retired_retention_seconds: i64) -> bool {
         match (self.status, self.retired_at) {
-            (KeyStatus::Retired, Some(retired_at)) => now.seconds_since(retired_at) <= retired_retention_seconds,
+            (KeyStatus::Retired, Some(retired_at)) => {
+                now.seconds_since(retired_at) <= retired_retention_seconds
+            }
             (KeyStatus::Retired, None) => false,
             _ => true,
         }
@@ -134,7 +136,10 @@ mod tests {
         };
         assert!(key.is_published(UnixTime(150), 60));
         assert!(!key.is_published(UnixTime(161), 60));
-        assert_eq!("ES256".parse::<SigningAlgorithm>(), Ok(SigningAlgorithm::ES256));
+        assert_eq!(
+            "ES256".parse::<SigningAlgorithm>(),
+            Ok(SigningAlgorithm::ES256)
+        );
         assert!("HS256".parse::<SigningAlgorithm>().is_err());
     }
 }

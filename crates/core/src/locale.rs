@@ -18,7 +18,9 @@ fn match_tag<'a>(tag: &str, supported: &[&'a str]) -> Option<&'a str> {
     let primary = tag.split(['-', '_']).next().unwrap_or_default();
     supported
         .iter()
-        .find(|candidate| candidate.eq_ignore_ascii_case(tag) || candidate.eq_ignore_ascii_case(primary))
+        .find(|candidate| {
+            candidate.eq_ignore_ascii_case(tag) || candidate.eq_ignore_ascii_case(primary)
+        })
         .copied()
 }
 
@@ -63,7 +65,10 @@ mod tests {
 
     #[test]
     fn accept_language_quality_order() {
-        assert_eq!(parse_accept_language("fi;q=0.5, vi, en;q=0.8, sv;q=0"), vec!["vi", "en", "fi"]);
+        assert_eq!(
+            parse_accept_language("fi;q=0.5, vi, en;q=0.8, sv;q=0"),
+            vec!["vi", "en", "fi"]
+        );
         assert!(parse_accept_language("").is_empty());
     }
 }

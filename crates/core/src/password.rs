@@ -43,10 +43,14 @@ impl PasswordPolicy {
         let length = password.chars().count();
         let mut violations = Vec::new();
         if length < self.min_length {
-            violations.push(PasswordViolation::TooShort { min: self.min_length });
+            violations.push(PasswordViolation::TooShort {
+                min: self.min_length,
+            });
         }
         if length > self.max_length {
-            violations.push(PasswordViolation::TooLong { max: self.max_length });
+            violations.push(PasswordViolation::TooLong {
+                max: self.max_length,
+            });
         }
         violations
     }
@@ -66,9 +70,15 @@ mod tests {
     #[test]
     fn length_rules() {
         let policy = PasswordPolicy::default();
-        assert_eq!(policy.check("short"), vec![PasswordViolation::TooShort { min: 8 }]);
+        assert_eq!(
+            policy.check("short"),
+            vec![PasswordViolation::TooShort { min: 8 }]
+        );
         assert!(policy.check("long enough").is_empty());
-        assert_eq!(policy.check(&"x".repeat(129)), vec![PasswordViolation::TooLong { max: 128 }]);
+        assert_eq!(
+            policy.check(&"x".repeat(129)),
+            vec![PasswordViolation::TooLong { max: 128 }]
+        );
         // Length counts characters, not bytes.
         assert!(policy.check("ääääåååå").is_empty());
     }

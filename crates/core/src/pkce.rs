@@ -15,7 +15,11 @@ pub fn is_well_formed(value: &str) -> bool {
 /// Whether `verifier` hashes to `challenge` (RFC 7636 §4.6, S256).
 #[must_use]
 pub fn verify_s256(verifier: &str, challenge: &str) -> bool {
-    is_well_formed(verifier) && constant_time_eq(sha256_base64url(verifier.as_bytes()).as_bytes(), challenge.as_bytes())
+    is_well_formed(verifier)
+        && constant_time_eq(
+            sha256_base64url(verifier.as_bytes()).as_bytes(),
+            challenge.as_bytes(),
+        )
 }
 
 #[cfg(test)]
@@ -27,7 +31,10 @@ mod tests {
         let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
         let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
         assert!(verify_s256(verifier, challenge));
-        assert!(!verify_s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXK", challenge));
+        assert!(!verify_s256(
+            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXK",
+            challenge
+        ));
         assert!(!verify_s256("short", challenge));
     }
 

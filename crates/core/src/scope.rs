@@ -33,9 +33,9 @@ impl Scope {
         let mut tokens = BTreeSet::new();
         for token in text.split(' ').filter(|token| !token.is_empty()) {
             // scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-            let is_valid = token
-                .bytes()
-                .all(|byte| byte == 0x21 || (0x23..=0x5B).contains(&byte) || (0x5D..=0x7E).contains(&byte));
+            let is_valid = token.bytes().all(|byte| {
+                byte == 0x21 || (0x23..=0x5B).contains(&byte) || (0x5D..=0x7E).contains(&byte)
+            });
             if !is_valid {
                 return Err(InvalidScope(token.to_owned()));
             }
@@ -133,8 +133,14 @@ mod tests {
     use super::*;
 
     fn check(input: &str, expected: Result<&str, ()>) {
-        let parsed = Scope::parse(input).map(|scope| scope.to_string()).map_err(|_| ());
-        assert_eq!(parsed.as_deref().map_err(|_| ()), expected, "input {input:?}");
+        let parsed = Scope::parse(input)
+            .map(|scope| scope.to_string())
+            .map_err(|_| ());
+        assert_eq!(
+            parsed.as_deref().map_err(|_| ()),
+            expected,
+            "input {input:?}"
+        );
     }
 
     #[test]

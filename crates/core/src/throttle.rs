@@ -47,7 +47,11 @@ impl BackoffPolicy {
     /// The history after one more failure at `now`.
     #[must_use]
     pub fn record_failure(&self, history: &FailureHistory, now: UnixTime) -> FailureHistory {
-        let failures = if self.is_forgotten(history, now) { 0 } else { history.failures };
+        let failures = if self.is_forgotten(history, now) {
+            0
+        } else {
+            history.failures
+        };
         FailureHistory {
             failures: failures.saturating_add(1),
             last_failure: Some(now),
@@ -89,8 +93,16 @@ mod tests {
         for _ in 0..10 {
             history = policy.record_failure(&history, start.plus_seconds(3));
         }
-        assert_eq!(policy.retry_after(&history, start.plus_seconds(3)), Some(60));
+        assert_eq!(
+            policy.retry_after(&history, start.plus_seconds(3)),
+            Some(60)
+        );
         assert_eq!(policy.retry_after(&history, start.plus_seconds(1000)), None);
-        assert_eq!(policy.record_failure(&history, start.plus_seconds(1000)).failures, 1);
+        assert_eq!(
+            policy
+                .record_failure(&history, start.plus_seconds(1000))
+                .failures,
+            1
+        );
     }
 }

@@ -78,7 +78,11 @@ pub struct InvalidEmail;
 /// incident waiting to happen.
 pub fn normalize_email(input: &str) -> Result<String, InvalidEmail> {
     let email = input.trim().to_lowercase();
-    if email.len() > 254 || email.chars().any(|character| character.is_whitespace() || character.is_control()) {
+    if email.len() > 254
+        || email
+            .chars()
+            .any(|character| character.is_whitespace() || character.is_control())
+    {
         return Err(InvalidEmail);
     }
     let (local, domain) = email.rsplit_once('@').ok_or(InvalidEmail)?;
@@ -101,9 +105,24 @@ mod tests {
 
     #[test]
     fn email_normalisation() {
-        assert_eq!(normalize_email("  Anna.Rossi@Studio.IT "), Ok("anna.rossi@studio.it".to_owned()));
-        assert_eq!(normalize_email("nguyen@fiin.vn"), Ok("nguyen@fiin.vn".to_owned()));
-        for bad in ["", "no-at-sign", "@example.com", "a@b", "a@@b.com", "a b@c.com", "a@.com", "a@b..com"] {
+        assert_eq!(
+            normalize_email("  Anna.Rossi@Studio.IT "),
+            Ok("anna.rossi@studio.it".to_owned())
+        );
+        assert_eq!(
+            normalize_email("nguyen@fiin.vn"),
+            Ok("nguyen@fiin.vn".to_owned())
+        );
+        for bad in [
+            "",
+            "no-at-sign",
+            "@example.com",
+            "a@b",
+            "a@@b.com",
+            "a b@c.com",
+            "a@.com",
+            "a@b..com",
+        ] {
             assert_eq!(normalize_email(bad), Err(InvalidEmail), "{bad:?}");
         }
     }

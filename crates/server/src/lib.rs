@@ -1,1 +1,22 @@
+//! Gatehouse's server: everything with a socket. The OpenID Connect and OAuth2 endpoints,
+//! the hosted pages, configuration, keys and the `gatehouse` command line.
 
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod error;
+pub mod http;
+pub mod i18n;
+pub mod pages;
+pub mod protocol;
+pub mod random;
+pub mod router;
+pub mod service;
+pub mod startup;
+pub mod state;
+pub mod templates;
+pub mod throttle;
+
+pub use config::Config;
+pub use startup::Application;

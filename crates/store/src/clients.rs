@@ -1,9 +1,9 @@
 //! Registered clients.
 
+use crate::DbConn;
 use crate::error::{StoreError, StoreResult, corrupt};
 use crate::rows::{from_json_list, parse_scope, to_json_list};
 use crate::schema::clients;
-use crate::DbConn;
 use diesel::prelude::*;
 use gatehouse_core::client::{Client, GrantType};
 use gatehouse_core::{ClientId, UnixTime};
@@ -38,11 +38,17 @@ impl TryFrom<ClientRow> for Client {
             name: row.name,
             secret_digest: row.secret_digest,
             redirect_uris: from_json_list(&row.redirect_uris, "clients.redirect_uris")?,
-            post_logout_redirect_uris: from_json_list(&row.post_logout_redirect_uris, "clients.post_logout_redirect_uris")?,
+            post_logout_redirect_uris: from_json_list(
+                &row.post_logout_redirect_uris,
+                "clients.post_logout_redirect_uris",
+            )?,
             grant_types,
             scopes: parse_scope(&row.scopes, "clients.scopes")?,
             is_first_party: row.is_first_party,
-            access_token_audiences: from_json_list(&row.access_token_audiences, "clients.access_token_audiences")?,
+            access_token_audiences: from_json_list(
+                &row.access_token_audiences,
+                "clients.access_token_audiences",
+            )?,
             id_token_signing_algorithm: row.id_token_signing_alg.parse().map_err(corrupt)?,
             created_at: UnixTime(row.created_at),
         })
@@ -51,7 +57,11 @@ impl TryFrom<ClientRow> for Client {
 
 /// Registers a client.
 pub fn insert(connection: &mut DbConn, client: &Client) -> StoreResult<()> {
-    let grant_types: Vec<String> = client.grant_types.iter().map(|grant| grant.as_str().to_owned()).collect();
+    let grant_types: Vec<String> = client
+        .grant_types
+        .iter()
+        .map(|grant| grant.as_str().to_owned())
+        .collect();
     let row = ClientRow {
         id: client.id.as_str().to_owned(),
         name: client.name.clone(),

@@ -1,9 +1,9 @@
 //! Authorization codes, kept as digests.
 
+use crate::DbConn;
 use crate::error::StoreResult;
 use crate::rows::{authentication, parse_scope, to_json_list};
 use crate::schema::authorization_codes;
-use crate::DbConn;
 use diesel::prelude::*;
 use gatehouse_core::grant::AuthorizationCode;
 use gatehouse_core::{ClientId, GrantId, SessionId, UnixTime, UserId};
@@ -28,7 +28,11 @@ struct CodeRow {
 }
 
 /// Stores a code under `code_digest`.
-pub fn insert(connection: &mut DbConn, code_digest: &str, code: &AuthorizationCode) -> StoreResult<()> {
+pub fn insert(
+    connection: &mut DbConn,
+    code_digest: &str,
+    code: &AuthorizationCode,
+) -> StoreResult<()> {
     diesel::insert_into(authorization_codes::table)
         .values((
             authorization_codes::code_digest.eq(code_digest),
@@ -77,7 +81,12 @@ pub fn find(connection: &mut DbConn, code_digest: &str) -> StoreResult<Option<Au
 
 /// Marks the code used by `grant_id`. Returns `false` when another request used it first:
 /// the conditional update is what makes a code single-use under concurrency.
-pub fn consume(connection: &mut DbConn, code_digest: &str, grant_id: &GrantId, now: UnixTime) -> StoreResult<bool> {
+pub fn consume(
+    connection: &mut DbConn,
+    code_digest: &str,
+    grant_id: &GrantId,
+    now: UnixTime,
+) -> StoreResult<bool> {
     let updated = diesel::update(
         authorization_codes::table
             .find(code_digest)
@@ -94,6 +103,8 @@ pub fn consume(connection: &mut DbConn, code_digest: &str, grant_id: &GrantId, n
 /// Deletes codes that expired before `cutoff`. Used codes are kept until then so that a
 /// replay within their lifetime is still recognised.
 pub fn purge_expired(connection: &mut DbConn, cutoff: UnixTime) -> StoreResult<usize> {
-    Ok(diesel::delete(authorization_codes::table.filter(authorization_codes::expires_at.lt(cutoff.as_secs())))
-        .execute(connection)?)
+    Ok(diesel::delete(
+        authorization_codes::table.filter(authorization_codes::expires_at.lt(cutoff.as_secs())),
+    )
+    .execute(connection)?)
 }

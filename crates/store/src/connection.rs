@@ -45,10 +45,14 @@ impl Backend {
             if path.is_empty() {
                 return Err(StoreError::UnsupportedUrl(url.to_owned()));
             }
-            return Ok(Self::Sqlite { path: PathBuf::from(path) });
+            return Ok(Self::Sqlite {
+                path: PathBuf::from(path),
+            });
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Ok(Self::Postgres { url: url.to_owned() });
+            return Ok(Self::Postgres {
+                url: url.to_owned(),
+            });
         }
         Err(StoreError::UnsupportedUrl(url.to_owned()))
     }
@@ -118,7 +122,9 @@ impl ManageConnection for ConnectionFactory {
     }
 
     fn is_valid(&self, connection: &mut DbConn) -> Result<(), r2d2::Error> {
-        connection.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+        connection
+            .batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _connection: &mut DbConn) -> bool {
@@ -139,7 +145,10 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.debug_struct("Store").field("backend", &self.backend_name).finish_non_exhaustive()
+        formatter
+            .debug_struct("Store")
+            .field("backend", &self.backend_name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -151,8 +160,9 @@ impl Store {
             && let Some(parent) = path.parent()
             && !parent.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(parent)
-                .map_err(|error| StoreError::Connection(format!("cannot create {}: {error}", parent.display())))?;
+            std::fs::create_dir_all(parent).map_err(|error| {
+                StoreError::Connection(format!("cannot create {}: {error}", parent.display()))
+            })?;
         }
         let backend_name = backend.name();
         let is_sqlite = matches!(backend, Backend::Sqlite { .. });
@@ -197,6 +207,12 @@ impl Store {
         .await
     }
 
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> StoreResult<()> {
+        self.with_connection(|connection| Ok(connection.batch_execute("SELECT 1")?))
+            .await
+    }
+
     /// Runs read-only work on a pooled connection, off the async workers.
     pub async fn read<T, F>(&self, work: F) -> StoreResult<T>
     where
@@ -217,10 +233,13 @@ impl Store {
         let pool = self.pool.clone();
         let writer = self.sqlite_writer.clone();
         tokio::task::spawn_blocking(move || {
-            let mut connection = pool.get().map_err(|error| StoreError::Connection(error.to_string()))?;
-            let _guard = writer
-                .as_ref()
-                .map(|lock| lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+            let mut connection = pool
+                .get()
+                .map_err(|error| StoreError::Connection(error.to_string()))?;
+            let _guard = writer.as_ref().map(|lock| {
+                lock.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+            });
             let connection: &mut DbConn = &mut connection;
             connection.transaction(work)
         })
@@ -235,7 +254,9 @@ impl Store {
     {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
-            let mut connection = pool.get().map_err(|error| StoreError::Connection(error.to_string()))?;
+            let mut connection = pool
+                .get()
+                .map_err(|error| StoreError::Connection(error.to_string()))?;
             work(&mut connection)
         })
         .await

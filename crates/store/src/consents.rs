@@ -1,15 +1,19 @@
 //! Scopes a user approved for a client, remembered so the consent page is shown once.
 
+use crate::DbConn;
 use crate::error::StoreResult;
 use crate::rows::parse_scope;
 use crate::schema::consents;
-use crate::DbConn;
 use diesel::prelude::*;
 use gatehouse_core::scope::Scope;
 use gatehouse_core::{ClientId, UnixTime, UserId};
 
 /// The scope `user_id` approved for `client_id`, if any.
-pub fn find(connection: &mut DbConn, user_id: &UserId, client_id: &ClientId) -> StoreResult<Option<Scope>> {
+pub fn find(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    client_id: &ClientId,
+) -> StoreResult<Option<Scope>> {
     consents::table
         .find((user_id.as_str(), client_id.as_str()))
         .select(consents::scopes)

@@ -44,7 +44,9 @@ impl StoreError {
     /// Turns a unique-constraint violation into [`StoreError::Conflict`] naming `what`.
     pub fn conflict_as(error: DieselError, what: &'static str) -> Self {
         match error {
-            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => Self::Conflict(what),
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                Self::Conflict(what)
+            }
             other => Self::from(other),
         }
     }

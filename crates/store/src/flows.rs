@@ -1,8 +1,8 @@
 //! Authorization requests waiting for the user (sign-in, account choice, consent).
 
+use crate::DbConn;
 use crate::error::{StoreResult, corrupt};
 use crate::schema::authorization_flows;
-use crate::DbConn;
 use diesel::prelude::*;
 use gatehouse_core::UnixTime;
 use gatehouse_core::authorize::{AuthorizationRequest, FlowProgress};
@@ -31,7 +31,8 @@ pub fn insert(
             authorization_flows::id_digest.eq(id_digest),
             authorization_flows::client_id.eq(request.client_id.as_str()),
             authorization_flows::request.eq(serde_json::to_string(request).map_err(corrupt)?),
-            authorization_flows::progress.eq(serde_json::to_string(&FlowProgress::default()).map_err(corrupt)?),
+            authorization_flows::progress
+                .eq(serde_json::to_string(&FlowProgress::default()).map_err(corrupt)?),
             authorization_flows::created_at.eq(now.as_secs()),
             authorization_flows::expires_at.eq(expires_at.as_secs()),
         ))
@@ -61,9 +62,25 @@ pub fn find(connection: &mut DbConn, id_digest: &str) -> StoreResult<Option<Stor
 }
 
 /// Records progress.
-pub fn update_progress(connection: &mut DbConn, id_digest: &str, progress: &FlowProgress) -> StoreResult<()> {
+pub fn update_progress(
+    connection: &mut DbConn,
+    id_digest: &str,
+    progress: &FlowProgress,
+) -> StoreResult<()> {
     diesel::update(authorization_flows::table.find(id_digest))
         .set(authorization_flows::progress.eq(serde_json::to_string(progress).map_err(corrupt)?))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// Replaces the stored request (the user changed the language mid-flow).
+pub fn update_request(
+    connection: &mut DbConn,
+    id_digest: &str,
+    request: &AuthorizationRequest,
+) -> StoreResult<()> {
+    diesel::update(authorization_flows::table.find(id_digest))
+        .set(authorization_flows::request.eq(serde_json::to_string(request).map_err(corrupt)?))
         .execute(connection)?;
     Ok(())
 }
@@ -75,6 +92,8 @@ pub fn delete(connection: &mut DbConn, id_digest: &str) -> StoreResult<bool> {
 
 /// Deletes flows that expired before `now`.
 pub fn purge_expired(connection: &mut DbConn, now: UnixTime) -> StoreResult<usize> {
-    Ok(diesel::delete(authorization_flows::table.filter(authorization_flows::expires_at.lt(now.as_secs())))
-        .execute(connection)?)
+    Ok(diesel::delete(
+        authorization_flows::table.filter(authorization_flows::expires_at.lt(now.as_secs())),
+    )
+    .execute(connection)?)
 }

@@ -1,9 +1,9 @@
 //! Grants, refresh tokens and revoked access tokens.
 
+use crate::DbConn;
 use crate::error::StoreResult;
 use crate::rows::{authentication, parse_scope, to_json_list};
 use crate::schema::{grants, refresh_tokens, revoked_access_tokens};
-use crate::DbConn;
 use diesel::prelude::*;
 use gatehouse_core::grant::{Grant, RefreshToken};
 use gatehouse_core::{ClientId, GrantId, SessionId, UnixTime, UserId};
@@ -99,14 +99,22 @@ pub fn find(connection: &mut DbConn, id: &GrantId) -> StoreResult<Option<Grant>>
 
 /// Revokes a grant and with it every token of its family.
 pub fn revoke(connection: &mut DbConn, id: &GrantId, now: UnixTime) -> StoreResult<()> {
-    diesel::update(grants::table.find(id.as_str()).filter(grants::revoked_at.is_null()))
-        .set(grants::revoked_at.eq(now.as_secs()))
-        .execute(connection)?;
+    diesel::update(
+        grants::table
+            .find(id.as_str())
+            .filter(grants::revoked_at.is_null()),
+    )
+    .set(grants::revoked_at.eq(now.as_secs()))
+    .execute(connection)?;
     Ok(())
 }
 
 /// Stores a refresh token under its digest.
-pub fn insert_refresh_token(connection: &mut DbConn, token: &RefreshToken, token_digest: &str) -> StoreResult<()> {
+pub fn insert_refresh_token(
+    connection: &mut DbConn,
+    token: &RefreshToken,
+    token_digest: &str,
+) -> StoreResult<()> {
     diesel::insert_into(refresh_tokens::table)
         .values((
             refresh_tokens::id.eq(&token.id),
@@ -120,7 +128,10 @@ pub fn insert_refresh_token(connection: &mut DbConn, token: &RefreshToken, token
 }
 
 /// The refresh token with `token_digest` and its grant, in one query.
-pub fn find_refresh_token(connection: &mut DbConn, token_digest: &str) -> StoreResult<Option<(RefreshToken, Grant)>> {
+pub fn find_refresh_token(
+    connection: &mut DbConn,
+    token_digest: &str,
+) -> StoreResult<Option<(RefreshToken, Grant)>> {
     let row = refresh_tokens::table
         .inner_join(grants::table)
         .filter(refresh_tokens::token_digest.eq(token_digest))
@@ -132,15 +143,27 @@ pub fn find_refresh_token(connection: &mut DbConn, token_digest: &str) -> StoreR
 }
 
 /// Marks a refresh token rotated. `false` means a concurrent request rotated it first.
-pub fn mark_refresh_token_used(connection: &mut DbConn, id: &str, now: UnixTime) -> StoreResult<bool> {
-    let updated = diesel::update(refresh_tokens::table.find(id).filter(refresh_tokens::used_at.is_null()))
-        .set(refresh_tokens::used_at.eq(now.as_secs()))
-        .execute(connection)?;
+pub fn mark_refresh_token_used(
+    connection: &mut DbConn,
+    id: &str,
+    now: UnixTime,
+) -> StoreResult<bool> {
+    let updated = diesel::update(
+        refresh_tokens::table
+            .find(id)
+            .filter(refresh_tokens::used_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(now.as_secs()))
+    .execute(connection)?;
     Ok(updated == 1)
 }
 
 /// Denies one access token until it expires.
-pub fn revoke_access_token(connection: &mut DbConn, jti: &str, expires_at: UnixTime) -> StoreResult<()> {
+pub fn revoke_access_token(
+    connection: &mut DbConn,
+    jti: &str,
+    expires_at: UnixTime,
+) -> StoreResult<()> {
     let exists = revoked_access_tokens::table
         .find(jti)
         .count()
@@ -158,7 +181,11 @@ pub fn revoke_access_token(connection: &mut DbConn, jti: &str, expires_at: UnixT
 }
 
 /// Whether an access token was revoked, on its own or through its grant.
-pub fn is_access_token_revoked(connection: &mut DbConn, jti: &str, grant_id: Option<&str>) -> StoreResult<bool> {
+pub fn is_access_token_revoked(
+    connection: &mut DbConn,
+    jti: &str,
+    grant_id: Option<&str>,
+) -> StoreResult<bool> {
     let revoked_alone = revoked_access_tokens::table
         .find(jti)
         .count()
@@ -180,11 +207,15 @@ pub fn is_access_token_revoked(connection: &mut DbConn, jti: &str, grant_id: Opt
 
 /// Deletes expired grants (their tokens go with them) and expired denials.
 pub fn purge_expired(connection: &mut DbConn, cutoff: UnixTime) -> StoreResult<usize> {
-    let tokens = diesel::delete(refresh_tokens::table.filter(refresh_tokens::expires_at.lt(cutoff.as_secs())))
+    let tokens = diesel::delete(
+        refresh_tokens::table.filter(refresh_tokens::expires_at.lt(cutoff.as_secs())),
+    )
+    .execute(connection)?;
+    let grants = diesel::delete(grants::table.filter(grants::expires_at.lt(cutoff.as_secs())))
         .execute(connection)?;
-    let grants = diesel::delete(grants::table.filter(grants::expires_at.lt(cutoff.as_secs()))).execute(connection)?;
-    let denials =
-        diesel::delete(revoked_access_tokens::table.filter(revoked_access_tokens::expires_at.lt(cutoff.as_secs())))
-            .execute(connection)?;
+    let denials = diesel::delete(
+        revoked_access_tokens::table.filter(revoked_access_tokens::expires_at.lt(cutoff.as_secs())),
+    )
+    .execute(connection)?;
     Ok(tokens + grants + denials)
 }

@@ -1,8 +1,8 @@
 //! Signing keys, their life cycle, with private parts encrypted by the caller.
 
+use crate::DbConn;
 use crate::error::{StoreError, StoreResult, corrupt};
 use crate::schema::signing_keys;
-use crate::DbConn;
 use diesel::prelude::*;
 use gatehouse_core::UnixTime;
 use gatehouse_core::keys::{KeyMetadata, KeyStatus, SigningAlgorithm};
@@ -38,7 +38,8 @@ impl TryFrom<KeyRow> for StoredKey {
             metadata: KeyMetadata {
                 kid: row.kid,
                 algorithm: row.algorithm.parse::<SigningAlgorithm>().map_err(corrupt)?,
-                status: KeyStatus::parse(&row.status).ok_or_else(|| corrupt(format!("key status {}", row.status)))?,
+                status: KeyStatus::parse(&row.status)
+                    .ok_or_else(|| corrupt(format!("key status {}", row.status)))?,
                 created_at: UnixTime(row.created_at),
                 retired_at: row.retired_at.map(UnixTime),
             },
@@ -70,7 +71,8 @@ pub fn insert(connection: &mut DbConn, key: &StoredKey) -> StoreResult<()> {
             signing_keys::private_key.eq(&key.encrypted_private_key),
             signing_keys::public_jwk.eq(&key.public_jwk),
             signing_keys::created_at.eq(key.metadata.created_at.as_secs()),
-            signing_keys::activated_at.eq((key.metadata.status == KeyStatus::Current).then_some(key.metadata.created_at.as_secs())),
+            signing_keys::activated_at.eq((key.metadata.status == KeyStatus::Current)
+                .then_some(key.metadata.created_at.as_secs())),
         ))
         .execute(connection)
         .map_err(|error| StoreError::conflict_as(error, "a key in this status"))?;
@@ -79,7 +81,11 @@ pub fn insert(connection: &mut DbConn, key: &StoredKey) -> StoreResult<()> {
 
 /// Retires the current key of `algorithm` and promotes its next key. The caller inserts the
 /// new next key in the same transaction.
-pub fn promote_next(connection: &mut DbConn, algorithm: SigningAlgorithm, now: UnixTime) -> StoreResult<()> {
+pub fn promote_next(
+    connection: &mut DbConn,
+    algorithm: SigningAlgorithm,
+    now: UnixTime,
+) -> StoreResult<()> {
     diesel::update(
         signing_keys::table
             .filter(signing_keys::algorithm.eq(algorithm.as_str()))

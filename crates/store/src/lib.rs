@@ -17,6 +17,8 @@ mod rows;
 pub mod schema;
 pub mod secrets;
 pub mod sessions;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod users;
 
 pub use connection::{Backend, DbConn, PoolOptions, Store};

@@ -17,7 +17,11 @@ pub(crate) fn parse_scope(text: &str, column: &str) -> StoreResult<Scope> {
     Scope::parse(text).map_err(|error| corrupt(format!("{column}: {error}")))
 }
 
-pub(crate) fn authentication(auth_time: i64, amr: &str, acr: String) -> StoreResult<Authentication> {
+pub(crate) fn authentication(
+    auth_time: i64,
+    amr: &str,
+    acr: String,
+) -> StoreResult<Authentication> {
     Ok(Authentication {
         auth_time: UnixTime(auth_time),
         amr: from_json_list(amr, "amr")?,

@@ -1,8 +1,8 @@
 //! Server-wide secrets, encrypted by the caller with the key-encryption key.
 
+use crate::DbConn;
 use crate::error::{StoreError, StoreResult};
 use crate::schema::instance_secrets;
-use crate::DbConn;
 use diesel::prelude::*;
 use gatehouse_core::UnixTime;
 
@@ -16,7 +16,12 @@ pub fn find(connection: &mut DbConn, name: &str) -> StoreResult<Option<String>> 
 }
 
 /// Stores a secret; [`StoreError::Conflict`] when another node stored one first.
-pub fn insert(connection: &mut DbConn, name: &str, ciphertext: &str, now: UnixTime) -> StoreResult<()> {
+pub fn insert(
+    connection: &mut DbConn,
+    name: &str,
+    ciphertext: &str,
+    now: UnixTime,
+) -> StoreResult<()> {
     diesel::insert_into(instance_secrets::table)
         .values((
             instance_secrets::name.eq(name),

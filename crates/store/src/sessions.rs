@@ -1,9 +1,9 @@
 //! Browser sessions.
 
+use crate::DbConn;
 use crate::error::StoreResult;
 use crate::rows::{authentication, to_json_list};
-use crate::schema::{grants, sessions};
-use crate::DbConn;
+use crate::schema::{grants, sessions, users};
 use diesel::prelude::*;
 use gatehouse_core::session::BrowserSession;
 use gatehouse_core::{SessionId, UnixTime, UserId};
@@ -74,13 +74,31 @@ pub fn insert(
 }
 
 /// The session whose cookie secret has `token_digest`, active or not.
-pub fn find_by_token_digest(connection: &mut DbConn, token_digest: &str) -> StoreResult<Option<BrowserSession>> {
+pub fn find_by_token_digest(
+    connection: &mut DbConn,
+    token_digest: &str,
+) -> StoreResult<Option<BrowserSession>> {
     sessions::table
         .filter(sessions::token_digest.eq(token_digest))
         .select(SessionRow::as_select())
         .first(connection)
         .optional()?
         .map(BrowserSession::try_from)
+        .transpose()
+}
+
+/// The session whose cookie secret has `token_digest`, with its user, in one query.
+pub fn find_with_user_by_token_digest(
+    connection: &mut DbConn,
+    token_digest: &str,
+) -> StoreResult<Option<(BrowserSession, gatehouse_core::user::User)>> {
+    let row = sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_digest.eq(token_digest))
+        .select((SessionRow::as_select(), crate::users::UserRow::as_select()))
+        .first::<(SessionRow, crate::users::UserRow)>(connection)
+        .optional()?;
+    row.map(|(session, user)| Ok((BrowserSession::try_from(session)?, user.into())))
         .transpose()
 }
 
@@ -99,9 +117,13 @@ pub fn find(connection: &mut DbConn, id: &SessionId) -> StoreResult<Option<Brows
 /// (OIDC Core §11: offline access outlives the browser session). Returns whether the
 /// session was active.
 pub fn end(connection: &mut DbConn, id: &SessionId, now: UnixTime) -> StoreResult<bool> {
-    let ended = diesel::update(sessions::table.find(id.as_str()).filter(sessions::ended_at.is_null()))
-        .set(sessions::ended_at.eq(now.as_secs()))
-        .execute(connection)?;
+    let ended = diesel::update(
+        sessions::table
+            .find(id.as_str())
+            .filter(sessions::ended_at.is_null()),
+    )
+    .set(sessions::ended_at.eq(now.as_secs()))
+    .execute(connection)?;
     diesel::update(
         grants::table
             .filter(grants::session_id.eq(id.as_str()))

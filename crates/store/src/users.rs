@@ -1,8 +1,8 @@
 //! Users and their credentials.
 
+use crate::DbConn;
 use crate::error::{StoreError, StoreResult, corrupt};
 use crate::schema::{user_credentials, users};
-use crate::DbConn;
 use diesel::prelude::*;
 use gatehouse_core::user::{User, UserStatus};
 use gatehouse_core::{UnixTime, UserId};
@@ -12,7 +12,7 @@ pub const PASSWORD: &str = "password";
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
-struct UserRow {
+pub(crate) struct UserRow {
     id: String,
     email: String,
     email_verified: bool,
@@ -94,7 +94,10 @@ pub fn find_by_email(connection: &mut DbConn, email: &str) -> StoreResult<Option
 }
 
 /// The user with `email` and their password hash, in one query: the sign-in hot path.
-pub fn find_with_password_by_email(connection: &mut DbConn, email: &str) -> StoreResult<Option<(User, Option<String>)>> {
+pub fn find_with_password_by_email(
+    connection: &mut DbConn,
+    email: &str,
+) -> StoreResult<Option<(User, Option<String>)>> {
     let row = users::table
         .left_join(
             user_credentials::table.on(user_credentials::user_id

@@ -1,0 +1,651 @@
+//! Configuration: defaults, then a TOML file, then `GATEHOUSE_SECTION__KEY` variables.
+//!
+//! Loaded and validated once at start-up; an unknown key or a bad value stops start-up with a
+//! message naming the key. The result is passed around as `Arc<Config>`, never read globally.
+
+use gatehouse_core::keys::SigningAlgorithm;
+use gatehouse_core::password::PasswordPolicy;
+use secrecy::SecretString;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use url::Url;
+
+/// Prefix of configuration environment variables.
+pub const ENV_PREFIX: &str = "GATEHOUSE";
+
+/// Everything configurable. Field docs are the reference; `config/gatehouse.toml` mirrors them.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Where and as whom the server listens.
+    pub server: ServerConfig,
+    /// The database.
+    pub database: DatabaseConfig,
+    /// Signing keys and the key-encryption key.
+    pub keys: KeysConfig,
+    /// Token lifetimes and algorithms.
+    pub tokens: TokensConfig,
+    /// Browser sessions.
+    pub sessions: SessionsConfig,
+    /// Password hashing and rules.
+    pub passwords: PasswordsConfig,
+    /// Sign-in throttling.
+    pub login: LoginConfig,
+    /// Hosted pages.
+    pub ui: UiConfig,
+    /// Logging.
+    pub log: LogConfig,
+}
+
+/// `[server]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address and port to listen on.
+    pub listen: String,
+    /// The issuer URL relying parties see; every endpoint hangs off it.
+    pub issuer: String,
+    /// Folder for the SQLite database and the generated key-encryption key.
+    pub data_dir: PathBuf,
+    /// Believe `X-Forwarded-For` for the client address (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            issuer: "http://127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("data"),
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+/// `[database]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `sqlite://PATH` or `postgres://...`; empty means `sqlite://<data_dir>/gatehouse.db`.
+    pub url: String,
+    /// Pool size.
+    pub max_connections: u32,
+    /// Seconds to wait for a pooled connection.
+    pub acquire_timeout_seconds: u64,
+    /// SQLite: milliseconds a statement waits for another process's lock.
+    pub sqlite_busy_timeout_ms: u64,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: String::new(),
+            max_connections: 16,
+            acquire_timeout_seconds: 10,
+            sqlite_busy_timeout_ms: 5000,
+        }
+    }
+}
+
+/// `[keys]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KeysConfig {
+    /// The key-encryption key: 32 bytes, base64. Empty means read `encryption_key_file`, or
+    /// generate `<data_dir>/encryption.key` (mode 0600) on first start.
+    pub encryption_key: Option<SecretString>,
+    /// A file holding the key-encryption key (base64).
+    pub encryption_key_file: Option<PathBuf>,
+    /// Algorithms to keep signing keys for; RS256 is always included.
+    pub algorithms: Vec<String>,
+    /// RSA modulus size.
+    pub rsa_bits: u32,
+    /// How long a retired key stays in the JWKS.
+    pub retired_retention_seconds: i64,
+    /// How often a node re-reads keys (to pick up `gatehouse keys rotate`).
+    pub reload_interval_seconds: u64,
+}
+
+impl Default for KeysConfig {
+    fn default() -> Self {
+        Self {
+            encryption_key: None,
+            encryption_key_file: None,
+            algorithms: vec!["RS256".into(), "ES256".into(), "EdDSA".into()],
+            rsa_bits: 2048,
+            retired_retention_seconds: 7 * 24 * 3600,
+            reload_interval_seconds: 60,
+        }
+    }
+}
+
+/// `[tokens]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TokensConfig {
+    /// Access token lifetime.
+    pub access_token_ttl_seconds: i64,
+    /// ID token lifetime.
+    pub id_token_ttl_seconds: i64,
+    /// Authorization code lifetime.
+    pub authorization_code_ttl_seconds: i64,
+    /// Absolute lifetime of a refresh-token family.
+    pub refresh_token_ttl_seconds: i64,
+    /// Algorithm of JWT access tokens.
+    pub access_token_signing_alg: String,
+    /// Default `id_token_signed_response_alg` of new clients.
+    pub id_token_signing_alg: String,
+}
+
+impl Default for TokensConfig {
+    fn default() -> Self {
+        Self {
+            access_token_ttl_seconds: 600,
+            id_token_ttl_seconds: 600,
+            authorization_code_ttl_seconds: 60,
+            refresh_token_ttl_seconds: 30 * 24 * 3600,
+            access_token_signing_alg: "ES256".into(),
+            id_token_signing_alg: "RS256".into(),
+        }
+    }
+}
+
+/// `[sessions]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionsConfig {
+    /// Lifetime of a session without "remember me" (the cookie also ends with the browser).
+    pub lifetime_seconds: i64,
+    /// Lifetime of a "remember me" session.
+    pub remember_me_seconds: i64,
+    /// How long an authorization request may wait for the user.
+    pub flow_ttl_seconds: i64,
+}
+
+impl Default for SessionsConfig {
+    fn default() -> Self {
+        Self {
+            lifetime_seconds: 12 * 3600,
+            remember_me_seconds: 30 * 24 * 3600,
+            flow_ttl_seconds: 30 * 60,
+        }
+    }
+}
+
+/// `[passwords]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PasswordsConfig {
+    /// argon2id memory in KiB (OWASP: 19456).
+    pub argon2_memory_kib: u32,
+    /// argon2id passes (OWASP: 2).
+    pub argon2_iterations: u32,
+    /// argon2id lanes (OWASP: 1).
+    pub argon2_parallelism: u32,
+    /// Hashes computed at once; 0 means one per CPU. Bounds memory and keeps the runtime free.
+    pub max_concurrent_hashes: usize,
+    /// Shortest acceptable password.
+    pub min_length: usize,
+    /// Longest acceptable password.
+    pub max_length: usize,
+}
+
+impl Default for PasswordsConfig {
+    fn default() -> Self {
+        Self {
+            argon2_memory_kib: 19_456,
+            argon2_iterations: 2,
+            argon2_parallelism: 1,
+            max_concurrent_hashes: 0,
+            min_length: 8,
+            max_length: 128,
+        }
+    }
+}
+
+impl PasswordsConfig {
+    /// The policy new passwords must meet.
+    #[must_use]
+    pub fn policy(&self) -> PasswordPolicy {
+        PasswordPolicy {
+            min_length: self.min_length,
+            max_length: self.max_length,
+        }
+    }
+}
+
+/// `[login]`: back-off after failed credential checks.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LoginConfig {
+    /// Failures per account before delays start.
+    pub account_free_failures: u32,
+    /// Failures per client address before delays start.
+    pub address_free_failures: u32,
+    /// First delay in seconds; it doubles with each further failure.
+    pub base_delay_seconds: i64,
+    /// Longest delay.
+    pub max_delay_seconds: i64,
+    /// Quiet time after which failures are forgotten.
+    pub forget_after_seconds: i64,
+}
+
+impl Default for LoginConfig {
+    fn default() -> Self {
+        Self {
+            account_free_failures: 5,
+            address_free_failures: 20,
+            base_delay_seconds: 1,
+            max_delay_seconds: 900,
+            forget_after_seconds: 900,
+        }
+    }
+}
+
+/// `[ui]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    /// Name shown in page titles and headers.
+    pub product_name: String,
+    /// Language when nothing else decides.
+    pub default_locale: String,
+    /// A folder of templates that replace the built-in ones by file name (re-branding).
+    pub templates_dir: Option<PathBuf>,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        Self {
+            product_name: "Gatehouse".into(),
+            default_locale: "en".into(),
+            templates_dir: None,
+        }
+    }
+}
+
+/// `[log]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// `tracing` filter, for example `info` or `gatehouse_server=debug,info`.
+    pub level: String,
+    /// `text` or `json`.
+    pub format: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            level: "info".into(),
+            format: "text".into(),
+        }
+    }
+}
+
+/// A configuration problem, naming the key.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read or parsed.
+    #[error("cannot read configuration: {0}")]
+    Source(String),
+    /// A key is unknown or its value has the wrong type.
+    #[error("configuration key `{key}`: {message}")]
+    Key {
+        /// The dotted key, e.g. `server.listen`.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+fn invalid(key: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError::Key {
+        key: key.to_owned(),
+        message: message.into(),
+    }
+}
+
+impl Config {
+    /// Loads defaults, then `file` (when given), then the `GATEHOUSE_*` entries of `environment`,
+    /// and validates the result.
+    pub fn load(
+        file: Option<&Path>,
+        environment: HashMap<String, String>,
+    ) -> Result<Self, ConfigError> {
+        let mut builder = config::Config::builder();
+        if let Some(file) = file {
+            if !file.exists() {
+                return Err(ConfigError::Source(format!(
+                    "{} does not exist",
+                    file.display()
+                )));
+            }
+            builder = builder.add_source(
+                config::File::from(file)
+                    .format(config::FileFormat::Toml)
+                    .required(true),
+            );
+        }
+        let environment: HashMap<String, String> = environment
+            .into_iter()
+            .filter(|(name, _)| name.starts_with(&format!("{ENV_PREFIX}_")) && name.contains("__"))
+            .collect();
+        builder = builder.add_source(
+            config::Environment::with_prefix(ENV_PREFIX)
+                .prefix_separator("_")
+                .separator("__")
+                .try_parsing(true)
+                .list_separator(",")
+                .with_list_parse_key("keys.algorithms")
+                .source(Some(environment)),
+        );
+        let merged: config::Value = builder
+            .build()
+            .and_then(config::Config::try_deserialize)
+            .map_err(|error| ConfigError::Source(error.to_string()))?;
+        let config: Config = serde_path_to_error::deserialize(merged).map_err(|error| {
+            let key = error.path().to_string();
+            let message = error.into_inner().to_string();
+            if message.starts_with("unknown field") {
+                return invalid(&key, "unknown key");
+            }
+            // The config crate repeats the key at the end of its messages; we name it already.
+            let message = message
+                .split(" for key `")
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            invalid(&key, message)
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        self.listen_address()?;
+        let issuer = Url::parse(&self.server.issuer)
+            .map_err(|error| invalid("server.issuer", error.to_string()))?;
+        if !matches!(issuer.scheme(), "http" | "https") {
+            return Err(invalid("server.issuer", "must be an http or https URL"));
+        }
+        if issuer.query().is_some() || issuer.fragment().is_some() {
+            return Err(invalid(
+                "server.issuer",
+                "must not have a query or fragment (OIDC Discovery §2)",
+            ));
+        }
+        if !self.database.url.is_empty()
+            && let Err(error) = gatehouse_store::Backend::from_url(&self.database.url)
+        {
+            return Err(invalid("database.url", error.to_string()));
+        }
+        if self.database.max_connections == 0 {
+            return Err(invalid("database.max_connections", "must be at least 1"));
+        }
+        self.signing_algorithms()?;
+        if !(2048..=8192).contains(&self.keys.rsa_bits) {
+            return Err(invalid("keys.rsa_bits", "must be between 2048 and 8192"));
+        }
+        self.access_token_algorithm()?;
+        self.id_token_algorithm()?;
+        let positive = [
+            (
+                "keys.retired_retention_seconds",
+                self.keys.retired_retention_seconds,
+            ),
+            (
+                "tokens.access_token_ttl_seconds",
+                self.tokens.access_token_ttl_seconds,
+            ),
+            (
+                "tokens.id_token_ttl_seconds",
+                self.tokens.id_token_ttl_seconds,
+            ),
+            (
+                "tokens.authorization_code_ttl_seconds",
+                self.tokens.authorization_code_ttl_seconds,
+            ),
+            (
+                "tokens.refresh_token_ttl_seconds",
+                self.tokens.refresh_token_ttl_seconds,
+            ),
+            ("sessions.lifetime_seconds", self.sessions.lifetime_seconds),
+            (
+                "sessions.remember_me_seconds",
+                self.sessions.remember_me_seconds,
+            ),
+            ("sessions.flow_ttl_seconds", self.sessions.flow_ttl_seconds),
+            ("login.max_delay_seconds", self.login.max_delay_seconds),
+            (
+                "login.forget_after_seconds",
+                self.login.forget_after_seconds,
+            ),
+        ];
+        if let Some((key, _)) = positive.iter().find(|(_, value)| *value <= 0) {
+            return Err(invalid(key, "must be a positive number of seconds"));
+        }
+        if self.tokens.authorization_code_ttl_seconds > 600 {
+            return Err(invalid(
+                "tokens.authorization_code_ttl_seconds",
+                "must be at most 600 (RFC 6749 §4.1.2)",
+            ));
+        }
+        if self.login.base_delay_seconds < 0 {
+            return Err(invalid("login.base_delay_seconds", "must not be negative"));
+        }
+        if self.keys.reload_interval_seconds == 0 {
+            return Err(invalid(
+                "keys.reload_interval_seconds",
+                "must be at least 1",
+            ));
+        }
+        if self.passwords.argon2_memory_kib < 8 * self.passwords.argon2_parallelism.max(1) {
+            return Err(invalid(
+                "passwords.argon2_memory_kib",
+                "must be at least 8 KiB per lane",
+            ));
+        }
+        if self.passwords.argon2_iterations == 0 {
+            return Err(invalid("passwords.argon2_iterations", "must be at least 1"));
+        }
+        if self.passwords.argon2_parallelism == 0 {
+            return Err(invalid(
+                "passwords.argon2_parallelism",
+                "must be at least 1",
+            ));
+        }
+        if self.passwords.min_length < 1 || self.passwords.max_length < self.passwords.min_length {
+            return Err(invalid(
+                "passwords.min_length",
+                "must be at least 1 and not above passwords.max_length",
+            ));
+        }
+        if self.passwords.max_length > 1024 {
+            return Err(invalid("passwords.max_length", "must be at most 1024"));
+        }
+        if !crate::i18n::is_supported(&self.ui.default_locale) {
+            return Err(invalid(
+                "ui.default_locale",
+                format!(
+                    "unsupported language; use one of {}",
+                    crate::i18n::SUPPORTED.join(", ")
+                ),
+            ));
+        }
+        if let Some(folder) = &self.ui.templates_dir
+            && !folder.is_dir()
+        {
+            return Err(invalid(
+                "ui.templates_dir",
+                format!("{} is not a folder", folder.display()),
+            ));
+        }
+        if !matches!(self.log.format.as_str(), "text" | "json") {
+            return Err(invalid("log.format", "must be text or json"));
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
+            return Err(invalid(
+                "log.level",
+                "is not a valid filter such as info or gatehouse_server=debug",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The socket address to bind.
+    pub fn listen_address(&self) -> Result<SocketAddr, ConfigError> {
+        self.server.listen.parse().map_err(|_| {
+            invalid(
+                "server.listen",
+                "must be an address and port such as 127.0.0.1:8080",
+            )
+        })
+    }
+
+    /// The issuer without a trailing slash, as it appears in `iss`.
+    #[must_use]
+    pub fn issuer(&self) -> String {
+        self.server.issuer.trim_end_matches('/').to_owned()
+    }
+
+    /// Whether cookies must be `Secure` (and may use the `__Host-` prefix).
+    #[must_use]
+    pub fn is_https(&self) -> bool {
+        self.server.issuer.starts_with("https://")
+    }
+
+    /// The effective database URL.
+    #[must_use]
+    pub fn database_url(&self) -> String {
+        if self.database.url.is_empty() {
+            format!(
+                "sqlite://{}",
+                self.server.data_dir.join("gatehouse.db").display()
+            )
+        } else {
+            self.database.url.clone()
+        }
+    }
+
+    /// The algorithms to keep keys for; RS256 always (OIDC Core §15.1).
+    pub fn signing_algorithms(&self) -> Result<Vec<SigningAlgorithm>, ConfigError> {
+        let mut algorithms = vec![SigningAlgorithm::RS256];
+        for name in &self.keys.algorithms {
+            let algorithm = name
+                .trim()
+                .parse::<SigningAlgorithm>()
+                .map_err(|error| invalid("keys.algorithms", error.to_string()))?;
+            if !algorithms.contains(&algorithm) {
+                algorithms.push(algorithm);
+            }
+        }
+        Ok(algorithms)
+    }
+
+    /// The algorithm of JWT access tokens.
+    pub fn access_token_algorithm(&self) -> Result<SigningAlgorithm, ConfigError> {
+        self.enabled_algorithm(
+            "tokens.access_token_signing_alg",
+            &self.tokens.access_token_signing_alg,
+        )
+    }
+
+    /// The default ID token algorithm.
+    pub fn id_token_algorithm(&self) -> Result<SigningAlgorithm, ConfigError> {
+        self.enabled_algorithm(
+            "tokens.id_token_signing_alg",
+            &self.tokens.id_token_signing_alg,
+        )
+    }
+
+    fn enabled_algorithm(&self, key: &str, name: &str) -> Result<SigningAlgorithm, ConfigError> {
+        let algorithm = name
+            .parse::<SigningAlgorithm>()
+            .map_err(|error| invalid(key, error.to_string()))?;
+        if !self.signing_algorithms()?.contains(&algorithm) {
+            return Err(invalid(
+                key,
+                format!("{algorithm} is not listed in keys.algorithms"),
+            ));
+        }
+        Ok(algorithm)
+    }
+
+    /// Store pool settings.
+    #[must_use]
+    pub fn pool_options(&self) -> gatehouse_store::PoolOptions {
+        gatehouse_store::PoolOptions {
+            max_connections: self.database.max_connections,
+            acquire_timeout: std::time::Duration::from_secs(self.database.acquire_timeout_seconds),
+            sqlite_busy_timeout: std::time::Duration::from_millis(
+                self.database.sqlite_busy_timeout_ms,
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(variables: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::load(
+            None,
+            variables
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn defaults_need_no_file() {
+        let config = load(&[]).expect("defaults are valid");
+        assert_eq!(config.server.listen, "127.0.0.1:8080");
+        assert_eq!(config.database_url(), "sqlite://data/gatehouse.db");
+    }
+
+    #[test]
+    fn environment_overrides() {
+        let config = load(&[
+            ("GATEHOUSE_SERVER__LISTEN", "0.0.0.0:9000"),
+            ("GATEHOUSE_SERVER__DATA_DIR", "/tmp/gh"),
+            ("GATEHOUSE_TOKENS__ACCESS_TOKEN_TTL_SECONDS", "120"),
+            ("GATEHOUSE_KEYS__ALGORITHMS", "RS256,ES256"),
+            ("UNRELATED", "x"),
+        ])
+        .expect("valid");
+        assert_eq!(config.server.listen, "0.0.0.0:9000");
+        assert_eq!(config.tokens.access_token_ttl_seconds, 120);
+        assert_eq!(config.database_url(), "sqlite:///tmp/gh/gatehouse.db");
+        assert_eq!(config.keys.algorithms, vec!["RS256", "ES256"]);
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let message = |variables: &[(&str, &str)]| {
+            load(variables)
+                .err()
+                .map(|error| error.to_string())
+                .unwrap_or_default()
+        };
+        assert!(message(&[("GATEHOUSE_SERVER__LISTN", "x")]).contains("`server.listn`"));
+        assert!(message(&[("GATEHOUSE_SERVER__LISTEN", "nowhere")]).contains("`server.listen`"));
+        assert!(
+            message(&[("GATEHOUSE_TOKENS__ACCESS_TOKEN_TTL_SECONDS", "soon")])
+                .contains("tokens.access_token_ttl_seconds")
+        );
+        assert!(message(&[("GATEHOUSE_DATABASE__URL", "mysql://x")]).contains("`database.url`"));
+        assert_eq!(
+            message(&[("GATEHOUSE_NOSUCH__KEY", "1")]),
+            "configuration key `nosuch`: unknown key"
+        );
+        assert_eq!(
+            message(&[("GATEHOUSE_SERVER__LISTN", "x")]),
+            "configuration key `server.listn`: unknown key"
+        );
+    }
+}

@@ -1,0 +1,428 @@
+//! The server's one error type, and the only place errors become responses.
+//!
+//! Three audiences, three shapes: OAuth2 JSON at the token, revocation and introspection
+//! endpoints ([`OAuthError`], RFC 6749 §5.2), RFC 6750 bearer challenges at UserInfo
+//! ([`BearerError`]), and an HTML page in the user's language on the hosted pages
+//! ([`PageError`], rendered by [`render_error_pages`]). Redirect errors of the authorization
+//! endpoint are built in `protocol::authorize`, after the redirect URI is validated.
+
+use crate::crypto::encryption::EncryptionError;
+use crate::crypto::keyring::KeyError;
+use crate::crypto::password::PasswordHashError;
+use crate::crypto::secrets::SecretsError;
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use gatehouse_store::StoreError;
+use serde::Serialize;
+
+/// Failures inside the server: infrastructure, not the caller's fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// Database.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Signing keys.
+    #[error(transparent)]
+    Keys(#[from] KeyError),
+    /// Password hashing.
+    #[error(transparent)]
+    Password(#[from] PasswordHashError),
+    /// Encryption at rest.
+    #[error(transparent)]
+    Encryption(#[from] EncryptionError),
+    /// Instance secrets.
+    #[error(transparent)]
+    Secrets(#[from] SecretsError),
+    /// Template rendering.
+    #[error("template rendering failed: {0}")]
+    Template(#[from] minijinja::Error),
+}
+
+fn log_internal(error: &ServerError) -> String {
+    let reference = crate::random::identifier();
+    tracing::error!(%reference, error = %error, "request failed");
+    reference
+}
+
+/// An OAuth2 error response (RFC 6749 §5.2, RFC 7009 §2.2.1, RFC 7662 §2.3).
+#[derive(Debug)]
+pub struct OAuthError {
+    status: StatusCode,
+    code: &'static str,
+    description: Option<String>,
+    retry_after: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct OAuthErrorBody<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_description: Option<&'a str>,
+}
+
+impl OAuthError {
+    fn new(status: StatusCode, code: &'static str, description: Option<String>) -> Self {
+        Self {
+            status,
+            code,
+            description,
+            retry_after: None,
+        }
+    }
+
+    /// `invalid_request`: malformed or missing parameter.
+    pub fn invalid_request(description: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            Some(description.into()),
+        )
+    }
+
+    /// `invalid_client` (401, with a `WWW-Authenticate` challenge).
+    #[must_use]
+    pub fn invalid_client() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            Some("client authentication failed".into()),
+        )
+    }
+
+    /// `invalid_grant`: bad code, refresh token or verifier.
+    pub fn invalid_grant(description: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            Some(description.into()),
+        )
+    }
+
+    /// `unauthorized_client`: the client may not use this grant.
+    pub fn unauthorized_client(description: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            Some(description.into()),
+        )
+    }
+
+    /// `unsupported_grant_type`.
+    #[must_use]
+    pub fn unsupported_grant_type() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            Some(
+                "supported grant types: authorization_code, refresh_token, client_credentials"
+                    .into(),
+            ),
+        )
+    }
+
+    /// `invalid_scope`.
+    pub fn invalid_scope(description: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_scope",
+            Some(description.into()),
+        )
+    }
+
+    /// `unsupported_token_type` (RFC 7009 §2.2.1).
+    #[must_use]
+    pub fn unsupported_token_type() -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "unsupported_token_type", None)
+    }
+
+    /// Too many failed attempts: 429 with `Retry-After`.
+    #[must_use]
+    pub fn too_many_attempts(retry_after_seconds: i64) -> Self {
+        Self {
+            retry_after: Some(retry_after_seconds),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "invalid_request",
+                Some("too many failed attempts; retry later".into()),
+            )
+        }
+    }
+
+    /// The `error` code, for logs and tests.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+}
+
+impl From<ServerError> for OAuthError {
+    fn from(error: ServerError) -> Self {
+        let reference = log_internal(&error);
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            Some(format!("internal error, reference {reference}")),
+        )
+    }
+}
+
+impl From<StoreError> for OAuthError {
+    fn from(error: StoreError) -> Self {
+        ServerError::from(error).into()
+    }
+}
+
+impl From<KeyError> for OAuthError {
+    fn from(error: KeyError) -> Self {
+        ServerError::from(error).into()
+    }
+}
+
+impl IntoResponse for OAuthError {
+    fn into_response(self) -> Response {
+        let body = OAuthErrorBody {
+            error: self.code,
+            error_description: self.description.as_deref(),
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        if self.status == StatusCode::UNAUTHORIZED {
+            // RFC 6749 §5.2: a 401 must carry a challenge for the scheme the client may use.
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"gatehouse\", charset=\"UTF-8\""),
+            );
+        }
+        if let Some(seconds) = self.retry_after
+            && let Ok(value) = HeaderValue::from_str(&seconds.max(1).to_string())
+        {
+            headers.insert(header::RETRY_AFTER, value);
+        }
+        response
+    }
+}
+
+/// A bearer-token error at a protected resource (RFC 6750 §3).
+#[derive(Debug)]
+pub enum BearerError {
+    /// No token presented: a bare challenge, no error code (RFC 6750 §3.1).
+    Missing,
+    /// Malformed request (two tokens, bad header).
+    InvalidRequest(&'static str),
+    /// Expired, revoked, malformed or foreign token.
+    InvalidToken(&'static str),
+    /// The token lacks the scope the resource needs.
+    InsufficientScope(&'static str),
+    /// Our fault.
+    Internal(ServerError),
+}
+
+impl From<ServerError> for BearerError {
+    fn from(error: ServerError) -> Self {
+        Self::Internal(error)
+    }
+}
+
+impl From<StoreError> for BearerError {
+    fn from(error: StoreError) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+impl IntoResponse for BearerError {
+    fn into_response(self) -> Response {
+        let (status, challenge, body) = match &self {
+            Self::Missing => (
+                StatusCode::UNAUTHORIZED,
+                "Bearer realm=\"gatehouse\"".to_owned(),
+                None,
+            ),
+            Self::InvalidRequest(description) => (
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "Bearer realm=\"gatehouse\", error=\"invalid_request\", error_description=\"{description}\""
+                ),
+                Some(("invalid_request", *description)),
+            ),
+            Self::InvalidToken(description) => (
+                StatusCode::UNAUTHORIZED,
+                format!(
+                    "Bearer realm=\"gatehouse\", error=\"invalid_token\", error_description=\"{description}\""
+                ),
+                Some(("invalid_token", *description)),
+            ),
+            Self::InsufficientScope(scope) => (
+                StatusCode::FORBIDDEN,
+                format!(
+                    "Bearer realm=\"gatehouse\", error=\"insufficient_scope\", scope=\"{scope}\""
+                ),
+                Some((
+                    "insufficient_scope",
+                    "the access token lacks the required scope",
+                )),
+            ),
+            Self::Internal(error) => {
+                let reference = log_internal(error);
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Json(serde_json::json!({"error": "server_error", "error_description": format!("internal error, reference {reference}")})),
+                )
+                    .into_response();
+            }
+        };
+        let mut response = match body {
+            Some((error, description)) => (
+                status,
+                Json(OAuthErrorBody {
+                    error,
+                    error_description: Some(description),
+                }),
+            )
+                .into_response(),
+            None => status.into_response(),
+        };
+        if let Ok(value) = HeaderValue::from_str(&challenge) {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, value);
+        }
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+}
+
+/// An error shown as a page. Carries only a message key; [`render_error_pages`] renders it
+/// in the user's language once the response leaves the handler.
+#[derive(Debug, Clone)]
+pub struct PageError {
+    status: StatusCode,
+    message_key: &'static str,
+    reference: Option<String>,
+}
+
+/// The marker [`render_error_pages`] looks for.
+#[derive(Debug, Clone)]
+pub struct ErrorPage {
+    /// The catalogue key of the message.
+    pub message_key: &'static str,
+    /// A log reference for internal errors.
+    pub reference: Option<String>,
+}
+
+impl PageError {
+    /// An error page with `status` and the message `message_key`.
+    #[must_use]
+    pub fn new(status: StatusCode, message_key: &'static str) -> Self {
+        Self {
+            status,
+            message_key,
+            reference: None,
+        }
+    }
+
+    /// 400 with `message_key`.
+    #[must_use]
+    pub fn bad_request(message_key: &'static str) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message_key)
+    }
+
+    /// The CSRF check failed (403).
+    #[must_use]
+    pub fn csrf() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "error-csrf")
+    }
+
+    /// The authorization flow is gone.
+    #[must_use]
+    pub fn flow_expired() -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "error-flow-expired")
+    }
+
+    /// The status, for tests.
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl From<ServerError> for PageError {
+    fn from(error: ServerError) -> Self {
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message_key: "error-internal",
+            reference: Some(log_internal(&error)),
+        }
+    }
+}
+
+impl From<StoreError> for PageError {
+    fn from(error: StoreError) -> Self {
+        ServerError::from(error).into()
+    }
+}
+
+impl From<KeyError> for PageError {
+    fn from(error: KeyError) -> Self {
+        ServerError::from(error).into()
+    }
+}
+
+impl From<minijinja::Error> for PageError {
+    fn from(error: minijinja::Error) -> Self {
+        ServerError::from(error).into()
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let mut response = self.status.into_response();
+        response.extensions_mut().insert(ErrorPage {
+            message_key: self.message_key,
+            reference: self.reference,
+        });
+        response
+    }
+}
+
+/// Middleware: turns [`ErrorPage`] markers into HTML in the request's language.
+pub async fn render_error_pages(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let language =
+        crate::http::page::negotiate_language(&state, request.headers(), request.uri(), &[]);
+    let mut response = next.run(request).await;
+    let Some(page) = response.extensions_mut().remove::<ErrorPage>() else {
+        return response;
+    };
+    let status = response.status();
+    let message = crate::i18n::translate(
+        &language,
+        page.message_key,
+        &[("product", state.config.ui.product_name.clone())],
+    );
+    let context = minijinja::context! {
+        lang => language,
+        product_name => state.config.ui.product_name.clone(),
+        message => message.clone(),
+        reference => page.reference,
+        languages => Vec::<minijinja::Value>::new(),
+    };
+    match state.templates.render("error.html", context) {
+        Ok(html) => {
+            let mut response = (status, axum::response::Html(html)).into_response();
+            crate::http::page::add_page_headers(response.headers_mut());
+            response
+        }
+        Err(error) => {
+            tracing::error!(%error, "error page failed to render");
+            (status, message).into_response()
+        }
+    }
+}

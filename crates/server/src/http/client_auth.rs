@@ -1,0 +1,191 @@
+//! Client authentication at the token, revocation and introspection endpoints:
+//! `client_secret_basic`, `client_secret_post`, and `none` for public clients
+//! (RFC 6749 §2.3.1, OIDC Core §9).
+
+use crate::error::OAuthError;
+use crate::http::ClientAddress;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use gatehouse_core::ClientId;
+use gatehouse_core::client::Client;
+use gatehouse_store::clients;
+use std::collections::BTreeMap;
+
+/// Largest form body accepted at these endpoints.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The form parameters of a request, each present at most once (RFC 6749 §3.2).
+#[derive(Debug, Clone, Default)]
+pub struct FormParameters(BTreeMap<String, String>);
+
+impl FormParameters {
+    /// Parses a form body; a repeated parameter is an `invalid_request`.
+    pub fn parse(body: &[u8]) -> Result<Self, OAuthError> {
+        let mut parameters = BTreeMap::new();
+        for (name, value) in url::form_urlencoded::parse(body).into_owned() {
+            if parameters.insert(name.clone(), value).is_some() {
+                return Err(OAuthError::invalid_request(format!(
+                    "parameter {name} appears more than once"
+                )));
+            }
+        }
+        Ok(Self(parameters))
+    }
+
+    /// A parameter; empty values count as absent.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|value| !value.is_empty())
+    }
+
+    /// A required parameter.
+    pub fn require(&self, name: &str) -> Result<&str, OAuthError> {
+        self.get(name)
+            .ok_or_else(|| OAuthError::invalid_request(format!("{name} is required")))
+    }
+}
+
+/// A request from a client that proved who it is.
+#[derive(Debug)]
+pub struct AuthenticatedClient {
+    /// The client.
+    pub client: Client,
+    /// The rest of the form.
+    pub parameters: FormParameters,
+    /// The caller's address.
+    pub address: ClientAddress,
+}
+
+struct PresentedCredentials {
+    client_id: String,
+    secret: Option<String>,
+}
+
+fn basic_credentials(header_value: &str) -> Result<Option<PresentedCredentials>, OAuthError> {
+    let Some(encoded) = header_value
+        .strip_prefix("Basic ")
+        .or_else(|| header_value.strip_prefix("basic "))
+    else {
+        return Ok(None);
+    };
+    let decoded = STANDARD
+        .decode(encoded.trim())
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(OAuthError::invalid_client)?;
+    let (id, secret) = decoded
+        .split_once(':')
+        .ok_or_else(OAuthError::invalid_client)?;
+    // RFC 6749 §2.3.1: both parts are form-urlencoded before base64.
+    let decode = |text: &str| {
+        url::form_urlencoded::parse(format!("x={text}").as_bytes())
+            .next()
+            .map(|(_, value)| value.into_owned())
+            .unwrap_or_default()
+    };
+    Ok(Some(PresentedCredentials {
+        client_id: decode(id),
+        secret: Some(decode(secret)),
+    }))
+}
+
+impl FromRequest<AppState> for AuthenticatedClient {
+    type Rejection = OAuthError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let Ok(address) = ClientAddress::from_request_parts(&mut parts, state).await;
+        let is_form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(OAuthError::invalid_request(
+                "the body must be application/x-www-form-urlencoded",
+            ));
+        }
+        let basic = match parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+        {
+            Some(value) => basic_credentials(value)?,
+            None => None,
+        };
+        let request = Request::from_parts(parts, body);
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|_| OAuthError::invalid_request("the request body could not be read"))?;
+        if body.len() > MAX_BODY_BYTES {
+            return Err(OAuthError::invalid_request("the request body is too large"));
+        }
+        let parameters = FormParameters::parse(&body)?;
+
+        let credentials = match (
+            basic,
+            parameters.get("client_id"),
+            parameters.get("client_secret"),
+        ) {
+            (Some(_), _, Some(_)) => {
+                return Err(OAuthError::invalid_request(
+                    "use one client authentication method, not two",
+                ));
+            }
+            (Some(basic), Some(body_id), None) if body_id != basic.client_id => {
+                return Err(OAuthError::invalid_request(
+                    "client_id does not match the Authorization header",
+                ));
+            }
+            (Some(basic), _, None) => basic,
+            (None, Some(client_id), secret) => PresentedCredentials {
+                client_id: client_id.to_owned(),
+                secret: secret.map(str::to_owned),
+            },
+            (None, None, _) => return Err(OAuthError::invalid_client()),
+        };
+
+        let throttle_key = format!("client:{}", credentials.client_id);
+        let address_key = address.0.to_string();
+        let now = state.now();
+        if let Some(seconds) = state.throttle.retry_after(&throttle_key, &address_key, now) {
+            return Err(OAuthError::too_many_attempts(seconds));
+        }
+        let client_id = ClientId::new(credentials.client_id.clone());
+        let client = state
+            .store
+            .read(move |connection| clients::find(connection, &client_id))
+            .await?;
+        let authenticated =
+            client.filter(
+                |client| match (&client.secret_digest, &credentials.secret) {
+                    (Some(digest), Some(secret)) => {
+                        state.secrets.verify_client_secret(secret, digest)
+                    }
+                    (None, None) => true,
+                    _ => false,
+                },
+            );
+        match authenticated {
+            Some(client) => Ok(Self {
+                client,
+                parameters,
+                address,
+            }),
+            None => {
+                state
+                    .throttle
+                    .record_failure(&throttle_key, &address_key, now);
+                tracing::info!(client_id = %credentials.client_id, address = %address.0, "client authentication failed");
+                Err(OAuthError::invalid_client())
+            }
+        }
+    }
+}

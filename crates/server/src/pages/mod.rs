@@ -1,0 +1,37 @@
+//! The hosted pages: sign-in, account choice, consent, the landing page and static assets.
+
+pub mod assets;
+pub mod consent;
+pub mod home;
+pub mod login;
+pub mod select_account;
+
+use crate::error::PageError;
+use crate::http::page::PageContext;
+use crate::service::authorization::{self, Outcome};
+use crate::state::AppState;
+use axum::response::{IntoResponse, Redirect, Response};
+use gatehouse_core::client::Client;
+use gatehouse_store::flows::StoredFlow;
+
+/// Loads the flow a page belongs to; remembers a language picked on the page for the rest
+/// of the flow; and applies the flow's `ui_locales` to the page.
+pub(crate) async fn flow_page(
+    state: &AppState,
+    page: PageContext,
+    flow_id: &str,
+) -> Result<(PageContext, StoredFlow, Client), PageError> {
+    if let Some(language) = page.chosen_language() {
+        authorization::save_language(state, flow_id, language).await?;
+    }
+    let (flow, client) = authorization::load_flow(state, flow_id).await?;
+    let page = page.with_ui_locales(state, &flow.request.ui_locales);
+    Ok((page, flow, client))
+}
+
+/// A redirect for an authorization outcome.
+pub(crate) fn follow(outcome: Outcome) -> Response {
+    match outcome {
+        Outcome::ToClient(url) | Outcome::ToPage(url) => Redirect::to(&url).into_response(),
+    }
+}

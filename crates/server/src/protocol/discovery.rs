@@ -1,0 +1,86 @@
+//! `/.well-known/openid-configuration` (OpenID Connect Discovery 1.0 §3).
+
+use crate::config::{Config, ConfigError};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use gatehouse_core::scope::STANDARD_SCOPES;
+use gatehouse_core::session::{ACR_MULTI_FACTOR, ACR_SINGLE_FACTOR};
+
+/// Endpoint paths, relative to the issuer.
+pub mod paths {
+    /// Authorization endpoint.
+    pub const AUTHORIZE: &str = "/authorize";
+    /// Token endpoint.
+    pub const TOKEN: &str = "/token";
+    /// UserInfo endpoint.
+    pub const USERINFO: &str = "/userinfo";
+    /// JWKS.
+    pub const JWKS: &str = "/jwks";
+    /// RP-Initiated Logout.
+    pub const END_SESSION: &str = "/logout";
+    /// RFC 7009.
+    pub const REVOCATION: &str = "/revoke";
+    /// RFC 7662.
+    pub const INTROSPECTION: &str = "/introspect";
+    /// Discovery.
+    pub const DISCOVERY: &str = "/.well-known/openid-configuration";
+}
+
+/// Builds the discovery document once at start-up.
+pub fn build_document(config: &Config) -> Result<String, ConfigError> {
+    let issuer = config.issuer();
+    let endpoint = |path: &str| format!("{issuer}{path}");
+    let algorithms: Vec<&str> = config
+        .signing_algorithms()?
+        .into_iter()
+        .map(|algorithm| algorithm.as_str())
+        .collect();
+    let document = serde_json::json!({
+        "issuer": issuer,
+        "authorization_endpoint": endpoint(paths::AUTHORIZE),
+        "token_endpoint": endpoint(paths::TOKEN),
+        "userinfo_endpoint": endpoint(paths::USERINFO),
+        "jwks_uri": endpoint(paths::JWKS),
+        "end_session_endpoint": endpoint(paths::END_SESSION),
+        "revocation_endpoint": endpoint(paths::REVOCATION),
+        "introspection_endpoint": endpoint(paths::INTROSPECTION),
+        "scopes_supported": STANDARD_SCOPES,
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": algorithms,
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "code_challenge_methods_supported": ["S256"],
+        "claims_supported": [
+            "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "sid", "at_hash",
+            "name", "preferred_username", "locale", "updated_at",
+            "email", "email_verified", "phone_number", "phone_number_verified"
+        ],
+        "claim_types_supported": ["normal"],
+        "claims_parameter_supported": false,
+        "request_parameter_supported": false,
+        "request_uri_parameter_supported": false,
+        "prompt_values_supported": ["none", "login", "consent", "select_account"],
+        "acr_values_supported": [ACR_SINGLE_FACTOR, ACR_MULTI_FACTOR],
+        "ui_locales_supported": crate::i18n::SUPPORTED,
+        "authorization_response_iss_parameter_supported": true,
+    });
+    Ok(document.to_string())
+}
+
+/// `GET /.well-known/openid-configuration`
+pub async fn show(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        state.discovery_document.to_string(),
+    )
+}

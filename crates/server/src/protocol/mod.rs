@@ -1,0 +1,10 @@
+//! The OpenID Connect and OAuth2 endpoints.
+
+pub mod authorize;
+pub mod discovery;
+pub mod introspect;
+pub mod jwks;
+pub mod logout;
+pub mod revoke;
+pub mod token;
+pub mod userinfo;

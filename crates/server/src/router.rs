@@ -1,0 +1,68 @@
+//! Every route, grouped by audience.
+
+use crate::error::{PageError, render_error_pages};
+use crate::pages::{assets, consent, home, login, select_account};
+use crate::protocol::discovery::paths;
+use crate::protocol::{authorize, discovery, introspect, jwks, logout, revoke, token, userinfo};
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use tower_http::trace::TraceLayer;
+
+/// Largest request body anywhere (forms and token requests are small).
+const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+/// The application's router.
+pub fn build(state: AppState) -> Router {
+    let protocol = Router::new()
+        .route(paths::DISCOVERY, get(discovery::show))
+        .route(paths::JWKS, get(jwks::show))
+        .route(paths::AUTHORIZE, get(authorize::get).post(authorize::post))
+        .route(paths::TOKEN, post(token::issue))
+        .route(paths::USERINFO, get(userinfo::get).post(userinfo::post))
+        .route(paths::REVOCATION, post(revoke::revoke))
+        .route(paths::INTROSPECTION, post(introspect::introspect))
+        .route(paths::END_SESSION, get(logout::get).post(logout::post));
+
+    let hosted_pages = Router::new()
+        .route("/", get(home::show))
+        .route("/login", get(login::show).post(login::submit))
+        .route(
+            "/select-account",
+            get(select_account::show).post(select_account::submit),
+        )
+        .route("/consent", get(consent::show).post(consent::submit))
+        .route("/assets/gatehouse.css", get(assets::stylesheet));
+
+    let health = Router::new()
+        .route("/health/live", get(|| async { "ok" }))
+        .route("/health/ready", get(ready));
+
+    Router::new()
+        .merge(protocol)
+        .merge(hosted_pages)
+        .merge(health)
+        .fallback(|| async { PageError::new(StatusCode::NOT_FOUND, "error-not-found") })
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            render_error_pages,
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// `GET /health/ready`: the database answers.
+async fn ready(State(state): State<AppState>) -> impl IntoResponse {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(error) => {
+            tracing::warn!(%error, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

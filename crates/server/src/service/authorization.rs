@@ -1,0 +1,365 @@
+//! The authorization endpoint's decisions: accept or refuse a request, send the user through
+//! sign-in, account choice and consent, and finally issue the code (RFC 6749 §4.1,
+//! OIDC Core §3.1.2, RFC 9207).
+
+use crate::error::{PageError, ServerError};
+use crate::http::session::ActiveSession;
+use crate::service::tokens::{self, CodeRequest};
+use crate::state::AppState;
+use gatehouse_core::authorize::{
+    self, AuthorizationErrorCode, AuthorizationRequest, FlowProgress, NextStep,
+    RawAuthorizationRequest, SessionSnapshot, UntrustedRequestError,
+};
+use gatehouse_core::client::Client;
+use gatehouse_core::scope::Scope;
+use gatehouse_core::secret::sha256_base64url;
+use gatehouse_store::flows::StoredFlow;
+use gatehouse_store::{StoreError, clients, consents, flows};
+use url::Url;
+
+/// Where the browser goes next.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Back to the client with a code or an error.
+    ToClient(String),
+    /// To one of our pages, carrying the flow id.
+    ToPage(String),
+}
+
+/// A page of the flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowPage {
+    /// `/login`.
+    Login,
+    /// `/select-account`.
+    SelectAccount,
+    /// `/consent`.
+    Consent,
+}
+
+impl FlowPage {
+    fn path(self) -> &'static str {
+        match self {
+            Self::Login => "/login",
+            Self::SelectAccount => "/select-account",
+            Self::Consent => "/consent",
+        }
+    }
+}
+
+/// The URL of a flow page.
+#[must_use]
+pub fn page_url(page: FlowPage, flow_id: &str) -> String {
+    format!("{}?flow={}", page.path(), flow_id)
+}
+
+fn untrusted_page(error: UntrustedRequestError) -> PageError {
+    let key = match error {
+        UntrustedRequestError::MissingClientId => "error-missing-client-id",
+        UntrustedRequestError::UnknownClient => "error-unknown-client",
+        UntrustedRequestError::MissingRedirectUri => "error-missing-redirect-uri",
+        UntrustedRequestError::UnregisteredRedirectUri => "error-unregistered-redirect-uri",
+        UntrustedRequestError::DuplicatedParameter => "error-duplicated-parameter",
+    };
+    PageError::bad_request(key)
+}
+
+/// The authorization response URL: `redirect_uri` plus our parameters and `iss` (RFC 9207).
+fn redirect_to_client(
+    state: &AppState,
+    redirect_uri: &str,
+    parameters: &[(&str, &str)],
+    client_state: Option<&str>,
+) -> String {
+    let Ok(mut url) = Url::parse(redirect_uri) else {
+        return redirect_uri.to_owned();
+    };
+    {
+        let mut query = url.query_pairs_mut();
+        for (name, value) in parameters {
+            query.append_pair(name, value);
+        }
+        if let Some(client_state) = client_state {
+            query.append_pair("state", client_state);
+        }
+        query.append_pair("iss", &state.issuer);
+    }
+    url.into()
+}
+
+/// An error response to a validated redirect URI (RFC 6749 §4.1.2.1).
+#[must_use]
+pub fn error_redirect(
+    state: &AppState,
+    redirect_uri: &str,
+    code: AuthorizationErrorCode,
+    description: &str,
+    client_state: Option<&str>,
+) -> String {
+    redirect_to_client(
+        state,
+        redirect_uri,
+        &[("error", code.as_str()), ("error_description", description)],
+        client_state,
+    )
+}
+
+/// Handles a new authorization request.
+pub async fn begin(
+    state: &AppState,
+    raw: RawAuthorizationRequest,
+    session: Option<&ActiveSession>,
+) -> Result<Outcome, PageError> {
+    let client = match authorize::client_id(&raw) {
+        Some(client_id) => {
+            state
+                .store
+                .read(move |connection| clients::find(connection, &client_id))
+                .await?
+        }
+        None => None,
+    };
+    let redirect_uri =
+        authorize::check_client_and_redirect(&raw, client.as_ref()).map_err(untrusted_page)?;
+    let Some(client) = client else {
+        return Err(untrusted_page(UntrustedRequestError::UnknownClient));
+    };
+    let request = match authorize::validate(&raw, &client, redirect_uri.clone()) {
+        Ok(request) => request,
+        Err(error) => {
+            return Ok(Outcome::ToClient(error_redirect(
+                state,
+                &redirect_uri,
+                error.code,
+                &error.description,
+                authorize::state(&raw).as_deref(),
+            )));
+        }
+    };
+    advance(
+        state,
+        &client,
+        request,
+        None,
+        FlowProgress::default(),
+        session,
+    )
+    .await
+}
+
+/// Continues a stored flow after one of its pages.
+pub async fn resume(
+    state: &AppState,
+    flow_id: &str,
+    progress: FlowProgress,
+    session: Option<&ActiveSession>,
+) -> Result<Outcome, PageError> {
+    let (flow, client) = load_flow(state, flow_id).await?;
+    advance(
+        state,
+        &client,
+        flow.request,
+        Some(flow_id),
+        progress,
+        session,
+    )
+    .await
+}
+
+/// Loads a live flow and its client.
+pub async fn load_flow(state: &AppState, flow_id: &str) -> Result<(StoredFlow, Client), PageError> {
+    let digest = sha256_base64url(flow_id.as_bytes());
+    let now = state.now();
+    let found = state
+        .store
+        .read(move |connection| {
+            let Some(flow) = flows::find(connection, &digest)? else {
+                return Ok(None);
+            };
+            let client = clients::find(connection, &flow.request.client_id)?;
+            Ok(client.map(|client| (flow, client)))
+        })
+        .await?;
+    match found {
+        Some((flow, client)) if now < flow.expires_at => Ok((flow, client)),
+        _ => Err(PageError::flow_expired()),
+    }
+}
+
+/// Records what happened on a page of the flow.
+pub async fn save_progress(
+    state: &AppState,
+    flow_id: &str,
+    progress: FlowProgress,
+) -> Result<(), ServerError> {
+    let digest = sha256_base64url(flow_id.as_bytes());
+    state
+        .store
+        .write(move |connection| flows::update_progress(connection, &digest, &progress))
+        .await?;
+    Ok(())
+}
+
+/// Replaces the flow's `ui_locales` with the language the user picked on our pages.
+pub async fn save_language(
+    state: &AppState,
+    flow_id: &str,
+    language: &str,
+) -> Result<(), PageError> {
+    let (mut flow, _) = load_flow(state, flow_id).await?;
+    flow.request.ui_locales = vec![language.to_owned()];
+    let digest = sha256_base64url(flow_id.as_bytes());
+    state
+        .store
+        .write(move |connection| flows::update_request(connection, &digest, &flow.request))
+        .await?;
+    Ok(())
+}
+
+/// The user refused consent: the flow ends with `access_denied`.
+pub async fn deny(state: &AppState, flow_id: &str) -> Result<Outcome, PageError> {
+    let (flow, _) = load_flow(state, flow_id).await?;
+    let digest = sha256_base64url(flow_id.as_bytes());
+    state
+        .store
+        .write(move |connection| flows::delete(connection, &digest))
+        .await?;
+    Ok(Outcome::ToClient(error_redirect(
+        state,
+        &flow.request.redirect_uri,
+        AuthorizationErrorCode::AccessDenied,
+        "the user denied the request",
+        flow.request.state.as_deref(),
+    )))
+}
+
+/// Records consent for the flow's scope.
+pub async fn record_consent(
+    state: &AppState,
+    flow_id: &str,
+    session: &ActiveSession,
+) -> Result<FlowProgress, PageError> {
+    let (flow, _) = load_flow(state, flow_id).await?;
+    let user_id = session.user.id.clone();
+    let client_id = flow.request.client_id.clone();
+    let scope = flow.request.scope.clone();
+    let now = state.now();
+    let progress = FlowProgress {
+        consent_given: true,
+        ..flow.progress
+    };
+    let digest = sha256_base64url(flow_id.as_bytes());
+    state
+        .store
+        .write(move |connection| -> Result<(), StoreError> {
+            consents::grant(connection, &user_id, &client_id, &scope, now)?;
+            flows::update_progress(connection, &digest, &progress)
+        })
+        .await?;
+    Ok(progress)
+}
+
+async fn advance(
+    state: &AppState,
+    client: &Client,
+    request: AuthorizationRequest,
+    flow_id: Option<&str>,
+    progress: FlowProgress,
+    session: Option<&ActiveSession>,
+) -> Result<Outcome, PageError> {
+    let snapshot = session.map(|active| SessionSnapshot {
+        user_id: active.user.id.clone(),
+        session_id: active.session.id.clone(),
+        auth_time: active.session.authentication.auth_time,
+    });
+    let granted: Option<Scope> = match (session, client.is_first_party) {
+        (Some(active), false) => {
+            let user_id = active.user.id.clone();
+            let client_id = client.id.clone();
+            state
+                .store
+                .read(move |connection| consents::find(connection, &user_id, &client_id))
+                .await?
+        }
+        _ => None,
+    };
+    let now = state.now();
+    let step = authorize::next_step(
+        &request,
+        snapshot.as_ref(),
+        client,
+        granted.as_ref(),
+        progress,
+        now,
+    );
+    let page = match step {
+        NextStep::Fail(code) => {
+            if let Some(flow_id) = flow_id {
+                let digest = sha256_base64url(flow_id.as_bytes());
+                state
+                    .store
+                    .write(move |connection| flows::delete(connection, &digest))
+                    .await?;
+            }
+            return Ok(Outcome::ToClient(error_redirect(
+                state,
+                &request.redirect_uri,
+                code,
+                "user interaction is required",
+                request.state.as_deref(),
+            )));
+        }
+        NextStep::IssueCode => {
+            let Some(active) = session else {
+                return Err(PageError::flow_expired());
+            };
+            if let Some(flow_id) = flow_id {
+                let digest = sha256_base64url(flow_id.as_bytes());
+                // A flow finishes once: a second submission (double click, back button)
+                // finds it gone.
+                let was_present = state
+                    .store
+                    .write(move |connection| flows::delete(connection, &digest))
+                    .await?;
+                if !was_present {
+                    return Err(PageError::flow_expired());
+                }
+            }
+            let code = tokens::issue_authorization_code(
+                state,
+                CodeRequest {
+                    request: &request,
+                    user_id: &active.user.id,
+                    session_id: &active.session.id,
+                    authentication: &active.session.authentication,
+                },
+            )
+            .await?;
+            return Ok(Outcome::ToClient(redirect_to_client(
+                state,
+                &request.redirect_uri,
+                &[("code", &code)],
+                request.state.as_deref(),
+            )));
+        }
+        NextStep::Login => FlowPage::Login,
+        NextStep::SelectAccount => FlowPage::SelectAccount,
+        NextStep::Consent(_) => FlowPage::Consent,
+    };
+    let flow_id = match flow_id {
+        Some(existing) => existing.to_owned(),
+        None => {
+            let flow_id = crate::random::token();
+            let digest = sha256_base64url(flow_id.as_bytes());
+            let expires_at = now.plus_seconds(state.config.sessions.flow_ttl_seconds);
+            state
+                .store
+                .write(move |connection| {
+                    flows::insert(connection, &digest, &request, now, expires_at)
+                })
+                .await?;
+            flow_id
+        }
+    };
+    Ok(Outcome::ToPage(page_url(page, &flow_id)))
+}

@@ -1,0 +1,9 @@
+//! Service functions: the work behind the handlers. They take plain values, never axum
+//! types, so the CLI and tests can call them too.
+
+pub mod accounts;
+pub mod authorization;
+pub mod clients;
+pub mod login;
+pub mod logout;
+pub mod tokens;

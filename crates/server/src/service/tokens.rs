@@ -1,0 +1,570 @@
+//! Issuing, refreshing, revoking and inspecting tokens (RFC 6749 §4–6, RFC 7009, RFC 7662,
+//! RFC 9068, OIDC Core §3.1.3).
+
+use crate::error::{BearerError, OAuthError, ServerError};
+use crate::http::client_auth::FormParameters;
+use crate::state::AppState;
+use gatehouse_core::claims::{self, AccessTokenClaims, IdTokenClaims};
+use gatehouse_core::client::{Client, GrantType};
+use gatehouse_core::grant::{
+    self, CodeRejection, Grant, RefreshDecision, RefreshRejection, RefreshToken,
+};
+use gatehouse_core::scope::{self, Scope};
+use gatehouse_core::secret::sha256_base64url;
+use gatehouse_core::session::Authentication;
+use gatehouse_core::user::User;
+use gatehouse_core::{GrantId, SessionId, UnixTime};
+use gatehouse_store::{StoreError, codes, grants, users};
+use serde::Serialize;
+
+/// The `typ` header of JWT access tokens (RFC 9068 §2.1).
+pub const ACCESS_TOKEN_TYPE: &str = "at+jwt";
+/// The `typ` header of ID tokens.
+pub const ID_TOKEN_TYPE: &str = "JWT";
+
+/// A successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3).
+#[derive(Debug, Serialize)]
+pub struct TokenResponse {
+    /// The JWT access token.
+    pub access_token: String,
+    /// Always `Bearer` for now.
+    pub token_type: &'static str,
+    /// Access token lifetime in seconds.
+    pub expires_in: i64,
+    /// The successor refresh token, when the client may refresh.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// The ID token, for `openid` requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    /// The granted scope.
+    pub scope: String,
+}
+
+/// Who and what a user-bound token is about.
+struct UserTokenContext<'a> {
+    client: &'a Client,
+    user: &'a User,
+    grant: &'a Grant,
+    scope: &'a Scope,
+    nonce: Option<&'a str>,
+    refresh_token: Option<String>,
+}
+
+/// Signs an access token.
+fn mint_access_token(
+    state: &AppState,
+    client: &Client,
+    subject: &str,
+    scope: &Scope,
+    grant: Option<&Grant>,
+    now: UnixTime,
+) -> Result<String, ServerError> {
+    let claims = AccessTokenClaims {
+        iss: state.issuer.clone(),
+        exp: now
+            .plus_seconds(state.config.tokens.access_token_ttl_seconds)
+            .as_secs(),
+        aud: client.access_token_audience(),
+        sub: subject.to_owned(),
+        client_id: client.id.as_str().to_owned(),
+        iat: now.as_secs(),
+        jti: claims::access_token_jti(
+            grant.map(|grant| grant.id.as_str()),
+            &crate::random::identifier(),
+        ),
+        scope: scope.to_string(),
+        auth_time: grant.map(|grant| grant.authentication.auth_time.as_secs()),
+        acr: grant.map(|grant| grant.authentication.acr.clone()),
+        amr: grant.map(|grant| grant.authentication.amr.clone()),
+        sid: grant
+            .and_then(|grant| grant.session_id.as_ref())
+            .map(|sid| sid.as_str().to_owned()),
+    };
+    Ok(state
+        .keys
+        .sign(state.access_token_algorithm, ACCESS_TOKEN_TYPE, &claims)?)
+}
+
+/// Signs the access token and, for `openid`, the ID token of a user grant.
+fn issue_user_tokens(
+    state: &AppState,
+    context: UserTokenContext<'_>,
+    now: UnixTime,
+) -> Result<TokenResponse, ServerError> {
+    let access_token = mint_access_token(
+        state,
+        context.client,
+        context.user.id.as_str(),
+        context.scope,
+        Some(context.grant),
+        now,
+    )?;
+    let id_token = if context.scope.is_openid() {
+        let algorithm = context.client.id_token_signing_algorithm;
+        let claims = IdTokenClaims {
+            iss: state.issuer.clone(),
+            sub: context.user.id.as_str().to_owned(),
+            aud: context.client.id.as_str().to_owned(),
+            exp: now
+                .plus_seconds(state.config.tokens.id_token_ttl_seconds)
+                .as_secs(),
+            iat: now.as_secs(),
+            auth_time: context.grant.authentication.auth_time.as_secs(),
+            nonce: context.nonce.map(str::to_owned),
+            sid: context
+                .grant
+                .session_id
+                .as_ref()
+                .map(|sid| sid.as_str().to_owned()),
+            at_hash: Some(claims::access_token_hash(&access_token, algorithm)),
+            amr: context.grant.authentication.amr.clone(),
+            acr: context.grant.authentication.acr.clone(),
+            azp: context.client.id.as_str().to_owned(),
+            user_claims: claims::user_claims(context.user, context.scope),
+        };
+        Some(state.keys.sign(algorithm, ID_TOKEN_TYPE, &claims)?)
+    } else {
+        None
+    };
+    Ok(TokenResponse {
+        access_token,
+        token_type: "Bearer",
+        expires_in: state.config.tokens.access_token_ttl_seconds,
+        refresh_token: context.refresh_token,
+        id_token,
+        scope: context.scope.to_string(),
+    })
+}
+
+/// The outcome of a token-endpoint transaction. A refusal still commits, so that the
+/// revocations it triggered (replayed code, reused refresh token) stick.
+enum Exchange<T> {
+    Issued(T),
+    Refused(OAuthError),
+}
+
+/// `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.5).
+pub async fn exchange_code(
+    state: &AppState,
+    client: Client,
+    parameters: &FormParameters,
+) -> Result<TokenResponse, OAuthError> {
+    if !client.allows_grant(GrantType::AuthorizationCode) {
+        return Err(OAuthError::unauthorized_client(
+            "this client may not use the authorization_code grant",
+        ));
+    }
+    let code_digest = sha256_base64url(parameters.require("code")?.as_bytes());
+    let redirect_uri = parameters.get("redirect_uri").map(str::to_owned);
+    let code_verifier = parameters.get("code_verifier").map(str::to_owned);
+    let now = state.now();
+    let refresh_secret = client
+        .allows_grant(GrantType::RefreshToken)
+        .then(crate::random::token);
+    let refresh_ttl = state.config.tokens.refresh_token_ttl_seconds;
+    let access_ttl = state.config.tokens.access_token_ttl_seconds;
+    let client_id = client.id.clone();
+    let refresh_for_store = refresh_secret.clone();
+
+    let outcome = state
+        .store
+        .write(move |connection| -> Result<Exchange<(Grant, User, Option<String>)>, StoreError> {
+            let Some(code) = codes::find(connection, &code_digest)? else {
+                return Ok(Exchange::Refused(OAuthError::invalid_grant("the authorization code is invalid")));
+            };
+            if let Err(rejection) =
+                grant::check_code_exchange(&code, &client_id, redirect_uri.as_deref(), code_verifier.as_deref(), now)
+            {
+                // OAuth 2.0 Security BCP §4.2.4: a replayed code revokes what it produced.
+                if rejection == CodeRejection::AlreadyUsed
+                    && let Some(grant_id) = &code.grant_id
+                {
+                    grants::revoke(connection, grant_id, now)?;
+                    tracing::warn!(client_id = %client_id, grant_id = %grant_id, "authorization code replayed; grant revoked");
+                }
+                return Ok(Exchange::Refused(OAuthError::invalid_grant(rejection.to_string())));
+            }
+            let Some(user) = users::find(connection, &code.user_id)?.filter(User::is_active) else {
+                return Ok(Exchange::Refused(OAuthError::invalid_grant("the account is not active")));
+            };
+            let is_offline = code.scope.contains(scope::OFFLINE_ACCESS);
+            let grant = Grant {
+                id: GrantId::new(crate::random::row_id()),
+                client_id: client_id.clone(),
+                user_id: user.id.clone(),
+                session_id: Some(code.session_id.clone()),
+                scope: code.scope.clone(),
+                authentication: code.authentication.clone(),
+                is_offline,
+                created_at: now,
+                expires_at: now.plus_seconds(if refresh_for_store.is_some() { refresh_ttl } else { access_ttl }),
+                revoked_at: None,
+            };
+            grants::insert(connection, &grant)?;
+            if !codes::consume(connection, &code_digest, &grant.id, now)? {
+                // A concurrent exchange won; roll back our grant and refuse.
+                return Err(StoreError::Conflict("a grant for this authorization code"));
+            }
+            if let Some(secret) = &refresh_for_store {
+                let token = RefreshToken {
+                    id: crate::random::row_id(),
+                    grant_id: grant.id.clone(),
+                    created_at: now,
+                    expires_at: grant.expires_at,
+                    used_at: None,
+                };
+                grants::insert_refresh_token(connection, &token, &sha256_base64url(secret.as_bytes()))?;
+            }
+            Ok(Exchange::Issued((grant, user, code.nonce)))
+        })
+        .await
+        .map_err(|error| match error {
+            StoreError::Conflict(_) => OAuthError::invalid_grant(CodeRejection::AlreadyUsed.to_string()),
+            other => other.into(),
+        })?;
+    let (grant, user, nonce) = match outcome {
+        Exchange::Issued(issued) => issued,
+        Exchange::Refused(error) => return Err(error),
+    };
+    let context = UserTokenContext {
+        client: &client,
+        user: &user,
+        grant: &grant,
+        scope: &grant.scope,
+        nonce: nonce.as_deref(),
+        refresh_token: refresh_secret,
+    };
+    Ok(issue_user_tokens(state, context, now)?)
+}
+
+/// `grant_type=refresh_token` with rotation and reuse detection (RFC 6749 §6,
+/// OAuth 2.0 Security BCP §4.13.2).
+pub async fn refresh(
+    state: &AppState,
+    client: Client,
+    parameters: &FormParameters,
+) -> Result<TokenResponse, OAuthError> {
+    if !client.allows_grant(GrantType::RefreshToken) {
+        return Err(OAuthError::unauthorized_client(
+            "this client may not use the refresh_token grant",
+        ));
+    }
+    let token_digest = sha256_base64url(parameters.require("refresh_token")?.as_bytes());
+    let requested_scope = parameters
+        .get("scope")
+        .map(Scope::parse)
+        .transpose()
+        .map_err(|error| OAuthError::invalid_scope(error.to_string()))?;
+    let now = state.now();
+    let successor = crate::random::token();
+    let successor_digest = sha256_base64url(successor.as_bytes());
+    let client_id = client.id.clone();
+
+    let outcome = state
+        .store
+        .write(move |connection| -> Result<Exchange<(Grant, User, Scope)>, StoreError> {
+            let Some((token, grant)) = grants::find_refresh_token(connection, &token_digest)? else {
+                return Ok(Exchange::Refused(OAuthError::invalid_grant("the refresh token is invalid")));
+            };
+            let user = users::find(connection, &grant.user_id)?;
+            let is_user_active = user.as_ref().is_some_and(User::is_active);
+            let decision = grant::decide_refresh(&token, &grant, &client_id, requested_scope.as_ref(), is_user_active, now);
+            let scope = match decision {
+                RefreshDecision::Rotate(scope) => scope,
+                RefreshDecision::Reject(RefreshRejection::ScopeExceedsGrant) => {
+                    return Ok(Exchange::Refused(OAuthError::invalid_scope(
+                        RefreshRejection::ScopeExceedsGrant.to_string(),
+                    )));
+                }
+                RefreshDecision::Reject(rejection) => {
+                    return Ok(Exchange::Refused(OAuthError::invalid_grant(rejection.to_string())));
+                }
+                RefreshDecision::RevokeFamily => {
+                    grants::revoke(connection, &grant.id, now)?;
+                    tracing::warn!(client_id = %client_id, grant_id = %grant.id, "refresh token reused; token family revoked");
+                    return Ok(Exchange::Refused(OAuthError::invalid_grant(RefreshRejection::Reused.to_string())));
+                }
+            };
+            let Some(user) = user else {
+                return Ok(Exchange::Refused(OAuthError::invalid_grant(RefreshRejection::InactiveUser.to_string())));
+            };
+            if !grants::mark_refresh_token_used(connection, &token.id, now)? {
+                // Lost a race with another refresh of the same token: that is reuse too.
+                grants::revoke(connection, &grant.id, now)?;
+                return Ok(Exchange::Refused(OAuthError::invalid_grant(RefreshRejection::Reused.to_string())));
+            }
+            let next = RefreshToken {
+                id: crate::random::row_id(),
+                grant_id: grant.id.clone(),
+                created_at: now,
+                expires_at: grant.expires_at,
+                used_at: None,
+            };
+            grants::insert_refresh_token(connection, &next, &successor_digest)?;
+            Ok(Exchange::Issued((grant, user, scope)))
+        })
+        .await?;
+    let (grant, user, scope) = match outcome {
+        Exchange::Issued(issued) => issued,
+        Exchange::Refused(error) => return Err(error),
+    };
+    let context = UserTokenContext {
+        client: &client,
+        user: &user,
+        grant: &grant,
+        scope: &scope,
+        nonce: None,
+        refresh_token: Some(successor),
+    };
+    Ok(issue_user_tokens(state, context, now)?)
+}
+
+/// `grant_type=client_credentials` (RFC 6749 §4.4): a token for the client itself. No
+/// database write: the token is a signed JWT whose `jti` can still be revoked.
+pub fn client_credentials(
+    state: &AppState,
+    client: &Client,
+    parameters: &FormParameters,
+) -> Result<TokenResponse, OAuthError> {
+    if client.is_public() || !client.allows_grant(GrantType::ClientCredentials) {
+        return Err(OAuthError::unauthorized_client(
+            "this client may not use the client_credentials grant",
+        ));
+    }
+    let user_scopes = Scope::from_tokens(scope::STANDARD_SCOPES);
+    let scope = match parameters.get("scope") {
+        Some(text) => {
+            let requested =
+                Scope::parse(text).map_err(|error| OAuthError::invalid_scope(error.to_string()))?;
+            let user_only = requested.intersection(&user_scopes);
+            if !user_only.is_empty() {
+                return Err(OAuthError::invalid_scope(format!(
+                    "{user_only} cannot be granted without a user"
+                )));
+            }
+            let not_allowed = requested.difference(&client.scopes);
+            if !not_allowed.is_empty() {
+                return Err(OAuthError::invalid_scope(format!(
+                    "scope not allowed for this client: {not_allowed}"
+                )));
+            }
+            requested
+        }
+        None => client.scopes.difference(&user_scopes),
+    };
+    let now = state.now();
+    let access_token = mint_access_token(state, client, client.id.as_str(), &scope, None, now)?;
+    Ok(TokenResponse {
+        access_token,
+        token_type: "Bearer",
+        expires_in: state.config.tokens.access_token_ttl_seconds,
+        refresh_token: None,
+        id_token: None,
+        scope: scope.to_string(),
+    })
+}
+
+/// Verifies one of our access tokens: signature, type, issuer, expiry, revocation.
+pub async fn validate_access_token(
+    state: &AppState,
+    token: &str,
+) -> Result<AccessTokenClaims, BearerError> {
+    let claims: AccessTokenClaims = state
+        .keys
+        .verify(token, ACCESS_TOKEN_TYPE)
+        .map_err(|_| BearerError::InvalidToken("the access token is invalid"))?;
+    if claims.iss != state.issuer {
+        return Err(BearerError::InvalidToken(
+            "the access token was issued elsewhere",
+        ));
+    }
+    if state.now().as_secs() >= claims.exp {
+        return Err(BearerError::InvalidToken("the access token has expired"));
+    }
+    let jti = claims.jti.clone();
+    let grant_id = claims.grant_id().map(str::to_owned);
+    let is_revoked = state
+        .store
+        .read(move |connection| {
+            grants::is_access_token_revoked(connection, &jti, grant_id.as_deref())
+        })
+        .await?;
+    if is_revoked {
+        return Err(BearerError::InvalidToken(
+            "the access token has been revoked",
+        ));
+    }
+    Ok(claims)
+}
+
+/// Token revocation (RFC 7009 §2.1). Unknown tokens and tokens of other clients are
+/// answered with success and left alone (§2.2).
+pub async fn revoke(
+    state: &AppState,
+    client: &Client,
+    parameters: &FormParameters,
+) -> Result<(), OAuthError> {
+    let token = parameters.require("token")?.to_owned();
+    let hint = parameters.get("token_type_hint");
+    if let Some(hint) = hint
+        && !matches!(hint, "access_token" | "refresh_token")
+    {
+        return Err(OAuthError::unsupported_token_type());
+    }
+    let now = state.now();
+    // Access tokens are JWTs with three parts; refresh tokens are opaque. The hint only
+    // orders the lookups (§2.1), so both are tried.
+    if let Ok(claims) = state
+        .keys
+        .verify::<AccessTokenClaims>(&token, ACCESS_TOKEN_TYPE)
+    {
+        if claims.client_id == client.id.as_str() && claims.iss == state.issuer {
+            let expires_at = UnixTime(claims.exp);
+            state
+                .store
+                .write(move |connection| {
+                    grants::revoke_access_token(connection, &claims.jti, expires_at)
+                })
+                .await?;
+        }
+        return Ok(());
+    }
+    let digest = sha256_base64url(token.as_bytes());
+    let client_id = client.id.clone();
+    state
+        .store
+        .write(move |connection| -> Result<(), StoreError> {
+            if let Some((_, grant)) = grants::find_refresh_token(connection, &digest)?
+                && grant.client_id == client_id
+            {
+                // §2.1: revoking a refresh token revokes the grant and its access tokens.
+                grants::revoke(connection, &grant.id, now)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(())
+}
+
+/// Token introspection (RFC 7662 §2.2).
+pub async fn introspect(
+    state: &AppState,
+    client: &Client,
+    parameters: &FormParameters,
+) -> Result<serde_json::Value, OAuthError> {
+    if client.is_public() {
+        return Err(OAuthError::invalid_client());
+    }
+    let token = parameters.require("token")?.to_owned();
+    let inactive = serde_json::json!({ "active": false });
+    if token.matches('.').count() == 2 {
+        return Ok(match validate_access_token(state, &token).await {
+            Ok(claims) => {
+                let username = if claims.sub == claims.client_id {
+                    None
+                } else {
+                    let user_id = gatehouse_core::UserId::new(claims.sub.clone());
+                    state
+                        .store
+                        .read(move |connection| users::find(connection, &user_id))
+                        .await?
+                        .map(|user| user.email)
+                };
+                let mut response = serde_json::json!({
+                    "active": true,
+                    "token_type": "Bearer",
+                    "scope": claims.scope,
+                    "client_id": claims.client_id,
+                    "sub": claims.sub,
+                    "aud": claims.aud,
+                    "iss": claims.iss,
+                    "exp": claims.exp,
+                    "iat": claims.iat,
+                    "jti": claims.jti,
+                });
+                if let Some(username) = username {
+                    response["username"] = username.into();
+                }
+                if let Some(sid) = claims.sid {
+                    response["sid"] = sid.into();
+                }
+                if let Some(auth_time) = claims.auth_time {
+                    response["auth_time"] = auth_time.into();
+                }
+                response
+            }
+            Err(BearerError::Internal(error)) => return Err(error.into()),
+            Err(_) => inactive,
+        });
+    }
+    let digest = sha256_base64url(token.as_bytes());
+    let found = state
+        .store
+        .read(move |connection| grants::find_refresh_token(connection, &digest))
+        .await?;
+    let now = state.now();
+    Ok(match found {
+        // Refresh tokens are disclosed only to the client they were issued to.
+        Some((refresh, grant))
+            if grant.client_id == client.id
+                && refresh.used_at.is_none()
+                && now < refresh.expires_at
+                && grant.is_active(now) =>
+        {
+            serde_json::json!({
+                "active": true,
+                "token_type": "refresh_token",
+                "scope": grant.scope.to_string(),
+                "client_id": grant.client_id.as_str(),
+                "sub": grant.user_id.as_str(),
+                "exp": refresh.expires_at.as_secs(),
+                "iat": refresh.created_at.as_secs(),
+                "iss": state.issuer,
+            })
+        }
+        _ => inactive,
+    })
+}
+
+/// What the authorization endpoint hands to [`issue_authorization_code`].
+#[derive(Debug)]
+pub struct CodeRequest<'a> {
+    /// The validated request.
+    pub request: &'a gatehouse_core::authorize::AuthorizationRequest,
+    /// The signed-in user.
+    pub user_id: &'a gatehouse_core::UserId,
+    /// Their session.
+    pub session_id: &'a SessionId,
+    /// How they signed in.
+    pub authentication: &'a Authentication,
+}
+
+/// Stores a new authorization code and returns it.
+pub async fn issue_authorization_code(
+    state: &AppState,
+    code_request: CodeRequest<'_>,
+) -> Result<String, ServerError> {
+    let now = state.now();
+    let code = crate::random::token();
+    let record = grant::AuthorizationCode {
+        client_id: code_request.request.client_id.clone(),
+        user_id: code_request.user_id.clone(),
+        session_id: code_request.session_id.clone(),
+        redirect_uri: code_request.request.redirect_uri.clone(),
+        scope: code_request.request.scope.clone(),
+        nonce: code_request.request.nonce.clone(),
+        code_challenge: code_request.request.code_challenge.clone(),
+        authentication: code_request.authentication.clone(),
+        created_at: now,
+        expires_at: now.plus_seconds(state.config.tokens.authorization_code_ttl_seconds),
+        consumed_at: None,
+        grant_id: None,
+    };
+    let digest = sha256_base64url(code.as_bytes());
+    state
+        .store
+        .write(move |connection| codes::insert(connection, &digest, &record))
+        .await?;
+    Ok(code)
+}

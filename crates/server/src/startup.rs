@@ -1,0 +1,194 @@
+//! Building the application from configuration and running it.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::crypto::encryption::KeyEncryptionKey;
+use crate::crypto::keyring::{self, KeyRing};
+use crate::crypto::password::PasswordHasher;
+use crate::crypto::secrets::InstanceSecrets;
+use crate::state::{AppContext, AppState};
+use crate::templates::Templates;
+use crate::throttle::LoginThrottle;
+use anyhow::Context as _;
+use gatehouse_store::{Store, codes, flows, grants, keys, sessions};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// Creates the data folder, readable by the service account only, when it is missing.
+pub fn ensure_data_dir(config: &Config) -> anyhow::Result<()> {
+    let folder = &config.server.data_dir;
+    if folder.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(0o700);
+    }
+    builder
+        .create(folder)
+        .with_context(|| format!("cannot create {} (server.data_dir)", folder.display()))
+}
+
+/// Opens the database and applies migrations.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    ensure_data_dir(config)?;
+    let url = config.database_url();
+    let store = Store::connect(&url, &config.pool_options())
+        .with_context(|| "cannot open the database (database.url)")?;
+    let applied = store
+        .migrate()
+        .await
+        .context("cannot migrate the database")?;
+    if applied > 0 {
+        tracing::info!(applied, backend = store.backend_name(), "database migrated");
+    }
+    Ok(store)
+}
+
+/// Everything the server needs, built and checked.
+pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+    let store = open_store(&config).await?;
+    let kek = KeyEncryptionKey::load_or_generate(&config)
+        .context("cannot load the key-encryption key")?;
+    let now = clock.now();
+    let secrets = InstanceSecrets::load_or_create(&store, &kek, now)
+        .await
+        .context("cannot load instance secrets")?;
+    let algorithms = config.signing_algorithms()?;
+    let created = keyring::ensure_keys(&store, &kek, &algorithms, config.keys.rsa_bits, now)
+        .await
+        .context("cannot create signing keys")?;
+    if created > 0 {
+        tracing::info!(created, "signing keys created");
+    }
+    let keys = KeyRing::load(&store, &kek, now, config.keys.retired_retention_seconds)
+        .await
+        .context("cannot load signing keys")?;
+    let passwords = PasswordHasher::new(&config.passwords)?;
+    let templates = Templates::load(config.ui.templates_dir.as_deref())?;
+    let discovery_document = crate::protocol::discovery::build_document(&config)?;
+    Ok(AppState::new(AppContext {
+        issuer: config.issuer(),
+        access_token_algorithm: config.access_token_algorithm()?,
+        throttle: LoginThrottle::new(&config.login),
+        config: Arc::new(config),
+        store,
+        clock,
+        keys,
+        kek: Arc::new(kek),
+        passwords,
+        secrets: Arc::new(secrets),
+        templates,
+        discovery_document: discovery_document.into(),
+    }))
+}
+
+/// A built server, bound to its port, not yet serving.
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Builds the state and binds `server.listen`.
+    pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let address = config.listen_address()?;
+        let listener = TcpListener::bind(address)
+            .await
+            .with_context(|| format!("cannot listen on {address} (server.listen)"))?;
+        Self::with_listener(config, clock, listener).await
+    }
+
+    /// Builds the state around an already bound listener (tests bind port 0 first, to know
+    /// the issuer URL before start-up).
+    pub async fn with_listener(
+        config: Config,
+        clock: Arc<dyn Clock>,
+        listener: TcpListener,
+    ) -> anyhow::Result<Self> {
+        let state = build_state(config, clock).await?;
+        Ok(Self { listener, state })
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The shared state (tests use it to inspect configuration).
+    #[must_use]
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, with background maintenance running alongside.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let maintenance = tokio::spawn(maintain(self.state.clone()));
+        let router = crate::router::build(self.state);
+        tracing::info!(address = %self.listener.local_addr()?, "gatehouse is serving");
+        let served = axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        maintenance.abort();
+        served
+    }
+}
+
+/// Periodic work: pick up rotated keys, delete expired rows.
+async fn maintain(state: AppState) {
+    let mut reload = tokio::time::interval(Duration::from_secs(
+        state.config.keys.reload_interval_seconds,
+    ));
+    let mut cleanup = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tokio::select! {
+            _ = reload.tick() => {
+                let now = state.now();
+                match state.keys.reload(&state.store, &state.kek, now, state.config.keys.retired_retention_seconds).await {
+                    Ok(true) => tracing::info!("signing keys reloaded"),
+                    Ok(false) => {}
+                    Err(error) => tracing::error!(%error, "reloading signing keys failed"),
+                }
+            }
+            _ = cleanup.tick() => {
+                if let Err(error) = purge_expired(&state).await {
+                    tracing::error!(%error, "cleanup failed");
+                }
+            }
+        }
+    }
+}
+
+/// Deletes expired flows, codes, sessions, grants and retired keys.
+pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
+    let now = state.now();
+    // Keep a day of history so replays and support questions can still be answered.
+    let cutoff = now.plus_seconds(-24 * 3600);
+    let key_cutoff = now.plus_seconds(-state.config.keys.retired_retention_seconds);
+    let removed = state
+        .store
+        .write(
+            move |connection| -> Result<usize, gatehouse_store::StoreError> {
+                Ok(flows::purge_expired(connection, now)?
+                    + codes::purge_expired(connection, cutoff)?
+                    + sessions::purge_before(connection, cutoff)?
+                    + grants::purge_expired(connection, cutoff)?
+                    + keys::purge_retired_before(connection, key_cutoff)?)
+            },
+        )
+        .await?;
+    Ok(removed)
+}

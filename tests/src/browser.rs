@@ -1,0 +1,236 @@
+//! A browser stand-in: keeps cookies, does not follow redirects, reads forms out of pages.
+
+use reqwest::header::LOCATION;
+use reqwest::{Client, Response, StatusCode};
+
+/// A cookie-keeping HTTP client that stops at every redirect.
+#[derive(Debug, Clone)]
+pub struct Browser {
+    /// The underlying client.
+    pub http: Client,
+    base_url: String,
+}
+
+/// A fetched page.
+#[derive(Debug)]
+pub struct Page {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// `Location`, for redirects.
+    pub location: Option<String>,
+    /// The body.
+    pub body: String,
+    /// Every `Set-Cookie` header.
+    pub set_cookies: Vec<String>,
+}
+
+impl Page {
+    async fn read(response: Response) -> Self {
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let set_cookies = response
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok().map(str::to_owned))
+            .collect();
+        let body = response.text().await.unwrap_or_default();
+        Self {
+            status,
+            location,
+            body,
+            set_cookies,
+        }
+    }
+
+    /// The value of the first `<input name="..." value="...">` with this name.
+    #[must_use]
+    pub fn form_value(&self, name: &str) -> Option<String> {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self.body.find(&marker)? + marker.len();
+        let end = self.body[start..].find('"')? + start;
+        Some(unescape(&self.body[start..end]))
+    }
+
+    /// The redirect target, panicking with the page when there is none.
+    #[must_use]
+    pub fn redirect(&self) -> &str {
+        match &self.location {
+            Some(location) if self.status.is_redirection() => location,
+            _ => panic!("expected a redirect, got {}:\n{}", self.status, self.body),
+        }
+    }
+
+    /// The text of the page's alert box, if any.
+    #[must_use]
+    pub fn alert(&self) -> Option<String> {
+        let start = self.body.find("role=\"alert\"")?;
+        let open = self.body[start..].find('>')? + start + 1;
+        let close = self.body[open..].find("</div>")? + open;
+        Some(unescape(self.body[open..close].trim()))
+    }
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#x2f;", "/")
+}
+
+impl Browser {
+    /// A browser for the server at `base_url`.
+    #[must_use]
+    pub fn new(base_url: &str) -> Self {
+        let http = Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("HTTP client");
+        Self {
+            http,
+            base_url: base_url.to_owned(),
+        }
+    }
+
+    fn absolute(&self, url: &str) -> String {
+        if url.starts_with("http://") || url.starts_with("https://") {
+            url.to_owned()
+        } else {
+            format!("{}{url}", self.base_url)
+        }
+    }
+
+    /// `GET url` (absolute or a path on the server).
+    pub async fn get(&self, url: &str) -> Page {
+        let response = self.http.get(self.absolute(url)).send().await.expect("GET");
+        Page::read(response).await
+    }
+
+    /// `GET url` with extra headers.
+    pub async fn get_with(&self, url: &str, headers: &[(&str, &str)]) -> Page {
+        let mut request = self.http.get(self.absolute(url));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Page::read(request.send().await.expect("GET")).await
+    }
+
+    /// `POST url` with a form.
+    pub async fn post(&self, url: &str, form: &[(&str, &str)]) -> Page {
+        let response = self
+            .http
+            .post(self.absolute(url))
+            .form(form)
+            .send()
+            .await
+            .expect("POST");
+        Page::read(response).await
+    }
+
+    /// Follows redirects on our server until one leaves it; returns that external URL.
+    /// Stops at pages (non-redirects) too, returning their URL prefixed with `page:`.
+    pub async fn follow_to_client(&self, start: &str) -> (String, Page) {
+        let mut url = self.absolute(start);
+        for _ in 0..10 {
+            if !url.starts_with(&self.base_url) {
+                let page = Page {
+                    status: StatusCode::FOUND,
+                    location: Some(url.clone()),
+                    body: String::new(),
+                    set_cookies: vec![],
+                };
+                return (url, page);
+            }
+            let page = self.get(&url).await;
+            match (&page.location, page.status.is_redirection()) {
+                (Some(location), true) => url = self.absolute(location),
+                _ => return (url, page),
+            }
+        }
+        panic!("too many redirects from {start}");
+    }
+
+    /// Signs in on the login page at `login_url` (a flow page), returning the response to
+    /// the form post.
+    pub async fn submit_login(
+        &self,
+        login_url: &str,
+        email: &str,
+        password: &str,
+        remember_me: bool,
+    ) -> Page {
+        let page = self.get(login_url).await;
+        assert_eq!(page.status, StatusCode::OK, "login page: {}", page.body);
+        let csrf = page
+            .form_value("csrf_token")
+            .expect("the login form has a CSRF token");
+        let flow = page.form_value("flow").unwrap_or_default();
+        let mut form = vec![
+            ("csrf_token", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+        ];
+        if !flow.is_empty() {
+            form.push(("flow", flow.as_str()));
+        }
+        if remember_me {
+            form.push(("remember_me", "1"));
+        }
+        self.post("/login", &form).await
+    }
+
+    /// Runs an authorization request through sign-in and consent (approving it) until the
+    /// browser is sent back to the client; returns that redirect URL.
+    pub async fn authorize(&self, authorize_url: &str, email: &str, password: &str) -> String {
+        let (mut url, mut page) = self.follow_to_client(authorize_url).await;
+        for _ in 0..5 {
+            if !url.starts_with(&self.base_url) {
+                return url;
+            }
+            let next = if url.contains("/login") {
+                self.submit_login(&url, email, password, false).await
+            } else if url.contains("/consent") {
+                let csrf = page
+                    .form_value("csrf_token")
+                    .expect("consent form has a CSRF token");
+                let flow = page.form_value("flow").expect("consent form has the flow");
+                self.post(
+                    "/consent",
+                    &[
+                        ("csrf_token", &csrf),
+                        ("flow", &flow),
+                        ("decision", "allow"),
+                    ],
+                )
+                .await
+            } else if url.contains("/select-account") {
+                let csrf = page
+                    .form_value("csrf_token")
+                    .expect("account form has a CSRF token");
+                let flow = page.form_value("flow").expect("account form has the flow");
+                self.post(
+                    "/select-account",
+                    &[
+                        ("csrf_token", &csrf),
+                        ("flow", &flow),
+                        ("choice", "current"),
+                    ],
+                )
+                .await
+            } else {
+                panic!("unexpected page {url}: {}", page.body);
+            };
+            let location = next.redirect().to_owned();
+            (url, page) = self.follow_to_client(&location).await;
+        }
+        panic!("the authorization did not finish: {url}");
+    }
+}
