@@ -165,10 +165,10 @@ pub async fn execute(
     environment: HashMap<String, String>,
 ) -> Output {
     match run(cli, stdin, environment).await {
-        Ok(stdout) => Output {
+        Ok(Printed { stdout, stderr }) => Output {
             exit_code: 0,
             stdout,
-            stderr: String::new(),
+            stderr,
         },
         Err(error) => Output {
             exit_code: 1,
@@ -178,15 +178,24 @@ pub async fn execute(
     }
 }
 
-fn json_line(value: &serde_json::Value) -> String {
-    format!("{value}\n")
+/// What a successful command prints: JSON for tools, and an optional note for people.
+struct Printed {
+    stdout: String,
+    stderr: String,
+}
+
+fn json_line(value: &serde_json::Value) -> Printed {
+    Printed {
+        stdout: format!("{value}\n"),
+        stderr: String::new(),
+    }
 }
 
 async fn run(
     cli: Cli,
     stdin: impl Read + Send + 'static,
     environment: HashMap<String, String>,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<Printed> {
     let config = Config::load(cli.config.as_deref(), environment)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     match cli.command {
@@ -197,7 +206,10 @@ async fn run(
                 .run_until(shutdown_signal())
                 .await
                 .context("server failed")?;
-            Ok(String::new())
+            Ok(Printed {
+                stdout: String::new(),
+                stderr: String::new(),
+            })
         }
         Command::Migrate => {
             crate::startup::ensure_data_dir(&config)?;
@@ -245,10 +257,13 @@ async fn run(
                 clock.now(),
             )
             .await?;
-            eprintln_message(
-                "keys rotated; running servers pick up the change within keys.reload_interval_seconds",
-            );
-            Ok(json_line(&serde_json::json!({ "rotated": rotations })))
+            Ok(Printed {
+                stderr: format!(
+                    "keys rotated; running servers switch within {} seconds (keys.reload_interval_seconds)\n",
+                    config.keys.reload_interval_seconds
+                ),
+                ..json_line(&serde_json::json!({ "rotated": rotations }))
+            })
         }
         Command::Keys(KeysCommand::List) => {
             let store = open_store(&config).await?;
@@ -270,15 +285,11 @@ async fn run(
     }
 }
 
-fn eprintln_message(message: &str) {
-    tracing::info!("{message}");
-}
-
 async fn create_client(
     config: &Config,
     clock: &dyn Clock,
     arguments: CreateClientArgs,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<Printed> {
     let grant_types = arguments
         .grant_types
         .iter()
@@ -317,10 +328,16 @@ async fn create_client(
     )
     .await?;
     let mut output = serde_json::json!({ "client_id": created.client.id });
-    if let Some(secret) = created.secret {
+    let note = if let Some(secret) = created.secret {
         output["client_secret"] = secret.into();
-    }
-    Ok(json_line(&output))
+        "client registered; store the secret now, it is not shown again\n"
+    } else {
+        "public client registered; it must use PKCE\n"
+    };
+    Ok(Printed {
+        stderr: note.to_owned(),
+        ..json_line(&output)
+    })
 }
 
 async fn create_user(
@@ -328,7 +345,7 @@ async fn create_user(
     clock: &dyn Clock,
     arguments: CreateUserArgs,
     stdin: impl Read + Send + 'static,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<Printed> {
     if !arguments.password_stdin {
         bail!(
             "--password-stdin is required: pipe the password in, so it never appears in the process list"

@@ -609,6 +609,32 @@ mod tests {
     }
 
     #[test]
+    fn shipped_file_is_valid_and_matches_the_defaults() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/gatehouse.toml");
+        let shipped =
+            Config::load(Some(&path), HashMap::new()).expect("config/gatehouse.toml loads");
+        let defaults = load(&[]).expect("defaults");
+        assert_eq!(format!("{shipped:?}"), format!("{defaults:?}"));
+        // Every key of every section appears in the file, commented or not.
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let debug = format!("{defaults:?}");
+        for key in debug
+            .split(|character: char| !character.is_ascii_alphanumeric() && character != '_')
+            .filter(|word| {
+                word.contains('_')
+                    && word
+                        .chars()
+                        .all(|character| character.is_ascii_lowercase() || character == '_')
+            })
+        {
+            assert!(
+                text.contains(key),
+                "config/gatehouse.toml does not document {key}"
+            );
+        }
+    }
+
+    #[test]
     fn environment_overrides() {
         let config = load(&[
             ("GATEHOUSE_SERVER__LISTEN", "0.0.0.0:9000"),

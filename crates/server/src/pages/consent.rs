@@ -11,9 +11,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use gatehouse_core::scope::{STANDARD_SCOPES, Scope};
 use serde::Deserialize;
 
+/// One line per scope, the standard ones first in their usual order.
 fn describe_scopes(language: &str, scope: &Scope) -> Vec<String> {
-    scope
+    let standard = STANDARD_SCOPES
         .iter()
+        .copied()
+        .filter(|token| scope.contains(token));
+    let custom = scope
+        .iter()
+        .filter(|token| !STANDARD_SCOPES.contains(token));
+    standard
+        .chain(custom)
         .map(|token| {
             if STANDARD_SCOPES.contains(&token) {
                 crate::i18n::translate(language, &format!("scope-{token}"), &[])
