@@ -109,12 +109,11 @@ impl TestAppBuilder {
             }
         };
 
-        let mut sections: HashMap<String, Vec<String>> = HashMap::new();
+        // Later values replace earlier ones, so a test can override the harness defaults.
+        let mut values: std::collections::BTreeMap<(String, String), String> =
+            std::collections::BTreeMap::new();
         let mut add = |section: &str, key: &str, value: String| {
-            sections
-                .entry(section.to_owned())
-                .or_default()
-                .push(format!("{key} = {value}"));
+            values.insert((section.to_owned(), key.to_owned()), value);
         };
         add("server", "listen", format!("\"127.0.0.1:{port}\""));
         add("server", "issuer", format!("\"{base_url}\""));
@@ -129,10 +128,15 @@ impl TestAppBuilder {
         for (section, key, value) in self.settings {
             add(&section, &key, value);
         }
-        let text: String = sections
-            .iter()
-            .map(|(section, lines)| format!("[{section}]\n{}\n", lines.join("\n")))
-            .collect();
+        let mut text = String::new();
+        let mut current_section = String::new();
+        for ((section, key), value) in values {
+            if section != current_section {
+                text.push_str(&format!("\n[{section}]\n"));
+                current_section = section;
+            }
+            text.push_str(&format!("{key} = {value}\n"));
+        }
         let config_path = data.path().join("gatehouse.toml");
         std::fs::write(&config_path, text).expect("write the test configuration");
 
