@@ -7,7 +7,8 @@
 use crate::client::{Client, GrantType};
 use crate::pkce;
 use crate::scope::Scope;
-use crate::{ClientId, SessionId, UnixTime, UserId};
+use crate::studio::StudioChoice;
+use crate::{ClientId, SessionId, StudioId, UnixTime, UserId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -196,6 +197,9 @@ pub struct AuthorizationRequest {
     pub ui_locales: Vec<String>,
     /// Requested authentication context classes, most preferred first.
     pub acr_values: Vec<String>,
+    /// The studio the client pins the sign-in to (`organization=<slug>`).
+    #[serde(default)]
+    pub organization: Option<String>,
 }
 
 /// Stage one: find the client and check the redirect URI. The caller has looked up the
@@ -377,6 +381,13 @@ pub fn validate(
             .unwrap_or_default()
     };
 
+    let organization = match raw.get("organization") {
+        Some(slug) => Some(crate::studio::normalize_slug(slug).map_err(|error| {
+            AuthorizationError::new(Code::InvalidRequest, format!("organization: {error}"))
+        })?),
+        None => None,
+    };
+
     Ok(AuthorizationRequest {
         client_id: client.id.clone(),
         redirect_uri,
@@ -389,6 +400,7 @@ pub fn validate(
         login_hint: raw.get("login_hint").map(str::to_owned),
         ui_locales: split("ui_locales"),
         acr_values: split("acr_values"),
+        organization,
     })
 }
 
@@ -434,7 +446,8 @@ pub struct SessionSnapshot {
 }
 
 /// What has already happened in this authorization flow.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FlowProgress {
     /// The user authenticated during this flow.
     pub login_completed: bool,
@@ -442,6 +455,21 @@ pub struct FlowProgress {
     pub account_selected: bool,
     /// The user approved the requested scopes during this flow.
     pub consent_given: bool,
+    /// The studio the sign-in name selected (`user@licence`).
+    pub requested_studio: Option<StudioId>,
+    /// The studio picked on the picker page.
+    pub picked_studio: Option<StudioId>,
+}
+
+/// Why the sign-in cannot continue into a studio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StudioRefusal {
+    /// The request names a studio that does not exist.
+    UnknownStudio,
+    /// The user is not a member of the requested studio.
+    NotAMember,
+    /// The user belongs to no studio the client accepts.
+    NoAcceptableStudio,
 }
 
 /// The next thing an authorization request needs.
@@ -449,8 +477,10 @@ pub struct FlowProgress {
 pub enum NextStep {
     /// Show the sign-in page.
     Login,
-    /// Ask whether to continue as the signed-in user.
+    /// Ask whether to continue as the signed-in user, and in which studio.
     SelectAccount,
+    /// The sign-in cannot go on into any studio: show why, issue nothing.
+    StudioRefused(StudioRefusal),
     /// Ask the user to approve these scopes.
     Consent(Scope),
     /// Everything is in place: issue the code.
@@ -461,14 +491,17 @@ pub enum NextStep {
 
 /// Decides what an accepted request needs next.
 ///
-/// `granted` is the scope the user approved for this client earlier, if any.
+/// `granted` is the scope the user approved for this client earlier, if any; `studio` is
+/// the outcome of [`crate::studio::choose_studio`] for the signed-in user (`None` when the
+/// request names a studio that does not exist).
 #[must_use]
 pub fn next_step(
     request: &AuthorizationRequest,
     session: Option<&SessionSnapshot>,
     client: &Client,
     granted: Option<&Scope>,
-    progress: FlowProgress,
+    studio: Option<&StudioChoice>,
+    progress: &FlowProgress,
     now: UnixTime,
 ) -> NextStep {
     let interactive = |step: NextStep, error: AuthorizationErrorCode| {
@@ -492,6 +525,33 @@ pub fn next_step(
     }
     if request.prompt.select_account && !progress.account_selected && !progress.login_completed {
         return NextStep::SelectAccount;
+    }
+    match studio {
+        None => {
+            return interactive(
+                NextStep::StudioRefused(StudioRefusal::UnknownStudio),
+                AuthorizationErrorCode::AccessDenied,
+            );
+        }
+        Some(StudioChoice::NotAMember) => {
+            return interactive(
+                NextStep::StudioRefused(StudioRefusal::NotAMember),
+                AuthorizationErrorCode::AccessDenied,
+            );
+        }
+        Some(StudioChoice::NoAcceptableStudio) => {
+            return interactive(
+                NextStep::StudioRefused(StudioRefusal::NoAcceptableStudio),
+                AuthorizationErrorCode::AccessDenied,
+            );
+        }
+        Some(StudioChoice::Pick(_)) => {
+            return interactive(
+                NextStep::SelectAccount,
+                AuthorizationErrorCode::AccountSelectionRequired,
+            );
+        }
+        Some(StudioChoice::Chosen(_) | StudioChoice::NoStudio) => {}
     }
     if progress.consent_given {
         return NextStep::IssueCode;
@@ -533,6 +593,9 @@ mod tests {
             is_first_party: false,
             access_token_audiences: vec![],
             id_token_signing_algorithm: SigningAlgorithm::RS256,
+            allowed_studios: vec![],
+            require_studio: false,
+            backchannel_logout_uri: None,
             created_at: UnixTime(0),
         }
     }
@@ -691,18 +754,37 @@ mod tests {
         let granted = Scope::parse("openid profile").unwrap_or_default();
         let now = UnixTime(1100);
         let fresh = FlowProgress::default();
-        let step =
-            |query: &str, session: Option<&SessionSnapshot>, granted: Option<&Scope>, progress| {
-                next_step(&request(query), session, &client, granted, progress, now)
-            };
+        let no_studio = StudioChoice::NoStudio;
+        let step = |query: &str,
+                    session: Option<&SessionSnapshot>,
+                    granted: Option<&Scope>,
+                    progress: FlowProgress| {
+            next_step(
+                &request(query),
+                session,
+                &client,
+                granted,
+                Some(&no_studio),
+                &progress,
+                now,
+            )
+        };
 
-        assert_eq!(step("scope=openid", None, None, fresh), NextStep::Login);
         assert_eq!(
-            step("scope=openid&prompt=none", None, None, fresh),
+            step("scope=openid", None, None, fresh.clone()),
+            NextStep::Login
+        );
+        assert_eq!(
+            step("scope=openid&prompt=none", None, None, fresh.clone()),
             NextStep::Fail(AuthorizationErrorCode::LoginRequired)
         );
         assert_eq!(
-            step("scope=openid", Some(&session), Some(&granted), fresh),
+            step(
+                "scope=openid",
+                Some(&session),
+                Some(&granted),
+                fresh.clone()
+            ),
             NextStep::IssueCode
         );
         assert_eq!(
@@ -710,13 +792,13 @@ mod tests {
                 "scope=openid&prompt=login",
                 Some(&session),
                 Some(&granted),
-                fresh
+                fresh.clone()
             ),
             NextStep::Login
         );
         let logged_in = FlowProgress {
             login_completed: true,
-            ..fresh
+            ..fresh.clone()
         };
         assert_eq!(
             step(
@@ -732,7 +814,7 @@ mod tests {
                 "scope=openid&max_age=50",
                 Some(&session),
                 Some(&granted),
-                fresh
+                fresh.clone()
             ),
             NextStep::Login
         );
@@ -741,7 +823,7 @@ mod tests {
                 "scope=openid&max_age=50&prompt=none",
                 Some(&session),
                 Some(&granted),
-                fresh
+                fresh.clone()
             ),
             NextStep::Fail(AuthorizationErrorCode::LoginRequired)
         );
@@ -750,7 +832,7 @@ mod tests {
                 "scope=openid&max_age=500",
                 Some(&session),
                 Some(&granted),
-                fresh
+                fresh.clone()
             ),
             NextStep::IssueCode
         );
@@ -759,7 +841,7 @@ mod tests {
                 "scope=openid%20email",
                 Some(&session),
                 Some(&granted),
-                fresh
+                fresh.clone()
             ),
             NextStep::Consent(_)
         ));
@@ -768,7 +850,7 @@ mod tests {
                 "scope=openid%20email&prompt=none",
                 Some(&session),
                 Some(&granted),
-                fresh
+                fresh.clone()
             ),
             NextStep::Fail(AuthorizationErrorCode::ConsentRequired)
         );
@@ -777,7 +859,7 @@ mod tests {
                 "scope=openid&prompt=consent",
                 Some(&session),
                 Some(&granted),
-                fresh
+                fresh.clone()
             ),
             NextStep::Consent(_)
         ));
@@ -786,9 +868,44 @@ mod tests {
                 "scope=openid&prompt=select_account",
                 Some(&session),
                 Some(&granted),
-                fresh
+                fresh.clone()
             ),
             NextStep::SelectAccount
+        );
+        let with_studio = |query: &str, studio: Option<&StudioChoice>| {
+            next_step(
+                &request(query),
+                Some(&session),
+                &client,
+                Some(&granted),
+                studio,
+                &fresh,
+                now,
+            )
+        };
+        let two = StudioChoice::Pick(vec![StudioId::new("a"), StudioId::new("b")]);
+        assert_eq!(
+            with_studio("scope=openid", Some(&two)),
+            NextStep::SelectAccount
+        );
+        assert_eq!(
+            with_studio("scope=openid&prompt=none", Some(&two)),
+            NextStep::Fail(AuthorizationErrorCode::AccountSelectionRequired)
+        );
+        assert_eq!(
+            with_studio("scope=openid", Some(&StudioChoice::NotAMember)),
+            NextStep::StudioRefused(StudioRefusal::NotAMember)
+        );
+        assert_eq!(
+            with_studio("scope=openid", None),
+            NextStep::StudioRefused(StudioRefusal::UnknownStudio)
+        );
+        assert_eq!(
+            with_studio(
+                "scope=openid",
+                Some(&StudioChoice::Chosen(StudioId::new("a")))
+            ),
+            NextStep::IssueCode
         );
     }
 }

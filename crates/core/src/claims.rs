@@ -76,6 +76,88 @@ pub struct AccessTokenClaims {
     /// Browser session.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub sid: Option<String>,
+    /// Proof-of-possession key (RFC 9449 §6.1): `{"jkt": <thumbprint>}`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cnf: Option<Confirmation>,
+    /// The studio claims (see [`studio_claims`]).
+    #[serde(flatten)]
+    pub studio: Map<String, Value>,
+}
+
+/// The event that marks a logout token (OIDC Back-Channel Logout 1.0 §2.4).
+pub const BACKCHANNEL_LOGOUT_EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
+
+/// The claims of a logout token (OIDC Back-Channel Logout 1.0 §2.4). Never a `nonce`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogoutTokenClaims {
+    /// Issuer.
+    pub iss: String,
+    /// The relying party.
+    pub aud: String,
+    /// Issue time.
+    pub iat: i64,
+    /// Expiry (short: the token is delivered at once).
+    pub exp: i64,
+    /// Unique id, so receivers can reject replays.
+    pub jti: String,
+    /// The user.
+    pub sub: String,
+    /// The session that ended.
+    pub sid: String,
+    /// `{"http://schemas.openid.net/event/backchannel-logout": {}}`.
+    pub events: Map<String, Value>,
+}
+
+impl LogoutTokenClaims {
+    /// The claims for the end of session `sid` of `sub`, for `client_id`.
+    #[must_use]
+    pub fn new(
+        issuer: &str,
+        client_id: &str,
+        sub: &str,
+        sid: &str,
+        jti: String,
+        now: UnixTime,
+    ) -> Self {
+        let mut events = Map::new();
+        events.insert(
+            BACKCHANNEL_LOGOUT_EVENT.to_owned(),
+            Value::Object(Map::new()),
+        );
+        Self {
+            iss: issuer.to_owned(),
+            aud: client_id.to_owned(),
+            iat: now.as_secs(),
+            exp: now.plus_seconds(120).as_secs(),
+            jti,
+            sub: sub.to_owned(),
+            sid: sid.to_owned(),
+            events,
+        }
+    }
+}
+
+/// The `cnf` claim of a DPoP-bound token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    /// JWK SHA-256 thumbprint of the bound key.
+    pub jkt: String,
+}
+
+/// The claims naming the studio of a sign-in: `studio_id`, `studio_slug`, `studio_name`,
+/// `studio_roles` and, when it has one, `studio_licence`.
+#[must_use]
+pub fn studio_claims(membership: &crate::studio::Membership) -> Map<String, Value> {
+    let studio = &membership.studio;
+    let mut claims = Map::new();
+    claims.insert("studio_id".into(), Value::from(studio.id.as_str()));
+    claims.insert("studio_slug".into(), Value::from(studio.slug.clone()));
+    claims.insert("studio_name".into(), Value::from(studio.name.clone()));
+    claims.insert("studio_roles".into(), Value::from(membership.roles.clone()));
+    if let Some(licence) = &studio.licence_number {
+        claims.insert("studio_licence".into(), Value::from(licence.clone()));
+    }
+    claims
 }
 
 impl AccessTokenClaims {
@@ -169,6 +251,8 @@ mod tests {
             phone_number_verified: false,
             locale: Some("it".into()),
             status: UserStatus::Active,
+            last_studio_id: None,
+            password_changed_at: None,
             created_at: UnixTime(1),
             updated_at: UnixTime(2),
         };
@@ -216,6 +300,8 @@ mod tests {
             acr: None,
             amr: None,
             sid: None,
+            cnf: None,
+            studio: Map::new(),
         };
         assert_eq!(claims.grant_id(), Some("grant1"));
         assert_eq!(access_token_jti(None, "xyz"), "xyz");

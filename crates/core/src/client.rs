@@ -2,7 +2,7 @@
 
 use crate::keys::SigningAlgorithm;
 use crate::scope::Scope;
-use crate::{ClientId, UnixTime};
+use crate::{ClientId, StudioId, UnixTime};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -79,6 +79,12 @@ pub struct Client {
     pub access_token_audiences: Vec<String>,
     /// The `alg` of its ID tokens (`id_token_signed_response_alg`).
     pub id_token_signing_algorithm: SigningAlgorithm,
+    /// Studios the client is limited to; empty means any.
+    pub allowed_studios: Vec<StudioId>,
+    /// Every token must name a studio.
+    pub require_studio: bool,
+    /// OpenID Connect Back-Channel Logout: where to send logout tokens.
+    pub backchannel_logout_uri: Option<String>,
     /// Registration time.
     pub created_at: UnixTime,
 }
@@ -242,6 +248,9 @@ mod tests {
             is_first_party: false,
             access_token_audiences: vec![],
             id_token_signing_algorithm: SigningAlgorithm::RS256,
+            allowed_studios: vec![],
+            require_studio: false,
+            backchannel_logout_uri: None,
             created_at: UnixTime(0),
         }
     }

@@ -4,7 +4,7 @@
 use crate::pkce;
 use crate::scope::Scope;
 use crate::session::Authentication;
-use crate::{ClientId, GrantId, SessionId, UnixTime, UserId};
+use crate::{ClientId, DeviceId, GrantId, SessionId, StudioId, UnixTime, UserId};
 
 /// An issued authorization code, as stored (the code itself is kept only as a digest).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +25,8 @@ pub struct AuthorizationCode {
     pub code_challenge: Option<String>,
     /// How the user signed in.
     pub authentication: Authentication,
+    /// The studio chosen for this sign-in.
+    pub studio_id: Option<StudioId>,
     /// Issue time.
     pub created_at: UnixTime,
     /// End of validity.
@@ -112,6 +114,12 @@ pub struct Grant {
     pub authentication: Authentication,
     /// `offline_access`: survives the end of the browser session.
     pub is_offline: bool,
+    /// The studio of the tokens.
+    pub studio_id: Option<StudioId>,
+    /// The device the user signed in on; removing it revokes the grant.
+    pub device_id: Option<DeviceId>,
+    /// DPoP key thumbprint the tokens are bound to (RFC 9449).
+    pub dpop_jkt: Option<String>,
     /// Creation time.
     pub created_at: UnixTime,
     /// Absolute end of the refresh-token family.
@@ -226,6 +234,7 @@ mod tests {
             nonce: None,
             code_challenge: Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into()),
             authentication: Authentication::password(UnixTime(0)),
+            studio_id: None,
             created_at: UnixTime(0),
             expires_at: UnixTime(60),
             consumed_at: None,
@@ -332,6 +341,9 @@ mod tests {
             scope: Scope::parse("openid email").unwrap_or_default(),
             authentication: Authentication::password(UnixTime(0)),
             is_offline: false,
+            studio_id: None,
+            device_id: None,
+            dpop_jkt: None,
             created_at: UnixTime(0),
             expires_at: UnixTime(1000),
             revoked_at: None,

@@ -59,3 +59,11 @@ string_id!(
     /// An authorization grant: the family of refresh and access tokens born from one consent.
     GrantId
 );
+string_id!(
+    /// A studio (organisation, licence, tenant).
+    StudioId
+);
+string_id!(
+    /// A registered device (browser or app installation) of a user.
+    DeviceId
+);

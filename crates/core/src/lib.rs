@@ -6,7 +6,10 @@
 pub mod authorize;
 pub mod claims;
 pub mod client;
+pub mod device;
+pub mod dpop;
 pub mod grant;
+pub mod identifier;
 pub mod ids;
 pub mod keys;
 pub mod locale;
@@ -15,9 +18,10 @@ pub mod pkce;
 pub mod scope;
 pub mod secret;
 pub mod session;
+pub mod studio;
 pub mod throttle;
 pub mod time;
 pub mod user;
 
-pub use ids::{ClientId, GrantId, SessionId, UserId};
+pub use ids::{ClientId, DeviceId, GrantId, SessionId, StudioId, UserId};
 pub use time::UnixTime;

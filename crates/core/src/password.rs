@@ -1,9 +1,10 @@
 //! Password rules that do not depend on storage.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Limits on a new password. Later policy (character classes, history, expiry) extends this.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct PasswordPolicy {
     /// Fewest characters.
     pub min_length: usize,

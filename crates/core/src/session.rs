@@ -1,6 +1,6 @@
 //! Browser sessions on the hosted pages.
 
-use crate::{SessionId, UnixTime, UserId};
+use crate::{DeviceId, SessionId, StudioId, UnixTime, UserId};
 use serde::{Deserialize, Serialize};
 
 /// How a user proved who they are: `auth_time`, `amr` (RFC 8176) and `acr`.
@@ -44,6 +44,10 @@ pub struct BrowserSession {
     pub authentication: Authentication,
     /// "Remember me": the cookie outlives the browser.
     pub is_persistent: bool,
+    /// The registered device it runs on.
+    pub device_id: Option<DeviceId>,
+    /// The studio the user is working in.
+    pub studio_id: Option<StudioId>,
     /// Creation time.
     pub created_at: UnixTime,
     /// Absolute end.

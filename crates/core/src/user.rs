@@ -1,6 +1,6 @@
 //! User accounts and the identifiers people type to sign in.
 
-use crate::{UnixTime, UserId};
+use crate::{StudioId, UnixTime, UserId};
 use serde::{Deserialize, Serialize};
 
 /// Whether an account can sign in.
@@ -52,6 +52,10 @@ pub struct User {
     pub locale: Option<String>,
     /// Whether the account may sign in.
     pub status: UserStatus,
+    /// The studio chosen at the last sign-in, offered first next time.
+    pub last_studio_id: Option<StudioId>,
+    /// When the password was last set.
+    pub password_changed_at: Option<UnixTime>,
     /// Creation time.
     pub created_at: UnixTime,
     /// Last profile change (`updated_at` claim).

@@ -9,12 +9,16 @@ use crate::crypto::password::PasswordHasher;
 use crate::crypto::secrets::InstanceSecrets;
 use crate::service::accounts::{self, NewUser};
 use crate::service::clients::{self, NewClient};
+use crate::service::studios::{self, NewStudio, SettingsChange};
 use crate::startup::{Application, open_store};
 use anyhow::{Context as _, bail};
 use clap::{Args, Parser, Subcommand};
+use gatehouse_core::DeviceId;
 use gatehouse_core::client::GrantType;
 use gatehouse_core::keys::SigningAlgorithm;
 use gatehouse_core::scope::Scope;
+use gatehouse_core::studio::{DeviceLimit, StudioSettings};
+use gatehouse_core::user::normalize_email;
 use secrecy::SecretString;
 use std::collections::HashMap;
 use std::io::Read;
@@ -49,13 +53,108 @@ pub enum Command {
     /// Manage signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Manage studios (organisations, licences) and their members.
+    #[command(subcommand)]
+    Studios(StudiosCommand),
+    /// Manage users' registered devices.
+    #[command(subcommand)]
+    Devices(DevicesCommand),
+}
+
+/// `gatehouse studios ...`
+#[derive(Debug, Subcommand)]
+pub enum StudiosCommand {
+    /// Create a studio; prints its id.
+    Create(CreateStudioArgs),
+    /// List studios with their settings.
+    List,
+    /// Change a studio's settings.
+    Set(SetStudioArgs),
+    /// Add an existing user to a studio (or change their role and user name).
+    AddMember(AddMemberArgs),
+}
+
+/// `gatehouse studios create`
+#[derive(Debug, Args)]
+pub struct CreateStudioArgs {
+    /// Unique slug (lower-case letters, digits, hyphens); also `user@slug` sign-in.
+    #[arg(long)]
+    pub slug: String,
+    /// Display name.
+    #[arg(long)]
+    pub name: String,
+    /// Licence number, for `user@licence` sign-in.
+    #[arg(long)]
+    pub licence: Option<String>,
+    /// Devices per account: a number or "unlimited" (default: devices.default_limit).
+    #[arg(long, value_name = "N")]
+    pub device_limit: Option<String>,
+    /// Members must use a second factor.
+    #[arg(long)]
+    pub mfa_required: bool,
+}
+
+/// `gatehouse studios set`
+#[derive(Debug, Args)]
+pub struct SetStudioArgs {
+    /// The studio.
+    #[arg(long)]
+    pub studio: String,
+    /// Devices per account: a number, "unlimited", or "default" (devices.default_limit).
+    #[arg(long, value_name = "N")]
+    pub device_limit: Option<String>,
+    /// Whether members must use a second factor.
+    #[arg(long, value_name = "BOOL")]
+    pub mfa_required: Option<bool>,
+    /// Password length limits, e.g. 8-20.
+    #[arg(long, value_name = "MIN-MAX")]
+    pub password_length: Option<String>,
+    /// Upstream providers members may use, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub allowed_providers: Option<Vec<String>>,
+    /// Browser session lifetime in seconds, or "default".
+    #[arg(long, value_name = "SECONDS")]
+    pub session_lifetime: Option<String>,
+}
+
+/// `gatehouse studios add-member`
+#[derive(Debug, Args)]
+pub struct AddMemberArgs {
+    /// The studio's slug.
+    #[arg(long)]
+    pub studio: String,
+    /// The user's e-mail.
+    #[arg(long)]
+    pub email: String,
+    /// The role (a role the studio defines: member, admin, ...).
+    #[arg(long, default_value = "member")]
+    pub role: String,
+    /// The studio-scoped user name, for `username@licence` sign-in.
+    #[arg(long)]
+    pub username: Option<String>,
+}
+
+/// `gatehouse devices ...`
+#[derive(Debug, Subcommand)]
+pub enum DevicesCommand {
+    /// List a user's devices.
+    List {
+        /// The user's e-mail.
+        #[arg(long)]
+        email: String,
+    },
+    /// Remove a device: its sessions end and its refresh tokens are revoked.
+    Remove {
+        /// The device id (from `devices list`).
+        id: String,
+    },
 }
 
 /// `gatehouse clients ...`
 #[derive(Debug, Subcommand)]
 pub enum ClientsCommand {
     /// Register a client; prints its id and (once) its secret.
-    Create(CreateClientArgs),
+    Create(Box<CreateClientArgs>),
     /// List clients.
     List,
 }
@@ -94,6 +193,15 @@ pub struct CreateClientArgs {
     /// ID token signing algorithm (default: tokens.id_token_signing_alg).
     #[arg(long, value_name = "ALG")]
     pub id_token_alg: Option<String>,
+    /// Limit the client to a studio (repeatable; slug).
+    #[arg(long = "studio", value_name = "SLUG")]
+    pub studios: Vec<String>,
+    /// Every sign-in for this client must choose a studio.
+    #[arg(long)]
+    pub require_studio: bool,
+    /// OpenID Connect Back-Channel Logout URI.
+    #[arg(long, value_name = "URI")]
+    pub backchannel_logout_uri: Option<String>,
 }
 
 /// `gatehouse users ...`
@@ -101,6 +209,16 @@ pub struct CreateClientArgs {
 pub enum UsersCommand {
     /// Create a user; prints its id.
     Create(CreateUserArgs),
+    /// Set a user's password (read from standard input). Revokes all their refresh tokens
+    /// and ends their sessions.
+    SetPassword {
+        /// The user's e-mail.
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input (one line).
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 /// `gatehouse users create`
@@ -221,7 +339,7 @@ async fn run(
             ))
         }
         Command::Clients(ClientsCommand::Create(arguments)) => {
-            create_client(&config, clock.as_ref(), arguments).await
+            create_client(&config, clock.as_ref(), *arguments).await
         }
         Command::Clients(ClientsCommand::List) => {
             let store = open_store(&config).await?;
@@ -265,6 +383,12 @@ async fn run(
                 ..json_line(&serde_json::json!({ "rotated": rotations }))
             })
         }
+        Command::Users(UsersCommand::SetPassword {
+            email,
+            password_stdin,
+        }) => set_password(&config, clock.as_ref(), &email, password_stdin, stdin).await,
+        Command::Studios(command) => studios_command(&config, clock.as_ref(), command).await,
+        Command::Devices(command) => devices_command(&config, clock, command).await,
         Command::Keys(KeysCommand::List) => {
             let store = open_store(&config).await?;
             let stored = store.read(gatehouse_store::keys::list).await?;
@@ -323,6 +447,9 @@ async fn create_client(
             scopes,
             audiences: arguments.audiences,
             id_token_signing_algorithm,
+            allowed_studio_slugs: arguments.studios,
+            require_studio: arguments.require_studio,
+            backchannel_logout_uri: arguments.backchannel_logout_uri,
         },
         clock.now(),
     )
@@ -340,13 +467,12 @@ async fn create_client(
     })
 }
 
-async fn create_user(
-    config: &Config,
-    clock: &dyn Clock,
-    arguments: CreateUserArgs,
+/// Reads a one-line password from standard input, off the async workers.
+async fn read_password(
     stdin: impl Read + Send + 'static,
-) -> anyhow::Result<Printed> {
-    if !arguments.password_stdin {
+    password_stdin: bool,
+) -> anyhow::Result<SecretString> {
+    if !password_stdin {
         bail!(
             "--password-stdin is required: pipe the password in, so it never appears in the process list"
         );
@@ -359,10 +485,20 @@ async fn create_user(
     .context("reading standard input")?
     .context("reading the password from standard input")?;
     let password = password.strip_suffix('\n').unwrap_or(&password);
-    let password = password.strip_suffix('\r').unwrap_or(password).to_owned();
+    let password = password.strip_suffix('\r').unwrap_or(password);
     if password.is_empty() {
         bail!("the password on standard input is empty");
     }
+    Ok(SecretString::from(password.to_owned()))
+}
+
+async fn create_user(
+    config: &Config,
+    clock: &dyn Clock,
+    arguments: CreateUserArgs,
+    stdin: impl Read + Send + 'static,
+) -> anyhow::Result<Printed> {
+    let password = read_password(stdin, arguments.password_stdin).await?;
     let store = open_store(config).await?;
     let hasher = PasswordHasher::new(&config.passwords)?;
     let user = accounts::create_user(
@@ -372,12 +508,198 @@ async fn create_user(
         NewUser {
             email: arguments.email,
             name: arguments.name,
-            password: SecretString::from(password),
+            password,
         },
         clock.now(),
     )
     .await?;
     Ok(json_line(&serde_json::json!({ "id": user.id })))
+}
+
+async fn find_user(
+    store: &gatehouse_store::Store,
+    email: &str,
+) -> anyhow::Result<gatehouse_core::user::User> {
+    let normalized = normalize_email(email).context("--email")?;
+    store
+        .read(move |connection| gatehouse_store::users::find_by_email(connection, &normalized))
+        .await?
+        .with_context(|| format!("no user with e-mail {email:?}"))
+}
+
+async fn set_password(
+    config: &Config,
+    clock: &dyn Clock,
+    email: &str,
+    password_stdin: bool,
+    stdin: impl Read + Send + 'static,
+) -> anyhow::Result<Printed> {
+    let password = read_password(stdin, password_stdin).await?;
+    let store = open_store(config).await?;
+    let user = find_user(&store, email).await?;
+    let hasher = PasswordHasher::new(&config.passwords)?;
+    accounts::set_password(
+        &store,
+        &hasher,
+        &config.passwords.policy(),
+        &user.id,
+        password,
+        None,
+        clock.now(),
+    )
+    .await?;
+    Ok(Printed {
+        stderr: "password set; the user's sessions ended and refresh tokens were revoked\n"
+            .to_owned(),
+        ..json_line(&serde_json::json!({ "id": user.id }))
+    })
+}
+
+fn studio_json(studio: &gatehouse_core::studio::Studio) -> serde_json::Value {
+    serde_json::json!({
+        "id": studio.id,
+        "slug": studio.slug,
+        "name": studio.name,
+        "licence": studio.licence_number,
+        "settings": studio.settings,
+    })
+}
+
+/// Parses `--device-limit`: a number, `unlimited`, or (when `allow_default`) `default`.
+fn parse_device_limit(text: &str, allow_default: bool) -> anyhow::Result<Option<DeviceLimit>> {
+    if allow_default && text.trim().eq_ignore_ascii_case("default") {
+        return Ok(None);
+    }
+    Ok(Some(text.parse::<DeviceLimit>().map_err(|error| {
+        anyhow::anyhow!("invalid setting device_limit: {error}")
+    })?))
+}
+
+async fn studios_command(
+    config: &Config,
+    clock: &dyn Clock,
+    command: StudiosCommand,
+) -> anyhow::Result<Printed> {
+    let store = open_store(config).await?;
+    let now = clock.now();
+    match command {
+        StudiosCommand::Create(arguments) => {
+            let settings = StudioSettings {
+                device_limit: match &arguments.device_limit {
+                    Some(text) => parse_device_limit(text, false)?,
+                    None => None,
+                },
+                mfa_required: arguments.mfa_required,
+                ..StudioSettings::default()
+            };
+            let studio = studios::create(
+                &store,
+                NewStudio {
+                    slug: arguments.slug,
+                    name: arguments.name,
+                    licence_number: arguments.licence,
+                    settings,
+                },
+                now,
+            )
+            .await?;
+            Ok(json_line(&serde_json::json!({ "id": studio.id })))
+        }
+        StudiosCommand::List => {
+            let listed = store.read(gatehouse_store::studios::list).await?;
+            Ok(json_line(&serde_json::Value::from(
+                listed.iter().map(studio_json).collect::<Vec<_>>(),
+            )))
+        }
+        StudiosCommand::Set(arguments) => {
+            let password_length = match &arguments.password_length {
+                Some(text) => {
+                    let (min, max) = text
+                        .split_once('-')
+                        .and_then(|(min, max)| Some((min.trim().parse().ok()?, max.trim().parse().ok()?)))
+                        .context("invalid setting password_policy: use --password-length MIN-MAX, e.g. 8-20")?;
+                    Some((min, max))
+                }
+                None => None,
+            };
+            let session_lifetime_seconds = match &arguments.session_lifetime {
+                Some(text) if text.eq_ignore_ascii_case("default") => Some(None),
+                Some(text) => Some(Some(text.parse::<i64>().context(
+                    "invalid setting session_lifetime_seconds: a number of seconds, or default",
+                )?)),
+                None => None,
+            };
+            let change = SettingsChange {
+                device_limit: arguments
+                    .device_limit
+                    .as_deref()
+                    .map(|text| parse_device_limit(text, true))
+                    .transpose()?,
+                mfa_required: arguments.mfa_required,
+                password_length,
+                allowed_providers: arguments.allowed_providers,
+                session_lifetime_seconds,
+            };
+            let studio = studios::update_settings(&store, &arguments.studio, change, now).await?;
+            Ok(json_line(&studio_json(&studio)))
+        }
+        StudiosCommand::AddMember(arguments) => {
+            let (studio, user_id) = studios::add_member(
+                &store,
+                &arguments.studio,
+                &arguments.email,
+                &arguments.role,
+                arguments.username.as_deref(),
+                now,
+            )
+            .await?;
+            Ok(json_line(
+                &serde_json::json!({ "studio_id": studio.id, "user_id": user_id }),
+            ))
+        }
+    }
+}
+
+async fn devices_command(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+    command: DevicesCommand,
+) -> anyhow::Result<Printed> {
+    match command {
+        DevicesCommand::List { email } => {
+            let store = open_store(config).await?;
+            let user = find_user(&store, &email).await?;
+            let listed = store
+                .read(move |connection| {
+                    gatehouse_store::devices::list_for_user(connection, &user.id)
+                })
+                .await?;
+            let listed: Vec<serde_json::Value> = listed
+                .iter()
+                .map(|device| {
+                    serde_json::json!({
+                        "id": device.id,
+                        "name": device.name,
+                        "first_seen": device.first_seen_at,
+                        "last_seen": device.last_seen_at,
+                    })
+                })
+                .collect();
+            Ok(json_line(&serde_json::Value::from(listed)))
+        }
+        DevicesCommand::Remove { id } => {
+            let store = open_store(config).await?;
+            let removed =
+                crate::service::devices::remove(&store, DeviceId::new(id.clone()), clock.now())
+                    .await?
+                    .with_context(|| format!("no device with id {id:?}"))?;
+            Ok(Printed {
+                stderr: "device removed; its sessions ended and its refresh tokens were revoked\n"
+                    .to_owned(),
+                ..json_line(&serde_json::json!({ "id": removed.id, "user_id": removed.user_id }))
+            })
+        }
+    }
 }
 
 /// Sets up logging to stderr.

@@ -5,6 +5,7 @@
 
 use gatehouse_core::keys::SigningAlgorithm;
 use gatehouse_core::password::PasswordPolicy;
+use gatehouse_core::studio::DeviceLimit;
 use secrecy::SecretString;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -35,6 +36,12 @@ pub struct Config {
     pub login: LoginConfig,
     /// Hosted pages.
     pub ui: UiConfig,
+    /// Registered devices.
+    pub devices: DevicesConfig,
+    /// Delivery of queued messages (back-channel logout; later e-mail and SMS).
+    pub outbox: OutboxConfig,
+    /// DPoP proofs (RFC 9449).
+    pub dpop: DpopConfig,
     /// Logging.
     pub log: LogConfig,
 }
@@ -266,6 +273,78 @@ impl Default for UiConfig {
     }
 }
 
+/// `[devices]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DevicesConfig {
+    /// Devices per account for studios without their own limit, and for accounts in no
+    /// studio: a number, or `unlimited`.
+    pub default_limit: String,
+    /// Lifetime of the device cookie.
+    pub cookie_lifetime_seconds: i64,
+}
+
+impl Default for DevicesConfig {
+    fn default() -> Self {
+        Self {
+            default_limit: "unlimited".into(),
+            cookie_lifetime_seconds: 5 * 365 * 24 * 3600,
+        }
+    }
+}
+
+impl DevicesConfig {
+    /// The parsed default limit (validated at load).
+    #[must_use]
+    pub fn default_limit(&self) -> DeviceLimit {
+        self.default_limit.parse().unwrap_or(DeviceLimit::Unlimited)
+    }
+}
+
+/// `[outbox]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutboxConfig {
+    /// How often a node looks for due messages.
+    pub poll_interval_seconds: u64,
+    /// Delay before the first retry; it doubles with each further failure.
+    pub retry_base_seconds: i64,
+    /// Longest delay between retries.
+    pub retry_max_seconds: i64,
+    /// Attempts before a message is given up.
+    pub max_attempts: i32,
+    /// Timeout of one delivery request.
+    pub request_timeout_seconds: u64,
+}
+
+impl Default for OutboxConfig {
+    fn default() -> Self {
+        Self {
+            poll_interval_seconds: 2,
+            retry_base_seconds: 10,
+            retry_max_seconds: 3600,
+            max_attempts: 12,
+            request_timeout_seconds: 10,
+        }
+    }
+}
+
+/// `[dpop]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DpopConfig {
+    /// How old a DPoP proof may be.
+    pub proof_max_age_seconds: i64,
+}
+
+impl Default for DpopConfig {
+    fn default() -> Self {
+        Self {
+            proof_max_age_seconds: 60,
+        }
+    }
+}
+
 /// `[log]`
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -483,6 +562,38 @@ impl Config {
                 format!("{} is not a folder", folder.display()),
             ));
         }
+        if let Err(error) = self.devices.default_limit.parse::<DeviceLimit>() {
+            return Err(invalid("devices.default_limit", error.to_string()));
+        }
+        if self.devices.cookie_lifetime_seconds <= 0 {
+            return Err(invalid(
+                "devices.cookie_lifetime_seconds",
+                "must be a positive number of seconds",
+            ));
+        }
+        if self.outbox.poll_interval_seconds == 0 || self.outbox.request_timeout_seconds == 0 {
+            return Err(invalid(
+                "outbox.poll_interval_seconds",
+                "intervals must be at least 1 second",
+            ));
+        }
+        if self.outbox.retry_base_seconds <= 0
+            || self.outbox.retry_max_seconds < self.outbox.retry_base_seconds
+        {
+            return Err(invalid(
+                "outbox.retry_base_seconds",
+                "must be positive and not above outbox.retry_max_seconds",
+            ));
+        }
+        if self.outbox.max_attempts < 1 {
+            return Err(invalid("outbox.max_attempts", "must be at least 1"));
+        }
+        if !(5..=600).contains(&self.dpop.proof_max_age_seconds) {
+            return Err(invalid(
+                "dpop.proof_max_age_seconds",
+                "must be between 5 and 600",
+            ));
+        }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return Err(invalid("log.format", "must be text or json"));
         }
@@ -641,6 +752,7 @@ mod tests {
             ("GATEHOUSE_SERVER__DATA_DIR", "/tmp/gh"),
             ("GATEHOUSE_TOKENS__ACCESS_TOKEN_TTL_SECONDS", "120"),
             ("GATEHOUSE_KEYS__ALGORITHMS", "RS256,ES256"),
+            ("GATEHOUSE_DEVICES__DEFAULT_LIMIT", "1"),
             ("UNRELATED", "x"),
         ])
         .expect("valid");
@@ -648,6 +760,7 @@ mod tests {
         assert_eq!(config.tokens.access_token_ttl_seconds, 120);
         assert_eq!(config.database_url(), "sqlite:///tmp/gh/gatehouse.db");
         assert_eq!(config.keys.algorithms, vec!["RS256", "ES256"]);
+        assert_eq!(config.devices.default_limit(), DeviceLimit::AtMost(1));
     }
 
     #[test]

@@ -130,6 +130,15 @@ impl OAuthError {
         )
     }
 
+    /// `invalid_dpop_proof` (RFC 9449 §5).
+    pub fn invalid_dpop_proof(description: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_dpop_proof",
+            Some(description.into()),
+        )
+    }
+
     /// `unsupported_token_type` (RFC 7009 §2.2.1).
     #[must_use]
     pub fn unsupported_token_type() -> Self {
@@ -216,6 +225,8 @@ pub enum BearerError {
     InvalidToken(&'static str),
     /// The token lacks the scope the resource needs.
     InsufficientScope(&'static str),
+    /// A DPoP-bound token without a valid proof (RFC 9449 §7.1).
+    InvalidDpopProof(&'static str),
     /// Our fault.
     Internal(ServerError),
 }
@@ -253,6 +264,13 @@ impl IntoResponse for BearerError {
                     "Bearer realm=\"gatehouse\", error=\"invalid_token\", error_description=\"{description}\""
                 ),
                 Some(("invalid_token", *description)),
+            ),
+            Self::InvalidDpopProof(description) => (
+                StatusCode::UNAUTHORIZED,
+                format!(
+                    "DPoP algs=\"ES256 RS256 EdDSA\", error=\"invalid_dpop_proof\", error_description=\"{description}\""
+                ),
+                Some(("invalid_dpop_proof", *description)),
             ),
             Self::InsufficientScope(scope) => (
                 StatusCode::FORBIDDEN,

@@ -1,7 +1,7 @@
 //! Every route, grouped by audience.
 
 use crate::error::{PageError, render_error_pages};
-use crate::pages::{assets, consent, home, login, select_account};
+use crate::pages::{account, assets, consent, home, login, select_account, studio_admin};
 use crate::protocol::discovery::paths;
 use crate::protocol::{authorize, discovery, introspect, jwks, logout, revoke, token, userinfo};
 use crate::state::AppState;
@@ -36,6 +36,16 @@ pub fn build(state: AppState) -> Router {
             get(select_account::show).post(select_account::submit),
         )
         .route("/consent", get(consent::show).post(consent::submit))
+        .route("/account", get(account::show))
+        .route("/account/devices/remove", post(account::remove_device))
+        .route("/account/sessions/end", post(account::end_session))
+        .route("/account/studio", post(account::switch_studio))
+        .route("/account/password", post(account::change_password))
+        .route("/studios/{slug}/members", get(studio_admin::members))
+        .route(
+            "/studios/{slug}/devices/remove",
+            post(studio_admin::remove_device),
+        )
         .route("/assets/gatehouse.css", get(assets::stylesheet));
 
     let health = Router::new()

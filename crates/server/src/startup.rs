@@ -10,7 +10,7 @@ use crate::state::{AppContext, AppState};
 use crate::templates::Templates;
 use crate::throttle::LoginThrottle;
 use anyhow::Context as _;
-use gatehouse_store::{Store, codes, flows, grants, keys, sessions};
+use gatehouse_store::{Store, codes, flows, grants, keys, outbox, sessions};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -86,6 +86,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         secrets: Arc::new(secrets),
         templates,
         discovery_document: discovery_document.into(),
+        outbox_wakeup: Arc::new(tokio::sync::Notify::new()),
     }))
 }
 
@@ -134,6 +135,7 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let maintenance = tokio::spawn(maintain(self.state.clone()));
+        let delivery = tokio::spawn(crate::outbox::run(self.state.clone()));
         let router = crate::router::build(self.state);
         tracing::info!(address = %self.listener.local_addr()?, "gatehouse is serving");
         let served = axum::serve(
@@ -143,6 +145,7 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         maintenance.abort();
+        delivery.abort();
         served
     }
 }
@@ -186,7 +189,8 @@ pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
                     + codes::purge_expired(connection, cutoff)?
                     + sessions::purge_before(connection, cutoff)?
                     + grants::purge_expired(connection, cutoff)?
-                    + keys::purge_retired_before(connection, key_cutoff)?)
+                    + keys::purge_retired_before(connection, key_cutoff)?
+                    + outbox::purge_finished(connection, now.plus_seconds(-7 * 24 * 3600))?)
             },
         )
         .await?;

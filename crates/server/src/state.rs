@@ -43,6 +43,8 @@ pub struct AppContext {
     pub access_token_algorithm: SigningAlgorithm,
     /// The discovery document, built once.
     pub discovery_document: Arc<str>,
+    /// Wakes the outbox worker when a transaction queued a message.
+    pub outbox_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for AppContext {

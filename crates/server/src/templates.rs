@@ -7,7 +7,7 @@ use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior, Value};
 use std::path::Path;
 use std::sync::Arc;
 
-const BUILT_IN: [(&str, &str); 8] = [
+const BUILT_IN: [(&str, &str); 10] = [
     ("base.html", include_str!("../templates/base.html")),
     ("login.html", include_str!("../templates/login.html")),
     (
@@ -22,6 +22,11 @@ const BUILT_IN: [(&str, &str); 8] = [
     ),
     ("home.html", include_str!("../templates/home.html")),
     ("error.html", include_str!("../templates/error.html")),
+    ("account.html", include_str!("../templates/account.html")),
+    (
+        "studio_members.html",
+        include_str!("../templates/studio_members.html"),
+    ),
 ];
 
 /// A template could not be loaded.

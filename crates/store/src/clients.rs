@@ -6,7 +6,7 @@ use crate::rows::{from_json_list, parse_scope, to_json_list};
 use crate::schema::clients;
 use diesel::prelude::*;
 use gatehouse_core::client::{Client, GrantType};
-use gatehouse_core::{ClientId, UnixTime};
+use gatehouse_core::{ClientId, StudioId, UnixTime};
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = clients)]
@@ -23,6 +23,9 @@ struct ClientRow {
     id_token_signing_alg: String,
     created_at: i64,
     updated_at: i64,
+    allowed_studios: String,
+    require_studio: bool,
+    backchannel_logout_uri: Option<String>,
 }
 
 impl TryFrom<ClientRow> for Client {
@@ -50,6 +53,12 @@ impl TryFrom<ClientRow> for Client {
                 "clients.access_token_audiences",
             )?,
             id_token_signing_algorithm: row.id_token_signing_alg.parse().map_err(corrupt)?,
+            allowed_studios: from_json_list(&row.allowed_studios, "clients.allowed_studios")?
+                .into_iter()
+                .map(StudioId::new)
+                .collect(),
+            require_studio: row.require_studio,
+            backchannel_logout_uri: row.backchannel_logout_uri,
             created_at: UnixTime(row.created_at),
         })
     }
@@ -75,6 +84,15 @@ pub fn insert(connection: &mut DbConn, client: &Client) -> StoreResult<()> {
         id_token_signing_alg: client.id_token_signing_algorithm.as_str().to_owned(),
         created_at: client.created_at.as_secs(),
         updated_at: client.created_at.as_secs(),
+        allowed_studios: to_json_list(
+            &client
+                .allowed_studios
+                .iter()
+                .map(|id| id.as_str().to_owned())
+                .collect::<Vec<_>>(),
+        ),
+        require_studio: client.require_studio,
+        backchannel_logout_uri: client.backchannel_logout_uri.clone(),
     };
     diesel::insert_into(clients::table)
         .values(row)

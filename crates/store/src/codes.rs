@@ -6,7 +6,7 @@ use crate::rows::{authentication, parse_scope, to_json_list};
 use crate::schema::authorization_codes;
 use diesel::prelude::*;
 use gatehouse_core::grant::AuthorizationCode;
-use gatehouse_core::{ClientId, GrantId, SessionId, UnixTime, UserId};
+use gatehouse_core::{ClientId, GrantId, SessionId, StudioId, UnixTime, UserId};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = authorization_codes)]
@@ -25,6 +25,7 @@ struct CodeRow {
     expires_at: i64,
     consumed_at: Option<i64>,
     grant_id: Option<String>,
+    studio_id: Option<String>,
 }
 
 /// Stores a code under `code_digest`.
@@ -48,6 +49,7 @@ pub fn insert(
             authorization_codes::acr.eq(&code.authentication.acr),
             authorization_codes::created_at.eq(code.created_at.as_secs()),
             authorization_codes::expires_at.eq(code.expires_at.as_secs()),
+            authorization_codes::studio_id.eq(code.studio_id.as_ref().map(StudioId::as_str)),
         ))
         .execute(connection)?;
     Ok(())
@@ -72,6 +74,7 @@ pub fn find(connection: &mut DbConn, code_digest: &str) -> StoreResult<Option<Au
         nonce: row.nonce,
         code_challenge: row.code_challenge,
         authentication: authentication(row.auth_time, &row.amr, row.acr)?,
+        studio_id: row.studio_id.map(StudioId::new),
         created_at: UnixTime(row.created_at),
         expires_at: UnixTime(row.expires_at),
         consumed_at: row.consumed_at.map(UnixTime),

@@ -3,10 +3,10 @@
 use crate::DbConn;
 use crate::error::StoreResult;
 use crate::rows::{authentication, parse_scope, to_json_list};
-use crate::schema::{grants, refresh_tokens, revoked_access_tokens};
+use crate::schema::{dpop_proofs, grants, refresh_tokens, revoked_access_tokens};
 use diesel::prelude::*;
 use gatehouse_core::grant::{Grant, RefreshToken};
-use gatehouse_core::{ClientId, GrantId, SessionId, UnixTime, UserId};
+use gatehouse_core::{ClientId, DeviceId, GrantId, SessionId, StudioId, UnixTime, UserId};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = grants)]
@@ -23,6 +23,9 @@ struct GrantRow {
     created_at: i64,
     expires_at: i64,
     revoked_at: Option<i64>,
+    studio_id: Option<String>,
+    device_id: Option<String>,
+    dpop_jkt: Option<String>,
 }
 
 impl TryFrom<GrantRow> for Grant {
@@ -37,6 +40,9 @@ impl TryFrom<GrantRow> for Grant {
             scope: parse_scope(&row.scopes, "grants.scopes")?,
             authentication: authentication(row.auth_time, &row.amr, row.acr)?,
             is_offline: row.is_offline,
+            studio_id: row.studio_id.map(StudioId::new),
+            device_id: row.device_id.map(DeviceId::new),
+            dpop_jkt: row.dpop_jkt,
             created_at: UnixTime(row.created_at),
             expires_at: UnixTime(row.expires_at),
             revoked_at: row.revoked_at.map(UnixTime),
@@ -81,6 +87,9 @@ pub fn insert(connection: &mut DbConn, grant: &Grant) -> StoreResult<()> {
             grants::is_offline.eq(grant.is_offline),
             grants::created_at.eq(grant.created_at.as_secs()),
             grants::expires_at.eq(grant.expires_at.as_secs()),
+            grants::studio_id.eq(grant.studio_id.as_ref().map(StudioId::as_str)),
+            grants::device_id.eq(grant.device_id.as_ref().map(DeviceId::as_str)),
+            grants::dpop_jkt.eq(grant.dpop_jkt.as_deref()),
         ))
         .execute(connection)?;
     Ok(())
@@ -107,6 +116,66 @@ pub fn revoke(connection: &mut DbConn, id: &GrantId, now: UnixTime) -> StoreResu
     .set(grants::revoked_at.eq(now.as_secs()))
     .execute(connection)?;
     Ok(())
+}
+
+/// Revokes every grant of the user (password change: apps must ask for credentials again).
+pub fn revoke_all_for_user(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    now: UnixTime,
+) -> StoreResult<usize> {
+    Ok(diesel::update(
+        grants::table
+            .filter(grants::user_id.eq(user_id.as_str()))
+            .filter(grants::revoked_at.is_null()),
+    )
+    .set(grants::revoked_at.eq(now.as_secs()))
+    .execute(connection)?)
+}
+
+/// Revokes every grant issued on a device (the device was removed).
+pub fn revoke_for_device(
+    connection: &mut DbConn,
+    device_id: &DeviceId,
+    now: UnixTime,
+) -> StoreResult<usize> {
+    Ok(diesel::update(
+        grants::table
+            .filter(grants::device_id.eq(device_id.as_str()))
+            .filter(grants::revoked_at.is_null()),
+    )
+    .set(grants::revoked_at.eq(now.as_secs()))
+    .execute(connection)?)
+}
+
+/// Records a DPoP proof id; `false` when it was seen before (a replay).
+pub fn record_dpop_proof(
+    connection: &mut DbConn,
+    jti_digest: &str,
+    expires_at: UnixTime,
+) -> StoreResult<bool> {
+    let seen = dpop_proofs::table
+        .find(jti_digest)
+        .count()
+        .get_result::<i64>(connection)?
+        > 0;
+    if seen {
+        return Ok(false);
+    }
+    match diesel::insert_into(dpop_proofs::table)
+        .values((
+            dpop_proofs::jti_digest.eq(jti_digest),
+            dpop_proofs::expires_at.eq(expires_at.as_secs()),
+        ))
+        .execute(connection)
+    {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// Stores a refresh token under its digest.
@@ -217,5 +286,8 @@ pub fn purge_expired(connection: &mut DbConn, cutoff: UnixTime) -> StoreResult<u
         revoked_access_tokens::table.filter(revoked_access_tokens::expires_at.lt(cutoff.as_secs())),
     )
     .execute(connection)?;
-    Ok(tokens + grants + denials)
+    let proofs =
+        diesel::delete(dpop_proofs::table.filter(dpop_proofs::expires_at.lt(cutoff.as_secs())))
+            .execute(connection)?;
+    Ok(tokens + grants + denials + proofs)
 }

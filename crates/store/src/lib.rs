@@ -9,17 +9,21 @@ pub mod clients;
 pub mod codes;
 pub mod connection;
 pub mod consents;
+pub mod devices;
 mod error;
 pub mod flows;
 pub mod grants;
 pub mod keys;
+pub mod outbox;
 mod rows;
 pub mod schema;
 pub mod secrets;
 pub mod sessions;
+pub mod studios;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;
 
 pub use connection::{Backend, DbConn, PoolOptions, Store};
+pub use diesel::result::Error as DieselError;
 pub use error::{StoreError, StoreResult};

@@ -12,6 +12,8 @@ diesel::table! {
         status -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+        last_studio_id -> Nullable<Text>,
+        password_changed_at -> Nullable<BigInt>,
     }
 }
 
@@ -41,6 +43,9 @@ diesel::table! {
         id_token_signing_alg -> Text,
         created_at -> BigInt,
         updated_at -> BigInt,
+        allowed_studios -> Text,
+        require_studio -> Bool,
+        backchannel_logout_uri -> Nullable<Text>,
     }
 }
 
@@ -59,6 +64,8 @@ diesel::table! {
         last_seen_at -> BigInt,
         expires_at -> BigInt,
         ended_at -> Nullable<BigInt>,
+        studio_id -> Nullable<Text>,
+        device_id -> Nullable<Text>,
     }
 }
 
@@ -97,6 +104,9 @@ diesel::table! {
         created_at -> BigInt,
         expires_at -> BigInt,
         revoked_at -> Nullable<BigInt>,
+        studio_id -> Nullable<Text>,
+        device_id -> Nullable<Text>,
+        dpop_jkt -> Nullable<Text>,
     }
 }
 
@@ -117,6 +127,8 @@ diesel::table! {
         expires_at -> BigInt,
         consumed_at -> Nullable<BigInt>,
         grant_id -> Nullable<Text>,
+        studio_id -> Nullable<Text>,
+        dpop_jkt -> Nullable<Text>,
     }
 }
 
@@ -159,7 +171,75 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    studios (id) {
+        id -> Text,
+        slug -> Text,
+        licence_number -> Nullable<Text>,
+        name -> Text,
+        settings -> Text,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    studio_roles (studio_id, name) {
+        studio_id -> Text,
+        name -> Text,
+        permissions -> Text,
+    }
+}
+
+diesel::table! {
+    memberships (studio_id, user_id) {
+        studio_id -> Text,
+        user_id -> Text,
+        roles -> Text,
+        username -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    devices (id) {
+        id -> Text,
+        user_id -> Text,
+        token_digest -> Text,
+        name -> Text,
+        user_agent -> Nullable<Text>,
+        first_seen_at -> BigInt,
+        last_seen_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        payload -> Text,
+        attempts -> Integer,
+        next_attempt_at -> BigInt,
+        locked_until -> Nullable<BigInt>,
+        delivered_at -> Nullable<BigInt>,
+        failed_at -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    dpop_proofs (jti_digest) {
+        jti_digest -> Text,
+        expires_at -> BigInt,
+    }
+}
+
 diesel::joinable!(user_credentials -> users (user_id));
+diesel::joinable!(memberships -> studios (studio_id));
+diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(studio_roles -> studios (studio_id));
+diesel::joinable!(devices -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> grants (grant_id));
 diesel::joinable!(grants -> users (user_id));
@@ -177,4 +257,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     revoked_access_tokens,
     signing_keys,
     instance_secrets,
+    studios,
+    studio_roles,
+    memberships,
+    devices,
+    outbox,
+    dpop_proofs,
 );

@@ -5,7 +5,7 @@ use crate::error::{StoreError, StoreResult, corrupt};
 use crate::schema::{user_credentials, users};
 use diesel::prelude::*;
 use gatehouse_core::user::{User, UserStatus};
-use gatehouse_core::{UnixTime, UserId};
+use gatehouse_core::{StudioId, UnixTime, UserId};
 
 /// The credential kind of a password (a PHC-format argon2id hash).
 pub const PASSWORD: &str = "password";
@@ -23,6 +23,8 @@ pub(crate) struct UserRow {
     status: String,
     created_at: i64,
     updated_at: i64,
+    last_studio_id: Option<String>,
+    password_changed_at: Option<i64>,
 }
 
 impl From<UserRow> for User {
@@ -36,6 +38,8 @@ impl From<UserRow> for User {
             phone_number_verified: row.phone_number_verified,
             locale: row.locale,
             status: UserStatus::parse(&row.status),
+            last_studio_id: row.last_studio_id.map(StudioId::new),
+            password_changed_at: row.password_changed_at.map(UnixTime),
             created_at: UnixTime(row.created_at),
             updated_at: UnixTime(row.updated_at),
         }
@@ -55,6 +59,11 @@ impl From<&User> for UserRow {
             status: user.status.as_str().to_owned(),
             created_at: user.created_at.as_secs(),
             updated_at: user.updated_at.as_secs(),
+            last_studio_id: user
+                .last_studio_id
+                .as_ref()
+                .map(|id| id.as_str().to_owned()),
+            password_changed_at: user.password_changed_at.map(UnixTime::as_secs),
         }
     }
 }
@@ -111,6 +120,24 @@ pub fn find_with_password_by_email(
     Ok(row.map(|(user, hash)| (User::from(user), hash)))
 }
 
+/// The user with `id` and their password hash, in one query.
+pub fn find_with_password(
+    connection: &mut DbConn,
+    id: &UserId,
+) -> StoreResult<Option<(User, Option<String>)>> {
+    let row = users::table
+        .left_join(
+            user_credentials::table.on(user_credentials::user_id
+                .eq(users::id)
+                .and(user_credentials::kind.eq(PASSWORD))),
+        )
+        .filter(users::id.eq(id.as_str()))
+        .select((UserRow::as_select(), user_credentials::secret.nullable()))
+        .first::<(UserRow, Option<String>)>(connection)
+        .optional()?;
+    Ok(row.map(|(user, hash)| (User::from(user), hash)))
+}
+
 /// Sets (or replaces) the user's password hash.
 pub fn set_password(
     connection: &mut DbConn,
@@ -133,6 +160,24 @@ pub fn set_password(
             user_credentials::secret.eq(password_hash),
             user_credentials::created_at.eq(now.as_secs()),
         ))
+        .execute(connection)?;
+    diesel::update(users::table.find(user_id.as_str()))
+        .set((
+            users::password_changed_at.eq(now.as_secs()),
+            users::updated_at.eq(now.as_secs()),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// Remembers the studio the user chose, to offer it first next time.
+pub fn set_last_studio(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    studio_id: &StudioId,
+) -> StoreResult<()> {
+    diesel::update(users::table.find(user_id.as_str()))
+        .set(users::last_studio_id.eq(studio_id.as_str()))
         .execute(connection)?;
     Ok(())
 }

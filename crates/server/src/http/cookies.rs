@@ -8,6 +8,8 @@ use axum::http::header::COOKIE;
 pub const SESSION: &str = "gatehouse_session";
 /// The CSRF cookie's base name.
 pub const CSRF: &str = "gatehouse_csrf";
+/// The device cookie: a long-lived random id that recognises a registered browser.
+pub const DEVICE: &str = "gatehouse_device";
 /// The chosen language.
 pub const LANGUAGE: &str = "gatehouse_lang";
 

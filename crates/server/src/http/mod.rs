@@ -3,6 +3,7 @@
 
 pub mod client_auth;
 pub mod cookies;
+pub mod dpop;
 pub mod page;
 pub mod session;
 

@@ -1,10 +1,12 @@
 //! The hosted pages: sign-in, account choice, consent, the landing page and static assets.
 
+pub mod account;
 pub mod assets;
 pub mod consent;
 pub mod home;
 pub mod login;
 pub mod select_account;
+pub mod studio_admin;
 
 use crate::error::PageError;
 use crate::http::page::PageContext;

@@ -1,4 +1,5 @@
-//! "Continue as ... / use another account" (`prompt=select_account`).
+//! "Continue as ... / use another account", and the studio picker for users who belong to
+//! several studios (`prompt=select_account`, or no remembered choice).
 
 use crate::error::PageError;
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
@@ -8,6 +9,7 @@ use crate::service::authorization::{self, FlowPage, page_url};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use gatehouse_core::StudioId;
 use gatehouse_core::authorize::FlowProgress;
 use serde::Deserialize;
 
@@ -26,14 +28,34 @@ pub async fn show(
     let Some(active) = session else {
         return Ok(Redirect::to(&page_url(FlowPage::Login, &flow_id)).into_response());
     };
+    let candidates = authorization::studio_candidates(&state, &client, &active.user).await?;
+    let studios: Vec<minijinja::Value> = if candidates.len() > 1 {
+        candidates
+            .iter()
+            .map(|studio| {
+                minijinja::context! {
+                    id => studio.id.as_str(),
+                    name => studio.name.clone(),
+                    is_current => active.session.studio_id.as_ref() == Some(&studio.id),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     page.render(
         &state,
         "select_account.html",
-        minijinja::context! { flow => flow_id, client_name => client.name, email => active.user.email },
+        minijinja::context! {
+            flow => flow_id,
+            client_name => client.name,
+            email => active.user.email,
+            studios => studios,
+        },
     )
 }
 
-/// The account choice.
+/// The account (and studio) choice.
 #[derive(Debug, Deserialize)]
 pub struct SelectAccountForm {
     #[serde(default)]
@@ -42,6 +64,7 @@ pub struct SelectAccountForm {
     flow: String,
     #[serde(default)]
     choice: String,
+    studio: Option<String>,
 }
 
 impl CsrfProtected for SelectAccountForm {
@@ -61,9 +84,13 @@ pub async fn submit(
         ("current", Some(active)) => {
             let progress = FlowProgress {
                 account_selected: true,
+                picked_studio: form
+                    .studio
+                    .filter(|studio| !studio.is_empty())
+                    .map(StudioId::new),
                 ..flow.progress
             };
-            authorization::save_progress(&state, &form.flow, progress).await?;
+            authorization::save_progress(&state, &form.flow, progress.clone()).await?;
             Ok(super::follow(
                 authorization::resume(&state, &form.flow, progress, Some(&active)).await?,
             ))

@@ -69,6 +69,9 @@ pub fn build_document(config: &Config) -> Result<String, ConfigError> {
         "acr_values_supported": [ACR_SINGLE_FACTOR, ACR_MULTI_FACTOR],
         "ui_locales_supported": crate::i18n::SUPPORTED,
         "authorization_response_iss_parameter_supported": true,
+        "dpop_signing_alg_values_supported": gatehouse_core::dpop::PROOF_ALGORITHMS,
+        "backchannel_logout_supported": true,
+        "backchannel_logout_session_supported": true,
     });
     Ok(document.to_string())
 }

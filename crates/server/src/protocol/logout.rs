@@ -33,7 +33,13 @@ async fn finish(
     checked: &CheckedLogout,
 ) -> Result<Response, PageError> {
     if let Some(active) = session {
-        logout::end_session(state, active.session.id.clone()).await?;
+        crate::service::sessions::end_session(
+            state,
+            active.session.id.clone(),
+            active.user.id.clone(),
+            gatehouse_store::sessions::Revocation::OnlineGrants,
+        )
+        .await?;
         tracing::info!(session = %active.session.id, "session ended by logout");
     }
     let mut response = match &checked.redirect_to {

@@ -2,25 +2,34 @@
 
 use crate::error::OAuthError;
 use crate::http::client_auth::AuthenticatedClient;
+use crate::http::dpop;
+use crate::protocol::discovery::paths;
 use crate::service::tokens;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 
 /// `POST /token`
 pub async fn issue(
     State(state): State<AppState>,
+    headers: HeaderMap,
     request: AuthenticatedClient,
 ) -> Result<Response, OAuthError> {
     let AuthenticatedClient {
         client, parameters, ..
     } = request;
+    let token_url = format!("{}{}", state.issuer, paths::TOKEN);
+    let proof = dpop::verify(&state, &headers, "POST", &token_url, None)
+        .await
+        .map_err(|rejection| OAuthError::invalid_dpop_proof(rejection.to_string()))?;
     let response = match parameters.require("grant_type")? {
-        "authorization_code" => tokens::exchange_code(&state, client, &parameters).await?,
-        "refresh_token" => tokens::refresh(&state, client, &parameters).await?,
-        "client_credentials" => tokens::client_credentials(&state, &client, &parameters)?,
+        "authorization_code" => tokens::exchange_code(&state, client, &parameters, proof).await?,
+        "refresh_token" => tokens::refresh(&state, client, &parameters, proof).await?,
+        "client_credentials" => {
+            tokens::client_credentials(&state, &client, &parameters, proof.as_ref())?
+        }
         _ => return Err(OAuthError::unsupported_grant_type()),
     };
     // RFC 6749 §5.1: token responses must not be cached.

@@ -1,6 +1,8 @@
-//! The UserInfo endpoint (OIDC Core §5.3), GET and POST.
+//! The UserInfo endpoint (OIDC Core §5.3), GET and POST, for bearer and DPoP-bound tokens.
 
 use crate::error::BearerError;
+use crate::http::dpop;
+use crate::protocol::discovery::paths;
 use crate::service::tokens;
 use crate::state::AppState;
 use axum::Json;
@@ -13,17 +15,32 @@ use gatehouse_core::claims::user_claims;
 use gatehouse_core::scope::{self, Scope};
 use gatehouse_store::users;
 
-/// The bearer token from the header, or (POST only) the form body (RFC 6750 §2.1–2.2).
-fn bearer_token(headers: &HeaderMap, body: Option<&[u8]>) -> Result<String, BearerError> {
+/// How the token was presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scheme {
+    Bearer,
+    Dpop,
+}
+
+/// The token from the header, or (POST only) the form body (RFC 6750 §2.1–2.2, RFC 9449 §7.1).
+fn presented_token(
+    headers: &HeaderMap,
+    body: Option<&[u8]>,
+) -> Result<(Scheme, String), BearerError> {
     let from_header = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| {
-            value
-                .strip_prefix("Bearer ")
-                .or_else(|| value.strip_prefix("bearer "))
-        })
-        .map(|token| token.trim().to_owned());
+            let (scheme, token) = value.split_once(' ')?;
+            let scheme = if scheme.eq_ignore_ascii_case("bearer") {
+                Scheme::Bearer
+            } else if scheme.eq_ignore_ascii_case("dpop") {
+                Scheme::Dpop
+            } else {
+                return None;
+            };
+            Some((scheme, token.trim().to_owned()))
+        });
     let is_form = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -31,22 +48,50 @@ fn bearer_token(headers: &HeaderMap, body: Option<&[u8]>) -> Result<String, Bear
     let from_body = body.filter(|_| is_form).and_then(|body| {
         url::form_urlencoded::parse(body)
             .find(|(name, _)| name == "access_token")
-            .map(|(_, value)| value.into_owned())
+            .map(|(_, value)| (Scheme::Bearer, value.into_owned()))
     });
     match (from_header, from_body) {
         (Some(_), Some(_)) => Err(BearerError::InvalidRequest(
             "send the token in one place only",
         )),
-        (Some(token), None) | (None, Some(token)) if !token.is_empty() => Ok(token),
+        (Some(token), None) | (None, Some(token)) if !token.1.is_empty() => Ok(token),
         _ => Err(BearerError::Missing),
     }
 }
 
 async fn respond(
     state: &AppState,
-    token: String,
+    headers: &HeaderMap,
+    method: &str,
+    (scheme, token): (Scheme, String),
 ) -> Result<impl IntoResponse + use<>, BearerError> {
     let claims = tokens::validate_access_token(state, &token).await?;
+    // A DPoP-bound token is only good with a proof from its key (RFC 9449 §7).
+    match (&claims.cnf, scheme) {
+        (Some(confirmation), Scheme::Dpop) => {
+            let url = format!("{}{}", state.issuer, paths::USERINFO);
+            let proof = dpop::verify(state, headers, method, &url, Some(&token))
+                .await
+                .map_err(|_| BearerError::InvalidDpopProof("the DPoP proof is missing or invalid"))?
+                .ok_or(BearerError::InvalidDpopProof("a DPoP proof is required"))?;
+            if proof.jkt != confirmation.jkt {
+                return Err(BearerError::InvalidDpopProof(
+                    "the DPoP proof key does not match the token",
+                ));
+            }
+        }
+        (Some(_), Scheme::Bearer) => {
+            return Err(BearerError::InvalidToken(
+                "the access token is DPoP-bound; present it with the DPoP scheme",
+            ));
+        }
+        (None, Scheme::Dpop) => {
+            return Err(BearerError::InvalidToken(
+                "the access token is not DPoP-bound",
+            ));
+        }
+        (None, Scheme::Bearer) => {}
+    }
     let granted = Scope::parse(&claims.scope).unwrap_or_default();
     if !granted.contains(scope::OPENID) {
         return Err(BearerError::InsufficientScope(scope::OPENID));
@@ -60,6 +105,8 @@ async fn respond(
         .ok_or(BearerError::InvalidToken("the account is no longer active"))?;
     let mut body = user_claims(&user, &granted);
     body.insert("sub".into(), user.id.as_str().into());
+    // The studio of the sign-in, as the token carries it.
+    body.extend(claims.studio);
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(body)))
 }
 
@@ -68,8 +115,8 @@ pub async fn get(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, BearerError> {
-    let token = bearer_token(&headers, None)?;
-    respond(&state, token).await
+    let token = presented_token(&headers, None)?;
+    respond(&state, &headers, "GET", token).await
 }
 
 /// `POST /userinfo`
@@ -78,6 +125,6 @@ pub async fn post(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<impl IntoResponse, BearerError> {
-    let token = bearer_token(&headers, Some(&body))?;
-    respond(&state, token).await
+    let token = presented_token(&headers, Some(&body))?;
+    respond(&state, &headers, "POST", token).await
 }

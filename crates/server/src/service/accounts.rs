@@ -83,6 +83,8 @@ pub async fn create_user(
         phone_number_verified: false,
         locale: None,
         status: UserStatus::Active,
+        last_studio_id: None,
+        password_changed_at: Some(now),
         created_at: now,
         updated_at: now,
     };
@@ -98,4 +100,58 @@ pub async fn create_user(
             other => CreateUserError::Store(other),
         })?;
     Ok(user)
+}
+
+/// Why a password change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangePasswordError {
+    /// The new password breaks the policy.
+    #[error("the password is not acceptable: {}", describe(.0))]
+    WeakPassword(Vec<PasswordViolation>),
+    /// Database trouble.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Hashing trouble.
+    #[error(transparent)]
+    Hashing(#[from] PasswordHashError),
+}
+
+/// Sets a new password. Every refresh token of the user is revoked (offline ones too) and
+/// every session ends except `keep_session`, so apps — the mobile app behind its PIN
+/// included — must ask for the new password exactly now.
+pub async fn set_password(
+    store: &Store,
+    hasher: &PasswordHasher,
+    policy: &PasswordPolicy,
+    user_id: &UserId,
+    password: SecretString,
+    keep_session: Option<gatehouse_core::SessionId>,
+    now: UnixTime,
+) -> Result<usize, ChangePasswordError> {
+    let violations = policy.check(password.expose_secret());
+    if !violations.is_empty() {
+        return Err(ChangePasswordError::WeakPassword(violations));
+    }
+    let hash = hasher.hash(password).await?;
+    let user_id = user_id.clone();
+    let queued = store
+        .write(move |connection| -> Result<usize, StoreError> {
+            users::set_password(connection, &user_id, &crate::random::row_id(), &hash, now)?;
+            let ended: Vec<_> =
+                gatehouse_store::sessions::active_ids(connection, &user_id, None, now)?
+                    .into_iter()
+                    .filter(|id| Some(id) != keep_session.as_ref())
+                    .collect();
+            let queued = crate::service::sessions::end_sessions_in(
+                connection,
+                &ended,
+                &user_id,
+                gatehouse_store::sessions::Revocation::AllGrants,
+                now,
+            )?;
+            gatehouse_store::grants::revoke_all_for_user(connection, &user_id, now)?;
+            Ok(queued)
+        })
+        .await?;
+    Ok(queued)
 }

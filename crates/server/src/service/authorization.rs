@@ -8,13 +8,17 @@ use crate::service::tokens::{self, CodeRequest};
 use crate::state::AppState;
 use gatehouse_core::authorize::{
     self, AuthorizationErrorCode, AuthorizationRequest, FlowProgress, NextStep,
-    RawAuthorizationRequest, SessionSnapshot, UntrustedRequestError,
+    RawAuthorizationRequest, SessionSnapshot, StudioRefusal, UntrustedRequestError,
 };
 use gatehouse_core::client::Client;
 use gatehouse_core::scope::Scope;
 use gatehouse_core::secret::sha256_base64url;
+use gatehouse_core::studio::{
+    Studio, StudioChoice, StudioContext, StudioRestriction, choose_studio,
+};
+use gatehouse_core::user::User;
 use gatehouse_store::flows::StoredFlow;
-use gatehouse_store::{StoreError, clients, consents, flows};
+use gatehouse_store::{StoreError, clients, consents, flows, studios};
 use url::Url;
 
 /// Where the browser goes next.
@@ -249,14 +253,98 @@ pub async fn record_consent(
         ..flow.progress
     };
     let digest = sha256_base64url(flow_id.as_bytes());
+    let stored_progress = progress.clone();
     state
         .store
         .write(move |connection| -> Result<(), StoreError> {
             consents::grant(connection, &user_id, &client_id, &scope, now)?;
-            flows::update_progress(connection, &digest, &progress)
+            flows::update_progress(connection, &digest, &stored_progress)
         })
         .await?;
     Ok(progress)
+}
+
+/// Chooses the studio of the sign-in; `None` when the request names a studio that does not
+/// exist.
+async fn studio_choice(
+    state: &AppState,
+    client: &Client,
+    request: &AuthorizationRequest,
+    progress: &FlowProgress,
+    user: &User,
+) -> Result<Option<StudioChoice>, PageError> {
+    let user_id = user.id.clone();
+    let organization = request.organization.clone();
+    let (memberships, pinned) = state
+        .store
+        .read(move |connection| {
+            let memberships = studios::memberships_of(connection, &user_id)?;
+            let pinned = match organization {
+                Some(slug) => Some(studios::find_by_slug(connection, &slug)?),
+                None => None,
+            };
+            Ok((memberships, pinned))
+        })
+        .await?;
+    let requested = match pinned {
+        Some(Some(studio)) => Some(studio.id),
+        Some(None) => return Ok(None),
+        None => progress.requested_studio.clone(),
+    };
+    let context = StudioContext {
+        memberships: &memberships,
+        restriction: StudioRestriction {
+            allowed: client.allowed_studios.clone(),
+            is_required: client.require_studio,
+        },
+        requested,
+        picked: progress.picked_studio.clone(),
+        remembered: user.last_studio_id.clone(),
+        force_picker: request.prompt.select_account
+            && !progress.account_selected
+            && progress.picked_studio.is_none(),
+    };
+    Ok(Some(choose_studio(&context)))
+}
+
+/// The studios the user may pick for this flow's client.
+pub async fn studio_candidates(
+    state: &AppState,
+    client: &Client,
+    user: &User,
+) -> Result<Vec<Studio>, PageError> {
+    let user_id = user.id.clone();
+    let memberships = state
+        .store
+        .read(move |connection| studios::memberships_of(connection, &user_id))
+        .await?;
+    Ok(memberships
+        .into_iter()
+        .map(|membership| membership.studio)
+        .filter(|studio| {
+            client.allowed_studios.is_empty() || client.allowed_studios.contains(&studio.id)
+        })
+        .collect())
+}
+
+fn refusal_page(refusal: StudioRefusal) -> PageError {
+    let key = match refusal {
+        StudioRefusal::UnknownStudio => "error-studio-unknown",
+        StudioRefusal::NotAMember => "error-studio-not-member",
+        StudioRefusal::NoAcceptableStudio => "error-studio-none",
+    };
+    PageError::new(axum::http::StatusCode::FORBIDDEN, key)
+}
+
+async fn delete_flow(state: &AppState, flow_id: Option<&str>) -> Result<bool, PageError> {
+    let Some(flow_id) = flow_id else {
+        return Ok(true);
+    };
+    let digest = sha256_base64url(flow_id.as_bytes());
+    Ok(state
+        .store
+        .write(move |connection| flows::delete(connection, &digest))
+        .await?)
 }
 
 async fn advance(
@@ -283,24 +371,23 @@ async fn advance(
         }
         _ => None,
     };
+    let studio = match session {
+        Some(active) => studio_choice(state, client, &request, &progress, &active.user).await?,
+        None => Some(StudioChoice::NoStudio),
+    };
     let now = state.now();
     let step = authorize::next_step(
         &request,
         snapshot.as_ref(),
         client,
         granted.as_ref(),
-        progress,
+        studio.as_ref(),
+        &progress,
         now,
     );
     let page = match step {
         NextStep::Fail(code) => {
-            if let Some(flow_id) = flow_id {
-                let digest = sha256_base64url(flow_id.as_bytes());
-                state
-                    .store
-                    .write(move |connection| flows::delete(connection, &digest))
-                    .await?;
-            }
+            delete_flow(state, flow_id).await?;
             return Ok(Outcome::ToClient(error_redirect(
                 state,
                 &request.redirect_uri,
@@ -309,22 +396,24 @@ async fn advance(
                 request.state.as_deref(),
             )));
         }
+        NextStep::StudioRefused(refusal) => {
+            // Never tokens: the flow ends here, on a page that says why.
+            delete_flow(state, flow_id).await?;
+            return Err(refusal_page(refusal));
+        }
         NextStep::IssueCode => {
             let Some(active) = session else {
                 return Err(PageError::flow_expired());
             };
-            if let Some(flow_id) = flow_id {
-                let digest = sha256_base64url(flow_id.as_bytes());
-                // A flow finishes once: a second submission (double click, back button)
-                // finds it gone.
-                let was_present = state
-                    .store
-                    .write(move |connection| flows::delete(connection, &digest))
-                    .await?;
-                if !was_present {
-                    return Err(PageError::flow_expired());
-                }
+            // A flow finishes once: a second submission (double click, back button) finds
+            // it gone.
+            if !delete_flow(state, flow_id).await? {
+                return Err(PageError::flow_expired());
             }
+            let studio_id = match studio {
+                Some(StudioChoice::Chosen(studio_id)) => Some(studio_id),
+                _ => None,
+            };
             let code = tokens::issue_authorization_code(
                 state,
                 CodeRequest {
@@ -332,6 +421,7 @@ async fn advance(
                     user_id: &active.user.id,
                     session_id: &active.session.id,
                     authentication: &active.session.authentication,
+                    studio_id,
                 },
             )
             .await?;

@@ -28,6 +28,12 @@ pub struct NewClient {
     pub audiences: Vec<String>,
     /// ID token algorithm.
     pub id_token_signing_algorithm: SigningAlgorithm,
+    /// Studios (slugs) the client is limited to; empty means any.
+    pub allowed_studio_slugs: Vec<String>,
+    /// Every token must name a studio.
+    pub require_studio: bool,
+    /// OpenID Connect Back-Channel Logout URI.
+    pub backchannel_logout_uri: Option<String>,
 }
 
 /// Why registration failed.
@@ -36,6 +42,9 @@ pub enum CreateClientError {
     /// The registration breaks a rule.
     #[error(transparent)]
     Invalid(#[from] ClientRegistrationError),
+    /// A restriction names a studio that does not exist.
+    #[error("no studio with slug {0:?}")]
+    UnknownStudio(String),
     /// Database trouble.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -85,6 +94,19 @@ pub async fn create_client(
     {
         validate_redirect_uri(uri)?;
     }
+    if let Some(uri) = &new_client.backchannel_logout_uri {
+        validate_backchannel_uri(uri)?;
+    }
+    let mut allowed_studios = Vec::new();
+    for slug in &new_client.allowed_studio_slugs {
+        let normalized = gatehouse_core::studio::normalize_slug(slug)
+            .map_err(|_| CreateClientError::UnknownStudio(slug.clone()))?;
+        let found = store
+            .read(move |connection| gatehouse_store::studios::find_by_slug(connection, &normalized))
+            .await?
+            .ok_or_else(|| CreateClientError::UnknownStudio(slug.clone()))?;
+        allowed_studios.push(found.id);
+    }
     let secret = (!new_client.is_public).then(crate::random::token);
     let client = Client {
         id: ClientId::new(crate::random::identifier()),
@@ -99,6 +121,9 @@ pub async fn create_client(
         is_first_party: new_client.is_first_party,
         access_token_audiences: new_client.audiences,
         id_token_signing_algorithm: new_client.id_token_signing_algorithm,
+        allowed_studios,
+        require_studio: new_client.require_studio,
+        backchannel_logout_uri: new_client.backchannel_logout_uri,
         created_at: now,
     };
     let stored = client.clone();
@@ -106,4 +131,18 @@ pub async fn create_client(
         .write(move |connection| clients::insert(connection, &stored))
         .await?;
     Ok(CreatedClient { client, secret })
+}
+
+/// A back-channel logout URI must be an absolute http(s) URI without a fragment
+/// (Back-Channel Logout §2.2); plain http only on loopback, as for redirect URIs.
+fn validate_backchannel_uri(uri: &str) -> Result<(), ClientRegistrationError> {
+    validate_redirect_uri(uri)?;
+    if uri.starts_with("https://") || uri.starts_with("http://") {
+        Ok(())
+    } else {
+        Err(ClientRegistrationError::InvalidRedirectUri {
+            uri: uri.to_owned(),
+            reason: "a back-channel logout URI must use http or https",
+        })
+    }
 }

@@ -1,25 +1,34 @@
-//! Password sign-in and browser sessions.
+//! Signing in: the sign-in name, the password, the device, and the new browser session.
 
 use crate::crypto::password::Verification;
 use crate::error::ServerError;
+use crate::service::devices::{self, Admission};
 use crate::state::AppState;
+use gatehouse_core::identifier::{SignInName, parse_sign_in_name};
 use gatehouse_core::password::is_plausible_login_password;
 use gatehouse_core::secret::sha256_base64url;
 use gatehouse_core::session::{Authentication, BrowserSession};
-use gatehouse_core::user::{User, normalize_email};
-use gatehouse_core::{SessionId, UnixTime};
+use gatehouse_core::studio::{Membership, account_device_limit};
+use gatehouse_core::user::User;
+use gatehouse_core::{DeviceId, SessionId, StudioId, UnixTime};
 use gatehouse_store::sessions::SessionOrigin;
-use gatehouse_store::{StoreError, sessions, users};
-use secrecy::SecretString;
+use gatehouse_store::{StoreError, sessions, studios, users};
+use secrecy::{ExposeSecret as _, SecretString};
 use std::net::IpAddr;
 
-/// Why a sign-in failed. Deliberately coarse: the page never says whether the account exists.
+/// Why a sign-in failed. Never says whether an account exists.
 #[derive(Debug)]
 pub enum LoginFailure {
-    /// Wrong e-mail or password, unknown or disabled account: all look the same.
+    /// Wrong name or password, unknown or disabled account: all look the same.
     InvalidCredentials,
     /// Too many failures; try again after this many seconds.
     Throttled(i64),
+    /// Neither an e-mail address nor `user@licence`.
+    MalformedName,
+    /// `user@licence` names a studio that does not exist.
+    UnknownStudio,
+    /// The account has as many registered devices as its limit allows.
+    DeviceLimitReached,
     /// Our fault.
     Server(ServerError),
 }
@@ -36,29 +45,85 @@ impl From<StoreError> for LoginFailure {
     }
 }
 
-/// Checks an e-mail and password. Unknown accounts cost the same argon2 work as known
-/// ones, and every failure feeds the per-account and per-address back-off.
-pub async fn authenticate(
+/// The browser signing in.
+#[derive(Debug, Clone)]
+pub struct Browser {
+    /// Client address.
+    pub address: IpAddr,
+    /// User-Agent.
+    pub user_agent: Option<String>,
+    /// The device cookie, if the browser has one.
+    pub device_cookie: Option<String>,
+    /// This browser's current session, ended by the new one (no session fixation).
+    pub previous_session: Option<SessionId>,
+}
+
+/// A successful sign-in.
+#[derive(Debug)]
+pub struct SignedIn {
+    /// The user.
+    pub user: User,
+    /// The new session.
+    pub session: BrowserSession,
+    /// The session cookie value; only its digest is stored.
+    pub session_cookie: String,
+    /// A device cookie to set, when the browser got one now.
+    pub new_device_cookie: Option<String>,
+    /// The studio the sign-in name selected (`user@licence`).
+    pub requested_studio: Option<StudioId>,
+}
+
+/// Checks the sign-in name and password, admits the device and starts a session.
+pub async fn sign_in(
     state: &AppState,
-    email: &str,
+    name: &str,
     password: SecretString,
-    address: IpAddr,
-) -> Result<User, LoginFailure> {
-    use secrecy::ExposeSecret as _;
+    browser: Browser,
+    is_persistent: bool,
+) -> Result<SignedIn, LoginFailure> {
     let now = state.now();
-    let account_key = email.trim().to_lowercase();
-    let address_key = address.to_string();
+    let account_key = name.trim().to_lowercase();
+    let address_key = browser.address.to_string();
     if let Some(seconds) = state.throttle.retry_after(&account_key, &address_key, now) {
         return Err(LoginFailure::Throttled(seconds));
     }
-    let candidate = match normalize_email(email) {
-        Ok(normalized) if is_plausible_login_password(password.expose_secret()) => {
-            state
-                .store
-                .read(move |connection| users::find_with_password_by_email(connection, &normalized))
-                .await?
+    let parsed = parse_sign_in_name(name).map_err(|_| LoginFailure::MalformedName)?;
+    let plausible = is_plausible_login_password(password.expose_secret());
+    let (candidate, requested_studio) = match parsed {
+        SignInName::Email(email) => {
+            let found = if plausible {
+                state
+                    .store
+                    .read(move |connection| users::find_with_password_by_email(connection, &email))
+                    .await?
+            } else {
+                None
+            };
+            (found, None)
         }
-        _ => None,
+        SignInName::StudioUser { username, studio } => {
+            let found = state
+                .store
+                .read(move |connection| {
+                    let Some(studio) = studios::find_by_reference(connection, &studio)? else {
+                        return Ok(None);
+                    };
+                    let user = match studios::find_member_by_username(
+                        connection, &studio.id, &username,
+                    )? {
+                        Some(user_id) if plausible => {
+                            users::find_with_password(connection, &user_id)?
+                        }
+                        _ => None,
+                    };
+                    Ok(Some((user, studio.id)))
+                })
+                .await?;
+            let Some((user, studio_id)) = found else {
+                return Err(LoginFailure::UnknownStudio);
+            };
+            (user, Some(studio_id))
+        }
     };
     let (user, stored_hash) = match candidate {
         Some((user, hash)) => (Some(user), hash),
@@ -69,7 +134,7 @@ pub async fn authenticate(
         .verify(password, stored_hash.clone())
         .await
         .map_err(ServerError::from)?;
-    match (user, verification) {
+    let user = match (user, verification) {
         (Some(user), Verification::Match { upgraded_hash }) if user.is_active() => {
             state.throttle.record_success(&account_key);
             if let (Some(new_hash), Some(old_hash)) = (upgraded_hash, stored_hash) {
@@ -81,66 +146,153 @@ pub async fn authenticate(
                     })
                     .await?;
             }
-            Ok(user)
+            user
         }
         _ => {
             state
                 .throttle
                 .record_failure(&account_key, &address_key, now);
-            tracing::info!(address = %address, "sign-in failed");
-            Err(LoginFailure::InvalidCredentials)
+            tracing::info!(address = %browser.address, "sign-in failed");
+            return Err(LoginFailure::InvalidCredentials);
         }
-    }
+    };
+
+    let user_id = user.id.clone();
+    let memberships = state
+        .store
+        .read(move |connection| studios::memberships_of(connection, &user_id))
+        .await?;
+    let limit = account_device_limit(&memberships, state.config.devices.default_limit());
+    let (device_id, new_device_cookie) = match devices::admit(
+        state,
+        &user.id,
+        browser.device_cookie.clone(),
+        browser.user_agent.clone(),
+        limit,
+    )
+    .await?
+    {
+        Admission::Admitted {
+            device_id,
+            new_cookie,
+        } => (device_id, new_cookie),
+        Admission::LimitReached => {
+            tracing::info!(user = %user.id, %limit, "sign-in refused: device limit reached");
+            return Err(LoginFailure::DeviceLimitReached);
+        }
+    };
+    let studio_id = requested_studio.clone().or_else(|| {
+        user.last_studio_id.clone().filter(|last| {
+            memberships
+                .iter()
+                .any(|membership| &membership.studio.id == last)
+        })
+    });
+    let (session, session_cookie) = start_session(
+        state,
+        &user,
+        NewSessionParameters {
+            authentication: Authentication::password(now),
+            is_persistent,
+            lifetime_seconds: session_lifetime(state, &memberships, is_persistent),
+            device_id: Some(device_id),
+            studio_id,
+            origin: SessionOrigin {
+                user_agent: browser.user_agent,
+                ip_address: Some(browser.address.to_string()),
+            },
+            previous: browser.previous_session,
+        },
+        now,
+    )
+    .await?;
+    Ok(SignedIn {
+        user,
+        session,
+        session_cookie,
+        new_device_cookie,
+        requested_studio,
+    })
 }
 
-/// A new session and the secret for its cookie.
-#[derive(Debug)]
-pub struct NewSession {
-    /// The stored session.
-    pub session: BrowserSession,
-    /// The cookie value; only its digest is stored.
-    pub cookie_secret: String,
-}
-
-/// Starts a session for `user`, ending `previous` (this browser's old session) so a session
-/// id never survives a sign-in (session fixation).
-pub async fn start_session(
-    state: &AppState,
-    user: &User,
-    authentication: Authentication,
-    is_persistent: bool,
-    origin: SessionOrigin,
-    previous: Option<SessionId>,
-) -> Result<NewSession, ServerError> {
-    let now: UnixTime = state.now();
-    let lifetime = if is_persistent {
+/// The session lifetime for an account: the strictest of its studios' settings, or the
+/// instance's.
+fn session_lifetime(state: &AppState, memberships: &[Membership], is_persistent: bool) -> i64 {
+    let instance = if is_persistent {
         state.config.sessions.remember_me_seconds
     } else {
         state.config.sessions.lifetime_seconds
     };
+    memberships
+        .iter()
+        .filter_map(|membership| {
+            let settings = &membership.studio.settings;
+            if is_persistent {
+                settings.remember_me_seconds
+            } else {
+                settings.session_lifetime_seconds
+            }
+        })
+        .fold(instance, i64::min)
+}
+
+/// What a new session is made of.
+#[derive(Debug)]
+struct NewSessionParameters {
+    authentication: Authentication,
+    is_persistent: bool,
+    lifetime_seconds: i64,
+    device_id: Option<DeviceId>,
+    studio_id: Option<StudioId>,
+    origin: SessionOrigin,
+    previous: Option<SessionId>,
+}
+
+async fn start_session(
+    state: &AppState,
+    user: &User,
+    parameters: NewSessionParameters,
+    now: UnixTime,
+) -> Result<(BrowserSession, String), ServerError> {
     let session = BrowserSession {
         id: SessionId::new(crate::random::identifier()),
         user_id: user.id.clone(),
-        authentication,
-        is_persistent,
+        authentication: parameters.authentication,
+        is_persistent: parameters.is_persistent,
+        device_id: parameters.device_id,
+        studio_id: parameters.studio_id,
         created_at: now,
-        expires_at: now.plus_seconds(lifetime),
+        expires_at: now.plus_seconds(parameters.lifetime_seconds),
         ended_at: None,
     };
     let cookie_secret = crate::random::token();
     let digest = sha256_base64url(cookie_secret.as_bytes());
     let stored = session.clone();
-    state
+    let (origin, previous) = (parameters.origin, parameters.previous);
+    let queued = state
         .store
-        .write(move |connection| -> Result<(), StoreError> {
-            if let Some(previous) = previous {
-                sessions::end(connection, &previous, now)?;
-            }
-            sessions::insert(connection, &stored, &digest, &origin)
+        .write(move |connection| -> Result<usize, StoreError> {
+            // The browser's previous session may belong to another user.
+            let queued = match previous
+                .map(|id| sessions::find(connection, &id))
+                .transpose()?
+                .flatten()
+            {
+                Some(previous) => crate::service::sessions::end_sessions_in(
+                    connection,
+                    &[previous.id],
+                    &previous.user_id,
+                    sessions::Revocation::OnlineGrants,
+                    now,
+                )?,
+                None => 0,
+            };
+            sessions::insert(connection, &stored, &digest, &origin)?;
+            Ok(queued)
         })
         .await?;
-    Ok(NewSession {
-        session,
-        cookie_secret,
-    })
+    if queued > 0 {
+        state.outbox_wakeup.notify_one();
+    }
+    Ok((session, cookie_secret))
 }

@@ -1,11 +1,11 @@
 //! RP-Initiated Logout 1.0: checking the request and ending the session.
 
-use crate::error::{PageError, ServerError};
+use crate::error::PageError;
 use crate::service::tokens::ID_TOKEN_TYPE;
 use crate::state::AppState;
+use gatehouse_core::ClientId;
 use gatehouse_core::claims::IdTokenClaims;
-use gatehouse_core::{ClientId, SessionId};
-use gatehouse_store::{clients, sessions};
+use gatehouse_store::clients;
 
 /// The parameters of a logout request (RP-Initiated Logout §2).
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -103,14 +103,4 @@ pub async fn check(
         hinted_subject: hint.map(|claims| claims.sub),
         client_id,
     })
-}
-
-/// Ends a session and revokes the tokens born in it (except offline ones).
-pub async fn end_session(state: &AppState, session_id: SessionId) -> Result<(), ServerError> {
-    let now = state.now();
-    state
-        .store
-        .write(move |connection| sessions::end(connection, &session_id, now))
-        .await?;
-    Ok(())
 }

@@ -4,6 +4,9 @@
 pub mod accounts;
 pub mod authorization;
 pub mod clients;
+pub mod devices;
 pub mod login;
 pub mod logout;
+pub mod sessions;
+pub mod studios;
 pub mod tokens;

@@ -1,10 +1,11 @@
 //! Issuing, refreshing, revoking and inspecting tokens (RFC 6749 §4–6, RFC 7009, RFC 7662,
-//! RFC 9068, OIDC Core §3.1.3).
+//! RFC 9068, RFC 9449, OIDC Core §3.1.3).
 
 use crate::error::{BearerError, OAuthError, ServerError};
 use crate::http::client_auth::FormParameters;
+use crate::http::dpop::DpopProof;
 use crate::state::AppState;
-use gatehouse_core::claims::{self, AccessTokenClaims, IdTokenClaims};
+use gatehouse_core::claims::{self, AccessTokenClaims, Confirmation, IdTokenClaims, studio_claims};
 use gatehouse_core::client::{Client, GrantType};
 use gatehouse_core::grant::{
     self, CodeRejection, Grant, RefreshDecision, RefreshRejection, RefreshToken,
@@ -12,9 +13,10 @@ use gatehouse_core::grant::{
 use gatehouse_core::scope::{self, Scope};
 use gatehouse_core::secret::sha256_base64url;
 use gatehouse_core::session::Authentication;
+use gatehouse_core::studio::Membership;
 use gatehouse_core::user::User;
-use gatehouse_core::{GrantId, SessionId, UnixTime};
-use gatehouse_store::{StoreError, codes, grants, users};
+use gatehouse_core::{GrantId, SessionId, StudioId, UnixTime};
+use gatehouse_store::{DbConn, StoreError, codes, grants, sessions, studios, users};
 use serde::Serialize;
 
 /// The `typ` header of JWT access tokens (RFC 9068 §2.1).
@@ -27,7 +29,7 @@ pub const ID_TOKEN_TYPE: &str = "JWT";
 pub struct TokenResponse {
     /// The JWT access token.
     pub access_token: String,
-    /// Always `Bearer` for now.
+    /// `Bearer`, or `DPoP` for sender-constrained tokens (RFC 9449 §5).
     pub token_type: &'static str,
     /// Access token lifetime in seconds.
     pub expires_in: i64,
@@ -46,9 +48,17 @@ struct UserTokenContext<'a> {
     client: &'a Client,
     user: &'a User,
     grant: &'a Grant,
+    membership: Option<&'a Membership>,
     scope: &'a Scope,
     nonce: Option<&'a str>,
     refresh_token: Option<String>,
+}
+
+/// What an access token says beyond the standard claims.
+struct AccessTokenDetails<'a> {
+    grant: Option<&'a Grant>,
+    membership: Option<&'a Membership>,
+    dpop_jkt: Option<&'a str>,
 }
 
 /// Signs an access token.
@@ -57,9 +67,10 @@ fn mint_access_token(
     client: &Client,
     subject: &str,
     scope: &Scope,
-    grant: Option<&Grant>,
+    details: AccessTokenDetails<'_>,
     now: UnixTime,
 ) -> Result<String, ServerError> {
+    let grant = details.grant;
     let claims = AccessTokenClaims {
         iss: state.issuer.clone(),
         exp: now
@@ -80,10 +91,18 @@ fn mint_access_token(
         sid: grant
             .and_then(|grant| grant.session_id.as_ref())
             .map(|sid| sid.as_str().to_owned()),
+        cnf: details.dpop_jkt.map(|jkt| Confirmation {
+            jkt: jkt.to_owned(),
+        }),
+        studio: details.membership.map(studio_claims).unwrap_or_default(),
     };
     Ok(state
         .keys
         .sign(state.access_token_algorithm, ACCESS_TOKEN_TYPE, &claims)?)
+}
+
+fn token_type(dpop_jkt: Option<&str>) -> &'static str {
+    if dpop_jkt.is_some() { "DPoP" } else { "Bearer" }
 }
 
 /// Signs the access token and, for `openid`, the ID token of a user grant.
@@ -92,16 +111,25 @@ fn issue_user_tokens(
     context: UserTokenContext<'_>,
     now: UnixTime,
 ) -> Result<TokenResponse, ServerError> {
+    let dpop_jkt = context.grant.dpop_jkt.as_deref();
     let access_token = mint_access_token(
         state,
         context.client,
         context.user.id.as_str(),
         context.scope,
-        Some(context.grant),
+        AccessTokenDetails {
+            grant: Some(context.grant),
+            membership: context.membership,
+            dpop_jkt,
+        },
         now,
     )?;
     let id_token = if context.scope.is_openid() {
         let algorithm = context.client.id_token_signing_algorithm;
+        let mut user_claims = claims::user_claims(context.user, context.scope);
+        if let Some(membership) = context.membership {
+            user_claims.extend(studio_claims(membership));
+        }
         let claims = IdTokenClaims {
             iss: state.issuer.clone(),
             sub: context.user.id.as_str().to_owned(),
@@ -121,7 +149,7 @@ fn issue_user_tokens(
             amr: context.grant.authentication.amr.clone(),
             acr: context.grant.authentication.acr.clone(),
             azp: context.client.id.as_str().to_owned(),
-            user_claims: claims::user_claims(context.user, context.scope),
+            user_claims,
         };
         Some(state.keys.sign(algorithm, ID_TOKEN_TYPE, &claims)?)
     } else {
@@ -129,7 +157,7 @@ fn issue_user_tokens(
     };
     Ok(TokenResponse {
         access_token,
-        token_type: "Bearer",
+        token_type: token_type(dpop_jkt),
         expires_in: state.config.tokens.access_token_ttl_seconds,
         refresh_token: context.refresh_token,
         id_token,
@@ -144,11 +172,49 @@ enum Exchange<T> {
     Refused(OAuthError),
 }
 
-/// `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.5).
+/// The membership behind a studio-bound grant; `Err` refuses the grant when the user has
+/// left the studio since.
+fn grant_membership(
+    connection: &mut DbConn,
+    studio_id: Option<&StudioId>,
+    user: &User,
+) -> Result<Result<Option<Membership>, OAuthError>, StoreError> {
+    let Some(studio_id) = studio_id else {
+        return Ok(Ok(None));
+    };
+    Ok(
+        match studios::find_membership(connection, studio_id, &user.id)? {
+            Some(membership) => Ok(Some(membership)),
+            None => Err(OAuthError::invalid_grant(
+                "the user is no longer a member of the studio",
+            )),
+        },
+    )
+}
+
+/// What a refresh produces.
+struct Refreshed {
+    grant: Grant,
+    user: User,
+    membership: Option<Membership>,
+    scope: Scope,
+}
+
+/// What a code exchange produces.
+struct Exchanged {
+    grant: Grant,
+    user: User,
+    membership: Option<Membership>,
+    nonce: Option<String>,
+}
+
+/// `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.5). With a DPoP proof
+/// the grant, and so every token of it, is bound to the proof's key.
 pub async fn exchange_code(
     state: &AppState,
     client: Client,
     parameters: &FormParameters,
+    proof: Option<DpopProof>,
 ) -> Result<TokenResponse, OAuthError> {
     if !client.allows_grant(GrantType::AuthorizationCode) {
         return Err(OAuthError::unauthorized_client(
@@ -169,13 +235,17 @@ pub async fn exchange_code(
 
     let outcome = state
         .store
-        .write(move |connection| -> Result<Exchange<(Grant, User, Option<String>)>, StoreError> {
+        .write(move |connection| -> Result<Exchange<Exchanged>, StoreError> {
             let Some(code) = codes::find(connection, &code_digest)? else {
                 return Ok(Exchange::Refused(OAuthError::invalid_grant("the authorization code is invalid")));
             };
-            if let Err(rejection) =
-                grant::check_code_exchange(&code, &client_id, redirect_uri.as_deref(), code_verifier.as_deref(), now)
-            {
+            if let Err(rejection) = grant::check_code_exchange(
+                &code,
+                &client_id,
+                redirect_uri.as_deref(),
+                code_verifier.as_deref(),
+                now,
+            ) {
                 // OAuth 2.0 Security BCP §4.2.4: a replayed code revokes what it produced.
                 if rejection == CodeRejection::AlreadyUsed
                     && let Some(grant_id) = &code.grant_id
@@ -188,7 +258,15 @@ pub async fn exchange_code(
             let Some(user) = users::find(connection, &code.user_id)?.filter(User::is_active) else {
                 return Ok(Exchange::Refused(OAuthError::invalid_grant("the account is not active")));
             };
-            let is_offline = code.scope.contains(scope::OFFLINE_ACCESS);
+            let membership = match grant_membership(connection, code.studio_id.as_ref(), &user)? {
+                Ok(membership) => membership,
+                Err(error) => return Ok(Exchange::Refused(error)),
+            };
+            // The session may have ended (logout, device removed) since the code was issued.
+            let Some(session) = sessions::find(connection, &code.session_id)?.filter(|session| session.is_active(now))
+            else {
+                return Ok(Exchange::Refused(OAuthError::invalid_grant("the sign-in session has ended")));
+            };
             let grant = Grant {
                 id: GrantId::new(crate::random::row_id()),
                 client_id: client_id.clone(),
@@ -196,9 +274,16 @@ pub async fn exchange_code(
                 session_id: Some(code.session_id.clone()),
                 scope: code.scope.clone(),
                 authentication: code.authentication.clone(),
-                is_offline,
+                is_offline: code.scope.contains(scope::OFFLINE_ACCESS),
+                studio_id: code.studio_id.clone(),
+                device_id: session.device_id.clone(),
+                dpop_jkt: proof.map(|proof| proof.jkt),
                 created_at: now,
-                expires_at: now.plus_seconds(if refresh_for_store.is_some() { refresh_ttl } else { access_ttl }),
+                expires_at: now.plus_seconds(if refresh_for_store.is_some() {
+                    refresh_ttl
+                } else {
+                    access_ttl
+                }),
                 revoked_at: None,
             };
             grants::insert(connection, &grant)?;
@@ -216,34 +301,41 @@ pub async fn exchange_code(
                 };
                 grants::insert_refresh_token(connection, &token, &sha256_base64url(secret.as_bytes()))?;
             }
-            Ok(Exchange::Issued((grant, user, code.nonce)))
+            Ok(Exchange::Issued(Exchanged {
+                grant,
+                user,
+                membership,
+                nonce: code.nonce,
+            }))
         })
         .await
         .map_err(|error| match error {
             StoreError::Conflict(_) => OAuthError::invalid_grant(CodeRejection::AlreadyUsed.to_string()),
             other => other.into(),
         })?;
-    let (grant, user, nonce) = match outcome {
+    let exchanged = match outcome {
         Exchange::Issued(issued) => issued,
         Exchange::Refused(error) => return Err(error),
     };
     let context = UserTokenContext {
         client: &client,
-        user: &user,
-        grant: &grant,
-        scope: &grant.scope,
-        nonce: nonce.as_deref(),
+        user: &exchanged.user,
+        grant: &exchanged.grant,
+        membership: exchanged.membership.as_ref(),
+        scope: &exchanged.grant.scope,
+        nonce: exchanged.nonce.as_deref(),
         refresh_token: refresh_secret,
     };
     Ok(issue_user_tokens(state, context, now)?)
 }
 
 /// `grant_type=refresh_token` with rotation and reuse detection (RFC 6749 §6,
-/// OAuth 2.0 Security BCP §4.13.2).
+/// OAuth 2.0 Security BCP §4.13.2). A DPoP-bound family needs a proof with its key.
 pub async fn refresh(
     state: &AppState,
     client: Client,
     parameters: &FormParameters,
+    proof: Option<DpopProof>,
 ) -> Result<TokenResponse, OAuthError> {
     if !client.allows_grant(GrantType::RefreshToken) {
         return Err(OAuthError::unauthorized_client(
@@ -263,10 +355,19 @@ pub async fn refresh(
 
     let outcome = state
         .store
-        .write(move |connection| -> Result<Exchange<(Grant, User, Scope)>, StoreError> {
+        .write(move |connection| -> Result<Exchange<Refreshed>, StoreError> {
             let Some((token, grant)) = grants::find_refresh_token(connection, &token_digest)? else {
                 return Ok(Exchange::Refused(OAuthError::invalid_grant("the refresh token is invalid")));
             };
+            // RFC 9449 §5: a bound refresh token is useless without the key. Checked before
+            // anything else, so a thief's attempt neither rotates nor revokes the family.
+            if let Some(bound) = &grant.dpop_jkt
+                && proof.as_ref().is_none_or(|proof| &proof.jkt != bound)
+            {
+                return Ok(Exchange::Refused(OAuthError::invalid_dpop_proof(
+                    "this refresh token is bound to a DPoP key; send a proof signed with it",
+                )));
+            }
             let user = users::find(connection, &grant.user_id)?;
             let is_user_active = user.as_ref().is_some_and(User::is_active);
             let decision = grant::decide_refresh(&token, &grant, &client_id, requested_scope.as_ref(), is_user_active, now);
@@ -289,6 +390,10 @@ pub async fn refresh(
             let Some(user) = user else {
                 return Ok(Exchange::Refused(OAuthError::invalid_grant(RefreshRejection::InactiveUser.to_string())));
             };
+            let membership = match grant_membership(connection, grant.studio_id.as_ref(), &user)? {
+                Ok(membership) => membership,
+                Err(error) => return Ok(Exchange::Refused(error)),
+            };
             if !grants::mark_refresh_token_used(connection, &token.id, now)? {
                 // Lost a race with another refresh of the same token: that is reuse too.
                 grants::revoke(connection, &grant.id, now)?;
@@ -302,10 +407,20 @@ pub async fn refresh(
                 used_at: None,
             };
             grants::insert_refresh_token(connection, &next, &successor_digest)?;
-            Ok(Exchange::Issued((grant, user, scope)))
+            Ok(Exchange::Issued(Refreshed {
+                grant,
+                user,
+                membership,
+                scope,
+            }))
         })
         .await?;
-    let (grant, user, scope) = match outcome {
+    let Refreshed {
+        grant,
+        user,
+        membership,
+        scope,
+    } = match outcome {
         Exchange::Issued(issued) => issued,
         Exchange::Refused(error) => return Err(error),
     };
@@ -313,6 +428,7 @@ pub async fn refresh(
         client: &client,
         user: &user,
         grant: &grant,
+        membership: membership.as_ref(),
         scope: &scope,
         nonce: None,
         refresh_token: Some(successor),
@@ -326,6 +442,7 @@ pub fn client_credentials(
     state: &AppState,
     client: &Client,
     parameters: &FormParameters,
+    proof: Option<&DpopProof>,
 ) -> Result<TokenResponse, OAuthError> {
     if client.is_public() || !client.allows_grant(GrantType::ClientCredentials) {
         return Err(OAuthError::unauthorized_client(
@@ -354,10 +471,22 @@ pub fn client_credentials(
         None => client.scopes.difference(&user_scopes),
     };
     let now = state.now();
-    let access_token = mint_access_token(state, client, client.id.as_str(), &scope, None, now)?;
+    let dpop_jkt = proof.map(|proof| proof.jkt.as_str());
+    let access_token = mint_access_token(
+        state,
+        client,
+        client.id.as_str(),
+        &scope,
+        AccessTokenDetails {
+            grant: None,
+            membership: None,
+            dpop_jkt,
+        },
+        now,
+    )?;
     Ok(TokenResponse {
         access_token,
-        token_type: "Bearer",
+        token_type: token_type(dpop_jkt),
         expires_in: state.config.tokens.access_token_ttl_seconds,
         refresh_token: None,
         id_token: None,
@@ -365,7 +494,6 @@ pub fn client_credentials(
     })
 }
 
-/// Verifies one of our access tokens: signature, type, issuer, expiry, revocation.
 pub async fn validate_access_token(
     state: &AppState,
     token: &str,
@@ -473,7 +601,7 @@ pub async fn introspect(
                 };
                 let mut response = serde_json::json!({
                     "active": true,
-                    "token_type": "Bearer",
+                    "token_type": if claims.cnf.is_some() { "DPoP" } else { "Bearer" },
                     "scope": claims.scope,
                     "client_id": claims.client_id,
                     "sub": claims.sub,
@@ -488,6 +616,12 @@ pub async fn introspect(
                 }
                 if let Some(sid) = claims.sid {
                     response["sid"] = sid.into();
+                }
+                if let Some(cnf) = claims.cnf {
+                    response["cnf"] = serde_json::json!({ "jkt": cnf.jkt });
+                }
+                if let Some(object) = response.as_object_mut() {
+                    object.extend(claims.studio);
                 }
                 if let Some(auth_time) = claims.auth_time {
                     response["auth_time"] = auth_time.into();
@@ -538,6 +672,8 @@ pub struct CodeRequest<'a> {
     pub session_id: &'a SessionId,
     /// How they signed in.
     pub authentication: &'a Authentication,
+    /// The studio chosen for the sign-in.
+    pub studio_id: Option<StudioId>,
 }
 
 /// Stores a new authorization code and returns it.
@@ -556,15 +692,26 @@ pub async fn issue_authorization_code(
         nonce: code_request.request.nonce.clone(),
         code_challenge: code_request.request.code_challenge.clone(),
         authentication: code_request.authentication.clone(),
+        studio_id: code_request.studio_id.clone(),
         created_at: now,
         expires_at: now.plus_seconds(state.config.tokens.authorization_code_ttl_seconds),
         consumed_at: None,
         grant_id: None,
     };
     let digest = sha256_base64url(code.as_bytes());
+    let session_id = code_request.session_id.clone();
+    let user_id = code_request.user_id.clone();
     state
         .store
-        .write(move |connection| codes::insert(connection, &digest, &record))
+        .write(move |connection| -> Result<(), StoreError> {
+            codes::insert(connection, &digest, &record)?;
+            // The session now works in this studio, and the user's choice is remembered.
+            if let Some(studio_id) = &record.studio_id {
+                sessions::set_studio(connection, &session_id, studio_id)?;
+                users::set_last_studio(connection, &user_id, studio_id)?;
+            }
+            Ok(())
+        })
         .await?;
     Ok(code)
 }

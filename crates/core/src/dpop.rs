@@ -1,0 +1,233 @@
+//! Demonstrating Proof of Possession (RFC 9449): the checks on a DPoP proof that do not need
+//! cryptography, and JWK thumbprints (RFC 7638) that name the bound key.
+
+use crate::UnixTime;
+use crate::secret::{base64url, constant_time_eq, sha256_base64url};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+/// Proof signing algorithms we accept.
+pub const PROOF_ALGORITHMS: [&str; 3] = ["ES256", "RS256", "EdDSA"];
+/// The `typ` of a DPoP proof.
+pub const PROOF_TYPE: &str = "dpop+jwt";
+
+/// Why a proof is refused; all are `invalid_dpop_proof` (RFC 9449 §5) or, at a resource,
+/// `invalid_token` / `invalid_dpop_proof`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DpopRejection {
+    /// Not a JWS with a JSON header and payload.
+    #[error("the DPoP proof is malformed")]
+    Malformed,
+    /// `typ` is not `dpop+jwt`.
+    #[error("the DPoP proof must have typ dpop+jwt")]
+    WrongType,
+    /// An algorithm we do not accept (never `none`, never symmetric).
+    #[error("the DPoP proof algorithm is not supported")]
+    UnsupportedAlgorithm,
+    /// The header carries no public key, or a private one.
+    #[error("the DPoP proof must carry the public key in its jwk header")]
+    BadKey,
+    /// The signature does not verify.
+    #[error("the DPoP proof signature is invalid")]
+    BadSignature,
+    /// `htm` is not the request method.
+    #[error("the DPoP proof htm does not match the request method")]
+    WrongMethod,
+    /// `htu` is not the request URL.
+    #[error("the DPoP proof htu does not match the request URL")]
+    WrongUrl,
+    /// `iat` is too far from now.
+    #[error("the DPoP proof is too old or from the future")]
+    Stale,
+    /// The `jti` was seen before.
+    #[error("the DPoP proof was already used")]
+    Replayed,
+    /// `ath` is missing or does not hash the access token.
+    #[error("the DPoP proof does not match the access token")]
+    WrongAccessTokenHash,
+    /// The proof's key is not the key the token is bound to.
+    #[error("the DPoP proof key does not match the token's key")]
+    KeyMismatch,
+}
+
+/// The claims of a proof.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProofClaims {
+    /// Unique id.
+    pub jti: String,
+    /// HTTP method.
+    pub htm: String,
+    /// HTTP URL without query and fragment.
+    pub htu: String,
+    /// Creation time.
+    pub iat: i64,
+    /// Hash of the access token, at resources.
+    pub ath: Option<String>,
+}
+
+/// Checks the header fields of a proof; returns the key's thumbprint.
+pub fn check_header(
+    typ: Option<&str>,
+    alg: Option<&str>,
+    jwk: Option<&Map<String, Value>>,
+) -> Result<String, DpopRejection> {
+    if typ != Some(PROOF_TYPE) {
+        return Err(DpopRejection::WrongType);
+    }
+    if !alg.is_some_and(|alg| PROOF_ALGORITHMS.contains(&alg)) {
+        return Err(DpopRejection::UnsupportedAlgorithm);
+    }
+    let jwk = jwk.ok_or(DpopRejection::BadKey)?;
+    if jwk.contains_key("d") {
+        return Err(DpopRejection::BadKey);
+    }
+    jwk_thumbprint(jwk)
+}
+
+/// Checks the claims of a proof against the request (RFC 9449 §4.3).
+pub fn check_claims(
+    claims: &ProofClaims,
+    method: &str,
+    url: &str,
+    access_token: Option<&str>,
+    now: UnixTime,
+    max_age_seconds: i64,
+) -> Result<(), DpopRejection> {
+    if claims.jti.is_empty() || claims.jti.len() > 256 {
+        return Err(DpopRejection::Malformed);
+    }
+    if !claims.htm.eq_ignore_ascii_case(method) {
+        return Err(DpopRejection::WrongMethod);
+    }
+    if !same_target(&claims.htu, url) {
+        return Err(DpopRejection::WrongUrl);
+    }
+    // Allow a little clock skew into the future, and `max_age_seconds` into the past.
+    if claims.iat > now.as_secs() + 5 || now.as_secs() - claims.iat > max_age_seconds {
+        return Err(DpopRejection::Stale);
+    }
+    if let Some(token) = access_token {
+        let expected = sha256_base64url(token.as_bytes());
+        if !claims
+            .ath
+            .as_deref()
+            .is_some_and(|ath| constant_time_eq(ath.as_bytes(), expected.as_bytes()))
+        {
+            return Err(DpopRejection::WrongAccessTokenHash);
+        }
+    }
+    Ok(())
+}
+
+/// Compares URLs as RFC 9449 §4.3 says: scheme, host, port and path, ignoring query and
+/// fragment, after normalisation.
+fn same_target(claimed: &str, actual: &str) -> bool {
+    let (Ok(claimed), Ok(actual)) = (url::Url::parse(claimed), url::Url::parse(actual)) else {
+        return false;
+    };
+    claimed.scheme() == actual.scheme()
+        && claimed.host() == actual.host()
+        && claimed.port_or_known_default() == actual.port_or_known_default()
+        && claimed.path() == actual.path()
+}
+
+/// The JWK SHA-256 thumbprint (RFC 7638 §3): the required members in lexical order, no
+/// whitespace.
+pub fn jwk_thumbprint(jwk: &Map<String, Value>) -> Result<String, DpopRejection> {
+    let member = |name: &str| {
+        jwk.get(name)
+            .and_then(Value::as_str)
+            .ok_or(DpopRejection::BadKey)
+    };
+    let canonical = match member("kty")? {
+        "EC" => format!(
+            r#"{{"crv":"{}","kty":"EC","x":"{}","y":"{}"}}"#,
+            member("crv")?,
+            member("x")?,
+            member("y")?
+        ),
+        "RSA" => format!(
+            r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#,
+            member("e")?,
+            member("n")?
+        ),
+        "OKP" => format!(
+            r#"{{"crv":"{}","kty":"OKP","x":"{}"}}"#,
+            member("crv")?,
+            member("x")?
+        ),
+        _ => return Err(DpopRejection::BadKey),
+    };
+    Ok(base64url(&Sha256::digest(canonical.as_bytes())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc7638_example_thumbprint() {
+        let jwk: Map<String, Value> = serde_json::from_str(
+            r#"{"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB","alg":"RS256","kid":"2011-04-29"}"#,
+        )
+        .unwrap_or_default();
+        assert_eq!(
+            jwk_thumbprint(&jwk),
+            Ok("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs".to_owned())
+        );
+    }
+
+    #[test]
+    fn claim_checks() {
+        let claims = ProofClaims {
+            jti: "j1".into(),
+            htm: "POST".into(),
+            htu: "https://op.example/token".into(),
+            iat: 1000,
+            ath: None,
+        };
+        let check =
+            |method, url, token, now| check_claims(&claims, method, url, token, UnixTime(now), 60);
+        assert_eq!(
+            check("POST", "https://op.example/token", None, 1010),
+            Ok(())
+        );
+        assert_eq!(
+            check("POST", "https://op.example/token?x=1", None, 1010),
+            Ok(())
+        );
+        assert_eq!(
+            check("GET", "https://op.example/token", None, 1010),
+            Err(DpopRejection::WrongMethod)
+        );
+        assert_eq!(
+            check("POST", "https://op.example/other", None, 1010),
+            Err(DpopRejection::WrongUrl)
+        );
+        assert_eq!(
+            check("POST", "https://op.example/token", None, 1100),
+            Err(DpopRejection::Stale)
+        );
+        assert_eq!(
+            check("POST", "https://op.example/token", None, 900),
+            Err(DpopRejection::Stale)
+        );
+        assert_eq!(
+            check("POST", "https://op.example/token", Some("token"), 1010),
+            Err(DpopRejection::WrongAccessTokenHash)
+        );
+        assert_eq!(
+            check_header(Some("JWT"), Some("ES256"), None),
+            Err(DpopRejection::WrongType)
+        );
+        assert_eq!(
+            check_header(Some(PROOF_TYPE), Some("HS256"), None),
+            Err(DpopRejection::UnsupportedAlgorithm)
+        );
+        assert_eq!(
+            check_header(Some(PROOF_TYPE), Some("ES256"), None),
+            Err(DpopRejection::BadKey)
+        );
+    }
+}

@@ -1,0 +1,99 @@
+//! Verifying DPoP proofs (RFC 9449 §4.3): the `DPoP` header's JWT, signed by the key it
+//! carries, bound to this request, used once.
+
+use crate::state::AppState;
+use axum::http::HeaderMap;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use gatehouse_core::dpop::{self, DpopRejection, ProofClaims};
+use gatehouse_core::secret::sha256_base64url;
+use josekit::jwk::Jwk;
+use josekit::jws::{self, ES256, EdDSA, JwsVerifier, RS256};
+use serde_json::{Map, Value};
+
+/// A verified proof: the thumbprint of the key that signed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DpopProof {
+    /// JWK SHA-256 thumbprint (`jkt`).
+    pub jkt: String,
+}
+
+#[derive(serde::Deserialize)]
+struct ProofHeader {
+    typ: Option<String>,
+    alg: Option<String>,
+    jwk: Option<Map<String, Value>>,
+}
+
+/// Verifies the request's DPoP proof for `method` on `url`; `Ok(None)` when there is none.
+/// At a resource, `access_token` is the presented token, whose hash the proof must carry.
+pub async fn verify(
+    state: &AppState,
+    headers: &HeaderMap,
+    method: &str,
+    url: &str,
+    access_token: Option<&str>,
+) -> Result<Option<DpopProof>, DpopRejection> {
+    let mut values = headers.get_all("dpop").iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(DpopRejection::Malformed);
+    }
+    let proof = value.to_str().map_err(|_| DpopRejection::Malformed)?;
+    let encoded_header = proof.split('.').next().ok_or(DpopRejection::Malformed)?;
+    let header: ProofHeader = URL_SAFE_NO_PAD
+        .decode(encoded_header)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .ok_or(DpopRejection::Malformed)?;
+    let jkt = dpop::check_header(
+        header.typ.as_deref(),
+        header.alg.as_deref(),
+        header.jwk.as_ref(),
+    )?;
+    let jwk = Jwk::from_map(header.jwk.unwrap_or_default()).map_err(|_| DpopRejection::BadKey)?;
+    let verifier: Box<dyn JwsVerifier> = match header.alg.as_deref() {
+        Some("ES256") => Box::new(
+            ES256
+                .verifier_from_jwk(&jwk)
+                .map_err(|_| DpopRejection::BadKey)?,
+        ),
+        Some("RS256") => Box::new(
+            RS256
+                .verifier_from_jwk(&jwk)
+                .map_err(|_| DpopRejection::BadKey)?,
+        ),
+        Some("EdDSA") => Box::new(
+            EdDSA
+                .verifier_from_jwk(&jwk)
+                .map_err(|_| DpopRejection::BadKey)?,
+        ),
+        _ => return Err(DpopRejection::UnsupportedAlgorithm),
+    };
+    let (payload, _) = jws::deserialize_compact(proof, verifier.as_ref())
+        .map_err(|_| DpopRejection::BadSignature)?;
+    let claims: ProofClaims =
+        serde_json::from_slice(&payload).map_err(|_| DpopRejection::Malformed)?;
+    let now = state.now();
+    let max_age = state.config.dpop.proof_max_age_seconds;
+    dpop::check_claims(&claims, method, url, access_token, now, max_age)?;
+    // The same jti may only be used once within the proof's lifetime (§11.1).
+    let jti_digest = sha256_base64url(format!("{jkt}:{}", claims.jti).as_bytes());
+    let expires_at = now.plus_seconds(max_age + 10);
+    let is_new = state
+        .store
+        .write(move |connection| {
+            gatehouse_store::grants::record_dpop_proof(connection, &jti_digest, expires_at)
+        })
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "recording a DPoP proof failed");
+            DpopRejection::Replayed
+        })?;
+    if !is_new {
+        return Err(DpopRejection::Replayed);
+    }
+    Ok(Some(DpopProof { jkt }))
+}

@@ -1,0 +1,147 @@
+//! The outbox worker: delivers queued messages with retries and exponential back-off.
+//! Messages are claimed with a lease, so several nodes can run the worker side by side.
+
+use crate::error::ServerError;
+use crate::service::sessions::{BACKCHANNEL_LOGOUT, LogoutNotice};
+use crate::state::AppState;
+use gatehouse_core::ClientId;
+use gatehouse_core::claims::LogoutTokenClaims;
+use gatehouse_store::outbox::OutboxMessage;
+use gatehouse_store::{clients, outbox};
+use std::time::Duration;
+
+/// The `typ` of logout tokens (OIDC Back-Channel Logout 1.0 §2.4).
+pub const LOGOUT_TOKEN_TYPE: &str = "logout+jwt";
+/// Messages claimed per round.
+const BATCH: i64 = 20;
+/// How long a claim lasts; a worker that dies lets it lapse.
+const LEASE_SECONDS: i64 = 60;
+
+/// Runs forever: delivers due messages whenever woken or every poll interval.
+pub async fn run(state: AppState) {
+    let http = match reqwest::Client::builder()
+        .timeout(Duration::from_secs(
+            state.config.outbox.request_timeout_seconds,
+        ))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+    {
+        Ok(client) => client,
+        Err(error) => {
+            tracing::error!(%error, "the outbox worker cannot build its HTTP client");
+            return;
+        }
+    };
+    let poll = Duration::from_secs(state.config.outbox.poll_interval_seconds);
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(poll) => {}
+            () = state.outbox_wakeup.notified() => {}
+        }
+        loop {
+            match deliver_due(&state, &http).await {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(error) => {
+                    tracing::error!(%error, "outbox delivery round failed");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Delivers one batch of due messages; returns how many were attempted.
+pub async fn deliver_due(state: &AppState, http: &reqwest::Client) -> Result<usize, ServerError> {
+    let now = state.now();
+    let messages = state
+        .store
+        .write(move |connection| outbox::claim_due(connection, now, BATCH, LEASE_SECONDS))
+        .await?;
+    let attempted = messages.len();
+    for message in messages {
+        let result = match message.kind.as_str() {
+            BACKCHANNEL_LOGOUT => deliver_logout(state, http, &message).await,
+            other => Err(format!("unknown message kind {other}")),
+        };
+        let now = state.now();
+        let id = message.id.clone();
+        match result {
+            Ok(()) => {
+                state
+                    .store
+                    .write(move |connection| outbox::mark_delivered(connection, &id, now))
+                    .await?;
+            }
+            Err(error) => {
+                let attempts = message.attempts + 1;
+                let retry_at = (attempts < state.config.outbox.max_attempts).then(|| {
+                    let delay = state
+                        .config
+                        .outbox
+                        .retry_base_seconds
+                        .saturating_mul(1_i64 << (attempts - 1).clamp(0, 30))
+                        .min(state.config.outbox.retry_max_seconds);
+                    now.plus_seconds(delay)
+                });
+                if retry_at.is_none() {
+                    tracing::error!(message = %message.id, kind = %message.kind, %error, attempts, "giving up on a message");
+                } else {
+                    tracing::warn!(message = %message.id, kind = %message.kind, %error, attempts, "delivery failed; will retry");
+                }
+                state
+                    .store
+                    .write(move |connection| {
+                        outbox::mark_attempt_failed(connection, &id, &error, retry_at, now)
+                    })
+                    .await?;
+            }
+        }
+    }
+    Ok(attempted)
+}
+
+/// Signs a logout token and posts it to the relying party (Back-Channel Logout §2.5).
+async fn deliver_logout(
+    state: &AppState,
+    http: &reqwest::Client,
+    message: &OutboxMessage,
+) -> Result<(), String> {
+    let notice: LogoutNotice =
+        serde_json::from_str(&message.payload).map_err(|error| error.to_string())?;
+    let client_id = ClientId::new(notice.client_id.clone());
+    let client = state
+        .store
+        .read(move |connection| clients::find(connection, &client_id))
+        .await
+        .map_err(|error| error.to_string())?
+        .ok_or("the client no longer exists")?;
+    let claims = LogoutTokenClaims::new(
+        &state.issuer,
+        client.id.as_str(),
+        &notice.sub,
+        &notice.sid,
+        crate::random::identifier(),
+        state.now(),
+    );
+    let token = state
+        .keys
+        .sign(
+            client.id_token_signing_algorithm,
+            LOGOUT_TOKEN_TYPE,
+            &claims,
+        )
+        .map_err(|error| error.to_string())?;
+    let response = http
+        .post(&notice.uri)
+        .header(reqwest::header::CACHE_CONTROL, "no-store")
+        .form(&[("logout_token", token.as_str())])
+        .send()
+        .await
+        .map_err(|error| error.to_string())?;
+    if response.status().is_success() {
+        Ok(())
+    } else {
+        Err(format!("the relying party answered {}", response.status()))
+    }
+}

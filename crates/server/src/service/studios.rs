@@ -1,0 +1,256 @@
+//! Studios: creating them, their settings and members, and what their admins may do.
+
+use crate::error::ServerError;
+use crate::service::devices;
+use crate::state::AppState;
+use gatehouse_core::device::Device;
+use gatehouse_core::studio::{
+    self, DeviceLimit, InvalidName, InvalidSetting, Studio, StudioSettings, default_roles,
+    normalize_licence, normalize_role, normalize_slug, normalize_username,
+};
+use gatehouse_core::user::{InvalidEmail, normalize_email};
+use gatehouse_core::{DeviceId, StudioId, UnixTime, UserId};
+use gatehouse_store::{Store, StoreError, studios, users};
+
+/// Why a studio operation was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum StudioError {
+    /// A slug, licence, user name or role is malformed.
+    #[error(transparent)]
+    InvalidName(#[from] InvalidName),
+    /// A setting is invalid.
+    #[error(transparent)]
+    InvalidSetting(#[from] InvalidSetting),
+    /// The display name is empty or too long.
+    #[error("the studio name must be 1 to 200 characters")]
+    InvalidDisplayName,
+    /// No such studio.
+    #[error("no studio with slug {0:?}")]
+    UnknownStudio(String),
+    /// No such user.
+    #[error("no user with e-mail {0:?}")]
+    UnknownUser(String),
+    /// The e-mail is malformed.
+    #[error(transparent)]
+    InvalidEmail(#[from] InvalidEmail),
+    /// The role is not defined in the studio.
+    #[error("the studio has no role {role:?}; its roles are {defined}")]
+    UnknownRole {
+        /// The requested role.
+        role: String,
+        /// The defined roles.
+        defined: String,
+    },
+    /// Slug, licence or user name already taken.
+    #[error("{0} already exists")]
+    Taken(&'static str),
+    /// Database trouble.
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<gatehouse_store::DieselError> for StudioError {
+    fn from(error: gatehouse_store::DieselError) -> Self {
+        StoreError::from(error).into()
+    }
+}
+
+impl From<StoreError> for StudioError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Conflict(what) => Self::Taken(what),
+            other => Self::Store(other),
+        }
+    }
+}
+
+/// What a new studio starts with.
+#[derive(Debug, Clone)]
+pub struct NewStudio {
+    /// Unique slug.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// Optional licence number.
+    pub licence_number: Option<String>,
+    /// Settings (validated here).
+    pub settings: StudioSettings,
+}
+
+/// Creates a studio with the default roles (`member`, `admin`).
+pub async fn create(
+    store: &Store,
+    new_studio: NewStudio,
+    now: UnixTime,
+) -> Result<Studio, StudioError> {
+    let name = new_studio.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(StudioError::InvalidDisplayName);
+    }
+    new_studio.settings.validate()?;
+    let studio = Studio {
+        id: StudioId::new(crate::random::row_id()),
+        slug: normalize_slug(&new_studio.slug)?,
+        licence_number: new_studio
+            .licence_number
+            .as_deref()
+            .map(normalize_licence)
+            .transpose()?,
+        name,
+        settings: new_studio.settings,
+        created_at: now,
+    };
+    let stored = studio.clone();
+    store
+        .write(move |connection| studios::insert(connection, &stored, &default_roles()))
+        .await?;
+    Ok(studio)
+}
+
+/// Finds a studio by slug or fails naming it.
+pub async fn get_by_slug(store: &Store, slug: &str) -> Result<Studio, StudioError> {
+    let normalized = normalize_slug(slug)?;
+    store
+        .read(move |connection| studios::find_by_slug(connection, &normalized))
+        .await?
+        .ok_or_else(|| StudioError::UnknownStudio(slug.to_owned()))
+}
+
+/// Changes to a studio's settings; `None` leaves a setting as it is.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsChange {
+    /// New device limit; `Some(None)` returns to the instance default.
+    pub device_limit: Option<Option<DeviceLimit>>,
+    /// New MFA requirement.
+    pub mfa_required: Option<bool>,
+    /// New password length limits.
+    pub password_length: Option<(usize, usize)>,
+    /// New allowed providers.
+    pub allowed_providers: Option<Vec<String>>,
+    /// New session lifetime.
+    pub session_lifetime_seconds: Option<Option<i64>>,
+}
+
+/// Applies a settings change after validating the result.
+pub async fn update_settings(
+    store: &Store,
+    slug: &str,
+    change: SettingsChange,
+    now: UnixTime,
+) -> Result<Studio, StudioError> {
+    let mut studio = get_by_slug(store, slug).await?;
+    let settings = &mut studio.settings;
+    if let Some(limit) = change.device_limit {
+        settings.device_limit = limit;
+    }
+    if let Some(required) = change.mfa_required {
+        settings.mfa_required = required;
+    }
+    if let Some((min, max)) = change.password_length {
+        settings.password_policy.min_length = min;
+        settings.password_policy.max_length = max;
+    }
+    if let Some(providers) = change.allowed_providers {
+        settings.allowed_providers = providers;
+    }
+    if let Some(lifetime) = change.session_lifetime_seconds {
+        settings.session_lifetime_seconds = lifetime;
+    }
+    settings.validate()?;
+    let (id, stored) = (studio.id.clone(), studio.settings.clone());
+    store
+        .write(move |connection| studios::update_settings(connection, &id, &stored, now))
+        .await?;
+    Ok(studio)
+}
+
+/// Adds a user (by e-mail) to a studio with a role and an optional studio user name.
+pub async fn add_member(
+    store: &Store,
+    slug: &str,
+    email: &str,
+    role: &str,
+    username: Option<&str>,
+    now: UnixTime,
+) -> Result<(Studio, UserId), StudioError> {
+    let studio = get_by_slug(store, slug).await?;
+    let email = normalize_email(email)?;
+    let role = normalize_role(role)?;
+    let username = username.map(normalize_username).transpose()?;
+    let studio_id = studio.id.clone();
+    let user_id = store
+        .write(move |connection| -> Result<UserId, StudioError> {
+            let user = users::find_by_email(connection, &email)?
+                .ok_or_else(|| StudioError::UnknownUser(email.clone()))?;
+            let defined = studios::roles(connection, &studio_id)?;
+            if !defined.iter().any(|candidate| candidate.name == role) {
+                return Err(StudioError::UnknownRole {
+                    role,
+                    defined: defined
+                        .iter()
+                        .map(|role| role.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+            studios::upsert_membership(
+                connection,
+                &studio_id,
+                &user.id,
+                &[role],
+                username.as_deref(),
+                now,
+            )?;
+            Ok(user.id)
+        })
+        .await?;
+    Ok((studio, user_id))
+}
+
+/// What a studio admin's request to remove a member's device came to.
+#[derive(Debug)]
+pub enum AdminRemoval {
+    /// Removed.
+    Removed(Device),
+    /// The actor may not manage devices in this studio, or the device's owner is not a member.
+    NotPermitted,
+    /// No such device.
+    NotFound,
+}
+
+/// A studio admin removes a member's device.
+pub async fn remove_member_device(
+    state: &AppState,
+    actor: &UserId,
+    studio_id: &StudioId,
+    device_id: DeviceId,
+) -> Result<AdminRemoval, ServerError> {
+    let (actor, studio_id, lookup) = (actor.clone(), studio_id.clone(), device_id.clone());
+    let allowed = state
+        .store
+        .read(move |connection| {
+            let Some(device) = gatehouse_store::devices::find(connection, &lookup)? else {
+                return Ok(None);
+            };
+            let may_manage = studios::has_permission(
+                connection,
+                &studio_id,
+                &actor,
+                studio::PERMISSION_MANAGE_DEVICES,
+            )?;
+            let owner_is_member = studios::memberships_of(connection, &device.user_id)?
+                .iter()
+                .any(|membership| membership.studio.id == studio_id);
+            Ok(Some(may_manage && owner_is_member))
+        })
+        .await?;
+    match allowed {
+        None => Ok(AdminRemoval::NotFound),
+        Some(false) => Ok(AdminRemoval::NotPermitted),
+        Some(true) => {
+            let removed = devices::remove(&state.store, device_id, state.now()).await?;
+            state.outbox_wakeup.notify_one();
+            Ok(removed.map_or(AdminRemoval::NotFound, AdminRemoval::Removed))
+        }
+    }
+}
