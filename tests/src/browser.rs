@@ -56,6 +56,24 @@ impl Page {
         Some(unescape(&self.body[start..end]))
     }
 
+    /// The studio buttons of the picker page: `(studio id, label)`.
+    #[must_use]
+    pub fn studio_options(&self) -> Vec<(String, String)> {
+        let marker = "name=\"studio\" value=\"";
+        let mut options = Vec::new();
+        let mut rest = self.body.as_str();
+        while let Some(start) = rest.find(marker) {
+            rest = &rest[start + marker.len()..];
+            let Some(end) = rest.find('"') else { break };
+            let id = rest[..end].to_owned();
+            let label_start = rest.find('>').map_or(0, |position| position + 1);
+            let label_end = rest.find("</button>").unwrap_or(label_start);
+            let label = rest[label_start..label_end.max(label_start)].to_owned();
+            options.push((id, unescape(&label)));
+        }
+        options
+    }
+
     /// The redirect target, panicking with the page when there is none.
     #[must_use]
     pub fn redirect(&self) -> &str {
@@ -89,7 +107,14 @@ impl Browser {
     /// A browser for the server at `base_url`.
     #[must_use]
     pub fn new(base_url: &str) -> Self {
+        Self::with_user_agent(base_url, "gatehouse-tests")
+    }
+
+    /// A browser that sends `user_agent` (the name its device gets).
+    #[must_use]
+    pub fn with_user_agent(base_url: &str, user_agent: &str) -> Self {
         let http = Client::builder()
+            .user_agent(user_agent)
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -101,7 +126,7 @@ impl Browser {
     }
 
     fn absolute(&self, url: &str) -> String {
-        if url.starts_with("http://") || url.starts_with("https://") {
+        if url::Url::parse(url).is_ok() {
             url.to_owned()
         } else {
             format!("{}{url}", self.base_url)
@@ -190,6 +215,19 @@ impl Browser {
     /// Runs an authorization request through sign-in and consent (approving it) until the
     /// browser is sent back to the client; returns that redirect URL.
     pub async fn authorize(&self, authorize_url: &str, email: &str, password: &str) -> String {
+        self.authorize_in_studio(authorize_url, email, password, None)
+            .await
+    }
+
+    /// Like [`Browser::authorize`], picking the studio whose name contains `studio` when the
+    /// picker appears.
+    pub async fn authorize_in_studio(
+        &self,
+        authorize_url: &str,
+        email: &str,
+        password: &str,
+        studio: Option<&str>,
+    ) -> String {
         let (mut url, mut page) = self.follow_to_client(authorize_url).await;
         for _ in 0..5 {
             if !url.starts_with(&self.base_url) {
@@ -216,12 +254,23 @@ impl Browser {
                     .form_value("csrf_token")
                     .expect("account form has a CSRF token");
                 let flow = page.form_value("flow").expect("account form has the flow");
+                let options = page.studio_options();
+                let picked = match (studio, options.is_empty()) {
+                    (_, true) => String::new(),
+                    (Some(name), false) => options
+                        .iter()
+                        .find(|(_, label)| label.contains(name))
+                        .map(|(id, _)| id.clone())
+                        .unwrap_or_else(|| panic!("no studio {name} among {options:?}")),
+                    (None, false) => panic!("the studio picker appeared: {options:?}"),
+                };
                 self.post(
                     "/select-account",
                     &[
                         ("csrf_token", &csrf),
                         ("flow", &flow),
                         ("choice", "current"),
+                        ("studio", &picked),
                     ],
                 )
                 .await

@@ -3,6 +3,7 @@
 //! relying party would.
 
 pub mod browser;
+pub mod dpop;
 pub mod relying_party;
 
 use gatehouse_server::clock::{Clock, OffsetClock};
@@ -296,10 +297,55 @@ impl TestApp {
         printed["id"].as_str().expect("id").to_owned()
     }
 
+    /// Creates a studio through the CLI (`extra`: `--licence`, `--device-limit`, ...) and
+    /// returns its id.
+    pub async fn create_studio(&self, slug: &str, name: &str, extra: &[&str]) -> String {
+        let mut arguments = vec!["studios", "create", "--slug", slug, "--name", name];
+        arguments.extend_from_slice(extra);
+        let output = self.cli(&arguments, "").await;
+        assert_eq!(
+            output.exit_code, 0,
+            "studios create failed: {}",
+            output.stderr
+        );
+        let printed: serde_json::Value =
+            serde_json::from_str(&output.stdout).expect("studios create prints JSON");
+        printed["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Adds a user to a studio through the CLI.
+    pub async fn add_member(&self, studio: &str, email: &str, role: &str, username: Option<&str>) {
+        let mut arguments = vec![
+            "studios",
+            "add-member",
+            "--studio",
+            studio,
+            "--email",
+            email,
+            "--role",
+            role,
+        ];
+        if let Some(username) = username {
+            arguments.extend_from_slice(&["--username", username]);
+        }
+        let output = self.cli(&arguments, "").await;
+        assert_eq!(
+            output.exit_code, 0,
+            "studios add-member failed: {}",
+            output.stderr
+        );
+    }
+
     /// A fresh browser with an empty cookie jar.
     #[must_use]
     pub fn browser(&self) -> Browser {
         Browser::new(&self.base_url)
+    }
+
+    /// A fresh browser whose User-Agent (and so its device name) is `name`.
+    #[must_use]
+    pub fn browser_named(&self, name: &str) -> Browser {
+        Browser::with_user_agent(&self.base_url, name)
     }
 }
 

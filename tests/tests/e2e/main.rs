@@ -1,12 +1,16 @@
 //! End-to-end tests: each starts its own server and talks HTTP to it. Every test runs on
 //! SQLite and, when `GATEHOUSE_TEST_POSTGRES_URL` is set, on PostgreSQL.
 
+mod backchannel;
 mod cli;
 mod code_flow;
+mod devices;
 mod discovery;
 mod hosted_pages;
 mod logout;
+mod mobile;
 mod refusals;
+mod studios;
 mod tokens;
 
 use gatehouse_tests::relying_party::{RelyingParty, http_client, query_parameter, relying_party};
@@ -146,4 +150,39 @@ pub async fn userinfo(app: &TestApp, access_token: &str) -> reqwest::Response {
         .send()
         .await
         .expect("userinfo request")
+}
+
+/// An authorization URL for `rp` with PKCE, extra scopes and extra query text
+/// (`&prompt=...`); returns the URL, the PKCE verifier and the nonce.
+pub fn authorization_request(
+    rp: &RelyingParty,
+    scopes: &[&str],
+    extra: &str,
+) -> (String, openidconnect::PkceCodeVerifier, Nonce) {
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let mut request = rp.authorize_url(
+        CoreAuthenticationFlow::AuthorizationCode,
+        CsrfToken::new_random,
+        Nonce::new_random,
+    );
+    for scope in scopes {
+        request = request.add_scope(Scope::new((*scope).to_owned()));
+    }
+    let (url, _, nonce) = request.set_pkce_challenge(challenge).url();
+    (format!("{url}{extra}"), verifier, nonce)
+}
+
+/// Exchanges the code in `callback` with the relying party.
+pub async fn exchange(
+    rp: &RelyingParty,
+    callback: &str,
+    verifier: openidconnect::PkceCodeVerifier,
+) -> CoreTokenResponse {
+    let code = query_parameter(callback, "code").unwrap_or_else(|| panic!("no code in {callback}"));
+    rp.exchange_code(openidconnect::AuthorizationCode::new(code))
+        .expect("token endpoint")
+        .set_pkce_verifier(verifier)
+        .request_async(&http_client())
+        .await
+        .expect("the code exchange succeeds")
 }

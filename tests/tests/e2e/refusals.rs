@@ -1,6 +1,6 @@
 use crate::{EMAIL, PASSWORD, REDIRECT_URI, World, sign_in, token_request};
 use gatehouse_tests::relying_party::query_parameter;
-use gatehouse_tests::{Backend, RegisteredClient};
+use gatehouse_tests::{Backend, RegisteredClient, TestApp};
 use openidconnect::core::CoreAuthenticationFlow;
 use openidconnect::{CsrfToken, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier};
 
@@ -25,7 +25,12 @@ async fn fresh_code(world: &World) -> (String, PkceCodeVerifier) {
 }
 
 async fn wrong_client_secret_is_invalid_client(backend: Backend) {
-    let world = World::start(backend).await;
+    // A long back-off so that a slow test machine cannot outwait it between attempts.
+    let app = TestApp::builder(backend)
+        .with_setting("login", "base_delay_seconds", "60")
+        .start()
+        .await;
+    let world = World::start_with(app, &["--first-party"]).await;
     let impostor = RegisteredClient {
         id: world.client.id.clone(),
         secret: Some("not-the-secret".into()),

@@ -1,0 +1,50 @@
+//! A DPoP client key (RFC 9449) that signs proofs, as a mobile app would.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use josekit::jwk::Jwk;
+use josekit::jws::{self, ES256, JwsHeader};
+use sha2::{Digest, Sha256};
+
+/// An ES256 key pair kept by the "device".
+#[derive(Debug, Clone)]
+pub struct DpopKey {
+    private: Jwk,
+    public: Jwk,
+}
+
+impl DpopKey {
+    /// A fresh key.
+    #[must_use]
+    pub fn generate() -> Self {
+        let pair = ES256.generate_key_pair().expect("EC key");
+        Self {
+            private: pair.to_jwk_private_key(),
+            public: pair.to_jwk_public_key(),
+        }
+    }
+
+    /// A proof for `method` on `url`, optionally for `access_token` (`ath`).
+    #[must_use]
+    pub fn proof(&self, method: &str, url: &str, access_token: Option<&str>) -> String {
+        let mut header = JwsHeader::new();
+        header.set_token_type("dpop+jwt");
+        header.set_jwk(self.public.clone());
+        let mut claims = serde_json::json!({
+            "jti": uuid::Uuid::new_v4().to_string(),
+            "htm": method,
+            "htu": url,
+            "iat": std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|elapsed| elapsed.as_secs())
+                .unwrap_or_default(),
+        });
+        if let Some(token) = access_token {
+            claims["ath"] = URL_SAFE_NO_PAD
+                .encode(Sha256::digest(token.as_bytes()))
+                .into();
+        }
+        let signer = ES256.signer_from_jwk(&self.private).expect("signer");
+        jws::serialize_compact(claims.to_string().as_bytes(), &header, &signer).expect("proof")
+    }
+}

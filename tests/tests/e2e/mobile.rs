@@ -1,0 +1,318 @@
+use crate::code_flow::jwt_payload;
+use crate::{EMAIL, PASSWORD, World, authorization_request, exchange, token_request};
+use gatehouse_tests::dpop::DpopKey;
+use gatehouse_tests::relying_party::query_parameter;
+use gatehouse_tests::{Backend, RegisteredClient, TestApp};
+use openidconnect::OAuth2TokenResponse;
+
+const APP_REDIRECT: &str = "com.example.portal:/oauth/callback";
+
+/// A public mobile client and its signed-in user's code, ready to exchange.
+async fn mobile_code(app: &TestApp) -> (RegisteredClient, String, String) {
+    let client = app
+        .register_client(
+            APP_REDIRECT,
+            &[
+                "--public",
+                "--first-party",
+                "--scopes",
+                "openid email offline_access",
+            ],
+        )
+        .await;
+    app.create_user(EMAIL, PASSWORD).await;
+    let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    let url = app.url(&format!(
+        "/authorize?client_id={}&redirect_uri=com.example.portal%3A%2Foauth%2Fcallback&response_type=code&scope=openid%20offline_access&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256",
+        client.id
+    ));
+    let callback = app.browser().authorize(&url, EMAIL, PASSWORD).await;
+    assert!(callback.starts_with(APP_REDIRECT), "{callback}");
+    (
+        client,
+        query_parameter(&callback, "code").expect("code"),
+        verifier.to_owned(),
+    )
+}
+
+async fn post_token(
+    app: &TestApp,
+    form: &[(&str, &str)],
+    proof: Option<String>,
+) -> (u16, serde_json::Value) {
+    let mut request = reqwest::Client::new().post(app.url("/token")).form(form);
+    if let Some(proof) = proof {
+        request = request.header("DPoP", proof);
+    }
+    let response = request.send().await.expect("token request");
+    (
+        response.status().as_u16(),
+        response.json().await.unwrap_or_default(),
+    )
+}
+
+async fn dpop_binds_tokens_to_the_device_key(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (client, code, verifier) = mobile_code(&app).await;
+    let key = DpopKey::generate();
+    let token_url = app.url("/token");
+    let (status, tokens) = post_token(
+        &app,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", client.id.as_str()),
+            ("code", code.as_str()),
+            ("redirect_uri", APP_REDIRECT),
+            ("code_verifier", verifier.as_str()),
+        ],
+        Some(key.proof("POST", &token_url, None)),
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+    assert_eq!(tokens["token_type"], "DPoP");
+    let access = tokens["access_token"]
+        .as_str()
+        .expect("access token")
+        .to_owned();
+    let refresh = tokens["refresh_token"]
+        .as_str()
+        .expect("refresh token")
+        .to_owned();
+    assert!(
+        jwt_payload(&access)["cnf"]["jkt"]
+            .as_str()
+            .is_some_and(|jkt| jkt.len() == 43)
+    );
+
+    // The refresh token is useless without the key: no proof, or another key's proof.
+    let refresh_form = [
+        ("grant_type", "refresh_token"),
+        ("client_id", client.id.as_str()),
+        ("refresh_token", refresh.as_str()),
+    ];
+    let (status, body) = post_token(&app, &refresh_form, None).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_dpop_proof"))
+    );
+    let thief = DpopKey::generate();
+    let (status, body) = post_token(
+        &app,
+        &refresh_form,
+        Some(thief.proof("POST", &token_url, None)),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_dpop_proof"))
+    );
+    let (status, body) = post_token(
+        &app,
+        &refresh_form,
+        Some(key.proof("POST", &app.url("/elsewhere"), None)),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_dpop_proof")),
+        "htu must match"
+    );
+    // The failed attempts neither rotated nor revoked anything: the device's proof works.
+    let proof = key.proof("POST", &token_url, None);
+    let (status, refreshed) = post_token(&app, &refresh_form, Some(proof.clone())).await;
+    assert_eq!(status, 200, "{refreshed}");
+    assert_eq!(refreshed["token_type"], "DPoP");
+    // A proof is single-use.
+    let next_refresh = refreshed["refresh_token"]
+        .as_str()
+        .expect("refresh token")
+        .to_owned();
+    let (status, body) = post_token(
+        &app,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", client.id.as_str()),
+            ("refresh_token", next_refresh.as_str()),
+        ],
+        Some(proof),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_dpop_proof")),
+        "replayed proof"
+    );
+
+    // UserInfo wants the DPoP scheme and a proof carrying the token's hash.
+    let access = refreshed["access_token"]
+        .as_str()
+        .expect("access token")
+        .to_owned();
+    let userinfo_url = app.url("/userinfo");
+    let http = reqwest::Client::new();
+    let bearer = http
+        .get(&userinfo_url)
+        .bearer_auth(&access)
+        .send()
+        .await
+        .expect("userinfo");
+    assert_eq!(bearer.status(), 401);
+    let no_proof = http
+        .get(&userinfo_url)
+        .header("Authorization", format!("DPoP {access}"))
+        .send()
+        .await
+        .expect("userinfo");
+    assert_eq!(no_proof.status(), 401);
+    assert!(
+        no_proof
+            .headers()
+            .get("www-authenticate")
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|challenge| challenge.starts_with("DPoP"))
+    );
+    let good = http
+        .get(&userinfo_url)
+        .header("Authorization", format!("DPoP {access}"))
+        .header("DPoP", key.proof("GET", &userinfo_url, Some(&access)))
+        .send()
+        .await
+        .expect("userinfo");
+    assert_eq!(good.status(), 200);
+    let wrong_hash = http
+        .get(&userinfo_url)
+        .header("Authorization", format!("DPoP {access}"))
+        .header(
+            "DPoP",
+            key.proof("GET", &userinfo_url, Some("another token")),
+        )
+        .send()
+        .await
+        .expect("userinfo");
+    assert_eq!(wrong_hash.status(), 401);
+}
+
+async fn password_change_revokes_every_refresh_token(backend: Backend) {
+    let world = World::start(backend).await;
+    let phone = world.app.browser_named("phone");
+    let (url, verifier, _) = authorization_request(&world.rp, &["offline_access"], "");
+    let callback = phone.authorize(&url, EMAIL, PASSWORD).await;
+    let offline = exchange(&world.rp, &callback, verifier).await;
+    let offline_refresh = offline.refresh_token().expect("refresh").secret().clone();
+
+    let laptop = world.app.browser_named("laptop");
+    let (url, verifier, _) = authorization_request(&world.rp, &[], "");
+    let callback = laptop.authorize(&url, EMAIL, PASSWORD).await;
+    let online = exchange(&world.rp, &callback, verifier).await;
+    let online_refresh = online.refresh_token().expect("refresh").secret().clone();
+
+    // Wrong current password, mismatched confirmation, too short: refused with the reason.
+    let account = laptop.get("/account").await;
+    let csrf = account.form_value("csrf_token").expect("csrf");
+    let attempt = |current: &'static str, new: &'static str, confirm: &'static str| {
+        let csrf = csrf.clone();
+        let laptop = laptop.clone();
+        async move {
+            laptop
+                .post(
+                    "/account/password",
+                    &[
+                        ("csrf_token", csrf.as_str()),
+                        ("current_password", current),
+                        ("new_password", new),
+                        ("confirm_password", confirm),
+                    ],
+                )
+                .await
+        }
+    };
+    let wrong = attempt("wrong", "a new long password", "a new long password").await;
+    assert_eq!(
+        (wrong.status.as_u16(), wrong.alert().as_deref()),
+        (400, Some("The current password is incorrect."))
+    );
+    let mismatch = attempt(PASSWORD, "a new long password", "another long password").await;
+    assert_eq!(
+        mismatch.alert().as_deref(),
+        Some("The new passwords do not match.")
+    );
+    let short = attempt(PASSWORD, "short", "short").await;
+    assert_eq!(
+        short.alert().as_deref(),
+        Some("The new password must have at least 8 characters.")
+    );
+    let (status, body) = token_request(
+        &world.app,
+        &world.client,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &online_refresh),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "refused changes revoke nothing");
+    let online_refresh = body["refresh_token"]
+        .as_str()
+        .expect("rotated refresh token")
+        .to_owned();
+
+    let changed = attempt(PASSWORD, "a brand new password", "a brand new password").await;
+    assert_eq!(changed.redirect(), "/account?notice=password-changed");
+    // Every refresh token is dead, offline ones included: the app must ask for credentials.
+    let (status, body) = token_request(
+        &world.app,
+        &world.client,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &offline_refresh),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+    let (status, body) = token_request(
+        &world.app,
+        &world.client,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &online_refresh),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "even this session's tokens"
+    );
+    // The other device's session ended; this one goes on.
+    let (url, _, _) = authorization_request(&world.rp, &[], "&prompt=none");
+    assert_eq!(
+        query_parameter(phone.get(&url).await.redirect(), "error").as_deref(),
+        Some("login_required")
+    );
+    let (url, _, _) = authorization_request(&world.rp, &[], "&prompt=none");
+    assert!(query_parameter(laptop.get(&url).await.redirect(), "code").is_some());
+    // The new password works, the old one does not.
+    let fresh = world.app.browser();
+    assert_eq!(
+        fresh
+            .submit_login("/login", EMAIL, PASSWORD, false)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        fresh
+            .submit_login("/login", EMAIL, "a brand new password", false)
+            .await
+            .redirect(),
+        "/"
+    );
+}
+
+gatehouse_tests::on_both_backends!(
+    dpop_binds_tokens_to_the_device_key,
+    password_change_revokes_every_refresh_token
+);
