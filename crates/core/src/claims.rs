@@ -253,6 +253,8 @@ mod tests {
             status: UserStatus::Active,
             last_studio_id: None,
             password_changed_at: None,
+            profile: crate::profile::Profile::default(),
+            closed_at: None,
             created_at: UnixTime(1),
             updated_at: UnixTime(2),
         };

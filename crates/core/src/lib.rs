@@ -15,6 +15,7 @@ pub mod keys;
 pub mod locale;
 pub mod password;
 pub mod pkce;
+pub mod profile;
 pub mod scope;
 pub mod secret;
 pub mod session;
@@ -22,6 +23,7 @@ pub mod studio;
 pub mod throttle;
 pub mod time;
 pub mod user;
+pub mod verification;
 
 pub use ids::{ClientId, DeviceId, GrantId, SessionId, StudioId, UserId};
 pub use time::UnixTime;

@@ -10,6 +10,24 @@ use std::str::FromStr;
 /// Upstream identity providers a studio can allow.
 pub const KNOWN_PROVIDERS: [&str; 4] = ["google", "microsoft", "facebook", "x"];
 
+/// The messages Gatehouse sends; studios may reword each.
+pub const MESSAGE_NAMES: [&str; 14] = [
+    "confirm_registration",
+    "already_registered",
+    "registration_approved",
+    "activation",
+    "password_reset",
+    "password_reset_sms",
+    "password_changed",
+    "usernames",
+    "usernames_sms",
+    "email_change_code",
+    "email_changed",
+    "phone_code",
+    "account_closed",
+    "account_reactivated",
+];
+
 /// Permission to manage a studio's members and their roles.
 pub const PERMISSION_MANAGE_MEMBERS: &str = "members.manage";
 /// Permission to list and remove members' devices.
@@ -117,6 +135,84 @@ impl<'de> Deserialize<'de> for DeviceLimit {
     }
 }
 
+/// Whether a registration form field is shown and needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldRule {
+    /// Not on the form.
+    Hidden,
+    /// On the form, may be left empty.
+    Optional,
+    /// On the form, must be filled in.
+    Required,
+}
+
+impl FromStr for FieldRule {
+    type Err = InvalidSetting;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "hidden" => Ok(Self::Hidden),
+            "optional" => Ok(Self::Optional),
+            "required" => Ok(Self::Required),
+            _ => Err(InvalidSetting {
+                setting: "registration",
+                message: format!("field rule {text:?} must be hidden, optional or required"),
+            }),
+        }
+    }
+}
+
+/// The registration form's optional fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RegistrationFields {
+    /// Phone number.
+    pub phone: FieldRule,
+    /// Country.
+    pub country: FieldRule,
+    /// Company name.
+    pub company: FieldRule,
+    /// Job title.
+    pub job_title: FieldRule,
+}
+
+impl Default for RegistrationFields {
+    fn default() -> Self {
+        Self {
+            phone: FieldRule::Optional,
+            country: FieldRule::Optional,
+            company: FieldRule::Optional,
+            job_title: FieldRule::Optional,
+        }
+    }
+}
+
+/// Self-registration into a studio.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RegistrationSettings {
+    /// Whether people may register themselves into the studio.
+    pub enabled: bool,
+    /// Whether a studio admin must approve each registration.
+    pub requires_approval: bool,
+    /// Which fields the form has.
+    pub fields: RegistrationFields,
+}
+
+/// A studio's own wording of one message; each part is a template (minijinja syntax) with
+/// the message's variables.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MessageOverride {
+    /// Subject (e-mail).
+    pub subject: Option<String>,
+    /// Plain text body (e-mail) or the SMS text.
+    pub text: Option<String>,
+    /// HTML body (e-mail).
+    pub html: Option<String>,
+}
+
 /// A studio's own settings. Absent values follow the instance defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -133,6 +229,12 @@ pub struct StudioSettings {
     pub session_lifetime_seconds: Option<i64>,
     /// "Remember me" lifetime; `None` follows `sessions.remember_me_seconds`.
     pub remember_me_seconds: Option<i64>,
+    /// Self-registration into this studio.
+    pub registration: RegistrationSettings,
+    /// Sender name on this studio's e-mail; `None` uses the instance's.
+    pub email_sender_name: Option<String>,
+    /// The studio's wording of messages, by message name (e.g. `activation`).
+    pub message_overrides: std::collections::BTreeMap<String, MessageOverride>,
 }
 
 impl Default for StudioSettings {
@@ -147,6 +249,9 @@ impl Default for StudioSettings {
                 .collect(),
             session_lifetime_seconds: None,
             remember_me_seconds: None,
+            registration: RegistrationSettings::default(),
+            email_sender_name: None,
+            message_overrides: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -199,6 +304,23 @@ impl StudioSettings {
                     "unknown provider {unknown:?}; use {}",
                     KNOWN_PROVIDERS.join(", ")
                 ),
+            });
+        }
+        if self
+            .email_sender_name
+            .as_deref()
+            .is_some_and(|name| name.trim().is_empty() || name.chars().count() > 100 || name.contains(['<', '>', '"', '\n']))
+        {
+            return invalid("email_sender_name", "must be 1 to 100 characters without <, > or quotes");
+        }
+        if let Some(unknown) = self
+            .message_overrides
+            .keys()
+            .find(|name| !MESSAGE_NAMES.contains(&name.as_str()))
+        {
+            return Err(InvalidSetting {
+                setting: "message_overrides",
+                message: format!("unknown message {unknown:?}; use {}", MESSAGE_NAMES.join(", ")),
             });
         }
         for (setting, value) in [

@@ -3,7 +3,7 @@
 use crate::{StudioId, UnixTime, UserId};
 use serde::{Deserialize, Serialize};
 
-/// Whether an account can sign in.
+/// Where an account is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UserStatus {
@@ -11,6 +11,14 @@ pub enum UserStatus {
     Active,
     /// Blocked by an administrator.
     Disabled,
+    /// Registered; the e-mail address is not confirmed yet.
+    PendingVerification,
+    /// Confirmed; waiting for a studio admin's approval.
+    PendingApproval,
+    /// Created by an administrator; the user has not set a password yet.
+    PendingActivation,
+    /// Closed by the user or an admin; reactivable until the grace period ends.
+    Closed,
 }
 
 impl UserStatus {
@@ -20,6 +28,10 @@ impl UserStatus {
         match self {
             Self::Active => "active",
             Self::Disabled => "disabled",
+            Self::PendingVerification => "pending_verification",
+            Self::PendingApproval => "pending_approval",
+            Self::PendingActivation => "pending_activation",
+            Self::Closed => "closed",
         }
     }
 
@@ -28,6 +40,10 @@ impl UserStatus {
     pub fn parse(text: &str) -> Self {
         match text {
             "active" => Self::Active,
+            "pending_verification" => Self::PendingVerification,
+            "pending_approval" => Self::PendingApproval,
+            "pending_activation" => Self::PendingActivation,
+            "closed" => Self::Closed,
             _ => Self::Disabled,
         }
     }
@@ -56,6 +72,10 @@ pub struct User {
     pub last_studio_id: Option<StudioId>,
     /// When the password was last set.
     pub password_changed_at: Option<UnixTime>,
+    /// Profile fields.
+    pub profile: crate::profile::Profile,
+    /// When the account was closed (the grace period runs from here).
+    pub closed_at: Option<UnixTime>,
     /// Creation time.
     pub created_at: UnixTime,
     /// Last profile change (`updated_at` claim).

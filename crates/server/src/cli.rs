@@ -11,6 +11,7 @@ use crate::service::accounts::{self, NewUser};
 use crate::service::clients::{self, NewClient};
 use crate::service::studios::{self, NewStudio, SettingsChange};
 use crate::startup::{Application, open_store};
+use crate::state::AppState;
 use anyhow::{Context as _, bail};
 use clap::{Args, Parser, Subcommand};
 use gatehouse_core::DeviceId;
@@ -59,6 +60,17 @@ pub enum Command {
     /// Manage users' registered devices.
     #[command(subcommand)]
     Devices(DevicesCommand),
+    /// Account housekeeping.
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
+}
+
+/// `gatehouse accounts ...`
+#[derive(Debug, Subcommand)]
+pub enum AccountsCommand {
+    /// Purge accounts closed longer ago than accounts.closure_grace_days (the server also does
+    /// this on a schedule).
+    PurgeExpired,
 }
 
 /// `gatehouse studios ...`
@@ -219,6 +231,18 @@ pub enum UsersCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Close an account (reopened by signing in within the grace period).
+    Close {
+        /// The user's e-mail.
+        #[arg(long)]
+        email: String,
+    },
+    /// Delete an account's personal data now.
+    Purge {
+        /// The user's e-mail.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 /// `gatehouse users create`
@@ -233,6 +257,18 @@ pub struct CreateUserArgs {
     /// Read the password from standard input (one line).
     #[arg(long)]
     pub password_stdin: bool,
+    /// Create the account without a password and queue the activation message.
+    #[arg(long)]
+    pub send_activation: bool,
+    /// Make the user a member of this studio.
+    #[arg(long, value_name = "SLUG")]
+    pub studio: Option<String>,
+    /// Studio-scoped user name (needs --studio), for user@licence sign-in.
+    #[arg(long)]
+    pub username: Option<String>,
+    /// Language of the activation message.
+    #[arg(long)]
+    pub language: Option<String>,
 }
 
 /// `gatehouse keys ...`
@@ -361,6 +397,32 @@ async fn run(
                 .collect();
             Ok(json_line(&serde_json::Value::from(listed)))
         }
+        Command::Users(UsersCommand::Create(arguments)) if arguments.send_activation => {
+            if arguments.password_stdin {
+                bail!("use either --send-activation or --password-stdin, not both");
+            }
+            let language = arguments.language.clone().unwrap_or_else(|| config.ui.default_locale.clone());
+            if !crate::i18n::is_supported(&language) {
+                bail!("--language: use one of {}", crate::i18n::SUPPORTED.join(", "));
+            }
+            let state = crate::startup::build_state(config, clock).await?;
+            let user = accounts::create_for_activation(
+                &state,
+                accounts::NewActivation {
+                    email: arguments.email,
+                    name: arguments.name,
+                    studio: arguments.studio,
+                    username: arguments.username,
+                    language,
+                },
+                "cli",
+            )
+            .await?;
+            Ok(Printed {
+                stderr: "user created; the activation message is queued\n".to_owned(),
+                ..json_line(&serde_json::json!({ "id": user.id }))
+            })
+        }
         Command::Users(UsersCommand::Create(arguments)) => {
             create_user(&config, clock.as_ref(), arguments, stdin).await
         }
@@ -383,10 +445,27 @@ async fn run(
                 ..json_line(&serde_json::json!({ "rotated": rotations }))
             })
         }
-        Command::Users(UsersCommand::SetPassword {
-            email,
-            password_stdin,
-        }) => set_password(&config, clock.as_ref(), &email, password_stdin, stdin).await,
+        Command::Users(UsersCommand::SetPassword { email, password_stdin }) => {
+            let password = read_password(stdin, password_stdin).await?;
+            let state = crate::startup::build_state(config, clock).await?;
+            set_password(&state, &email, password).await
+        }
+        Command::Users(UsersCommand::Close { email }) => {
+            let state = crate::startup::build_state(config, clock).await?;
+            close_user(&state, &email).await
+        }
+        Command::Users(UsersCommand::Purge { email }) => {
+            let state = crate::startup::build_state(config, clock).await?;
+            purge_user(&state, &email).await
+        }
+        Command::Accounts(AccountsCommand::PurgeExpired) => {
+            let store = open_store(&config).await?;
+            let kek = KeyEncryptionKey::load_or_generate(&config)?;
+            let secrets = Arc::new(InstanceSecrets::load_or_create(&store, &kek, clock.now()).await?);
+            let purged =
+                accounts::purge_expired(&store, &secrets, config.accounts.closure_grace_days, clock.now()).await?;
+            Ok(json_line(&serde_json::json!({ "purged": purged })))
+        }
         Command::Studios(command) => studios_command(&config, clock.as_ref(), command).await,
         Command::Devices(command) => devices_command(&config, clock, command).await,
         Command::Keys(KeysCommand::List) => {
@@ -513,6 +592,9 @@ async fn create_user(
         clock.now(),
     )
     .await?;
+    if let Some(studio) = &arguments.studio {
+        studios::add_member(&store, studio, &user.email, "member", arguments.username.as_deref(), clock.now()).await?;
+    }
     Ok(json_line(&serde_json::json!({ "id": user.id })))
 }
 
@@ -527,31 +609,40 @@ async fn find_user(
         .with_context(|| format!("no user with e-mail {email:?}"))
 }
 
-async fn set_password(
-    config: &Config,
-    clock: &dyn Clock,
-    email: &str,
-    password_stdin: bool,
-    stdin: impl Read + Send + 'static,
-) -> anyhow::Result<Printed> {
-    let password = read_password(stdin, password_stdin).await?;
-    let store = open_store(config).await?;
-    let user = find_user(&store, email).await?;
-    let hasher = PasswordHasher::new(&config.passwords)?;
-    accounts::set_password(
-        &store,
-        &hasher,
-        &config.passwords.policy(),
-        &user.id,
-        password,
-        None,
-        clock.now(),
-    )
-    .await?;
+async fn set_password(state: &AppState, email: &str, password: SecretString) -> anyhow::Result<Printed> {
+    let user = find_user(&state.store, email).await?;
+    accounts::set_password(state, &user, password, None, "cli").await?;
     Ok(Printed {
-        stderr: "password set; the user's sessions ended and refresh tokens were revoked\n"
-            .to_owned(),
+        stderr: "password set; the user's sessions ended and refresh tokens were revoked\n".to_owned(),
         ..json_line(&serde_json::json!({ "id": user.id }))
+    })
+}
+
+async fn close_user(state: &AppState, email: &str) -> anyhow::Result<Printed> {
+    let user = find_user(&state.store, email).await?;
+    if user.status == gatehouse_core::user::UserStatus::Closed {
+        bail!("the account of {email:?} is already closed");
+    }
+    accounts::close(state, &user, "cli").await?;
+    Ok(Printed {
+        stderr: format!(
+            "account closed; signing in within {} days reopens it, afterwards it is purged\n",
+            state.config.accounts.closure_grace_days
+        ),
+        ..json_line(&serde_json::json!({ "id": user.id, "status": "closed" }))
+    })
+}
+
+async fn purge_user(state: &AppState, email: &str) -> anyhow::Result<Printed> {
+    let user = find_user(&state.store, email).await?;
+    let (user_id, secrets, now) = (user.id.clone(), state.secrets.clone(), state.now());
+    state
+        .store
+        .write(move |connection| accounts::purge_in(connection, &secrets, &user_id, "cli", now))
+        .await?;
+    Ok(Printed {
+        stderr: "account purged: its personal data is deleted\n".to_owned(),
+        ..json_line(&serde_json::json!({ "id": user.id, "purged": true }))
     })
 }
 

@@ -5,7 +5,7 @@
 
 use gatehouse_core::keys::SigningAlgorithm;
 use gatehouse_core::password::PasswordPolicy;
-use gatehouse_core::studio::DeviceLimit;
+use gatehouse_core::studio::{DeviceLimit, FieldRule};
 use secrecy::SecretString;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -42,6 +42,14 @@ pub struct Config {
     pub outbox: OutboxConfig,
     /// DPoP proofs (RFC 9449).
     pub dpop: DpopConfig,
+    /// Outgoing e-mail.
+    pub smtp: SmtpConfig,
+    /// Outgoing SMS.
+    pub sms: SmsConfig,
+    /// Self-registration at the instance level.
+    pub registration: RegistrationConfig,
+    /// Account life cycle: codes, links, closure.
+    pub accounts: AccountsConfig,
     /// Logging.
     pub log: LogConfig,
 }
@@ -197,6 +205,22 @@ pub struct PasswordsConfig {
     pub min_length: usize,
     /// Longest acceptable password.
     pub max_length: usize,
+    /// At least one lower-case letter.
+    pub require_lowercase: bool,
+    /// At least one upper-case letter.
+    pub require_uppercase: bool,
+    /// At least one digit.
+    pub require_digit: bool,
+    /// At least one symbol.
+    pub require_symbol: bool,
+    /// Refuse passwords containing the e-mail or name.
+    pub forbid_personal_data: bool,
+    /// Previous passwords that may not be reused (0: none).
+    pub history: usize,
+    /// Days after which a password must be changed at sign-in (0: never).
+    pub max_age_days: u32,
+    /// Refuse passwords on the shipped list of common passwords.
+    pub reject_common: bool,
 }
 
 impl Default for PasswordsConfig {
@@ -208,17 +232,33 @@ impl Default for PasswordsConfig {
             max_concurrent_hashes: 0,
             min_length: 8,
             max_length: 128,
+            require_lowercase: false,
+            require_uppercase: false,
+            require_digit: false,
+            require_symbol: false,
+            forbid_personal_data: true,
+            history: 0,
+            max_age_days: 0,
+            reject_common: true,
         }
     }
 }
 
 impl PasswordsConfig {
-    /// The policy new passwords must meet.
+    /// The instance policy new passwords must meet (studios may add rules).
     #[must_use]
     pub fn policy(&self) -> PasswordPolicy {
         PasswordPolicy {
             min_length: self.min_length,
             max_length: self.max_length,
+            require_lowercase: self.require_lowercase,
+            require_uppercase: self.require_uppercase,
+            require_digit: self.require_digit,
+            require_symbol: self.require_symbol,
+            forbid_personal_data: self.forbid_personal_data,
+            history: self.history,
+            max_age_days: (self.max_age_days > 0).then_some(self.max_age_days),
+            reject_common: self.reject_common,
         }
     }
 }
@@ -341,6 +381,133 @@ impl Default for DpopConfig {
     fn default() -> Self {
         Self {
             proof_max_age_seconds: 60,
+        }
+    }
+}
+
+/// `[smtp]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmtpConfig {
+    /// Mail server; empty means e-mail is logged instead of sent (development only).
+    pub host: String,
+    /// Port (587 for STARTTLS, 465 for TLS, 25 or 1025 without TLS).
+    pub port: u16,
+    /// `none`, `starttls` or `tls`.
+    pub tls: String,
+    /// Sender address, e.g. `Gatehouse <no-reply@example.com>`.
+    pub from: String,
+    /// User name for SMTP authentication.
+    pub username: Option<String>,
+    /// Password for SMTP authentication.
+    pub password: Option<SecretString>,
+    /// A file holding the SMTP password.
+    pub password_file: Option<PathBuf>,
+    /// Timeout of one SMTP conversation.
+    pub timeout_seconds: u64,
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        Self {
+            host: String::new(),
+            port: 587,
+            tls: "starttls".into(),
+            from: "Gatehouse <no-reply@localhost.localdomain>".into(),
+            username: None,
+            password: None,
+            password_file: None,
+            timeout_seconds: 20,
+        }
+    }
+}
+
+/// `[sms]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmsConfig {
+    /// `log` (write messages to the log: development) or `http` (a gateway).
+    pub provider: String,
+    /// The gateway URL that receives a POST per message.
+    pub url: String,
+    /// `json` or `form` body.
+    pub format: String,
+    /// Body fields: each value may use `{to}`, `{from}` and `{text}`. JSON object text.
+    pub fields: String,
+    /// Sender name or number passed as `{from}`.
+    pub from: String,
+    /// An `Authorization` header value for the gateway, e.g. `Basic ...` or `Bearer ...`.
+    pub authorization: Option<SecretString>,
+    /// Timeout of one request.
+    pub timeout_seconds: u64,
+}
+
+impl Default for SmsConfig {
+    fn default() -> Self {
+        Self {
+            provider: "log".into(),
+            url: String::new(),
+            format: "json".into(),
+            fields: r#"{"to": "{to}", "from": "{from}", "text": "{text}"}"#.into(),
+            from: "Gatehouse".into(),
+            authorization: None,
+            timeout_seconds: 10,
+        }
+    }
+}
+
+/// `[registration]`: self-registration for users who are not signing up to a studio.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RegistrationConfig {
+    /// Whether `/register` accepts sign-ups without a studio.
+    pub enabled: bool,
+    /// `hidden`, `optional` or `required` for each form field.
+    pub phone: String,
+    /// See `phone`.
+    pub country: String,
+    /// See `phone`.
+    pub company: String,
+    /// See `phone`.
+    pub job_title: String,
+}
+
+impl Default for RegistrationConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            phone: "optional".into(),
+            country: "optional".into(),
+            company: "optional".into(),
+            job_title: "optional".into(),
+        }
+    }
+}
+
+/// `[accounts]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AccountsConfig {
+    /// Validity of registration-confirmation and activation links.
+    pub link_ttl_seconds: i64,
+    /// Validity of short codes (password reset, e-mail and phone changes).
+    pub code_ttl_seconds: i64,
+    /// Codes or links sent to one address or phone per hour.
+    pub codes_per_hour: i64,
+    /// Days a closed account can still be reopened by signing in.
+    pub closure_grace_days: i64,
+    /// How often the purge of accounts past their grace period runs.
+    pub purge_interval_seconds: u64,
+}
+
+impl Default for AccountsConfig {
+    fn default() -> Self {
+        Self {
+            link_ttl_seconds: 72 * 3600,
+            code_ttl_seconds: 15 * 60,
+            codes_per_hour: 5,
+            closure_grace_days: 30,
+            purge_interval_seconds: 3600,
         }
     }
 }
@@ -542,6 +709,9 @@ impl Config {
                 "must be at least 1 and not above passwords.max_length",
             ));
         }
+        if self.passwords.history > 24 {
+            return Err(invalid("passwords.history", "must be at most 24"));
+        }
         if self.passwords.max_length > 1024 {
             return Err(invalid("passwords.max_length", "must be at most 1024"));
         }
@@ -593,6 +763,55 @@ impl Config {
                 "dpop.proof_max_age_seconds",
                 "must be between 5 and 600",
             ));
+        }
+        if !matches!(self.smtp.tls.as_str(), "none" | "starttls" | "tls") {
+            return Err(invalid("smtp.tls", "must be none, starttls or tls"));
+        }
+        if self.smtp.from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(invalid("smtp.from", "must be an address such as Gatehouse <no-reply@example.com>"));
+        }
+        if let Some(file) = &self.smtp.password_file
+            && !file.is_file()
+        {
+            return Err(invalid("smtp.password_file", format!("{} is not a file", file.display())));
+        }
+        match self.sms.provider.as_str() {
+            "log" => {}
+            "http" => {
+                if Url::parse(&self.sms.url).is_err() {
+                    return Err(invalid("sms.url", "must be the gateway's URL"));
+                }
+            }
+            _ => return Err(invalid("sms.provider", "must be log or http")),
+        }
+        if !matches!(self.sms.format.as_str(), "json" | "form") {
+            return Err(invalid("sms.format", "must be json or form"));
+        }
+        if serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&self.sms.fields).is_err() {
+            return Err(invalid("sms.fields", "must be a JSON object of field names to templates"));
+        }
+        for (key, value) in [
+            ("registration.phone", &self.registration.phone),
+            ("registration.country", &self.registration.country),
+            ("registration.company", &self.registration.company),
+            ("registration.job_title", &self.registration.job_title),
+        ] {
+            if value.parse::<FieldRule>().is_err() {
+                return Err(invalid(key, "must be hidden, optional or required"));
+            }
+        }
+        for (key, value) in [
+            ("accounts.link_ttl_seconds", self.accounts.link_ttl_seconds),
+            ("accounts.code_ttl_seconds", self.accounts.code_ttl_seconds),
+            ("accounts.codes_per_hour", self.accounts.codes_per_hour),
+            ("accounts.closure_grace_days", self.accounts.closure_grace_days),
+        ] {
+            if value <= 0 {
+                return Err(invalid(key, "must be positive"));
+            }
+        }
+        if self.accounts.purge_interval_seconds == 0 {
+            return Err(invalid("accounts.purge_interval_seconds", "must be at least 1"));
         }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return Err(invalid("log.format", "must be text or json"));

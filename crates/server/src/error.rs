@@ -414,7 +414,7 @@ pub async fn render_error_pages(
     next: axum::middleware::Next,
 ) -> Response {
     let language =
-        crate::http::page::negotiate_language(&state, request.headers(), request.uri(), &[]);
+        crate::http::page::negotiate_language(&state, request.headers(), request.uri(), &[], None);
     let mut response = next.run(request).await;
     let Some(page) = response.extensions_mut().remove::<ErrorPage>() else {
         return response;

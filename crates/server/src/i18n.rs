@@ -17,7 +17,7 @@ fluent_templates::static_loader! {
 }
 
 /// The languages we ship, in switcher order.
-pub const SUPPORTED: [&str; 2] = ["en", "vi"];
+pub const SUPPORTED: [&str; 6] = ["en", "vi", "fi", "sv", "it", "tr"];
 
 static IDENTIFIERS: LazyLock<HashMap<&'static str, LanguageIdentifier>> = LazyLock::new(|| {
     SUPPORTED
@@ -56,20 +56,31 @@ pub fn translate(language: &str, key: &str, arguments: &[(&str, String)]) -> Str
         .unwrap_or_else(|| key.to_owned())
 }
 
+/// The message `key` in `language` (or English), or `None` when no catalogue has it.
+#[must_use]
+pub fn try_translate(language: &str, key: &str, arguments: &[(&str, String)]) -> Option<String> {
+    let text = translate(language, key, arguments);
+    (text != key).then_some(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const CATALOGUES: [(&str, &str); 2] = [
+    const CATALOGUES: [(&str, &str); 6] = [
         ("en", include_str!("../locales/en/gatehouse.ftl")),
         ("vi", include_str!("../locales/vi/gatehouse.ftl")),
+        ("fi", include_str!("../locales/fi/gatehouse.ftl")),
+        ("sv", include_str!("../locales/sv/gatehouse.ftl")),
+        ("it", include_str!("../locales/it/gatehouse.ftl")),
+        ("tr", include_str!("../locales/tr/gatehouse.ftl")),
     ];
 
     fn keys(catalogue: &str) -> Vec<&str> {
         let mut keys: Vec<&str> = catalogue
             .lines()
-            .filter(|line| !line.starts_with('#') && line.contains(" = "))
-            .filter_map(|line| line.split(" = ").next())
+            .filter(|line| !line.starts_with(['#', ' ']) && line.contains(" ="))
+            .filter_map(|line| line.split(" =").next())
             .collect();
         keys.sort_unstable();
         keys
@@ -87,8 +98,49 @@ mod tests {
     }
 
     #[test]
+    fn every_translation_keeps_its_placeholders() {
+        let placeholders = |text: &str| {
+            let mut found: Vec<String> = text
+                .split("{ $")
+                .skip(1)
+                .filter_map(|rest| rest.split(' ').next().map(str::to_owned))
+                .collect();
+            found.sort();
+            found
+        };
+        let messages = |catalogue: &'static str| {
+            let mut messages = std::collections::BTreeMap::new();
+            let mut current = String::new();
+            for line in catalogue.lines() {
+                if line.starts_with(' ') {
+                    if let Some(text) = messages.get_mut(&current) {
+                        *text = format!("{text}\n{line}");
+                    }
+                } else if let Some((key, text)) = line.split_once(" =") {
+                    current = key.to_owned();
+                    messages.insert(current.clone(), text.to_owned());
+                }
+            }
+            messages
+        };
+        let reference = messages(CATALOGUES[0].1);
+        for (language, catalogue) in CATALOGUES {
+            for (key, text) in messages(catalogue) {
+                assert_eq!(placeholders(&text), placeholders(&reference[&key]), "{language} {key}");
+            }
+            // Every message formats without falling back to its key.
+            for (key, text) in &reference {
+                let names = placeholders(text);
+                let arguments: Vec<(&str, String)> = names.iter().map(|name| (name.as_str(), "x".to_owned())).collect();
+                assert!(try_translate(language, key, &arguments).is_some(), "{language} cannot format {key}");
+            }
+        }
+    }
+
+    #[test]
     fn lookups_fill_arguments() {
         assert_eq!(translate("vi", "login-title", &[]), "Đăng nhập");
+        assert_eq!(translate("fi", "language-name", &[]), "Suomi");
         assert_eq!(
             translate("en", "login-error-throttled", &[("seconds", "30".into())]),
             "Too many attempts. Please wait 30 seconds and try again."

@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod error;
 pub mod http;
 pub mod i18n;
+pub mod messaging;
 pub mod outbox;
 pub mod pages;
 pub mod protocol;

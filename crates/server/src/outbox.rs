@@ -62,6 +62,8 @@ pub async fn deliver_due(state: &AppState, http: &reqwest::Client) -> Result<usi
     for message in messages {
         let result = match message.kind.as_str() {
             BACKCHANNEL_LOGOUT => deliver_logout(state, http, &message).await,
+            crate::messaging::EMAIL => deliver_email(state, &message).await,
+            crate::messaging::SMS => deliver_sms(state, http, &message).await,
             other => Err(format!("unknown message kind {other}")),
         };
         let now = state.now();
@@ -99,6 +101,21 @@ pub async fn deliver_due(state: &AppState, http: &reqwest::Client) -> Result<usi
         }
     }
     Ok(attempted)
+}
+
+fn open<T: serde::de::DeserializeOwned>(state: &AppState, message: &OutboxMessage) -> Result<T, String> {
+    let plaintext = state.kek.decrypt(&message.payload).map_err(|error| error.to_string())?;
+    serde_json::from_slice(&plaintext).map_err(|error| error.to_string())
+}
+
+async fn deliver_email(state: &AppState, message: &OutboxMessage) -> Result<(), String> {
+    let email: crate::messaging::Email = open(state, message)?;
+    state.mailer.send(&email).await
+}
+
+async fn deliver_sms(state: &AppState, http: &reqwest::Client, message: &OutboxMessage) -> Result<(), String> {
+    let sms: crate::messaging::Sms = open(state, message)?;
+    crate::messaging::send_sms(&state.config.sms, http, &sms).await
 }
 
 /// Signs a logout token and posts it to the relying party (Back-Channel Logout §2.5).

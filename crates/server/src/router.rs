@@ -1,7 +1,9 @@
 //! Every route, grouped by audience.
 
 use crate::error::{PageError, render_error_pages};
-use crate::pages::{account, assets, consent, home, login, select_account, studio_admin};
+use crate::pages::{
+    account, activate, assets, consent, home, interrupts, login, recovery, register, select_account, studio_admin,
+};
 use crate::protocol::discovery::paths;
 use crate::protocol::{authorize, discovery, introspect, jwks, logout, revoke, token, userinfo};
 use crate::state::AppState;
@@ -36,6 +38,23 @@ pub fn build(state: AppState) -> Router {
             get(select_account::show).post(select_account::submit),
         )
         .route("/consent", get(consent::show).post(consent::submit))
+        .route("/register", get(register::show).post(register::submit))
+        .route("/register/confirm", get(register::confirm))
+        .route("/activate", get(activate::show).post(activate::submit))
+        .route("/forgot-password", get(recovery::show_forgot_password).post(recovery::request_reset))
+        .route("/forgot-password/code", get(recovery::show_code).post(recovery::submit_code))
+        .route("/reset-password", get(recovery::show_reset_link).post(recovery::submit_reset_link))
+        .route("/forgot-username", get(recovery::show_forgot_username).post(recovery::send_usernames))
+        .route("/password-expired", get(interrupts::show_expired).post(interrupts::submit_expired))
+        .route("/reactivate", get(interrupts::show_reactivate).post(interrupts::submit_reactivate))
+        .route("/account/profile", post(account::update_profile))
+        .route("/account/email", post(account::change_email))
+        .route("/account/email/confirm", post(account::confirm_email))
+        .route("/account/phone", post(account::change_phone))
+        .route("/account/phone/confirm", post(account::confirm_phone))
+        .route("/account/language", post(account::set_language))
+        .route("/account/close", post(account::close))
+        .route("/studios/{slug}/members/approve", post(studio_admin::approve))
         .route("/account", get(account::show))
         .route("/account/devices/remove", post(account::remove_device))
         .route("/account/sessions/end", post(account::end_session))

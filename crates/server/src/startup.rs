@@ -10,7 +10,7 @@ use crate::state::{AppContext, AppState};
 use crate::templates::Templates;
 use crate::throttle::LoginThrottle;
 use anyhow::Context as _;
-use gatehouse_store::{Store, codes, flows, grants, keys, outbox, sessions};
+use gatehouse_store::{Store, codes, flows, grants, keys, outbox, sessions, verifications};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -73,6 +73,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     let passwords = PasswordHasher::new(&config.passwords)?;
     let templates = Templates::load(config.ui.templates_dir.as_deref())?;
     let discovery_document = crate::protocol::discovery::build_document(&config)?;
+    let mailer = crate::messaging::Mailer::from_config(&config.smtp)?;
     Ok(AppState::new(AppContext {
         issuer: config.issuer(),
         access_token_algorithm: config.access_token_algorithm()?,
@@ -87,6 +88,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         templates,
         discovery_document: discovery_document.into(),
         outbox_wakeup: Arc::new(tokio::sync::Notify::new()),
+        mailer,
     }))
 }
 
@@ -156,6 +158,7 @@ async fn maintain(state: AppState) {
         state.config.keys.reload_interval_seconds,
     ));
     let mut cleanup = tokio::time::interval(Duration::from_secs(600));
+    let mut purge = tokio::time::interval(Duration::from_secs(state.config.accounts.purge_interval_seconds));
     loop {
         tokio::select! {
             _ = reload.tick() => {
@@ -169,6 +172,14 @@ async fn maintain(state: AppState) {
             _ = cleanup.tick() => {
                 if let Err(error) = purge_expired(&state).await {
                     tracing::error!(%error, "cleanup failed");
+                }
+            }
+            _ = purge.tick() => {
+                let grace = state.config.accounts.closure_grace_days;
+                match crate::service::accounts::purge_expired(&state.store, &state.secrets, grace, state.now()).await {
+                    Ok(0) => {}
+                    Ok(purged) => tracing::info!(purged, "closed accounts past their grace period purged"),
+                    Err(error) => tracing::error!(%error, "purging closed accounts failed"),
                 }
             }
         }
@@ -190,7 +201,8 @@ pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
                     + sessions::purge_before(connection, cutoff)?
                     + grants::purge_expired(connection, cutoff)?
                     + keys::purge_retired_before(connection, key_cutoff)?
-                    + outbox::purge_finished(connection, now.plus_seconds(-7 * 24 * 3600))?)
+                    + outbox::purge_finished(connection, now.plus_seconds(-7 * 24 * 3600))?
+                + verifications::purge_expired(connection, cutoff)?)
             },
         )
         .await?;

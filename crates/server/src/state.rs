@@ -45,6 +45,8 @@ pub struct AppContext {
     pub discovery_document: Arc<str>,
     /// Wakes the outbox worker when a transaction queued a message.
     pub outbox_wakeup: Arc<tokio::sync::Notify>,
+    /// Sends e-mail.
+    pub mailer: crate::messaging::Mailer,
 }
 
 impl std::fmt::Debug for AppContext {

@@ -7,7 +7,7 @@ use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior, Value};
 use std::path::Path;
 use std::sync::Arc;
 
-const BUILT_IN: [(&str, &str); 10] = [
+const BUILT_IN: [(&str, &str); 12] = [
     ("base.html", include_str!("../templates/base.html")),
     ("login.html", include_str!("../templates/login.html")),
     (
@@ -27,6 +27,8 @@ const BUILT_IN: [(&str, &str); 10] = [
         "studio_members.html",
         include_str!("../templates/studio_members.html"),
     ),
+    ("mail.txt", include_str!("../templates/mail.txt")),
+    ("mail.html", include_str!("../templates/mail.html")),
 ];
 
 /// A template could not be loaded.

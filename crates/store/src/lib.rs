@@ -5,6 +5,7 @@
 //! [`Store::write`]), never on an async worker thread. Functions in the table modules take
 //! `&mut DbConn`, so a service can run several of them in one transaction.
 
+pub mod audit;
 pub mod clients;
 pub mod codes;
 pub mod connection;
@@ -23,6 +24,7 @@ pub mod studios;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;
+pub mod verifications;
 
 pub use connection::{Backend, DbConn, PoolOptions, Store};
 pub use diesel::result::Error as DieselError;

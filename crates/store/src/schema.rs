@@ -14,6 +14,13 @@ diesel::table! {
         updated_at -> BigInt,
         last_studio_id -> Nullable<Text>,
         password_changed_at -> Nullable<BigInt>,
+        trade_name -> Nullable<Text>,
+        country -> Nullable<Text>,
+        city -> Nullable<Text>,
+        date_of_birth -> Nullable<Text>,
+        company -> Nullable<Text>,
+        job_title -> Nullable<Text>,
+        closed_at -> Nullable<BigInt>,
     }
 }
 
@@ -235,6 +242,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    verification_codes (id) {
+        id -> Text,
+        purpose -> Text,
+        user_id -> Nullable<Text>,
+        channel -> Text,
+        target -> Nullable<Text>,
+        request_digest -> Text,
+        link_digest -> Nullable<Text>,
+        code_digest -> Nullable<Text>,
+        attempts -> Integer,
+        data -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        consumed_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    password_history (id) {
+        id -> Text,
+        user_id -> Text,
+        hash -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        occurred_at -> BigInt,
+        kind -> Text,
+        user_id -> Nullable<Text>,
+        subject -> Text,
+        actor -> Nullable<Text>,
+        ip_address -> Nullable<Text>,
+        detail -> Text,
+    }
+}
+
 diesel::joinable!(user_credentials -> users (user_id));
 diesel::joinable!(memberships -> studios (studio_id));
 diesel::joinable!(memberships -> users (user_id));
@@ -263,4 +310,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     devices,
     outbox,
     dpop_proofs,
+    verification_codes,
+    password_history,
+    audit_events,
 );

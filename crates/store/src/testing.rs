@@ -40,3 +40,68 @@ pub fn drop_schema(base_url: &str, schema: &str) -> StoreResult<()> {
     connection.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))?;
     Ok(())
 }
+
+#[derive(diesel::QueryableByName)]
+struct TextColumn {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    table_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    column_name: String,
+}
+
+#[derive(diesel::QueryableByName)]
+struct Matches {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    matches: i64,
+}
+
+/// Every `table.column` of the database at `url` whose text contains `needle`
+/// (case-insensitive). Tests use it to prove that a purge left no personal data anywhere.
+pub fn columns_containing(url: &str, needle: &str) -> StoreResult<Vec<String>> {
+    use diesel::RunQueryDsl;
+    use diesel::sqlite::SqliteConnection;
+    let pattern = format!("%{}%", needle.to_lowercase());
+    let mut found = Vec::new();
+    match crate::Backend::from_url(url)? {
+        crate::Backend::Sqlite { path } => {
+            let mut connection = SqliteConnection::establish(&path.to_string_lossy())
+                .map_err(|error| StoreError::Connection(error.to_string()))?;
+            let columns: Vec<TextColumn> = diesel::sql_query(
+                "SELECT m.name AS table_name, p.name AS column_name FROM sqlite_master m \
+                 JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND upper(p.type) = 'TEXT'",
+            )
+            .load(&mut connection)?;
+            for column in columns {
+                let count: Matches = diesel::sql_query(format!(
+                    "SELECT COUNT(*) AS matches FROM \"{}\" WHERE lower(\"{}\") LIKE ?",
+                    column.table_name, column.column_name
+                ))
+                .bind::<diesel::sql_types::Text, _>(&pattern)
+                .get_result(&mut connection)?;
+                if count.matches > 0 {
+                    found.push(format!("{}.{}", column.table_name, column.column_name));
+                }
+            }
+        }
+        crate::Backend::Postgres { url } => {
+            let mut connection = PgConnection::establish(&url).map_err(|error| StoreError::Connection(error.to_string()))?;
+            let columns: Vec<TextColumn> = diesel::sql_query(
+                "SELECT table_name::text AS table_name, column_name::text AS column_name FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND data_type = 'text'",
+            )
+            .load(&mut connection)?;
+            for column in columns {
+                let count: Matches = diesel::sql_query(format!(
+                    "SELECT COUNT(*) AS matches FROM \"{}\" WHERE lower(\"{}\") LIKE $1",
+                    column.table_name, column.column_name
+                ))
+                .bind::<diesel::sql_types::Text, _>(&pattern)
+                .get_result(&mut connection)?;
+                if count.matches > 0 {
+                    found.push(format!("{}.{}", column.table_name, column.column_name));
+                }
+            }
+        }
+    }
+    Ok(found)
+}

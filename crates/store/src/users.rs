@@ -4,14 +4,15 @@ use crate::DbConn;
 use crate::error::{StoreError, StoreResult, corrupt};
 use crate::schema::{user_credentials, users};
 use diesel::prelude::*;
+use gatehouse_core::profile::Profile;
 use gatehouse_core::user::{User, UserStatus};
 use gatehouse_core::{StudioId, UnixTime, UserId};
 
 /// The credential kind of a password (a PHC-format argon2id hash).
 pub const PASSWORD: &str = "password";
 
-#[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = users)]
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = users, treat_none_as_null = true)]
 pub(crate) struct UserRow {
     id: String,
     email: String,
@@ -25,6 +26,13 @@ pub(crate) struct UserRow {
     updated_at: i64,
     last_studio_id: Option<String>,
     password_changed_at: Option<i64>,
+    trade_name: Option<String>,
+    country: Option<String>,
+    city: Option<String>,
+    date_of_birth: Option<String>,
+    company: Option<String>,
+    job_title: Option<String>,
+    closed_at: Option<i64>,
 }
 
 impl From<UserRow> for User {
@@ -40,6 +48,15 @@ impl From<UserRow> for User {
             status: UserStatus::parse(&row.status),
             last_studio_id: row.last_studio_id.map(StudioId::new),
             password_changed_at: row.password_changed_at.map(UnixTime),
+            profile: Profile {
+                trade_name: row.trade_name,
+                country: row.country,
+                city: row.city,
+                date_of_birth: row.date_of_birth,
+                company: row.company,
+                job_title: row.job_title,
+            },
+            closed_at: row.closed_at.map(UnixTime),
             created_at: UnixTime(row.created_at),
             updated_at: UnixTime(row.updated_at),
         }
@@ -64,6 +81,13 @@ impl From<&User> for UserRow {
                 .as_ref()
                 .map(|id| id.as_str().to_owned()),
             password_changed_at: user.password_changed_at.map(UnixTime::as_secs),
+            trade_name: user.profile.trade_name.clone(),
+            country: user.profile.country.clone(),
+            city: user.profile.city.clone(),
+            date_of_birth: user.profile.date_of_birth.clone(),
+            company: user.profile.company.clone(),
+            job_title: user.profile.job_title.clone(),
+            closed_at: user.closed_at.map(UnixTime::as_secs),
         }
     }
 }
@@ -138,7 +162,66 @@ pub fn find_with_password(
     Ok(row.map(|(user, hash)| (User::from(user), hash)))
 }
 
-/// Sets (or replaces) the user's password hash.
+/// Writes every field of `user` (profile, status, e-mail, phone, language).
+/// [`StoreError::Conflict`] when the new e-mail belongs to another account.
+pub fn update(connection: &mut DbConn, user: &User) -> StoreResult<()> {
+    diesel::update(users::table.find(user.id.as_str()))
+        .set(UserRow::from(user))
+        .execute(connection)
+        .map_err(|error| StoreError::conflict_as(error, "a user with this e-mail"))?;
+    Ok(())
+}
+
+/// Users whose verified phone number is `phone`.
+pub fn find_by_verified_phone(connection: &mut DbConn, phone: &str) -> StoreResult<Vec<User>> {
+    Ok(users::table
+        .filter(users::phone_number.eq(phone))
+        .filter(users::phone_number_verified.eq(true))
+        .select(UserRow::as_select())
+        .load(connection)?
+        .into_iter()
+        .map(User::from)
+        .collect())
+}
+
+/// Accounts closed before `cutoff`: their grace period is over.
+pub fn closed_before(connection: &mut DbConn, cutoff: UnixTime) -> StoreResult<Vec<UserId>> {
+    Ok(users::table
+        .filter(users::status.eq(UserStatus::Closed.as_str()))
+        .filter(users::closed_at.lt(cutoff.as_secs()))
+        .select(users::id)
+        .load::<String>(connection)?
+        .into_iter()
+        .map(UserId::new)
+        .collect())
+}
+
+/// Deletes an account and, through the foreign keys, everything that is its: credentials,
+/// sessions, devices, memberships, consents, grants, codes.
+pub fn delete(connection: &mut DbConn, user_id: &UserId) -> StoreResult<bool> {
+    Ok(diesel::delete(users::table.find(user_id.as_str())).execute(connection)? > 0)
+}
+
+/// The last `count` password hashes of the user, the current one first.
+pub fn recent_password_hashes(connection: &mut DbConn, user_id: &UserId, count: usize) -> StoreResult<Vec<String>> {
+    use crate::schema::password_history;
+    let mut hashes: Vec<String> = user_credentials::table
+        .filter(user_credentials::user_id.eq(user_id.as_str()))
+        .filter(user_credentials::kind.eq(PASSWORD))
+        .select(user_credentials::secret)
+        .load(connection)?;
+    let older: Vec<String> = password_history::table
+        .filter(password_history::user_id.eq(user_id.as_str()))
+        .order(password_history::created_at.desc())
+        .limit(i64::try_from(count).unwrap_or(i64::MAX))
+        .select(password_history::hash)
+        .load(connection)?;
+    hashes.extend(older);
+    hashes.truncate(count);
+    Ok(hashes)
+}
+
+/// Sets (or replaces) the user's password hash; the previous one goes to the history.
 pub fn set_password(
     connection: &mut DbConn,
     user_id: &UserId,
@@ -146,6 +229,36 @@ pub fn set_password(
     password_hash: &str,
     now: UnixTime,
 ) -> StoreResult<()> {
+    use crate::schema::password_history;
+    let previous: Option<String> = user_credentials::table
+        .filter(user_credentials::user_id.eq(user_id.as_str()))
+        .filter(user_credentials::kind.eq(PASSWORD))
+        .select(user_credentials::secret)
+        .first(connection)
+        .optional()?;
+    if let Some(previous) = previous {
+        diesel::insert_into(password_history::table)
+            .values((
+                password_history::id.eq(uuid_like(credential_id)),
+                password_history::user_id.eq(user_id.as_str()),
+                password_history::hash.eq(previous),
+                password_history::created_at.eq(now.as_secs()),
+            ))
+            .execute(connection)?;
+        // Keep a bounded history: no policy needs more than the last 24.
+        let keep: Vec<String> = password_history::table
+            .filter(password_history::user_id.eq(user_id.as_str()))
+            .order(password_history::created_at.desc())
+            .limit(24)
+            .select(password_history::id)
+            .load(connection)?;
+        diesel::delete(
+            password_history::table
+                .filter(password_history::user_id.eq(user_id.as_str()))
+                .filter(password_history::id.ne_all(keep)),
+        )
+        .execute(connection)?;
+    }
     diesel::delete(
         user_credentials::table
             .filter(user_credentials::user_id.eq(user_id.as_str()))
@@ -206,4 +319,9 @@ pub fn count(connection: &mut DbConn) -> StoreResult<i64> {
         .count()
         .get_result(connection)
         .map_err(|error| corrupt(format!("counting users: {error}")))
+}
+
+/// A history row id derived from the new credential's id, so one call writes unique ids.
+fn uuid_like(credential_id: &str) -> String {
+    format!("{credential_id}-previous")
 }

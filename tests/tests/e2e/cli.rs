@@ -214,7 +214,7 @@ async fn command_line_refuses_bad_input_clearly(backend: Backend) {
             "short\n",
         )
         .await,
-        "shorter than 8",
+        "at least 8 characters",
     );
     check(
         app.cli(&["users", "create", "--email", EMAIL], "").await,

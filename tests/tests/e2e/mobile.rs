@@ -239,7 +239,7 @@ async fn password_change_revokes_every_refresh_token(backend: Backend) {
     let short = attempt(PASSWORD, "short", "short").await;
     assert_eq!(
         short.alert().as_deref(),
-        Some("The new password must have at least 8 characters.")
+        Some("The password must have at least 8 characters.")
     );
     let (status, body) = token_request(
         &world.app,

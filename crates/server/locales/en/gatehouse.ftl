@@ -8,7 +8,6 @@ skip-to-content = Skip to content
 login-title = Sign in
 login-subtitle-client = to continue to { $client }
 login-subtitle = Sign in to your account
-login-email = E-mail
 login-password = Password
 login-remember-me = Remember me
 login-remember-me-hint = Stay signed in on this device. Don't use this on a shared computer.
@@ -107,11 +106,195 @@ account-notice-studio-switched = You are now working in another studio.
 account-notice-password-changed = Your password was changed. Other sessions and apps have been signed out.
 account-error-current-password = The current password is incorrect.
 account-error-password-mismatch = The new passwords do not match.
-account-error-password-short = The new password must have at least { $min } characters.
-account-error-password-long = The new password can have at most { $max } characters.
 members-title = Members of { $studio }
 members-subtitle = Remove a device a member no longer uses; it is signed out at once.
 members-roles = Roles: { $roles }
 members-no-devices = No registered devices.
 members-back = Back to your account
 home-account = Your account
+
+## Sign-in links and account states
+login-identifier = E-mail or user name@licence
+login-forgot-password = Forgot your password?
+login-forgot-username = Forgot your user name?
+login-register = Create an account
+login-error-unconfirmed = Confirm your e-mail address first: open the link we sent you when you registered.
+login-error-awaiting-approval = Your registration is waiting for approval by the studio's administrator. We will e-mail you when it is approved.
+
+## Form fields
+field-name = Full name
+field-email = E-mail
+field-phone = Phone number
+field-phone-optional = Phone number (optional)
+field-phone-hint = In international form, for example +358 40 123 4567.
+field-country = Country
+field-city = City
+field-company = Company
+field-job-title = Job title
+field-trade-name = Trade name
+field-date-of-birth = Date of birth
+field-error-required = Please fill in this field: { $field }.
+field-error-too-long = This field is too long: { $field }.
+field-error-invalid = This field contains characters that are not allowed: { $field }.
+field-error-email = Enter a valid e-mail address, for example name@example.com.
+field-error-phone = Enter the phone number in international form, for example +358 40 123 4567.
+field-error-date = Enter the date of birth as YYYY-MM-DD.
+field-error-password-mismatch = The two passwords do not match.
+
+## Password rules
+password-rules-summary = At least { $min } characters.
+password-rule-too-short = The password must have at least { $min } characters.
+password-rule-too-long = The password can have at most { $max } characters.
+password-rule-lowercase = The password must contain a lower-case letter.
+password-rule-uppercase = The password must contain an upper-case letter.
+password-rule-digit = The password must contain a digit.
+password-rule-symbol = The password must contain a special character, such as ! or #.
+password-rule-personal = The password must not contain your name or e-mail address.
+password-rule-common = This password is too common and easy to guess. Choose another one.
+password-rule-reused = You have used this password recently. Choose one you have not used for your last { $count } passwords.
+
+## Registration
+register-title = Create an account
+register-subtitle = Fill in your details. Your e-mail address will be your user name.
+register-subtitle-studio = Create your account for { $studio }. Your e-mail address will be your user name.
+register-email-hint = We will send a confirmation link to this address.
+register-submit = Create account
+register-have-account = Already have an account? Sign in.
+register-closed = Registration is not open here. Ask the organisation that invited you for an account.
+register-check-email-title = Check your e-mail
+register-check-email-body = We have sent a message to { $email }. Open the link in it to confirm your address and finish creating your account. If you don't see it, check your spam folder.
+register-confirmed-title = Your e-mail address is confirmed
+register-confirmed-body = Your account is ready. You can now sign in.
+register-awaiting-title = Your e-mail address is confirmed
+register-awaiting-body = Your registration is now waiting for approval by the studio's administrator. We will e-mail you as soon as it is approved.
+link-invalid-title = This link is no longer valid
+link-invalid-body = The link has already been used or has expired. Start again to get a new one.
+
+## Activation
+activate-title = Activate your account
+activate-intro = Choose a password to activate your account. You can also correct your e-mail address and add a phone number for password recovery.
+activate-username = Your user name: { $username }
+activate-email-hint = If you change it, we will send a code to the new address to confirm it.
+activate-submit = Activate account
+activate-done-title = Your account is active
+activate-done-body = You can now sign in with your user name and new password.
+activate-done-confirm-email = We sent a code to { $email }. Sign in and enter it on your account page to confirm the new address.
+
+## Forgotten password and user name
+forgot-password-title = Reset your password
+forgot-password-intro = Enter your e-mail address, or your user name and licence as user@licence, and choose how to receive the reset code.
+forgot-password-identifier = E-mail or user name@licence
+forgot-password-channel = Send the code by
+forgot-password-by-email = E-mail
+forgot-password-by-sms = Text message (SMS)
+forgot-password-submit = Send
+forgot-spam-hint = If you don't receive the message, check your spam folder.
+forgot-password-code-title = Enter the code
+forgot-password-code-intro-email = If an account matches, we have sent a six-digit code and a reset link to its e-mail address. Enter the code here, or open the link.
+forgot-password-code-intro-sms = If an account matches and has a verified phone number, we have sent a six-digit code to it by text message.
+reset-title = Choose a new password
+reset-intro = Your new password signs you out everywhere, including apps on your phone.
+reset-submit = Change password
+reset-done-title = Your password has been changed
+reset-done-body = You have been signed out everywhere. Sign in with your new password.
+forgot-username-title = Forgot your user name?
+forgot-username-intro = Enter the e-mail address or phone number linked to your account and we will send you your user names.
+forgot-username-contact = E-mail or phone number
+forgot-username-sent-title = Check your messages
+forgot-username-sent-body = If that e-mail address or phone number is linked to an account, we have sent the user names to it.
+
+## Codes
+code-label = Code
+code-submit = Confirm
+code-start-over = Send a new code
+code-error-wrong = The code is not correct. Check it and try again.
+code-error-expired = The code has expired or has already been used. Ask for a new one.
+code-error-too-many = Too many wrong codes. Ask for a new one.
+code-error-too-many-sent = Too many codes have been sent to this address recently. Try again in an hour.
+
+## Account page additions
+account-profile = Profile
+account-save = Save
+account-unverified = not verified
+account-no-phone = No phone number yet.
+account-new-email = New e-mail address
+account-new-phone = New phone number
+account-send-code = Send confirmation code
+account-language = Language
+account-email-code-title = Confirm your new e-mail address
+account-email-code-intro = We have sent a six-digit code to the new address. The change takes effect when you enter it.
+account-phone-code-title = Confirm your phone number
+account-phone-code-intro = We have sent a six-digit code to the phone number by text message.
+account-notice-profile-saved = Your profile was saved.
+account-notice-email-changed = Your e-mail address was changed.
+account-notice-phone-changed = Your phone number was confirmed.
+account-notice-language-saved = Your language was saved.
+account-notice-code-sent = We have sent a confirmation code. Enter it below to complete the change.
+account-pending-code = Enter the code we sent to { $target }
+
+## Expired password
+expired-title = Your password has expired
+expired-intro = Your organisation requires a new password from time to time. Choose a new one to continue.
+
+## Closing and reopening
+close-title = Close my account
+close-warning = Closing your account signs you out everywhere and disconnects every application. If you sign in again within { $days } days, your account is reopened. After that, all your data is deleted permanently and cannot be recovered.
+close-acknowledge = I have carefully read and accept the warnings above.
+close-submit = Delete my account and all my data
+close-error-acknowledge = Tick the box to confirm that you have read the warnings.
+closed-title = Your account is closed
+closed-body = Your account has been closed and you have been signed out. You can reopen it by signing in within { $days } days.
+reactivate-title = Reopen your account?
+reactivate-body = Your account is closed and will be deleted permanently on { $date }. Do you want to reopen it? Applications you used will need to be connected again.
+reactivate-confirm = Reopen my account
+reactivate-cancel = Keep it closed
+
+## Studio admin: approvals
+members-pending = Waiting for approval
+members-approve = Approve
+members-notice-approved = The registration was approved and the user has been told.
+
+## E-mail and SMS messages
+mail-greeting = Hello,
+mail-greeting-name = Hello { $name },
+mail-footer = This message was sent by { $product }. If you did not expect it, you can ignore it; nothing changes unless you act on it.
+mail-confirm_registration-subject = Confirm your e-mail address
+mail-confirm_registration-body = Thank you for registering with { $product }. Confirm your e-mail address to finish creating your account. The link is valid for { $days } days.
+mail-confirm_registration-action = Confirm my e-mail address
+mail-already_registered-subject = You already have an account
+mail-already_registered-body = Someone tried to create an account or use this e-mail address with { $product }, but an account with this address already exists. If it was you, sign in, or reset your password if you have forgotten it. If it was not you, you don't need to do anything.
+mail-already_registered-action = Reset my password
+mail-registration_approved-subject = Your registration has been approved
+mail-registration_approved-body = Your registration with { $studio } has been approved. You can now sign in.
+mail-registration_approved-action = Sign in
+mail-activation-subject = Activate your account
+mail-activation-body =
+    An account has been created for you. Your user name is: { $username }
+
+    Open the link to choose your password. You can also check your e-mail address and add a phone number there. The link is valid for { $days } days.
+mail-activation-action = Activate my account
+mail-password_reset-subject = Reset your password
+mail-password_reset-body =
+    We received a request to reset your password. Enter this code on the reset page, or open the link below. The code is valid for { $minutes } minutes.
+
+    If you did not ask to reset your password, ignore this message; your password stays the same.
+mail-password_reset-action = Choose a new password
+mail-password_changed-subject = Your password was changed
+mail-password_changed-body = The password of your account was just changed, and you have been signed out of your other devices and apps. If you did not do this, reset your password at once and contact support.
+mail-usernames-subject = Your user names
+mail-usernames-body =
+    These are the user names linked to this address:
+
+    { $usernames }
+mail-usernames-action = Sign in
+mail-email_change_code-subject = Confirm your new e-mail address
+mail-email_change_code-body = Enter this code on your account page to confirm your new e-mail address. It is valid for { $minutes } minutes.
+mail-email_changed-subject = Your e-mail address was changed
+mail-email_changed-body = The e-mail address of your account was changed to { $email }. If you did not do this, contact support at once.
+mail-account_closed-subject = Your account has been closed
+mail-account_closed-body = Your account has been closed. If you sign in again within { $days } days, it will be reopened. After that, your data will be deleted permanently.
+mail-account_reactivated-subject = Your account has been reopened
+mail-account_reactivated-body = Welcome back. Your account has been reopened. Applications you used before need to be connected again.
+sms-password_reset_sms = Your { $product } password reset code is { $code }. It expires in { $minutes } minutes. Do not share it.
+sms-usernames_sms = Your { $product } user names: { $usernames }
+sms-phone_code = Your { $product } confirmation code is { $code }. It expires in { $minutes } minutes.

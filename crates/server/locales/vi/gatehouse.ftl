@@ -8,7 +8,6 @@ skip-to-content = Chuyển đến nội dung
 login-title = Đăng nhập
 login-subtitle-client = để tiếp tục vào { $client }
 login-subtitle = Đăng nhập vào tài khoản của bạn
-login-email = Email
 login-password = Mật khẩu
 login-remember-me = Ghi nhớ
 login-remember-me-hint = Duy trì đăng nhập trên thiết bị này. Không nên chọn khi dùng máy tính chung.
@@ -72,7 +71,7 @@ error-logout-hint = Yêu cầu đăng xuất tham chiếu đến một phiên đ
 error-rate-limited = Có quá nhiều yêu cầu. Vui lòng đợi một lát rồi thử lại.
 
 ## Sign-in names, studios and devices
-login-error-malformed = Vui lòng nhập địa chỉ email, hoặc tên người dùng và số giấy phép theo dạng tên@giấyphép.
+login-error-malformed = Vui lòng nhập địa chỉ email, hoặc tên đăng nhập và số giấy phép theo dạng tên đăng nhập@giấy phép.
 login-error-unknown-studio = Không có studio hoặc giấy phép nào mang tên đó. Hãy kiểm tra phần sau dấu @.
 studio-picker-title = Chọn studio
 studio-picker-subtitle = { $email } thuộc nhiều studio. Bạn muốn dùng studio nào với { $client }?
@@ -107,11 +106,195 @@ account-notice-studio-switched = Bạn đang làm việc trong một studio khá
 account-notice-password-changed = Mật khẩu của bạn đã được thay đổi. Các phiên và ứng dụng khác đã bị đăng xuất.
 account-error-current-password = Mật khẩu hiện tại không đúng.
 account-error-password-mismatch = Hai mật khẩu mới không khớp nhau.
-account-error-password-short = Mật khẩu mới phải có ít nhất { $min } ký tự.
-account-error-password-long = Mật khẩu mới chỉ được có tối đa { $max } ký tự.
 members-title = Thành viên của { $studio }
 members-subtitle = Gỡ bỏ thiết bị mà thành viên không còn sử dụng; thiết bị đó sẽ bị đăng xuất ngay lập tức.
 members-roles = Vai trò: { $roles }
 members-no-devices = Chưa có thiết bị nào được đăng ký.
 members-back = Quay lại tài khoản của bạn
 home-account = Tài khoản của bạn
+
+## Sign-in links and account states
+login-identifier = Email hoặc tên đăng nhập@giấy phép
+login-forgot-password = Quên mật khẩu?
+login-forgot-username = Quên tên đăng nhập?
+login-register = Tạo tài khoản mới
+login-error-unconfirmed = Vui lòng xác nhận địa chỉ email trước: hãy mở liên kết chúng tôi đã gửi cho bạn khi đăng ký.
+login-error-awaiting-approval = Đăng ký của bạn đang chờ quản trị viên studio phê duyệt. Chúng tôi sẽ gửi email cho bạn khi đăng ký được phê duyệt.
+
+## Form fields
+field-name = Họ và tên
+field-email = Email
+field-phone = Số điện thoại
+field-phone-optional = Số điện thoại (không bắt buộc)
+field-phone-hint = Theo định dạng quốc tế, ví dụ +84 912 345 678.
+field-country = Quốc gia
+field-city = Thành phố
+field-company = Công ty
+field-job-title = Chức danh
+field-trade-name = Tên thương mại
+field-date-of-birth = Ngày sinh
+field-error-required = Vui lòng điền trường này: { $field }.
+field-error-too-long = Trường này quá dài: { $field }.
+field-error-invalid = Trường này chứa ký tự không được phép: { $field }.
+field-error-email = Vui lòng nhập địa chỉ email hợp lệ, ví dụ name@example.com.
+field-error-phone = Vui lòng nhập số điện thoại theo định dạng quốc tế, ví dụ +84 912 345 678.
+field-error-date = Vui lòng nhập ngày sinh theo định dạng YYYY-MM-DD.
+field-error-password-mismatch = Hai mật khẩu không khớp nhau.
+
+## Password rules
+password-rules-summary = Tối thiểu { $min } ký tự.
+password-rule-too-short = Mật khẩu phải có ít nhất { $min } ký tự.
+password-rule-too-long = Mật khẩu chỉ được có tối đa { $max } ký tự.
+password-rule-lowercase = Mật khẩu phải chứa ít nhất một chữ cái viết thường.
+password-rule-uppercase = Mật khẩu phải chứa ít nhất một chữ cái viết hoa.
+password-rule-digit = Mật khẩu phải chứa ít nhất một chữ số.
+password-rule-symbol = Mật khẩu phải chứa ít nhất một ký tự đặc biệt, ví dụ ! hoặc #.
+password-rule-personal = Mật khẩu không được chứa họ tên hoặc địa chỉ email của bạn.
+password-rule-common = Mật khẩu này quá phổ biến và dễ đoán. Vui lòng chọn mật khẩu khác.
+password-rule-reused = Bạn đã sử dụng mật khẩu này gần đây. Vui lòng chọn mật khẩu không trùng với { $count } mật khẩu gần nhất của bạn.
+
+## Registration
+register-title = Tạo tài khoản mới
+register-subtitle = Vui lòng điền thông tin của bạn. Địa chỉ email sẽ là tên đăng nhập của bạn.
+register-subtitle-studio = Tạo tài khoản của bạn cho { $studio }. Địa chỉ email sẽ là tên đăng nhập của bạn.
+register-email-hint = Chúng tôi sẽ gửi liên kết xác nhận đến địa chỉ này.
+register-submit = Tạo tài khoản
+register-have-account = Đã có tài khoản? Đăng nhập.
+register-closed = Chức năng đăng ký không được mở tại đây. Vui lòng liên hệ tổ chức đã mời bạn để được cấp tài khoản.
+register-check-email-title = Kiểm tra email của bạn
+register-check-email-body = Chúng tôi đã gửi một thư đến { $email }. Hãy mở liên kết trong thư để xác nhận địa chỉ email và hoàn tất việc tạo tài khoản. Nếu không thấy thư, vui lòng kiểm tra thư mục thư rác (spam).
+register-confirmed-title = Địa chỉ email của bạn đã được xác nhận
+register-confirmed-body = Tài khoản của bạn đã sẵn sàng. Bây giờ bạn có thể đăng nhập.
+register-awaiting-title = Địa chỉ email của bạn đã được xác nhận
+register-awaiting-body = Đăng ký của bạn hiện đang chờ quản trị viên studio phê duyệt. Chúng tôi sẽ gửi email cho bạn ngay khi đăng ký được phê duyệt.
+link-invalid-title = Liên kết này không còn hiệu lực
+link-invalid-body = Liên kết đã được sử dụng hoặc đã hết hạn. Vui lòng thực hiện lại từ đầu để nhận liên kết mới.
+
+## Activation
+activate-title = Kích hoạt tài khoản
+activate-intro = Hãy chọn mật khẩu để kích hoạt tài khoản của bạn. Bạn cũng có thể sửa địa chỉ email và thêm số điện thoại để khôi phục mật khẩu.
+activate-username = Tên đăng nhập của bạn: { $username }
+activate-email-hint = Nếu bạn thay đổi địa chỉ email, chúng tôi sẽ gửi mã đến địa chỉ mới để xác nhận.
+activate-submit = Kích hoạt tài khoản
+activate-done-title = Tài khoản của bạn đã được kích hoạt
+activate-done-body = Bây giờ bạn có thể đăng nhập bằng tên đăng nhập và mật khẩu mới.
+activate-done-confirm-email = Chúng tôi đã gửi mã đến { $email }. Hãy đăng nhập và nhập mã này trên trang tài khoản để xác nhận địa chỉ mới.
+
+## Forgotten password and user name
+forgot-password-title = Đặt lại mật khẩu
+forgot-password-intro = Vui lòng nhập địa chỉ email, hoặc tên đăng nhập và số giấy phép theo dạng tên đăng nhập@giấy phép, rồi chọn cách nhận mã đặt lại mật khẩu.
+forgot-password-identifier = Email hoặc tên đăng nhập@giấy phép
+forgot-password-channel = Gửi mã qua
+forgot-password-by-email = Email
+forgot-password-by-sms = Tin nhắn SMS
+forgot-password-submit = Gửi
+forgot-spam-hint = Nếu không nhận được thư, vui lòng kiểm tra thư mục thư rác (spam).
+forgot-password-code-title = Nhập mã
+forgot-password-code-intro-email = Nếu có tài khoản phù hợp, chúng tôi đã gửi mã gồm 6 chữ số và liên kết đặt lại mật khẩu đến địa chỉ email của tài khoản đó. Hãy nhập mã tại đây hoặc mở liên kết.
+forgot-password-code-intro-sms = Nếu có tài khoản phù hợp và tài khoản đó có số điện thoại đã được xác minh, chúng tôi đã gửi mã gồm 6 chữ số đến số điện thoại đó qua tin nhắn SMS.
+reset-title = Chọn mật khẩu mới
+reset-intro = Khi đổi sang mật khẩu mới, bạn sẽ bị đăng xuất ở mọi nơi, kể cả các ứng dụng trên điện thoại.
+reset-submit = Đổi mật khẩu
+reset-done-title = Mật khẩu của bạn đã được thay đổi
+reset-done-body = Bạn đã được đăng xuất ở mọi nơi. Hãy đăng nhập bằng mật khẩu mới.
+forgot-username-title = Quên tên đăng nhập?
+forgot-username-intro = Vui lòng nhập địa chỉ email hoặc số điện thoại đã liên kết với tài khoản của bạn, chúng tôi sẽ gửi cho bạn các tên đăng nhập tương ứng.
+forgot-username-contact = Email hoặc số điện thoại
+forgot-username-sent-title = Kiểm tra tin nhắn của bạn
+forgot-username-sent-body = Nếu địa chỉ email hoặc số điện thoại đó được liên kết với một tài khoản, chúng tôi đã gửi các tên đăng nhập đến đó.
+
+## Codes
+code-label = Mã
+code-submit = Xác nhận
+code-start-over = Gửi mã mới
+code-error-wrong = Mã không đúng. Vui lòng kiểm tra và thử lại.
+code-error-expired = Mã đã hết hạn hoặc đã được sử dụng. Vui lòng yêu cầu mã mới.
+code-error-too-many = Bạn đã nhập sai mã quá nhiều lần. Vui lòng yêu cầu mã mới.
+code-error-too-many-sent = Đã có quá nhiều mã được gửi đến địa chỉ này trong thời gian gần đây. Vui lòng thử lại sau một giờ.
+
+## Account page additions
+account-profile = Hồ sơ
+account-save = Lưu
+account-unverified = chưa xác minh
+account-no-phone = Chưa có số điện thoại.
+account-new-email = Địa chỉ email mới
+account-new-phone = Số điện thoại mới
+account-send-code = Gửi mã xác nhận
+account-language = Ngôn ngữ
+account-email-code-title = Xác nhận địa chỉ email mới
+account-email-code-intro = Chúng tôi đã gửi mã gồm 6 chữ số đến địa chỉ mới. Thay đổi sẽ có hiệu lực sau khi bạn nhập mã.
+account-phone-code-title = Xác nhận số điện thoại
+account-phone-code-intro = Chúng tôi đã gửi mã gồm 6 chữ số đến số điện thoại của bạn qua tin nhắn SMS.
+account-notice-profile-saved = Hồ sơ của bạn đã được lưu.
+account-notice-email-changed = Địa chỉ email của bạn đã được thay đổi.
+account-notice-phone-changed = Số điện thoại của bạn đã được xác nhận.
+account-notice-language-saved = Đã lưu lựa chọn ngôn ngữ của bạn.
+account-notice-code-sent = Chúng tôi đã gửi mã xác nhận. Hãy nhập mã bên dưới để hoàn tất thay đổi.
+account-pending-code = Nhập mã chúng tôi đã gửi đến { $target }
+
+## Expired password
+expired-title = Mật khẩu của bạn đã hết hạn
+expired-intro = Tổ chức của bạn yêu cầu thay đổi mật khẩu định kỳ. Vui lòng chọn mật khẩu mới để tiếp tục.
+
+## Closing and reopening
+close-title = Đóng tài khoản của tôi
+close-warning = Khi đóng tài khoản, bạn sẽ bị đăng xuất ở mọi nơi và mọi ứng dụng sẽ bị ngắt kết nối. Nếu bạn đăng nhập lại trong vòng { $days } ngày, tài khoản sẽ được mở lại. Sau thời hạn đó, toàn bộ dữ liệu của bạn sẽ bị xóa vĩnh viễn và không thể khôi phục.
+close-acknowledge = Tôi đã đọc kỹ và chấp nhận các cảnh báo trên.
+close-submit = Xóa tài khoản và toàn bộ dữ liệu của tôi
+close-error-acknowledge = Vui lòng đánh dấu vào ô để xác nhận rằng bạn đã đọc các cảnh báo.
+closed-title = Tài khoản của bạn đã được đóng
+closed-body = Tài khoản của bạn đã được đóng và bạn đã được đăng xuất. Bạn có thể mở lại tài khoản bằng cách đăng nhập trong vòng { $days } ngày.
+reactivate-title = Mở lại tài khoản của bạn?
+reactivate-body = Tài khoản của bạn đã được đóng và sẽ bị xóa vĩnh viễn vào ngày { $date }. Bạn có muốn mở lại tài khoản không? Các ứng dụng bạn đã sử dụng sẽ cần được kết nối lại.
+reactivate-confirm = Mở lại tài khoản của tôi
+reactivate-cancel = Giữ trạng thái đã đóng
+
+## Studio admin: approvals
+members-pending = Đang chờ phê duyệt
+members-approve = Phê duyệt
+members-notice-approved = Đăng ký đã được phê duyệt và người dùng đã được thông báo.
+
+## E-mail and SMS messages
+mail-greeting = Xin chào,
+mail-greeting-name = Xin chào { $name },
+mail-footer = Thư này được gửi từ { $product }. Nếu bạn không chờ đợi thư này, bạn có thể bỏ qua; sẽ không có gì thay đổi trừ khi bạn thực hiện thao tác theo hướng dẫn trong thư.
+mail-confirm_registration-subject = Xác nhận địa chỉ email của bạn
+mail-confirm_registration-body = Cảm ơn bạn đã đăng ký sử dụng { $product }. Vui lòng xác nhận địa chỉ email để hoàn tất việc tạo tài khoản. Liên kết có hiệu lực trong { $days } ngày.
+mail-confirm_registration-action = Xác nhận địa chỉ email
+mail-already_registered-subject = Bạn đã có tài khoản
+mail-already_registered-body = Có người đã thử tạo tài khoản hoặc sử dụng địa chỉ email này với { $product }, nhưng đã có một tài khoản dùng địa chỉ này. Nếu đó là bạn, hãy đăng nhập, hoặc đặt lại mật khẩu nếu bạn đã quên. Nếu đó không phải là bạn, bạn không cần làm gì cả.
+mail-already_registered-action = Đặt lại mật khẩu
+mail-registration_approved-subject = Đăng ký của bạn đã được phê duyệt
+mail-registration_approved-body = Đăng ký của bạn với { $studio } đã được phê duyệt. Bây giờ bạn có thể đăng nhập.
+mail-registration_approved-action = Đăng nhập
+mail-activation-subject = Kích hoạt tài khoản của bạn
+mail-activation-body =
+    Một tài khoản đã được tạo cho bạn. Tên đăng nhập của bạn là: { $username }
+
+    Hãy mở liên kết để chọn mật khẩu. Tại đó, bạn cũng có thể kiểm tra địa chỉ email và thêm số điện thoại. Liên kết có hiệu lực trong { $days } ngày.
+mail-activation-action = Kích hoạt tài khoản
+mail-password_reset-subject = Đặt lại mật khẩu của bạn
+mail-password_reset-body =
+    Chúng tôi đã nhận được yêu cầu đặt lại mật khẩu của bạn. Hãy nhập mã này trên trang đặt lại mật khẩu hoặc mở liên kết bên dưới. Mã có hiệu lực trong { $minutes } phút.
+
+    Nếu bạn không yêu cầu đặt lại mật khẩu, hãy bỏ qua thư này; mật khẩu của bạn sẽ không thay đổi.
+mail-password_reset-action = Chọn mật khẩu mới
+mail-password_changed-subject = Mật khẩu của bạn đã được thay đổi
+mail-password_changed-body = Mật khẩu tài khoản của bạn vừa được thay đổi và bạn đã bị đăng xuất khỏi các thiết bị và ứng dụng khác. Nếu bạn không thực hiện thay đổi này, hãy đặt lại mật khẩu ngay và liên hệ bộ phận hỗ trợ.
+mail-usernames-subject = Tên đăng nhập của bạn
+mail-usernames-body =
+    Dưới đây là các tên đăng nhập được liên kết với địa chỉ này:
+
+    { $usernames }
+mail-usernames-action = Đăng nhập
+mail-email_change_code-subject = Xác nhận địa chỉ email mới của bạn
+mail-email_change_code-body = Hãy nhập mã này trên trang tài khoản để xác nhận địa chỉ email mới. Mã có hiệu lực trong { $minutes } phút.
+mail-email_changed-subject = Địa chỉ email của bạn đã được thay đổi
+mail-email_changed-body = Địa chỉ email của tài khoản bạn đã được đổi thành { $email }. Nếu bạn không thực hiện thay đổi này, hãy liên hệ bộ phận hỗ trợ ngay.
+mail-account_closed-subject = Tài khoản của bạn đã được đóng
+mail-account_closed-body = Tài khoản của bạn đã được đóng. Nếu bạn đăng nhập lại trong vòng { $days } ngày, tài khoản sẽ được mở lại. Sau thời hạn đó, dữ liệu của bạn sẽ bị xóa vĩnh viễn.
+mail-account_reactivated-subject = Tài khoản của bạn đã được mở lại
+mail-account_reactivated-body = Chào mừng bạn quay lại. Tài khoản của bạn đã được mở lại. Các ứng dụng bạn đã sử dụng trước đây cần được kết nối lại.
+sms-password_reset_sms = Mã đặt lại mật khẩu { $product } của bạn là { $code }, hết hạn sau { $minutes } phút. Không chia sẻ mã này cho bất kỳ ai.
+sms-usernames_sms = Tên đăng nhập { $product } của bạn: { $usernames }
+sms-phone_code = Mã xác nhận { $product } của bạn là { $code }, hết hạn sau { $minutes } phút.

@@ -76,6 +76,20 @@ impl InstanceSecrets {
         )
     }
 
+    /// The stored form of a short one-time code: HMAC under the instance key, bound to its
+    /// row. A six-digit code has too little entropy for a plain hash.
+    #[must_use]
+    pub fn code_digest(&self, code_id: &str, code: &str) -> String {
+        hmac_base64url(self.client_secret_key.expose_secret(), format!("code:{code_id}:{code}").as_bytes())
+    }
+
+    /// The audit log's pseudonym of an account: stable, and meaningless once the account is
+    /// purged.
+    #[must_use]
+    pub fn audit_subject(&self, user_id: &str) -> String {
+        hmac_base64url(self.client_secret_key.expose_secret(), format!("audit:{user_id}").as_bytes())
+    }
+
     /// The CSRF token that goes with the browser's CSRF cookie value.
     #[must_use]
     pub fn csrf_token(&self, cookie_value: &str) -> String {

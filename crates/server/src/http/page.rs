@@ -17,25 +17,26 @@ use std::convert::Infallible;
 pub const LANGUAGE_PARAMETER: &str = "lang";
 
 /// Picks the page language: the switcher's `lang` parameter, then the request's `ui_locales`,
-/// then the language cookie, then `Accept-Language`, then `ui.default_locale`.
+/// then the user's saved choice, then the language cookie, then `Accept-Language`, then
+/// `ui.default_locale`.
 #[must_use]
 pub fn negotiate_language(
     state: &AppState,
     headers: &HeaderMap,
     uri: &Uri,
     ui_locales: &[String],
+    user_locale: Option<&str>,
 ) -> String {
     let explicit: Vec<String> = query_value(uri, LANGUAGE_PARAMETER).into_iter().collect();
-    let cookie: Vec<String> = cookies::read(headers, cookies::LANGUAGE)
-        .into_iter()
-        .collect();
+    let saved: Vec<String> = user_locale.map(str::to_owned).into_iter().collect();
+    let cookie: Vec<String> = cookies::read(headers, cookies::LANGUAGE).into_iter().collect();
     let accept = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|value| value.to_str().ok())
         .map(locale::parse_accept_language)
         .unwrap_or_default();
     locale::negotiate(
-        &[&explicit, ui_locales, &cookie, &accept],
+        &[&explicit, ui_locales, &saved, &cookie, &accept],
         &crate::i18n::SUPPORTED,
         crate::i18n::SUPPORTED
             .iter()
@@ -84,6 +85,8 @@ pub struct PageContext {
     csrf_cookie: String,
     is_new_csrf_cookie: bool,
     chosen_language: Option<String>,
+    ui_locales: Vec<String>,
+    user_locale: Option<String>,
 }
 
 impl FromRequestParts<AppState> for PageContext {
@@ -99,12 +102,14 @@ impl FromRequestParts<AppState> for PageContext {
         let chosen_language = query_value(&parts.uri, LANGUAGE_PARAMETER)
             .filter(|tag| crate::i18n::is_supported(tag));
         Ok(Self {
-            language: negotiate_language(state, &parts.headers, &parts.uri, &[]),
+            language: negotiate_language(state, &parts.headers, &parts.uri, &[], None),
             headers: parts.headers.clone(),
             uri: parts.uri.clone(),
             csrf_cookie: existing.unwrap_or_else(crate::random::token),
             is_new_csrf_cookie,
             chosen_language,
+            ui_locales: Vec::new(),
+            user_locale: None,
         })
     }
 }
@@ -113,8 +118,45 @@ impl PageContext {
     /// Re-negotiates the language with the authorization request's `ui_locales`.
     #[must_use]
     pub fn with_ui_locales(mut self, state: &AppState, ui_locales: &[String]) -> Self {
-        self.language = negotiate_language(state, &self.headers, &self.uri, ui_locales);
+        self.ui_locales = ui_locales.to_vec();
+        self.language =
+            negotiate_language(state, &self.headers, &self.uri, &self.ui_locales, self.user_locale.as_deref());
         self
+    }
+
+    /// Re-negotiates the language with the signed-in user's saved choice.
+    #[must_use]
+    pub fn with_user_locale(mut self, state: &AppState, user_locale: Option<&str>) -> Self {
+        self.user_locale = user_locale.map(str::to_owned);
+        self.language =
+            negotiate_language(state, &self.headers, &self.uri, &self.ui_locales, self.user_locale.as_deref());
+        self
+    }
+
+    /// A message in this page's language.
+    #[must_use]
+    pub fn translate(&self, key: &str, arguments: &[(&str, String)]) -> String {
+        crate::i18n::translate(&self.language, key, arguments)
+    }
+
+    /// Renders the generic message page: a title, paragraphs and an optional link button.
+    pub fn render_message(
+        &self,
+        state: &AppState,
+        title_key: &str,
+        paragraphs: Vec<String>,
+        link: Option<(&str, &str)>,
+    ) -> Result<Response, PageError> {
+        self.render(
+            state,
+            "message.html",
+            minijinja::context! {
+                title => self.translate(title_key, &[]),
+                paragraphs => paragraphs,
+                link => link.map(|(url, _)| url.to_owned()),
+                link_label => link.map(|(_, label_key)| self.translate(label_key, &[])),
+            },
+        )
     }
 
     /// The language the user picked with the switcher on this request, if any.

@@ -4,12 +4,14 @@ use crate::error::{PageError, ServerError};
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
 use crate::http::session::{ActiveSession, CurrentSession};
 use crate::service::accounts::{self, ChangePasswordError};
+use crate::service::profile::ChangeRefusal;
+use gatehouse_core::profile::{InvalidField, Profile};
+use gatehouse_core::verification::Purpose;
 use crate::service::{devices, sessions};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use gatehouse_core::password::PasswordViolation;
 use gatehouse_core::studio::PERMISSION_MANAGE_DEVICES;
 use gatehouse_core::{DeviceId, SessionId, StudioId, UnixTime};
 use gatehouse_store::sessions::Revocation;
@@ -138,6 +140,7 @@ pub async fn show(
     let Some(active) = session else {
         return Ok(Redirect::to("/login").into_response());
     };
+    let page = page.with_user_locale(&state, active.user.locale.as_deref());
     render(&state, &page, &active, query.notice.as_deref(), None).await
 }
 
@@ -275,11 +278,37 @@ pub async fn change_password(
     CurrentSession(session): CurrentSession,
     CsrfForm { page, form }: CsrfForm<PasswordForm>,
 ) -> Result<Response, PageError> {
-    let active =
-        session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
-    let refuse = |key: &str, arguments: &[(&str, String)]| {
-        crate::i18n::translate(&page.language, key, arguments)
+    let active = session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
+    let page = page.with_user_locale(&state, active.user.locale.as_deref());
+    let error = if !current_password_matches(&state, &active, &form.current_password).await? {
+        Some(page.translate("account-error-current-password", &[]))
+    } else if form.new_password != form.confirm_password {
+        Some(page.translate("account-error-password-mismatch", &[]))
+    } else {
+        match accounts::set_password(
+            &state,
+            &active.user,
+            SecretString::from(form.new_password.clone()),
+            Some(active.session.id.clone()),
+            active.user.id.as_str(),
+        )
+        .await
+        {
+            Ok(()) => return Ok(done("password-changed")),
+            Err(ChangePasswordError::WeakPassword(violations)) => {
+                let policy = crate::service::passwords::policy_for_user(&state, &active.user.id).await?;
+                Some(crate::service::passwords::describe(&page.language, &policy, &violations).join(" "))
+            }
+            Err(ChangePasswordError::Store(error)) => return Err(error.into()),
+            Err(ChangePasswordError::Server(error)) => return Err(error.into()),
+        }
     };
+    let mut response = render(&state, &page, &active, None, error).await?;
+    *response.status_mut() = StatusCode::BAD_REQUEST;
+    Ok(response)
+}
+
+async fn current_password_matches(state: &AppState, active: &ActiveSession, password: &str) -> Result<bool, PageError> {
     let user_id = active.user.id.clone();
     let stored = state
         .store
@@ -288,51 +317,212 @@ pub async fn change_password(
         .and_then(|(_, hash)| hash);
     let verification = state
         .passwords
-        .verify(SecretString::from(form.current_password.clone()), stored)
+        .verify(SecretString::from(password.to_owned()), stored)
         .await
         .map_err(ServerError::from)?;
-    let error = if !matches!(
-        verification,
-        crate::crypto::password::Verification::Match { .. }
-    ) {
-        Some(refuse("account-error-current-password", &[]))
-    } else if form.new_password != form.confirm_password {
-        Some(refuse("account-error-password-mismatch", &[]))
-    } else {
-        match accounts::set_password(
-            &state.store,
-            &state.passwords,
-            &state.config.passwords.policy(),
-            &active.user.id,
-            SecretString::from(form.new_password.clone()),
-            Some(active.session.id.clone()),
-            state.now(),
-        )
-        .await
-        {
-            Ok(_) => {
-                state.outbox_wakeup.notify_one();
-                return Ok(done("password-changed"));
-            }
-            Err(ChangePasswordError::WeakPassword(violations)) => Some(
-                violations
-                    .iter()
-                    .map(|violation| match violation {
-                        PasswordViolation::TooShort { min } => {
-                            refuse("account-error-password-short", &[("min", min.to_string())])
-                        }
-                        PasswordViolation::TooLong { max } => {
-                            refuse("account-error-password-long", &[("max", max.to_string())])
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
-            Err(ChangePasswordError::Store(error)) => return Err(error.into()),
-            Err(ChangePasswordError::Hashing(error)) => return Err(ServerError::from(error).into()),
-        }
-    };
-    let mut response = render(&state, &page, &active, None, error).await?;
+    Ok(matches!(verification, crate::crypto::password::Verification::Match { .. }))
+}
+
+/// The profile form.
+#[derive(Debug, Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    trade_name: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    date_of_birth: String,
+    #[serde(default)]
+    company: String,
+    #[serde(default)]
+    job_title: String,
+}
+
+impl CsrfProtected for ProfileForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+async fn refuse(state: &AppState, page: &PageContext, active: &ActiveSession, message: String) -> Result<Response, PageError> {
+    let mut response = render(state, page, active, None, Some(message)).await?;
     *response.status_mut() = StatusCode::BAD_REQUEST;
+    Ok(response)
+}
+
+fn active_or_refuse(session: Option<ActiveSession>) -> Result<ActiveSession, PageError> {
+    session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))
+}
+
+/// `POST /account/profile`
+pub async fn update_profile(
+    State(state): State<AppState>,
+    CurrentSession(session): CurrentSession,
+    CsrfForm { page, form }: CsrfForm<ProfileForm>,
+) -> Result<Response, PageError> {
+    let active = active_or_refuse(session)?;
+    let page = page.with_user_locale(&state, active.user.locale.as_deref());
+    let profile = Profile {
+        trade_name: Some(form.trade_name),
+        country: Some(form.country),
+        city: Some(form.city),
+        date_of_birth: Some(form.date_of_birth),
+        company: Some(form.company),
+        job_title: Some(form.job_title),
+    };
+    match crate::service::profile::update_profile(&state, &active.user, &form.name, profile).await? {
+        Ok(()) => Ok(done("profile-saved")),
+        Err(InvalidField { field, problem }) => {
+            let label = page.translate(&format!("field-{}", field.replace('_', "-")), &[]);
+            let message = page.translate(problem, &[("field", label)]);
+            refuse(&state, &page, &active, message).await
+        }
+    }
+}
+
+/// A form with one value: the new e-mail, phone or language, or a code.
+#[derive(Debug, Deserialize)]
+pub struct ValueForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    code: String,
+}
+
+impl CsrfProtected for ValueForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST /account/email`: a code goes to the new address.
+pub async fn change_email(
+    State(state): State<AppState>,
+    CurrentSession(session): CurrentSession,
+    CsrfForm { page, form }: CsrfForm<ValueForm>,
+) -> Result<Response, PageError> {
+    let active = active_or_refuse(session)?;
+    let page = page.with_user_locale(&state, active.user.locale.as_deref());
+    match crate::service::profile::request_email_change(&state, &active.user, &form.email, &page.language).await? {
+        Ok(_) => Ok(done("code-sent")),
+        Err(ChangeRefusal::Invalid) => refuse(&state, &page, &active, page.translate("field-error-email", &[])).await,
+        Err(ChangeRefusal::TooManyCodes) => {
+            refuse(&state, &page, &active, page.translate("code-error-too-many-sent", &[])).await
+        }
+    }
+}
+
+/// `POST /account/phone`: an SMS code goes to the new number.
+pub async fn change_phone(
+    State(state): State<AppState>,
+    CurrentSession(session): CurrentSession,
+    CsrfForm { page, form }: CsrfForm<ValueForm>,
+) -> Result<Response, PageError> {
+    let active = active_or_refuse(session)?;
+    let page = page.with_user_locale(&state, active.user.locale.as_deref());
+    match crate::service::profile::request_phone_change(&state, &active.user, &form.phone, &page.language).await? {
+        Ok(_) => Ok(done("code-sent")),
+        Err(ChangeRefusal::Invalid) => refuse(&state, &page, &active, page.translate("field-error-phone", &[])).await,
+        Err(ChangeRefusal::TooManyCodes) => {
+            refuse(&state, &page, &active, page.translate("code-error-too-many-sent", &[])).await
+        }
+    }
+}
+
+async fn confirm(state: AppState, session: Option<ActiveSession>, page: PageContext, form: ValueForm, purpose: Purpose) -> Result<Response, PageError> {
+    let active = active_or_refuse(session)?;
+    let page = page.with_user_locale(&state, active.user.locale.as_deref());
+    match crate::service::profile::confirm_change(&state, &active.user, purpose, &form.code).await? {
+        Ok(()) => Ok(done(if purpose == Purpose::ChangeEmail { "email-changed" } else { "phone-changed" })),
+        Err(rejection) => {
+            let message = crate::pages::recovery::code_error(&page, rejection);
+            refuse(&state, &page, &active, message).await
+        }
+    }
+}
+
+/// `POST /account/email/confirm`
+pub async fn confirm_email(
+    State(state): State<AppState>,
+    CurrentSession(session): CurrentSession,
+    CsrfForm { page, form }: CsrfForm<ValueForm>,
+) -> Result<Response, PageError> {
+    confirm(state, session, page, form, Purpose::ChangeEmail).await
+}
+
+/// `POST /account/phone/confirm`
+pub async fn confirm_phone(
+    State(state): State<AppState>,
+    CurrentSession(session): CurrentSession,
+    CsrfForm { page, form }: CsrfForm<ValueForm>,
+) -> Result<Response, PageError> {
+    confirm(state, session, page, form, Purpose::ChangePhone).await
+}
+
+/// `POST /account/language`
+pub async fn set_language(
+    State(state): State<AppState>,
+    CurrentSession(session): CurrentSession,
+    CsrfForm { form, .. }: CsrfForm<ValueForm>,
+) -> Result<Response, PageError> {
+    let active = active_or_refuse(session)?;
+    if !crate::service::profile::set_language(&state, &active.user, &form.language).await? {
+        return Err(PageError::bad_request("error-bad-request"));
+    }
+    Ok(done("language-saved"))
+}
+
+/// The closure form.
+#[derive(Debug, Deserialize)]
+pub struct CloseForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    password: String,
+    acknowledge: Option<String>,
+}
+
+impl CsrfProtected for CloseForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST /account/close`: password and the "I have read the warnings" box.
+pub async fn close(
+    State(state): State<AppState>,
+    CurrentSession(session): CurrentSession,
+    CsrfForm { page, form }: CsrfForm<CloseForm>,
+) -> Result<Response, PageError> {
+    let active = active_or_refuse(session)?;
+    let page = page.with_user_locale(&state, active.user.locale.as_deref());
+    if !current_password_matches(&state, &active, &form.password).await? {
+        return refuse(&state, &page, &active, page.translate("account-error-current-password", &[])).await;
+    }
+    if form.acknowledge.is_none() {
+        return refuse(&state, &page, &active, page.translate("close-error-acknowledge", &[])).await;
+    }
+    accounts::close(&state, &active.user, active.user.id.as_str()).await?;
+    let mut response = page.render_message(
+        &state,
+        "closed-title",
+        vec![page.translate("closed-body", &[("days", state.config.accounts.closure_grace_days.to_string())])],
+        None,
+    )?;
+    if let Ok(value) = axum::http::HeaderValue::from_str(&crate::http::session::clear_session_cookie(&state)) {
+        response.headers_mut().append(axum::http::header::SET_COOKIE, value);
+    }
     Ok(response)
 }

@@ -1,4 +1,4 @@
-//! The sign-in page.
+//! The sign-in page, and finishing a sign-in (cookies, then back into the authorization flow).
 
 use crate::error::PageError;
 use crate::http::ClientAddress;
@@ -6,13 +6,15 @@ use crate::http::cookies::{self, Lifetime};
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
 use crate::http::session::{ActiveSession, CurrentSession, session_cookie};
 use crate::service::authorization;
-use crate::service::login::{self, Browser, LoginFailure};
+use crate::service::login::{self, Browser, LoginFailure, SignedIn, Verified};
+use crate::service::verification::{self, Request};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::header::USER_AGENT;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use gatehouse_core::authorize::FlowProgress;
+use gatehouse_core::verification::Purpose;
 use secrecy::SecretString;
 use serde::Deserialize;
 
@@ -23,12 +25,13 @@ pub struct FlowQuery {
     pub flow: Option<String>,
 }
 
+async fn registration_open(state: &AppState) -> bool {
+    state.config.registration.enabled
+}
+
 /// `GET /login`
-pub async fn show(
-    State(state): State<AppState>,
-    page: PageContext,
-    Query(query): Query<FlowQuery>,
-) -> Result<Response, PageError> {
+pub async fn show(State(state): State<AppState>, page: PageContext, Query(query): Query<FlowQuery>) -> Result<Response, PageError> {
+    let registration_open = registration_open(&state).await;
     match query.flow.filter(|flow| !flow.is_empty()) {
         Some(flow_id) => {
             let (page, flow, client) = super::flow_page(&state, page, &flow_id).await?;
@@ -39,10 +42,15 @@ pub async fn show(
                     flow => flow_id,
                     client_name => client.name,
                     email => flow.request.login_hint.unwrap_or_default(),
+                    registration_open => registration_open,
                 },
             )
         }
-        None => page.render(&state, "login.html", minijinja::context! { email => "" }),
+        None => page.render(
+            &state,
+            "login.html",
+            minijinja::context! { email => "", registration_open => registration_open },
+        ),
     }
 }
 
@@ -65,6 +73,105 @@ impl CsrfProtected for LoginForm {
     }
 }
 
+/// The browser as the sign-in services see it.
+pub(crate) fn browser(state: &AppState, headers: &HeaderMap, address: std::net::IpAddr, previous: Option<ActiveSession>) -> Browser {
+    let is_https = state.config.is_https();
+    Browser {
+        address,
+        user_agent: headers
+            .get(USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .map(|agent| agent.chars().take(512).collect()),
+        device_cookie: cookies::read(headers, &cookies::name(cookies::DEVICE, is_https)).filter(|value| value.len() >= 32),
+        previous_session: previous.map(|active| active.session.id),
+    }
+}
+
+/// What an interrupted sign-in (expired password, closed account) must remember.
+#[derive(Debug, Clone, serde::Serialize, Deserialize)]
+pub(crate) struct Interruption {
+    pub flow: Option<String>,
+    pub remember: bool,
+    pub studio: Option<String>,
+}
+
+/// Parks a verified sign-in behind an interruption page; returns the page's URL.
+async fn interrupt(state: &AppState, verified: &Verified, purpose: Purpose, path: &str, flow: Option<String>, remember: bool) -> Result<String, PageError> {
+    let issued = verification::prepare(
+        state,
+        &Request {
+            purpose,
+            user_id: Some(&verified.user.id),
+            channel: "web",
+            target: None,
+            with_link: false,
+            with_code: false,
+            data: serde_json::to_value(Interruption {
+                flow,
+                remember,
+                studio: verified.requested_studio.as_ref().map(|id| id.as_str().to_owned()),
+            })
+            .unwrap_or_default(),
+            ttl_seconds: state.config.sessions.flow_ttl_seconds,
+        },
+    );
+    let request_id = issued.request_id.clone();
+    state
+        .store
+        .write(move |connection| verification::store(connection, &issued))
+        .await?;
+    Ok(format!("{path}?request={request_id}"))
+}
+
+/// Sets the session (and device) cookies and continues: back into the authorization flow,
+/// or to the landing page.
+pub(crate) async fn finish(
+    state: &AppState,
+    page: &PageContext,
+    signed_in: SignedIn,
+    flow_id: Option<String>,
+    is_persistent: bool,
+) -> Result<Response, PageError> {
+    let is_https = state.config.is_https();
+    let mut set_cookies = vec![session_cookie(state, &signed_in.session_cookie, is_persistent)];
+    if let Some(device_cookie) = &signed_in.new_device_cookie {
+        set_cookies.push(cookies::set(
+            &cookies::name(cookies::DEVICE, is_https),
+            device_cookie,
+            Lifetime::Seconds(state.config.devices.cookie_lifetime_seconds),
+            is_https,
+        ));
+    }
+    let flow = match &flow_id {
+        Some(flow_id) => authorization::load_flow(state, flow_id).await.ok().map(|(flow, _)| (flow_id.clone(), flow)),
+        None => None,
+    };
+    let mut response = match flow {
+        Some((flow_id, flow)) => {
+            let progress = FlowProgress {
+                login_completed: true,
+                account_selected: true,
+                requested_studio: signed_in.requested_studio.clone(),
+                ..flow.progress
+            };
+            authorization::save_progress(state, &flow_id, progress.clone()).await?;
+            let active = ActiveSession {
+                session: signed_in.session,
+                user: signed_in.user,
+            };
+            super::follow(authorization::resume(state, &flow_id, progress, Some(&active)).await?)
+        }
+        None => Redirect::to("/").into_response(),
+    };
+    for cookie in set_cookies {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    page.finish(state, &mut response);
+    Ok(response)
+}
+
 /// `POST /login`
 pub async fn submit(
     State(state): State<AppState>,
@@ -74,27 +181,26 @@ pub async fn submit(
     CsrfForm { page, form }: CsrfForm<LoginForm>,
 ) -> Result<Response, PageError> {
     let flow_id = form.flow.clone().filter(|flow| !flow.is_empty());
-    let (page, flow) = match &flow_id {
+    let (page, client_name) = match &flow_id {
         Some(flow_id) => {
-            let (page, flow, client) = super::flow_page(&state, page, flow_id).await?;
-            (page, Some((flow, client)))
+            let (page, _, client) = super::flow_page(&state, page, flow_id).await?;
+            (page, Some(client.name))
         }
         None => (page, None),
     };
     let is_persistent = form.remember_me.is_some();
-    let rerender = |message_key: &str,
-                    arguments: &[(&str, String)],
-                    status: StatusCode|
-     -> Result<Response, PageError> {
+    let registration_open = registration_open(&state).await;
+    let rerender = |message_key: &str, arguments: &[(&str, String)], status: StatusCode| -> Result<Response, PageError> {
         let mut response = page.render(
             &state,
             "login.html",
             minijinja::context! {
                 flow => flow_id.clone(),
-                client_name => flow.as_ref().map(|(_, client)| client.name.clone()),
+                client_name => client_name.clone(),
                 email => form.email.clone(),
                 remember_me => is_persistent,
-                error => crate::i18n::translate(&page.language, message_key, arguments),
+                error => page.translate(message_key, arguments),
+                registration_open => registration_open,
             },
         )?;
         *response.status_mut() = status;
@@ -103,81 +209,35 @@ pub async fn submit(
     if form.email.trim().is_empty() || form.password.is_empty() {
         return rerender("login-error-missing", &[], StatusCode::OK);
     }
-    let is_https = state.config.is_https();
-    let browser = Browser {
-        address,
-        user_agent: headers
-            .get(USER_AGENT)
-            .and_then(|value| value.to_str().ok())
-            .map(|agent| agent.chars().take(512).collect()),
-        device_cookie: cookies::read(&headers, &cookies::name(cookies::DEVICE, is_https))
-            .filter(|value| value.len() >= 32),
-        previous_session: previous.map(|active| active.session.id),
-    };
+    let browser = browser(&state, &headers, address, previous);
     let password = SecretString::from(form.password.clone());
-    let signed_in =
-        match login::sign_in(&state, &form.email, password, browser, is_persistent).await {
-            Ok(signed_in) => signed_in,
-            Err(LoginFailure::InvalidCredentials) => {
-                return rerender("login-error-invalid", &[], StatusCode::OK);
-            }
-            Err(LoginFailure::MalformedName) => {
-                return rerender("login-error-malformed", &[], StatusCode::OK);
-            }
-            Err(LoginFailure::UnknownStudio) => {
-                return rerender("login-error-unknown-studio", &[], StatusCode::OK);
-            }
-            Err(LoginFailure::DeviceLimitReached) => {
-                return Err(PageError::new(StatusCode::FORBIDDEN, "error-device-limit"));
-            }
-            Err(LoginFailure::Throttled(seconds)) => {
-                let mut response = rerender(
-                    "login-error-throttled",
-                    &[("seconds", seconds.to_string())],
-                    StatusCode::TOO_MANY_REQUESTS,
-                )?;
-                if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-                    response.headers_mut().insert(header::RETRY_AFTER, value);
-                }
-                return Ok(response);
-            }
-            Err(LoginFailure::Server(error)) => return Err(error.into()),
-        };
-    let mut set_cookies = vec![session_cookie(
-        &state,
-        &signed_in.session_cookie,
-        is_persistent,
-    )];
-    if let Some(device_cookie) = &signed_in.new_device_cookie {
-        set_cookies.push(cookies::set(
-            &cookies::name(cookies::DEVICE, is_https),
-            device_cookie,
-            Lifetime::Seconds(state.config.devices.cookie_lifetime_seconds),
-            is_https,
-        ));
-    }
-    let mut response = match (flow_id, flow) {
-        (Some(flow_id), Some((flow, _))) => {
-            let progress = FlowProgress {
-                login_completed: true,
-                account_selected: true,
-                requested_studio: signed_in.requested_studio.clone(),
-                ..flow.progress
-            };
-            authorization::save_progress(&state, &flow_id, progress.clone()).await?;
-            let active = ActiveSession {
-                session: signed_in.session,
-                user: signed_in.user,
-            };
-            super::follow(authorization::resume(&state, &flow_id, progress, Some(&active)).await?)
+    match login::sign_in(&state, &form.email, password, browser, is_persistent).await {
+        Ok(signed_in) => finish(&state, &page, signed_in, flow_id, is_persistent).await,
+        Err(LoginFailure::InvalidCredentials) => rerender("login-error-invalid", &[], StatusCode::OK),
+        Err(LoginFailure::MalformedName) => rerender("login-error-malformed", &[], StatusCode::OK),
+        Err(LoginFailure::UnknownStudio) => rerender("login-error-unknown-studio", &[], StatusCode::OK),
+        Err(LoginFailure::Unconfirmed) => rerender("login-error-unconfirmed", &[], StatusCode::OK),
+        Err(LoginFailure::AwaitingApproval) => rerender("login-error-awaiting-approval", &[], StatusCode::OK),
+        Err(LoginFailure::DeviceLimitReached) => Err(PageError::new(StatusCode::FORBIDDEN, "error-device-limit")),
+        Err(LoginFailure::PasswordExpired(verified)) => {
+            let url = interrupt(&state, &verified, Purpose::ExpiredPassword, "/password-expired", flow_id, is_persistent).await?;
+            Ok(Redirect::to(&url).into_response())
         }
-        _ => Redirect::to("/").into_response(),
-    };
-    for cookie in set_cookies {
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
+        Err(LoginFailure::AccountClosed(verified)) => {
+            let url = interrupt(&state, &verified, Purpose::Reactivation, "/reactivate", flow_id, is_persistent).await?;
+            Ok(Redirect::to(&url).into_response())
         }
+        Err(LoginFailure::Throttled(seconds)) => {
+            let mut response = rerender(
+                "login-error-throttled",
+                &[("seconds", seconds.to_string())],
+                StatusCode::TOO_MANY_REQUESTS,
+            )?;
+            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            Ok(response)
+        }
+        Err(LoginFailure::Server(error)) => Err(error.into()),
     }
-    page.finish(&state, &mut response);
-    Ok(response)
 }

@@ -1,10 +1,14 @@
 //! The hosted pages: sign-in, account choice, consent, the landing page and static assets.
 
 pub mod account;
+pub mod activate;
 pub mod assets;
 pub mod consent;
 pub mod home;
+pub mod interrupts;
 pub mod login;
+pub mod recovery;
+pub mod register;
 pub mod select_account;
 pub mod studio_admin;
 

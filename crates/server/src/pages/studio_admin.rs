@@ -82,6 +82,8 @@ pub async fn members(
                 })
                 .collect();
             minijinja::context! {
+                id => user.id.as_str(),
+                is_pending => user.status == gatehouse_core::user::UserStatus::PendingApproval,
                 email => user.email.clone(),
                 name => user.name.clone(),
                 roles => membership.roles.join(", "),
@@ -90,8 +92,11 @@ pub async fn members(
             }
         })
         .collect();
-    let notice = (query.notice.as_deref() == Some("device-removed"))
-        .then(|| crate::i18n::translate(&page.language, "account-notice-device-removed", &[]));
+    let notice = match query.notice.as_deref() {
+        Some("device-removed") => Some(page.translate("account-notice-device-removed", &[])),
+        Some("approved") => Some(page.translate("members-notice-approved", &[])),
+        _ => None,
+    };
     page.render(
         &state,
         "studio_members.html",
@@ -150,4 +155,41 @@ pub async fn remove_device(
         }
         AdminRemoval::NotFound => Err(PageError::new(StatusCode::NOT_FOUND, "error-not-found")),
     }
+}
+
+/// The approval form.
+#[derive(Debug, Deserialize)]
+pub struct ApproveForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    user_id: String,
+}
+
+impl CsrfProtected for ApproveForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST /studios/{slug}/members/approve`: a studio admin approves a pending registration.
+pub async fn approve(
+    State(state): State<AppState>,
+    CurrentSession(session): CurrentSession,
+    Path(slug): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<ApproveForm>,
+) -> Result<Response, PageError> {
+    let active = session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
+    let studio = studio_for_admin(&state, &slug, &active.user).await?;
+    let user_id = gatehouse_core::UserId::new(form.user_id);
+    let (studio_id, member) = (studio.id.clone(), user_id.clone());
+    let is_member = state
+        .store
+        .read(move |connection| gatehouse_store::studios::find_membership(connection, &studio_id, &member))
+        .await?
+        .is_some();
+    if !is_member || !crate::service::registration::approve(&state, &active.user.id, &studio, &user_id).await? {
+        return Err(PageError::new(StatusCode::NOT_FOUND, "error-not-found"));
+    }
+    Ok(Redirect::to(&format!("/studios/{}/members?notice=approved", studio.slug)).into_response())
 }

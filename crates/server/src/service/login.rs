@@ -9,7 +9,7 @@ use gatehouse_core::password::is_plausible_login_password;
 use gatehouse_core::secret::sha256_base64url;
 use gatehouse_core::session::{Authentication, BrowserSession};
 use gatehouse_core::studio::{Membership, account_device_limit};
-use gatehouse_core::user::User;
+use gatehouse_core::user::{User, UserStatus};
 use gatehouse_core::{DeviceId, SessionId, StudioId, UnixTime};
 use gatehouse_store::sessions::SessionOrigin;
 use gatehouse_store::{StoreError, sessions, studios, users};
@@ -29,6 +29,14 @@ pub enum LoginFailure {
     UnknownStudio,
     /// The account has as many registered devices as its limit allows.
     DeviceLimitReached,
+    /// Right password, but the e-mail address is not confirmed yet.
+    Unconfirmed,
+    /// Right password, but a studio admin has not approved the registration yet.
+    AwaitingApproval,
+    /// Right password, but it has expired: a new one must be set before any token.
+    PasswordExpired(Verified),
+    /// Right password for a closed account within its grace period: offer to reopen it.
+    AccountClosed(Verified),
     /// Our fault.
     Server(ServerError),
 }
@@ -58,6 +66,15 @@ pub struct Browser {
     pub previous_session: Option<SessionId>,
 }
 
+/// Credentials checked, sign-in not yet complete.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    /// The user.
+    pub user: User,
+    /// The studio the sign-in name selected.
+    pub requested_studio: Option<StudioId>,
+}
+
 /// A successful sign-in.
 #[derive(Debug)]
 pub struct SignedIn {
@@ -73,7 +90,8 @@ pub struct SignedIn {
     pub requested_studio: Option<StudioId>,
 }
 
-/// Checks the sign-in name and password, admits the device and starts a session.
+/// Checks the sign-in name and password, then the account's state, admits the device and
+/// starts a session.
 pub async fn sign_in(
     state: &AppState,
     name: &str,
@@ -81,9 +99,33 @@ pub async fn sign_in(
     browser: Browser,
     is_persistent: bool,
 ) -> Result<SignedIn, LoginFailure> {
+    let verified = verify(state, name, password, browser.address).await?;
+    let user = &verified.user;
+    match user.status {
+        UserStatus::Active => {
+            let policy = crate::service::passwords::policy_for_user(state, &user.id).await?;
+            if policy.is_expired(user.password_changed_at, state.now()) {
+                return Err(LoginFailure::PasswordExpired(verified));
+            }
+        }
+        UserStatus::Closed if crate::service::accounts::is_within_grace(state, user, state.now()) => {
+            return Err(LoginFailure::AccountClosed(verified));
+        }
+        UserStatus::PendingVerification => return Err(LoginFailure::Unconfirmed),
+        UserStatus::PendingApproval => return Err(LoginFailure::AwaitingApproval),
+        UserStatus::Closed | UserStatus::Disabled | UserStatus::PendingActivation => {
+            return Err(LoginFailure::InvalidCredentials);
+        }
+    }
+    complete(state, verified, browser, is_persistent).await
+}
+
+/// Checks the sign-in name and password. Unknown accounts cost the same argon2 work as known
+/// ones, and every failure feeds the per-account and per-address back-off.
+async fn verify(state: &AppState, name: &str, password: SecretString, address: IpAddr) -> Result<Verified, LoginFailure> {
     let now = state.now();
     let account_key = name.trim().to_lowercase();
-    let address_key = browser.address.to_string();
+    let address_key = address.to_string();
     if let Some(seconds) = state.throttle.retry_after(&account_key, &address_key, now) {
         return Err(LoginFailure::Throttled(seconds));
     }
@@ -108,12 +150,8 @@ pub async fn sign_in(
                     let Some(studio) = studios::find_by_reference(connection, &studio)? else {
                         return Ok(None);
                     };
-                    let user = match studios::find_member_by_username(
-                        connection, &studio.id, &username,
-                    )? {
-                        Some(user_id) if plausible => {
-                            users::find_with_password(connection, &user_id)?
-                        }
+                    let user = match studios::find_member_by_username(connection, &studio.id, &username)? {
+                        Some(user_id) if plausible => users::find_with_password(connection, &user_id)?,
                         _ => None,
                     };
                     Ok(Some((user, studio.id)))
@@ -134,59 +172,54 @@ pub async fn sign_in(
         .verify(password, stored_hash.clone())
         .await
         .map_err(ServerError::from)?;
-    let user = match (user, verification) {
-        (Some(user), Verification::Match { upgraded_hash }) if user.is_active() => {
+    match (user, verification) {
+        (Some(user), Verification::Match { upgraded_hash }) if user.status != UserStatus::Disabled => {
             state.throttle.record_success(&account_key);
             if let (Some(new_hash), Some(old_hash)) = (upgraded_hash, stored_hash) {
                 let user_id = user.id.clone();
                 state
                     .store
-                    .write(move |connection| {
-                        users::upgrade_password_hash(connection, &user_id, &old_hash, &new_hash)
-                    })
+                    .write(move |connection| users::upgrade_password_hash(connection, &user_id, &old_hash, &new_hash))
                     .await?;
             }
-            user
+            Ok(Verified { user, requested_studio })
         }
         _ => {
-            state
-                .throttle
-                .record_failure(&account_key, &address_key, now);
-            tracing::info!(address = %browser.address, "sign-in failed");
-            return Err(LoginFailure::InvalidCredentials);
+            state.throttle.record_failure(&account_key, &address_key, now);
+            tracing::info!(address = %address, "sign-in failed");
+            Err(LoginFailure::InvalidCredentials)
         }
-    };
+    }
+}
 
+/// Finishes a sign-in whose credentials (and any interruption: expired password, closed
+/// account) are settled: admits the device and starts the session.
+pub async fn complete(
+    state: &AppState,
+    verified: Verified,
+    browser: Browser,
+    is_persistent: bool,
+) -> Result<SignedIn, LoginFailure> {
+    let now = state.now();
+    let Verified { user, requested_studio } = verified;
     let user_id = user.id.clone();
     let memberships = state
         .store
         .read(move |connection| studios::memberships_of(connection, &user_id))
         .await?;
     let limit = account_device_limit(&memberships, state.config.devices.default_limit());
-    let (device_id, new_device_cookie) = match devices::admit(
-        state,
-        &user.id,
-        browser.device_cookie.clone(),
-        browser.user_agent.clone(),
-        limit,
-    )
-    .await?
-    {
-        Admission::Admitted {
-            device_id,
-            new_cookie,
-        } => (device_id, new_cookie),
-        Admission::LimitReached => {
-            tracing::info!(user = %user.id, %limit, "sign-in refused: device limit reached");
-            return Err(LoginFailure::DeviceLimitReached);
-        }
-    };
+    let (device_id, new_device_cookie) =
+        match devices::admit(state, &user.id, browser.device_cookie.clone(), browser.user_agent.clone(), limit).await? {
+            Admission::Admitted { device_id, new_cookie } => (device_id, new_cookie),
+            Admission::LimitReached => {
+                tracing::info!(user = %user.id, %limit, "sign-in refused: device limit reached");
+                return Err(LoginFailure::DeviceLimitReached);
+            }
+        };
     let studio_id = requested_studio.clone().or_else(|| {
-        user.last_studio_id.clone().filter(|last| {
-            memberships
-                .iter()
-                .any(|membership| &membership.studio.id == last)
-        })
+        user.last_studio_id
+            .clone()
+            .filter(|last| memberships.iter().any(|membership| &membership.studio.id == last))
     });
     let (session, session_cookie) = start_session(
         state,

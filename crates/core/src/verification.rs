@@ -1,0 +1,112 @@
+//! One-time codes and links that prove control of an e-mail address or phone number
+//! (registration, activation, password reset, changing e-mail or phone).
+
+use crate::UnixTime;
+use serde::{Deserialize, Serialize};
+
+/// Wrong codes accepted before a code is burnt.
+pub const MAX_CODE_ATTEMPTS: i32 = 5;
+
+/// What a code or link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// Confirm the e-mail of a self-registration.
+    ConfirmRegistration,
+    /// Activate an admin-created account (set the first password).
+    Activation,
+    /// Reset a forgotten password.
+    PasswordReset,
+    /// Confirm a new e-mail address.
+    ChangeEmail,
+    /// Confirm a new phone number.
+    ChangePhone,
+    /// Let a user whose password expired set a new one during sign-in.
+    ExpiredPassword,
+    /// Let a user reopen a closed account during sign-in.
+    Reactivation,
+}
+
+impl Purpose {
+    /// The stored name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ConfirmRegistration => "confirm_registration",
+            Self::Activation => "activation",
+            Self::PasswordReset => "password_reset",
+            Self::ChangeEmail => "change_email",
+            Self::ChangePhone => "change_phone",
+            Self::ExpiredPassword => "expired_password",
+            Self::Reactivation => "reactivation",
+        }
+    }
+}
+
+/// Why a code or link is refused. Deliberately coarse towards the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CodeRejection {
+    /// Unknown, already used, or expired.
+    #[error("the code or link is invalid or has expired")]
+    InvalidOrExpired,
+    /// The code does not match.
+    #[error("the code is not correct")]
+    WrongCode,
+    /// Too many wrong codes: ask for a new one.
+    #[error("too many wrong codes; ask for a new one")]
+    TooManyAttempts,
+}
+
+/// The state of a stored code, as far as the rules care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeState {
+    /// End of validity.
+    pub expires_at: UnixTime,
+    /// When it was used.
+    pub consumed_at: Option<UnixTime>,
+    /// Wrong codes entered so far.
+    pub attempts: i32,
+}
+
+/// Checks a code entry; `matches` says whether the entered code was right.
+pub fn check_code(state: CodeState, matches: bool, now: UnixTime) -> Result<(), CodeRejection> {
+    if state.consumed_at.is_some() || now >= state.expires_at {
+        return Err(CodeRejection::InvalidOrExpired);
+    }
+    if state.attempts >= MAX_CODE_ATTEMPTS {
+        return Err(CodeRejection::TooManyAttempts);
+    }
+    if matches { Ok(()) } else { Err(CodeRejection::WrongCode) }
+}
+
+/// A six-digit code from random bytes (uniform enough: 2^32 / 10^6 leaves a bias below 0.03%).
+#[must_use]
+pub fn six_digit_code(random: [u8; 4]) -> String {
+    format!("{:06}", u32::from_le_bytes(random) % 1_000_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_rules() {
+        let state = CodeState {
+            expires_at: UnixTime(100),
+            consumed_at: None,
+            attempts: 0,
+        };
+        assert_eq!(check_code(state, true, UnixTime(10)), Ok(()));
+        assert_eq!(check_code(state, false, UnixTime(10)), Err(CodeRejection::WrongCode));
+        assert_eq!(check_code(state, true, UnixTime(100)), Err(CodeRejection::InvalidOrExpired));
+        let used = CodeState {
+            consumed_at: Some(UnixTime(5)),
+            ..state
+        };
+        assert_eq!(check_code(used, true, UnixTime(10)), Err(CodeRejection::InvalidOrExpired));
+        let burnt = CodeState { attempts: 5, ..state };
+        assert_eq!(check_code(burnt, true, UnixTime(10)), Err(CodeRejection::TooManyAttempts));
+        assert_eq!(six_digit_code([0, 0, 0, 0]), "000000");
+        assert_eq!(six_digit_code([255, 255, 255, 255]).len(), 6);
+    }
+}

@@ -1,0 +1,300 @@
+# Gatehouse hosted pages: Finnish (Suomi).
+
+language-name = Suomi
+language-switcher = Kieli
+skip-to-content = Siirry sisältöön
+
+## Sign-in
+login-title = Kirjaudu sisään
+login-subtitle-client = jatkaaksesi palveluun { $client }
+login-subtitle = Kirjaudu sisään tilillesi
+login-password = Salasana
+login-remember-me = Muista minut
+login-remember-me-hint = Pysyt kirjautuneena tällä laitteella. Älä käytä tätä valintaa yhteiskäyttöisellä tietokoneella.
+login-submit = Kirjaudu sisään
+login-error-invalid = Sähköpostiosoite tai salasana on väärin.
+login-error-missing = Anna sähköpostiosoitteesi ja salasanasi.
+login-error-throttled = Liian monta yritystä. Odota { $seconds } sekuntia ja yritä uudelleen.
+login-switch-account = Väärä käyttäjä? Kirjaudu toisella tilillä.
+
+## Account selection
+select-title = Valitse tili
+select-subtitle = jatkaaksesi palveluun { $client }
+select-continue = Jatka käyttäjänä { $email }
+select-other = Käytä toista tiliä
+
+## Consent
+consent-title = { $client } pyytää pääsyä tiliisi
+consent-signed-in-as = Kirjautuneena käyttäjänä { $email }
+consent-intro = { $client } pyytää lupaa:
+consent-allow = Salli
+consent-deny = Peruuta
+consent-footnote = Voit muuttaa päätöstäsi myöhemmin. { $client } saa vain sen, minkä sallit tässä.
+scope-openid = Vahvistaa henkilöllisyytesi
+scope-profile = Nähdä nimesi ja profiilisi perustiedot
+scope-email = Nähdä sähköpostiosoitteesi
+scope-phone = Nähdä puhelinnumerosi
+scope-offline_access = Säilyttää yhteyden tiliisi myös silloin, kun et käytä palvelua
+scope-other = Käyttää oikeutta ”{ $scope }”
+
+## Sign-out
+logout-title = Kirjaudu ulos
+logout-question = Haluatko kirjautua ulos palvelusta { $product }?
+logout-confirm = Kirjaudu ulos
+logout-cancel = Pysy kirjautuneena
+logged-out-title = Olet kirjautunut ulos
+logged-out-body = Olet kirjautunut ulos palvelusta { $product }. Voit nyt sulkea tämän ikkunan.
+
+## Signed-in landing page
+home-title = Oma tili
+home-signed-in-as = Olet kirjautunut sisään käyttäjänä { $email }.
+home-signed-out = Et ole kirjautunut sisään.
+home-sign-in = Kirjaudu sisään
+home-sign-out = Kirjaudu ulos
+
+## Errors
+error-title = Jokin meni vikaan
+error-heading-request = Pyyntöä ei voida käsitellä
+error-what-now = Palaa sovellukseen, josta tulit, ja yritä uudelleen. Jos ongelma toistuu, ota yhteyttä sovelluksen tukeen.
+error-missing-client-id = Pyynnöstä ei käy ilmi, mikä sovellus pyytää sinua kirjautumaan.
+error-unknown-client = Sovellusta, joka ohjasi sinut tänne, ei ole rekisteröity palveluun { $product }.
+error-missing-redirect-uri = Pyynnöstä ei käy ilmi, minne sinut ohjataan kirjautumisen jälkeen.
+error-unregistered-redirect-uri = Pyynnön paluuosoitetta ei ole rekisteröity tälle sovellukselle, joten emme ohjaa sinua sinne.
+error-duplicated-parameter = Pyynnössä on sama parametri useaan kertaan, joten siihen ei voida luottaa.
+error-csrf = Lomake on vanhentunut tai se lähetettiin toiselta sivulta. Palaa edelliselle sivulle, päivitä sivu ja yritä uudelleen.
+error-flow-expired = Tämä kirjautumispyyntö on vanhentunut tai se on jo käsitelty. Palaa sovellukseen ja aloita alusta.
+error-internal = Järjestelmässämme tapahtui odottamaton virhe. Yritä hetken kuluttua uudelleen.
+error-not-found = Sivua ei löydy.
+error-bad-request = Pyyntö on virheellinen.
+error-logout-redirect = Uloskirjautumisen jälkeistä paluuosoitetta ei ole rekisteröity tälle sovellukselle.
+error-logout-hint = Uloskirjautumispyyntö viittaa kirjautumiseen, jota emme pysty vahvistamaan.
+error-rate-limited = Liian monta pyyntöä. Odota hetki ja yritä uudelleen.
+
+## Sign-in names, studios and devices
+login-error-malformed = Anna sähköpostiosoitteesi tai käyttäjätunnuksesi ja lisenssinumerosi muodossa käyttäjätunnus@lisenssinumero.
+login-error-unknown-studio = Tämännimistä studiota tai lisenssiä ei löydy. Tarkista @-merkin jälkeinen osa.
+studio-picker-title = Valitse studio
+studio-picker-subtitle = { $email } kuuluu useaan studioon. Mitä studiota haluat käyttää palvelussa { $client }?
+studio-current = nykyinen
+error-studio-unknown = Sovellus pyysi studiota, jota ei ole olemassa.
+error-studio-not-member = Tilisi ei ole sen studion jäsen, jota tämä kirjautuminen koskee. Pyydä studion ylläpitäjää lisäämään sinut tai kirjaudu toisella tilillä.
+error-studio-none = Tilisi ei kuulu yhteenkään studioon, jonka tämä sovellus hyväksyy, joten et voi käyttää sovellusta. Pyydä käyttöoikeutta studiosi ylläpitäjältä.
+error-device-limit = Tilillesi on jo rekisteröity suurin sallittu määrä laitteita, joten sitä ei voi käyttää tällä laitteella. Pyydä studiosi ylläpitäjää tai asiakastukea poistamaan laite, jota et enää käytä, ja yritä sitten uudelleen.
+error-not-permitted = Sinulla ei ole oikeutta tähän toimintoon.
+
+## Account page
+account-title = Oma tili
+account-studio = Studio
+account-studio-current = Työskentelet studiossa { $studio }.
+account-switch-to = Vaihda studioon { $studio }
+account-manage-studio = Hallitse studion { $studio } jäseniä ja laitteita
+account-devices = Laitteet
+account-this-device = tämä laite
+account-last-seen = Viimeksi käytetty { $when }
+account-remove = Poista
+account-sessions = Istunnot
+account-this-session = tämä istunto
+account-started = Kirjautunut { $when }
+account-end-session = Lopeta
+account-change-password = Vaihda salasana
+account-current-password = Nykyinen salasana
+account-new-password = Uusi salasana
+account-confirm-password = Uusi salasana uudelleen
+account-notice-device-removed = Laite poistettiin ja kirjattiin ulos kaikkialta.
+account-notice-session-ended = Istunto lopetettiin.
+account-notice-studio-switched = Työskentelet nyt toisessa studiossa.
+account-notice-password-changed = Salasanasi vaihdettiin. Muut istunnot ja sovellukset on kirjattu ulos.
+account-error-current-password = Nykyinen salasana on väärin.
+account-error-password-mismatch = Uudet salasanat eivät täsmää.
+members-title = Studion { $studio } jäsenet
+members-subtitle = Poista laite, jota jäsen ei enää käytä. Laite kirjataan heti ulos.
+members-roles = Roolit: { $roles }
+members-no-devices = Ei rekisteröityjä laitteita.
+members-back = Takaisin omalle tilille
+home-account = Oma tili
+
+## Sign-in links and account states
+login-identifier = Sähköposti tai käyttäjätunnus@lisenssinumero
+login-forgot-password = Unohtuiko salasana?
+login-forgot-username = Unohtuiko käyttäjätunnus?
+login-register = Luo tili
+login-error-unconfirmed = Vahvista ensin sähköpostiosoitteesi avaamalla linkki, jonka lähetimme sinulle rekisteröitymisen yhteydessä.
+login-error-awaiting-approval = Rekisteröitymisesi odottaa studion ylläpitäjän hyväksyntää. Ilmoitamme sinulle sähköpostitse, kun se on hyväksytty.
+
+## Form fields
+field-name = Koko nimi
+field-email = Sähköposti
+field-phone = Puhelinnumero
+field-phone-optional = Puhelinnumero (valinnainen)
+field-phone-hint = Kansainvälisessä muodossa, esimerkiksi +358 40 123 4567.
+field-country = Maa
+field-city = Paikkakunta
+field-company = Yritys
+field-job-title = Tehtävänimike
+field-trade-name = Toiminimi
+field-date-of-birth = Syntymäaika
+field-error-required = Täytä tämä kenttä: { $field }.
+field-error-too-long = Kentän sisältö on liian pitkä: { $field }.
+field-error-invalid = Kentässä on merkkejä, jotka eivät ole sallittuja: { $field }.
+field-error-email = Anna kelvollinen sähköpostiosoite, esimerkiksi nimi@example.com.
+field-error-phone = Anna puhelinnumero kansainvälisessä muodossa, esimerkiksi +358 40 123 4567.
+field-error-date = Anna syntymäaika muodossa VVVV-KK-PP.
+field-error-password-mismatch = Salasanat eivät täsmää.
+
+## Password rules
+password-rules-summary = Vähintään { $min } merkkiä.
+password-rule-too-short = Salasanassa on oltava vähintään { $min } merkkiä.
+password-rule-too-long = Salasanassa saa olla enintään { $max } merkkiä.
+password-rule-lowercase = Salasanassa on oltava vähintään yksi pieni kirjain.
+password-rule-uppercase = Salasanassa on oltava vähintään yksi iso kirjain.
+password-rule-digit = Salasanassa on oltava vähintään yksi numero.
+password-rule-symbol = Salasanassa on oltava vähintään yksi erikoismerkki, esimerkiksi ! tai #.
+password-rule-personal = Salasana ei saa sisältää nimeäsi tai sähköpostiosoitettasi.
+password-rule-common = Salasana on liian yleinen ja helppo arvata. Valitse toinen salasana.
+password-rule-reused = Olet käyttänyt tätä salasanaa äskettäin. Uusi salasana ei saa olla sama kuin mikään { $count } edellisestä salasanastasi.
+
+## Registration
+register-title = Luo tili
+register-subtitle = Täytä tietosi. Sähköpostiosoitteesi toimii käyttäjätunnuksenasi.
+register-subtitle-studio = Luo tili studion { $studio } käyttöön. Sähköpostiosoitteesi toimii käyttäjätunnuksenasi.
+register-email-hint = Lähetämme tähän osoitteeseen vahvistuslinkin.
+register-submit = Luo tili
+register-have-account = Onko sinulla jo tili? Kirjaudu sisään.
+register-closed = Rekisteröityminen ei ole täällä avoinna. Pyydä tiliä organisaatiolta, joka kutsui sinut.
+register-check-email-title = Tarkista sähköpostisi
+register-check-email-body = Lähetimme viestin osoitteeseen { $email }. Vahvista osoitteesi ja viimeistele tilin luominen avaamalla viestissä oleva linkki. Jos et näe viestiä, tarkista roskapostikansio.
+register-confirmed-title = Sähköpostiosoitteesi on vahvistettu
+register-confirmed-body = Tilisi on valmis. Voit nyt kirjautua sisään.
+register-awaiting-title = Sähköpostiosoitteesi on vahvistettu
+register-awaiting-body = Rekisteröitymisesi odottaa nyt studion ylläpitäjän hyväksyntää. Ilmoitamme sinulle sähköpostitse heti, kun se on hyväksytty.
+link-invalid-title = Linkki ei ole enää voimassa
+link-invalid-body = Linkki on jo käytetty tai se on vanhentunut. Aloita alusta, niin saat uuden linkin.
+
+## Activation
+activate-title = Aktivoi tilisi
+activate-intro = Aktivoi tilisi valitsemalla salasana. Voit myös korjata sähköpostiosoitteesi ja lisätä puhelinnumeron salasanan palauttamista varten.
+activate-username = Käyttäjätunnuksesi: { $username }
+activate-email-hint = Jos muutat osoitetta, lähetämme uuteen osoitteeseen koodin, jolla vahvistat sen.
+activate-submit = Aktivoi tili
+activate-done-title = Tilisi on aktivoitu
+activate-done-body = Voit nyt kirjautua sisään käyttäjätunnuksellasi ja uudella salasanallasi.
+activate-done-confirm-email = Lähetimme koodin osoitteeseen { $email }. Vahvista uusi osoite kirjautumalla sisään ja syöttämällä koodi Oma tili -sivulla.
+
+## Forgotten password and user name
+forgot-password-title = Palauta salasana
+forgot-password-intro = Anna sähköpostiosoitteesi tai käyttäjätunnuksesi ja lisenssinumerosi muodossa käyttäjätunnus@lisenssinumero ja valitse, miten haluat vastaanottaa palautuskoodin.
+forgot-password-identifier = Sähköposti tai käyttäjätunnus@lisenssinumero
+forgot-password-channel = Koodin toimitustapa
+forgot-password-by-email = Sähköposti
+forgot-password-by-sms = Tekstiviesti (SMS)
+forgot-password-submit = Lähetä
+forgot-spam-hint = Jos et saa viestiä, tarkista roskapostikansio.
+forgot-password-code-title = Syötä koodi
+forgot-password-code-intro-email = Jos antamasi tiedot vastaavat tiliä, lähetimme tilin sähköpostiosoitteeseen kuusinumeroisen koodin ja palautuslinkin. Syötä koodi tähän tai avaa linkki.
+forgot-password-code-intro-sms = Jos antamasi tiedot vastaavat tiliä ja tilillä on vahvistettu puhelinnumero, lähetimme siihen kuusinumeroisen koodin tekstiviestinä.
+reset-title = Valitse uusi salasana
+reset-intro = Kun vaihdat salasanan, sinut kirjataan ulos kaikkialta, myös puhelimesi sovelluksista.
+reset-submit = Vaihda salasana
+reset-done-title = Salasanasi on vaihdettu
+reset-done-body = Sinut on kirjattu ulos kaikkialta. Kirjaudu sisään uudella salasanallasi.
+forgot-username-title = Unohtuiko käyttäjätunnus?
+forgot-username-intro = Anna tiliisi liitetty sähköpostiosoite tai puhelinnumero, niin lähetämme sinulle käyttäjätunnuksesi.
+forgot-username-contact = Sähköposti tai puhelinnumero
+forgot-username-sent-title = Tarkista viestisi
+forgot-username-sent-body = Jos sähköpostiosoite tai puhelinnumero on liitetty tiliin, lähetimme käyttäjätunnukset siihen.
+
+## Codes
+code-label = Koodi
+code-submit = Vahvista
+code-start-over = Lähetä uusi koodi
+code-error-wrong = Koodi on väärä. Tarkista koodi ja yritä uudelleen.
+code-error-expired = Koodi on vanhentunut tai se on jo käytetty. Pyydä uusi koodi.
+code-error-too-many = Liian monta väärää koodia. Pyydä uusi koodi.
+code-error-too-many-sent = Tähän osoitteeseen on lähetetty lyhyessä ajassa liian monta koodia. Yritä uudelleen tunnin kuluttua.
+
+## Account page additions
+account-profile = Profiili
+account-save = Tallenna
+account-unverified = ei vahvistettu
+account-no-phone = Puhelinnumeroa ei ole vielä lisätty.
+account-new-email = Uusi sähköpostiosoite
+account-new-phone = Uusi puhelinnumero
+account-send-code = Lähetä vahvistuskoodi
+account-language = Kieli
+account-email-code-title = Vahvista uusi sähköpostiosoitteesi
+account-email-code-intro = Lähetimme kuusinumeroisen koodin uuteen osoitteeseen. Muutos tulee voimaan, kun syötät koodin.
+account-phone-code-title = Vahvista puhelinnumerosi
+account-phone-code-intro = Lähetimme kuusinumeroisen koodin puhelinnumeroon tekstiviestinä.
+account-notice-profile-saved = Profiilisi tallennettiin.
+account-notice-email-changed = Sähköpostiosoitteesi vaihdettiin.
+account-notice-phone-changed = Puhelinnumerosi vahvistettiin.
+account-notice-language-saved = Kielivalintasi tallennettiin.
+account-notice-code-sent = Lähetimme vahvistuskoodin. Anna se alla, niin muutos tulee voimaan.
+account-pending-code = Anna vahvistuskoodi, jonka lähetimme: { $target }
+
+## Expired password
+expired-title = Salasanasi on vanhentunut
+expired-intro = Organisaatiosi edellyttää, että salasana vaihdetaan säännöllisesti. Jatka valitsemalla uusi salasana.
+
+## Closing and reopening
+close-title = Sulje tilini
+close-warning = Kun suljet tilisi, sinut kirjataan ulos kaikkialta ja kaikkien sovellusten yhteys tiliisi katkaistaan. Jos kirjaudut uudelleen sisään { $days } päivän kuluessa, tilisi avataan uudelleen. Sen jälkeen kaikki tietosi poistetaan pysyvästi, eikä niitä voi palauttaa.
+close-acknowledge = Olen lukenut yllä olevat varoitukset huolellisesti ja hyväksyn ne.
+close-submit = Poista tilini ja kaikki tietoni
+close-error-acknowledge = Vahvista valintaruudulla, että olet lukenut varoitukset.
+closed-title = Tilisi on suljettu
+closed-body = Tilisi on suljettu ja sinut on kirjattu ulos. Voit avata tilin uudelleen kirjautumalla sisään { $days } päivän kuluessa.
+reactivate-title = Avataanko tilisi uudelleen?
+reactivate-body = Tilisi on suljettu, ja se poistetaan pysyvästi { $date }. Haluatko avata sen uudelleen? Käyttämäsi sovellukset on tällöin yhdistettävä tiliin uudelleen.
+reactivate-confirm = Avaa tilini uudelleen
+reactivate-cancel = Pidä tili suljettuna
+
+## Studio admin: approvals
+members-pending = Odottaa hyväksyntää
+members-approve = Hyväksy
+members-notice-approved = Rekisteröityminen hyväksyttiin, ja käyttäjälle on ilmoitettu asiasta.
+
+## E-mail and SMS messages
+mail-greeting = Hei,
+mail-greeting-name = Hei { $name },
+mail-footer = Tämän viestin lähetti { $product }. Jos et odottanut viestiä, voit jättää sen huomiotta. Mikään ei muutu, ellet itse toimi viestin perusteella.
+mail-confirm_registration-subject = Vahvista sähköpostiosoitteesi
+mail-confirm_registration-body = Kiitos, että rekisteröidyit palveluun { $product }. Viimeistele tilin luominen vahvistamalla sähköpostiosoitteesi. Linkki on voimassa { $days } päivää.
+mail-confirm_registration-action = Vahvista sähköpostiosoitteeni
+mail-already_registered-subject = Sinulla on jo tili
+mail-already_registered-body = Joku yritti luoda tilin tai käyttää tätä sähköpostiosoitetta palvelussa { $product }, mutta tällä osoitteella on jo tili. Jos se olit sinä, kirjaudu sisään tai palauta salasanasi, jos olet unohtanut sen. Jos se et ollut sinä, sinun ei tarvitse tehdä mitään.
+mail-already_registered-action = Palauta salasanani
+mail-registration_approved-subject = Rekisteröitymisesi on hyväksytty
+mail-registration_approved-body = Rekisteröitymisesi studioon { $studio } on hyväksytty. Voit nyt kirjautua sisään.
+mail-registration_approved-action = Kirjaudu sisään
+mail-activation-subject = Aktivoi tilisi
+mail-activation-body =
+    Sinulle on luotu tili. Käyttäjätunnuksesi on: { $username }
+
+    Valitse salasanasi avaamalla linkki. Voit samalla tarkistaa sähköpostiosoitteesi ja lisätä puhelinnumeron. Linkki on voimassa { $days } päivää.
+mail-activation-action = Aktivoi tilini
+mail-password_reset-subject = Palauta salasanasi
+mail-password_reset-body =
+    Saimme pyynnön salasanasi palauttamiseksi. Syötä tämä koodi palautussivulle tai avaa alla oleva linkki. Koodi on voimassa { $minutes } minuuttia.
+
+    Jos et pyytänyt salasanan palauttamista, voit jättää tämän viestin huomiotta. Salasanasi pysyy ennallaan.
+mail-password_reset-action = Valitse uusi salasana
+mail-password_changed-subject = Salasanasi vaihdettiin
+mail-password_changed-body = Tilisi salasana vaihdettiin juuri, ja sinut on kirjattu ulos muilta laitteilta ja sovelluksista. Jos et tehnyt muutosta itse, palauta salasanasi heti ja ota yhteyttä tukeen.
+mail-usernames-subject = Käyttäjätunnuksesi
+mail-usernames-body =
+    Tähän osoitteeseen on liitetty seuraavat käyttäjätunnukset:
+
+    { $usernames }
+mail-usernames-action = Kirjaudu sisään
+mail-email_change_code-subject = Vahvista uusi sähköpostiosoitteesi
+mail-email_change_code-body = Vahvista uusi sähköpostiosoitteesi syöttämällä tämä koodi Oma tili -sivulla. Koodi on voimassa { $minutes } minuuttia.
+mail-email_changed-subject = Sähköpostiosoitteesi vaihdettiin
+mail-email_changed-body = Tilisi sähköpostiosoitteeksi vaihdettiin { $email }. Jos et tehnyt muutosta itse, ota heti yhteyttä tukeen.
+mail-account_closed-subject = Tilisi on suljettu
+mail-account_closed-body = Tilisi on suljettu. Jos kirjaudut uudelleen sisään { $days } päivän kuluessa, tili avataan uudelleen. Sen jälkeen tietosi poistetaan pysyvästi.
+mail-account_reactivated-subject = Tilisi on avattu uudelleen
+mail-account_reactivated-body = Tervetuloa takaisin! Tilisi on avattu uudelleen. Aiemmin käyttämäsi sovellukset on yhdistettävä tiliin uudelleen.
+sms-password_reset_sms = Palvelun { $product } salasanan palautuskoodisi on { $code }. Koodi vanhenee { $minutes } minuutin kuluttua. Älä kerro koodia kenellekään.
+sms-usernames_sms = Käyttäjätunnuksesi palvelussa { $product }: { $usernames }
+sms-phone_code = Palvelun { $product } vahvistuskoodisi on { $code }. Koodi vanhenee { $minutes } minuutin kuluttua.

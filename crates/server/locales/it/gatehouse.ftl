@@ -1,0 +1,300 @@
+# Gatehouse hosted pages: Italian (Italiano).
+
+language-name = Italiano
+language-switcher = Lingua
+skip-to-content = Vai al contenuto
+
+## Sign-in
+login-title = Accedi
+login-subtitle-client = per continuare su { $client }
+login-subtitle = Accedi al tuo account
+login-password = Password
+login-remember-me = Ricordami
+login-remember-me-hint = Resta connesso su questo dispositivo. Non usare questa opzione su un computer condiviso.
+login-submit = Accedi
+login-error-invalid = L'e-mail o la password non sono corrette.
+login-error-missing = Inserisci l'e-mail e la password.
+login-error-throttled = Troppi tentativi. Attendi { $seconds } secondi e riprova.
+login-switch-account = Non sei tu? Usa un altro account.
+
+## Account selection
+select-title = Scegli un account
+select-subtitle = per continuare su { $client }
+select-continue = Continua come { $email }
+select-other = Usa un altro account
+
+## Consent
+consent-title = { $client } chiede di accedere al tuo account
+consent-signed-in-as = Accesso effettuato come { $email }
+consent-intro = { $client } chiede di:
+consent-allow = Consenti
+consent-deny = Annulla
+consent-footnote = Potrai cambiare idea in seguito; { $client } riceverà solo ciò che autorizzi qui.
+scope-openid = Confermare la tua identità
+scope-profile = Vedere il tuo nome e le informazioni di base del profilo
+scope-email = Vedere il tuo indirizzo e-mail
+scope-phone = Vedere il tuo numero di telefono
+scope-offline_access = Restare collegato al tuo account anche quando non lo stai usando
+scope-other = Usare l'autorizzazione “{ $scope }”
+
+## Sign-out
+logout-title = Esci
+logout-question = Vuoi uscire da { $product }?
+logout-confirm = Esci
+logout-cancel = Resta connesso
+logged-out-title = Disconnessione effettuata
+logged-out-body = Hai effettuato la disconnessione da { $product }. Puoi chiudere questa finestra.
+
+## Signed-in landing page
+home-title = Il tuo account
+home-signed-in-as = Hai effettuato l'accesso come { $email }.
+home-signed-out = Non hai effettuato l'accesso.
+home-sign-in = Accedi
+home-sign-out = Esci
+
+## Errors
+error-title = Si è verificato un problema
+error-heading-request = Impossibile completare la richiesta
+error-what-now = Torna all'applicazione da cui provieni e riprova. Se il problema persiste, contatta il relativo servizio di assistenza.
+error-missing-client-id = La richiesta non indica quale applicazione sta chiedendo di farti accedere.
+error-unknown-client = L'applicazione da cui provieni non è registrata in { $product }.
+error-missing-redirect-uri = La richiesta non indica dove tornare dopo l'accesso.
+error-unregistered-redirect-uri = L'indirizzo di ritorno indicato nella richiesta non è registrato per questa applicazione, quindi non ti reindirizzeremo lì.
+error-duplicated-parameter = La richiesta ripete un parametro e non può essere considerata attendibile.
+error-csrf = Questo modulo è scaduto o è stato inviato da un'altra pagina. Torna indietro, ricarica la pagina e riprova.
+error-flow-expired = Questa richiesta di accesso è scaduta o è già stata completata. Torna all'applicazione e ricomincia.
+error-internal = Si è verificato un errore imprevisto da parte nostra. Riprova tra qualche istante.
+error-not-found = Questa pagina non esiste.
+error-bad-request = La richiesta non è valida.
+error-logout-redirect = L'indirizzo a cui tornare dopo l'uscita non è registrato per questa applicazione.
+error-logout-hint = La richiesta di uscita fa riferimento a un accesso che non possiamo verificare.
+error-rate-limited = Troppe richieste. Attendi qualche istante e riprova.
+
+## Sign-in names, studios and devices
+login-error-malformed = Inserisci il tuo indirizzo e-mail, oppure il nome utente e il numero di licenza nel formato nomeutente@licenza.
+login-error-unknown-studio = Non esiste uno studio o una licenza con questo nome. Controlla la parte dopo la @.
+studio-picker-title = Scegli uno studio
+studio-picker-subtitle = { $email } appartiene a più studi. Quale vuoi usare con { $client }?
+studio-current = attuale
+error-studio-unknown = L'applicazione ha richiesto uno studio che non esiste.
+error-studio-not-member = Il tuo account non è membro dello studio a cui si riferisce questo accesso. Chiedi all'amministratore dello studio di aggiungerti oppure accedi con un altro account.
+error-studio-none = Il tuo account non appartiene a nessuno studio accettato da questa applicazione, quindi non puoi utilizzarla. Chiedi l'accesso all'amministratore del tuo studio.
+error-device-limit = Il tuo account è già registrato sul numero massimo di dispositivi consentiti, quindi non può essere usato su questo dispositivo. Chiedi all'amministratore del tuo studio o all'assistenza clienti di rimuovere un dispositivo che non usi più, poi riprova.
+error-not-permitted = Non hai l'autorizzazione per eseguire questa operazione.
+
+## Account page
+account-title = Il tuo account
+account-studio = Studio
+account-studio-current = Stai lavorando in { $studio }.
+account-switch-to = Passa a { $studio }
+account-manage-studio = Gestisci membri e dispositivi di { $studio }
+account-devices = Dispositivi
+account-this-device = questo dispositivo
+account-last-seen = Ultimo utilizzo: { $when }
+account-remove = Rimuovi
+account-sessions = Sessioni
+account-this-session = questa sessione
+account-started = Accesso effettuato: { $when }
+account-end-session = Termina
+account-change-password = Cambia password
+account-current-password = Password attuale
+account-new-password = Nuova password
+account-confirm-password = Nuova password (conferma)
+account-notice-device-removed = Il dispositivo è stato rimosso e disconnesso ovunque.
+account-notice-session-ended = La sessione è stata terminata.
+account-notice-studio-switched = Ora stai lavorando in un altro studio.
+account-notice-password-changed = La password è stata cambiata. Le altre sessioni e app sono state disconnesse.
+account-error-current-password = La password attuale non è corretta.
+account-error-password-mismatch = Le nuove password non coincidono.
+members-title = Membri di { $studio }
+members-subtitle = Rimuovi un dispositivo che un membro non usa più: verrà disconnesso immediatamente.
+members-roles = Ruoli: { $roles }
+members-no-devices = Nessun dispositivo registrato.
+members-back = Torna al tuo account
+home-account = Il tuo account
+
+## Sign-in links and account states
+login-identifier = E-mail o nomeutente@licenza
+login-forgot-password = Hai dimenticato la password?
+login-forgot-username = Hai dimenticato il nome utente?
+login-register = Crea un account
+login-error-unconfirmed = Conferma prima il tuo indirizzo e-mail: apri il link che ti abbiamo inviato al momento della registrazione.
+login-error-awaiting-approval = La tua registrazione è in attesa di approvazione da parte dell'amministratore dello studio. Ti invieremo un'e-mail quando sarà approvata.
+
+## Form fields
+field-name = Nome e cognome
+field-email = E-mail
+field-phone = Numero di telefono
+field-phone-optional = Numero di telefono (facoltativo)
+field-phone-hint = In formato internazionale, ad esempio +358 40 123 4567.
+field-country = Paese
+field-city = Città
+field-company = Azienda
+field-job-title = Qualifica
+field-trade-name = Nome commerciale
+field-date-of-birth = Data di nascita
+field-error-required = Compila questo campo: { $field }.
+field-error-too-long = Questo campo è troppo lungo: { $field }.
+field-error-invalid = Questo campo contiene caratteri non consentiti: { $field }.
+field-error-email = Inserisci un indirizzo e-mail valido, ad esempio nome@example.com.
+field-error-phone = Inserisci il numero di telefono in formato internazionale, ad esempio +358 40 123 4567.
+field-error-date = Inserisci la data di nascita nel formato AAAA-MM-GG.
+field-error-password-mismatch = Le due password non coincidono.
+
+## Password rules
+password-rules-summary = Almeno { $min } caratteri.
+password-rule-too-short = La password deve contenere almeno { $min } caratteri.
+password-rule-too-long = La password può contenere al massimo { $max } caratteri.
+password-rule-lowercase = La password deve contenere una lettera minuscola.
+password-rule-uppercase = La password deve contenere una lettera maiuscola.
+password-rule-digit = La password deve contenere un numero.
+password-rule-symbol = La password deve contenere un carattere speciale, ad esempio ! o #.
+password-rule-personal = La password non deve contenere il tuo nome o il tuo indirizzo e-mail.
+password-rule-common = Questa password è troppo comune e facile da indovinare. Scegline un'altra.
+password-rule-reused = Hai usato questa password di recente. Scegline una diversa dalle ultime { $count } password utilizzate.
+
+## Registration
+register-title = Crea un account
+register-subtitle = Inserisci i tuoi dati. Il tuo indirizzo e-mail sarà il tuo nome utente.
+register-subtitle-studio = Crea il tuo account per { $studio }. Il tuo indirizzo e-mail sarà il tuo nome utente.
+register-email-hint = Invieremo un link di conferma a questo indirizzo.
+register-submit = Crea account
+register-have-account = Hai già un account? Accedi.
+register-closed = La registrazione non è disponibile qui. Chiedi un account all'organizzazione che ti ha inviato l'invito.
+register-check-email-title = Controlla la tua e-mail
+register-check-email-body = Abbiamo inviato un messaggio a { $email }. Apri il link contenuto nel messaggio per confermare l'indirizzo e completare la creazione dell'account. Se non lo trovi, controlla la cartella della posta indesiderata.
+register-confirmed-title = Il tuo indirizzo e-mail è confermato
+register-confirmed-body = Il tuo account è pronto. Ora puoi accedere.
+register-awaiting-title = Il tuo indirizzo e-mail è confermato
+register-awaiting-body = La tua registrazione è ora in attesa di approvazione da parte dell'amministratore dello studio. Ti invieremo un'e-mail non appena sarà approvata.
+link-invalid-title = Questo link non è più valido
+link-invalid-body = Il link è già stato utilizzato oppure è scaduto. Ricomincia per riceverne uno nuovo.
+
+## Activation
+activate-title = Attiva il tuo account
+activate-intro = Scegli una password per attivare il tuo account. Puoi anche correggere il tuo indirizzo e-mail e aggiungere un numero di telefono per il recupero della password.
+activate-username = Il tuo nome utente: { $username }
+activate-email-hint = Se lo modifichi, invieremo un codice al nuovo indirizzo per confermarlo.
+activate-submit = Attiva account
+activate-done-title = Il tuo account è attivo
+activate-done-body = Ora puoi accedere con il tuo nome utente e la nuova password.
+activate-done-confirm-email = Abbiamo inviato un codice a { $email }. Accedi e inseriscilo nella pagina del tuo account per confermare il nuovo indirizzo.
+
+## Forgotten password and user name
+forgot-password-title = Reimposta la password
+forgot-password-intro = Inserisci il tuo indirizzo e-mail, oppure il nome utente e la licenza nel formato nomeutente@licenza, e scegli come ricevere il codice di reimpostazione.
+forgot-password-identifier = E-mail o nomeutente@licenza
+forgot-password-channel = Invia il codice tramite
+forgot-password-by-email = E-mail
+forgot-password-by-sms = SMS
+forgot-password-submit = Invia
+forgot-spam-hint = Se non ricevi il messaggio, controlla la cartella della posta indesiderata.
+forgot-password-code-title = Inserisci il codice
+forgot-password-code-intro-email = Se esiste un account corrispondente, abbiamo inviato un codice di sei cifre e un link di reimpostazione al relativo indirizzo e-mail. Inserisci qui il codice oppure apri il link.
+forgot-password-code-intro-sms = Se esiste un account corrispondente con un numero di telefono verificato, abbiamo inviato un codice di sei cifre a quel numero tramite SMS.
+reset-title = Scegli una nuova password
+reset-intro = La nuova password chiuderà tutte le tue sessioni, comprese quelle delle app sul telefono.
+reset-submit = Cambia password
+reset-done-title = La tua password è stata cambiata
+reset-done-body = Tutte le tue sessioni sono state chiuse. Accedi con la nuova password.
+forgot-username-title = Hai dimenticato il nome utente?
+forgot-username-intro = Inserisci l'indirizzo e-mail o il numero di telefono associato al tuo account e ti invieremo i tuoi nomi utente.
+forgot-username-contact = E-mail o numero di telefono
+forgot-username-sent-title = Controlla i tuoi messaggi
+forgot-username-sent-body = Se l'indirizzo e-mail o il numero di telefono indicato è associato a un account, abbiamo inviato i nomi utente a quel recapito.
+
+## Codes
+code-label = Codice
+code-submit = Conferma
+code-start-over = Invia un nuovo codice
+code-error-wrong = Il codice non è corretto. Controllalo e riprova.
+code-error-expired = Il codice è scaduto o è già stato utilizzato. Richiedine uno nuovo.
+code-error-too-many = Troppi codici errati. Richiedine uno nuovo.
+code-error-too-many-sent = Di recente sono stati inviati troppi codici a questo indirizzo. Riprova tra un'ora.
+
+## Account page additions
+account-profile = Profilo
+account-save = Salva
+account-unverified = non verificato
+account-no-phone = Nessun numero di telefono inserito.
+account-new-email = Nuovo indirizzo e-mail
+account-new-phone = Nuovo numero di telefono
+account-send-code = Invia codice di conferma
+account-language = Lingua
+account-email-code-title = Conferma il nuovo indirizzo e-mail
+account-email-code-intro = Abbiamo inviato un codice di sei cifre al nuovo indirizzo. La modifica diventerà effettiva quando lo inserirai.
+account-phone-code-title = Conferma il tuo numero di telefono
+account-phone-code-intro = Abbiamo inviato un codice di sei cifre al numero di telefono tramite SMS.
+account-notice-profile-saved = Il profilo è stato salvato.
+account-notice-email-changed = Il tuo indirizzo e-mail è stato modificato.
+account-notice-phone-changed = Il tuo numero di telefono è stato confermato.
+account-notice-language-saved = La lingua è stata salvata.
+account-notice-code-sent = Ti abbiamo inviato un codice di conferma. Inseriscilo qui sotto per completare la modifica.
+account-pending-code = Inserisci il codice che abbiamo inviato a { $target }
+
+## Expired password
+expired-title = La tua password è scaduta
+expired-intro = La tua organizzazione richiede di cambiare periodicamente la password. Scegline una nuova per continuare.
+
+## Closing and reopening
+close-title = Chiudi il mio account
+close-warning = La chiusura dell'account termina tutte le tue sessioni e scollega tutte le applicazioni. Se accedi di nuovo entro { $days } giorni, l'account verrà riaperto. Trascorso questo periodo, tutti i tuoi dati verranno eliminati definitivamente e non potranno essere recuperati.
+close-acknowledge = Ho letto attentamente e accetto le avvertenze riportate sopra.
+close-submit = Elimina il mio account e tutti i miei dati
+close-error-acknowledge = Seleziona la casella per confermare di aver letto le avvertenze.
+closed-title = Il tuo account è stato chiuso
+closed-body = Il tuo account è stato chiuso e la sessione è stata terminata. Puoi riaprirlo accedendo entro { $days } giorni.
+reactivate-title = Riaprire il tuo account?
+reactivate-body = Il tuo account è chiuso e verrà eliminato definitivamente il { $date }. Vuoi riaprirlo? Le applicazioni che usavi dovranno essere ricollegate.
+reactivate-confirm = Riapri il mio account
+reactivate-cancel = Lascia chiuso
+
+## Studio admin: approvals
+members-pending = In attesa di approvazione
+members-approve = Approva
+members-notice-approved = La registrazione è stata approvata e l'utente ne è stato informato.
+
+## E-mail and SMS messages
+mail-greeting = Buongiorno,
+mail-greeting-name = Buongiorno { $name },
+mail-footer = Questo messaggio è stato inviato da { $product }. Se non lo aspettavi, puoi ignorarlo: non cambierà nulla a meno che tu non intervenga.
+mail-confirm_registration-subject = Conferma il tuo indirizzo e-mail
+mail-confirm_registration-body = Grazie per la registrazione a { $product }. Conferma il tuo indirizzo e-mail per completare la creazione dell'account. Il link è valido per { $days } giorni.
+mail-confirm_registration-action = Conferma il mio indirizzo e-mail
+mail-already_registered-subject = Hai già un account
+mail-already_registered-body = Qualcuno ha provato a creare un account o a usare questo indirizzo e-mail con { $product }, ma esiste già un account con questo indirizzo. Se la richiesta è partita da te, accedi oppure reimposta la password se l'hai dimenticata. In caso contrario, non devi fare nulla.
+mail-already_registered-action = Reimposta la password
+mail-registration_approved-subject = La tua registrazione è stata approvata
+mail-registration_approved-body = La tua registrazione presso { $studio } è stata approvata. Ora puoi accedere.
+mail-registration_approved-action = Accedi
+mail-activation-subject = Attiva il tuo account
+mail-activation-body =
+    È stato creato un account per te. Il tuo nome utente è: { $username }
+
+    Apri il link per scegliere la password. Nella stessa pagina puoi anche verificare il tuo indirizzo e-mail e aggiungere un numero di telefono. Il link è valido per { $days } giorni.
+mail-activation-action = Attiva il mio account
+mail-password_reset-subject = Reimposta la password
+mail-password_reset-body =
+    Abbiamo ricevuto una richiesta di reimpostazione della tua password. Inserisci questo codice nella pagina di reimpostazione oppure apri il link qui sotto. Il codice è valido per { $minutes } minuti.
+
+    Se non hai richiesto la reimpostazione della password, ignora questo messaggio: la tua password resterà invariata.
+mail-password_reset-action = Scegli una nuova password
+mail-password_changed-subject = La tua password è stata cambiata
+mail-password_changed-body = La password del tuo account è stata appena cambiata e le sessioni sugli altri dispositivi e app sono state chiuse. Se non hai effettuato tu questa modifica, reimposta subito la password e contatta l'assistenza.
+mail-usernames-subject = I tuoi nomi utente
+mail-usernames-body =
+    Questi sono i nomi utente associati a questo indirizzo:
+
+    { $usernames }
+mail-usernames-action = Accedi
+mail-email_change_code-subject = Conferma il nuovo indirizzo e-mail
+mail-email_change_code-body = Inserisci questo codice nella pagina del tuo account per confermare il nuovo indirizzo e-mail. Il codice è valido per { $minutes } minuti.
+mail-email_changed-subject = Il tuo indirizzo e-mail è stato modificato
+mail-email_changed-body = L'indirizzo e-mail del tuo account è stato modificato in { $email }. Se non hai effettuato tu questa modifica, contatta subito l'assistenza.
+mail-account_closed-subject = Il tuo account è stato chiuso
+mail-account_closed-body = Il tuo account è stato chiuso. Se accedi di nuovo entro { $days } giorni, verrà riaperto. Trascorso questo periodo, i tuoi dati verranno eliminati definitivamente.
+mail-account_reactivated-subject = Il tuo account è stato riaperto
+mail-account_reactivated-body = Ti diamo il bentornato. Il tuo account è stato riaperto. Le applicazioni che usavi in precedenza dovranno essere ricollegate.
+sms-password_reset_sms = Il tuo codice per reimpostare la password di { $product } è { $code }. Scade tra { $minutes } minuti. Non condividerlo con nessuno.
+sms-usernames_sms = I tuoi nomi utente per { $product }: { $usernames }
+sms-phone_code = Il tuo codice di conferma per { $product } è { $code }. Scade tra { $minutes } minuti.

@@ -1,0 +1,300 @@
+# Gatehouse hosted pages: Swedish (Svenska).
+
+language-name = Svenska
+language-switcher = Språk
+skip-to-content = Hoppa till innehållet
+
+## Sign-in
+login-title = Logga in
+login-subtitle-client = för att fortsätta till { $client }
+login-subtitle = Logga in på ditt konto
+login-password = Lösenord
+login-remember-me = Kom ihåg mig
+login-remember-me-hint = Förbli inloggad på den här enheten. Använd inte funktionen på en delad dator.
+login-submit = Logga in
+login-error-invalid = E-postadressen eller lösenordet är felaktigt.
+login-error-missing = Ange din e-postadress och ditt lösenord.
+login-error-throttled = För många försök. Vänta { $seconds } sekunder och försök igen.
+login-switch-account = Inte du? Använd ett annat konto.
+
+## Account selection
+select-title = Välj konto
+select-subtitle = för att fortsätta till { $client }
+select-continue = Fortsätt som { $email }
+select-other = Använd ett annat konto
+
+## Consent
+consent-title = { $client } vill få åtkomst till ditt konto
+consent-signed-in-as = Inloggad som { $email }
+consent-intro = { $client } begär att få:
+consent-allow = Tillåt
+consent-deny = Avbryt
+consent-footnote = Du kan ändra dig senare. { $client } får bara tillgång till det du tillåter här.
+scope-openid = Bekräfta vem du är
+scope-profile = Se ditt namn och din grundläggande profil
+scope-email = Se din e-postadress
+scope-phone = Se ditt telefonnummer
+scope-offline_access = Behålla anslutningen till ditt konto även när du inte använder tjänsten
+scope-other = Använda behörigheten ”{ $scope }”
+
+## Sign-out
+logout-title = Logga ut
+logout-question = Vill du logga ut från { $product }?
+logout-confirm = Logga ut
+logout-cancel = Förbli inloggad
+logged-out-title = Du har loggats ut
+logged-out-body = Du har loggats ut från { $product }. Du kan nu stänga det här fönstret.
+
+## Signed-in landing page
+home-title = Mitt konto
+home-signed-in-as = Du är inloggad som { $email }.
+home-signed-out = Du är inte inloggad.
+home-sign-in = Logga in
+home-sign-out = Logga ut
+
+## Errors
+error-title = Något gick fel
+error-heading-request = Begäran kan inte slutföras
+error-what-now = Gå tillbaka till applikationen du kom från och försök igen. Kontakta applikationens support om problemet kvarstår.
+error-missing-client-id = Det framgår inte av begäran vilken applikation som vill logga in dig.
+error-unknown-client = Applikationen som skickade dig hit är inte registrerad i { $product }.
+error-missing-redirect-uri = Det framgår inte av begäran vart du ska skickas efter inloggningen.
+error-unregistered-redirect-uri = Returadressen i begäran är inte registrerad för den här applikationen, så vi skickar dig inte dit.
+error-duplicated-parameter = Begäran innehåller samma parameter flera gånger och kan därför inte betraktas som tillförlitlig.
+error-csrf = Formuläret har gått ut eller skickades från en annan sida. Gå tillbaka, ladda om sidan och försök igen.
+error-flow-expired = Inloggningsbegäran har gått ut eller har redan slutförts. Gå tillbaka till applikationen och börja om.
+error-internal = Ett oväntat fel uppstod hos oss. Försök igen om en stund.
+error-not-found = Sidan finns inte.
+error-bad-request = Begäran är ogiltig.
+error-logout-redirect = Adressen som du ska skickas till efter utloggningen är inte registrerad för den här applikationen.
+error-logout-hint = Utloggningsbegäran hänvisar till en inloggning som vi inte kan verifiera.
+error-rate-limited = För många förfrågningar. Vänta en stund och försök igen.
+
+## Sign-in names, studios and devices
+login-error-malformed = Ange din e-postadress, eller ditt användarnamn och licensnummer i formatet användarnamn@licensnummer.
+login-error-unknown-studio = Det finns ingen studio eller licens med det namnet. Kontrollera delen efter @.
+studio-picker-title = Välj studio
+studio-picker-subtitle = { $email } hör till flera studior. Vilken vill du använda med { $client }?
+studio-current = aktuell
+error-studio-unknown = Applikationen begärde en studio som inte finns.
+error-studio-not-member = Ditt konto är inte medlem i den studio som inloggningen gäller. Be studions administratör att lägga till dig, eller logga in med ett annat konto.
+error-studio-none = Ditt konto hör inte till någon studio som den här applikationen godkänner, så du kan inte använda den. Be din studios administratör om åtkomst.
+error-device-limit = Ditt konto är redan registrerat på det högsta tillåtna antalet enheter och kan därför inte användas på den här enheten. Be din studios administratör eller kundtjänst att ta bort en enhet som du inte längre använder och försök sedan igen.
+error-not-permitted = Du har inte behörighet att göra detta.
+
+## Account page
+account-title = Mitt konto
+account-studio = Studio
+account-studio-current = Du arbetar i { $studio }.
+account-switch-to = Byt till { $studio }
+account-manage-studio = Hantera medlemmar och enheter i { $studio }
+account-devices = Enheter
+account-this-device = den här enheten
+account-last-seen = Senast använd { $when }
+account-remove = Ta bort
+account-sessions = Sessioner
+account-this-session = den här sessionen
+account-started = Inloggad { $when }
+account-end-session = Avsluta
+account-change-password = Byt lösenord
+account-current-password = Nuvarande lösenord
+account-new-password = Nytt lösenord
+account-confirm-password = Upprepa nytt lösenord
+account-notice-device-removed = Enheten har tagits bort och loggats ut överallt.
+account-notice-session-ended = Sessionen har avslutats.
+account-notice-studio-switched = Du arbetar nu i en annan studio.
+account-notice-password-changed = Ditt lösenord har ändrats. Andra sessioner och appar har loggats ut.
+account-error-current-password = Det nuvarande lösenordet är felaktigt.
+account-error-password-mismatch = De nya lösenorden stämmer inte överens.
+members-title = Medlemmar i { $studio }
+members-subtitle = Ta bort en enhet som en medlem inte längre använder. Enheten loggas ut direkt.
+members-roles = Roller: { $roles }
+members-no-devices = Inga registrerade enheter.
+members-back = Tillbaka till Mitt konto
+home-account = Mitt konto
+
+## Sign-in links and account states
+login-identifier = E-post eller användarnamn@licensnummer
+login-forgot-password = Glömt lösenordet?
+login-forgot-username = Glömt användarnamnet?
+login-register = Skapa konto
+login-error-unconfirmed = Bekräfta först din e-postadress genom att öppna länken som vi skickade när du registrerade dig.
+login-error-awaiting-approval = Din registrering väntar på godkännande av studions administratör. Vi meddelar dig via e-post när den har godkänts.
+
+## Form fields
+field-name = Fullständigt namn
+field-email = E-post
+field-phone = Telefonnummer
+field-phone-optional = Telefonnummer (valfritt)
+field-phone-hint = I internationellt format, till exempel +358 40 123 4567.
+field-country = Land
+field-city = Ort
+field-company = Företag
+field-job-title = Befattning
+field-trade-name = Firmanamn
+field-date-of-birth = Födelsedatum
+field-error-required = Fyll i det här fältet: { $field }.
+field-error-too-long = Texten i fältet är för lång: { $field }.
+field-error-invalid = Fältet innehåller otillåtna tecken: { $field }.
+field-error-email = Ange en giltig e-postadress, till exempel namn@example.com.
+field-error-phone = Ange telefonnumret i internationellt format, till exempel +358 40 123 4567.
+field-error-date = Ange födelsedatum i formatet ÅÅÅÅ-MM-DD.
+field-error-password-mismatch = Lösenorden stämmer inte överens.
+
+## Password rules
+password-rules-summary = Minst { $min } tecken.
+password-rule-too-short = Lösenordet måste innehålla minst { $min } tecken.
+password-rule-too-long = Lösenordet får innehålla högst { $max } tecken.
+password-rule-lowercase = Lösenordet måste innehålla minst en liten bokstav.
+password-rule-uppercase = Lösenordet måste innehålla minst en stor bokstav.
+password-rule-digit = Lösenordet måste innehålla minst en siffra.
+password-rule-symbol = Lösenordet måste innehålla minst ett specialtecken, till exempel ! eller #.
+password-rule-personal = Lösenordet får inte innehålla ditt namn eller din e-postadress.
+password-rule-common = Lösenordet är för vanligt och lätt att gissa. Välj ett annat.
+password-rule-reused = Du har använt det här lösenordet nyligen. Välj ett lösenord som inte är samma som något av dina { $count } senaste lösenord.
+
+## Registration
+register-title = Skapa konto
+register-subtitle = Fyll i dina uppgifter. Din e-postadress blir ditt användarnamn.
+register-subtitle-studio = Skapa ditt konto för { $studio }. Din e-postadress blir ditt användarnamn.
+register-email-hint = Vi skickar en bekräftelselänk till den här adressen.
+register-submit = Skapa konto
+register-have-account = Har du redan ett konto? Logga in.
+register-closed = Det går inte att registrera sig här. Be organisationen som bjöd in dig om ett konto.
+register-check-email-title = Kontrollera din e-post
+register-check-email-body = Vi har skickat ett meddelande till { $email }. Öppna länken i meddelandet för att bekräfta din adress och slutföra registreringen. Om du inte hittar meddelandet kan du kontrollera skräppostmappen.
+register-confirmed-title = Din e-postadress är bekräftad
+register-confirmed-body = Ditt konto är klart. Du kan nu logga in.
+register-awaiting-title = Din e-postadress är bekräftad
+register-awaiting-body = Din registrering väntar nu på godkännande av studions administratör. Vi meddelar dig via e-post så snart den har godkänts.
+link-invalid-title = Länken är inte längre giltig
+link-invalid-body = Länken har redan använts eller har gått ut. Börja om för att få en ny länk.
+
+## Activation
+activate-title = Aktivera ditt konto
+activate-intro = Välj ett lösenord för att aktivera ditt konto. Du kan också korrigera din e-postadress och lägga till ett telefonnummer som kan användas för att återställa lösenordet.
+activate-username = Ditt användarnamn: { $username }
+activate-email-hint = Om du ändrar adressen skickar vi en kod till den nya adressen för att bekräfta den.
+activate-submit = Aktivera konto
+activate-done-title = Ditt konto är aktiverat
+activate-done-body = Du kan nu logga in med ditt användarnamn och ditt nya lösenord.
+activate-done-confirm-email = Vi har skickat en kod till { $email }. Logga in och ange koden på sidan Mitt konto för att bekräfta den nya adressen.
+
+## Forgotten password and user name
+forgot-password-title = Återställ lösenord
+forgot-password-intro = Ange din e-postadress, eller ditt användarnamn och licensnummer i formatet användarnamn@licensnummer, och välj hur du vill få återställningskoden.
+forgot-password-identifier = E-post eller användarnamn@licensnummer
+forgot-password-channel = Skicka koden via
+forgot-password-by-email = E-post
+forgot-password-by-sms = Sms
+forgot-password-submit = Skicka
+forgot-spam-hint = Om du inte får meddelandet kan du kontrollera skräppostmappen.
+forgot-password-code-title = Ange koden
+forgot-password-code-intro-email = Om det finns ett matchande konto har vi skickat en sexsiffrig kod och en återställningslänk till kontots e-postadress. Ange koden här eller öppna länken.
+forgot-password-code-intro-sms = Om det finns ett matchande konto med ett verifierat telefonnummer har vi skickat en sexsiffrig kod till numret via sms.
+reset-title = Välj ett nytt lösenord
+reset-intro = När du byter lösenord loggas du ut överallt, även från appar i din telefon.
+reset-submit = Byt lösenord
+reset-done-title = Ditt lösenord har ändrats
+reset-done-body = Du har loggats ut överallt. Logga in med ditt nya lösenord.
+forgot-username-title = Glömt användarnamnet?
+forgot-username-intro = Ange den e-postadress eller det telefonnummer som är kopplat till ditt konto, så skickar vi dina användarnamn till dig.
+forgot-username-contact = E-post eller telefonnummer
+forgot-username-sent-title = Kontrollera dina meddelanden
+forgot-username-sent-body = Om e-postadressen eller telefonnumret är kopplat till ett konto har vi skickat användarnamnen dit.
+
+## Codes
+code-label = Kod
+code-submit = Bekräfta
+code-start-over = Skicka en ny kod
+code-error-wrong = Koden är felaktig. Kontrollera den och försök igen.
+code-error-expired = Koden har gått ut eller har redan använts. Begär en ny kod.
+code-error-too-many = För många felaktiga koder. Begär en ny kod.
+code-error-too-many-sent = För många koder har skickats till den här adressen på kort tid. Försök igen om en timme.
+
+## Account page additions
+account-profile = Profil
+account-save = Spara
+account-unverified = ej verifierad
+account-no-phone = Inget telefonnummer har lagts till ännu.
+account-new-email = Ny e-postadress
+account-new-phone = Nytt telefonnummer
+account-send-code = Skicka bekräftelsekod
+account-language = Språk
+account-email-code-title = Bekräfta din nya e-postadress
+account-email-code-intro = Vi har skickat en sexsiffrig kod till den nya adressen. Ändringen träder i kraft när du anger koden.
+account-phone-code-title = Bekräfta ditt telefonnummer
+account-phone-code-intro = Vi har skickat en sexsiffrig kod till telefonnumret via sms.
+account-notice-profile-saved = Din profil har sparats.
+account-notice-email-changed = Din e-postadress har ändrats.
+account-notice-phone-changed = Ditt telefonnummer har bekräftats.
+account-notice-language-saved = Ditt språkval har sparats.
+account-notice-code-sent = Vi har skickat en bekräftelsekod. Ange den nedan för att slutföra ändringen.
+account-pending-code = Ange koden som vi skickade till { $target }
+
+## Expired password
+expired-title = Ditt lösenord har gått ut
+expired-intro = Din organisation kräver att lösenordet byts med jämna mellanrum. Välj ett nytt lösenord för att fortsätta.
+
+## Closing and reopening
+close-title = Avsluta mitt konto
+close-warning = När du avslutar ditt konto loggas du ut överallt och alla applikationer kopplas bort. Om du loggar in igen inom { $days } dagar öppnas ditt konto på nytt. Därefter raderas alla dina uppgifter permanent och kan inte återställas.
+close-acknowledge = Jag har läst varningarna ovan noggrant och godkänner dem.
+close-submit = Radera mitt konto och alla mina uppgifter
+close-error-acknowledge = Markera rutan för att bekräfta att du har läst varningarna.
+closed-title = Ditt konto är avslutat
+closed-body = Ditt konto har avslutats och du har loggats ut. Du kan öppna det igen genom att logga in inom { $days } dagar.
+reactivate-title = Vill du öppna ditt konto igen?
+reactivate-body = Ditt konto är avslutat och raderas permanent den { $date }. Vill du öppna det igen? Applikationer som du har använt måste i så fall anslutas på nytt.
+reactivate-confirm = Öppna mitt konto igen
+reactivate-cancel = Låt kontot vara avslutat
+
+## Studio admin: approvals
+members-pending = Väntar på godkännande
+members-approve = Godkänn
+members-notice-approved = Registreringen har godkänts och användaren har meddelats.
+
+## E-mail and SMS messages
+mail-greeting = Hej,
+mail-greeting-name = Hej { $name },
+mail-footer = Det här meddelandet skickades av { $product }. Om du inte väntade dig det kan du bortse från det. Ingenting ändras om du inte själv vidtar någon åtgärd.
+mail-confirm_registration-subject = Bekräfta din e-postadress
+mail-confirm_registration-body = Tack för att du har registrerat dig hos { $product }. Bekräfta din e-postadress för att slutföra registreringen av ditt konto. Länken är giltig i { $days } dagar.
+mail-confirm_registration-action = Bekräfta min e-postadress
+mail-already_registered-subject = Du har redan ett konto
+mail-already_registered-body = Någon försökte skapa ett konto eller använda den här e-postadressen hos { $product }, men det finns redan ett konto med den här adressen. Om det var du kan du logga in, eller återställa ditt lösenord om du har glömt det. Om det inte var du behöver du inte göra något.
+mail-already_registered-action = Återställ mitt lösenord
+mail-registration_approved-subject = Din registrering har godkänts
+mail-registration_approved-body = Din registrering hos { $studio } har godkänts. Du kan nu logga in.
+mail-registration_approved-action = Logga in
+mail-activation-subject = Aktivera ditt konto
+mail-activation-body =
+    Ett konto har skapats åt dig. Ditt användarnamn är: { $username }
+
+    Öppna länken för att välja ditt lösenord. Där kan du också kontrollera din e-postadress och lägga till ett telefonnummer. Länken är giltig i { $days } dagar.
+mail-activation-action = Aktivera mitt konto
+mail-password_reset-subject = Återställ ditt lösenord
+mail-password_reset-body =
+    Vi har fått en begäran om att återställa ditt lösenord. Ange den här koden på återställningssidan eller öppna länken nedan. Koden är giltig i { $minutes } minuter.
+
+    Om du inte har begärt att få återställa ditt lösenord kan du bortse från det här meddelandet. Ditt lösenord förblir oförändrat.
+mail-password_reset-action = Välj ett nytt lösenord
+mail-password_changed-subject = Ditt lösenord har ändrats
+mail-password_changed-body = Lösenordet till ditt konto har just ändrats och du har loggats ut från dina andra enheter och appar. Om det inte var du som ändrade det ska du genast återställa lösenordet och kontakta supporten.
+mail-usernames-subject = Dina användarnamn
+mail-usernames-body =
+    Följande användarnamn är kopplade till den här adressen:
+
+    { $usernames }
+mail-usernames-action = Logga in
+mail-email_change_code-subject = Bekräfta din nya e-postadress
+mail-email_change_code-body = Ange den här koden på sidan Mitt konto för att bekräfta din nya e-postadress. Koden är giltig i { $minutes } minuter.
+mail-email_changed-subject = Din e-postadress har ändrats
+mail-email_changed-body = E-postadressen för ditt konto har ändrats till { $email }. Om det inte var du som ändrade den ska du genast kontakta supporten.
+mail-account_closed-subject = Ditt konto har avslutats
+mail-account_closed-body = Ditt konto har avslutats. Om du loggar in igen inom { $days } dagar öppnas det på nytt. Därefter raderas dina uppgifter permanent.
+mail-account_reactivated-subject = Ditt konto har öppnats igen
+mail-account_reactivated-body = Välkommen tillbaka! Ditt konto har öppnats igen. Applikationer som du har använt tidigare måste anslutas på nytt.
+sms-password_reset_sms = Din kod för att återställa lösenordet i { $product } är { $code }. Koden gäller i { $minutes } minuter. Dela inte koden med någon.
+sms-usernames_sms = Dina användarnamn i { $product }: { $usernames }
+sms-phone_code = Din bekräftelsekod för { $product } är { $code }. Koden gäller i { $minutes } minuter.

@@ -1,0 +1,300 @@
+# Gatehouse hosted pages: Turkish (Türkçe).
+
+language-name = Türkçe
+language-switcher = Dil
+skip-to-content = İçeriğe geç
+
+## Sign-in
+login-title = Giriş yap
+login-subtitle-client = { $client } uygulamasına devam etmek için
+login-subtitle = Hesabınıza giriş yapın
+login-password = Şifre
+login-remember-me = Beni hatırla
+login-remember-me-hint = Bu cihazda oturumunuz açık kalır. Ortak kullanılan bir bilgisayarda bu seçeneği kullanmayın.
+login-submit = Giriş yap
+login-error-invalid = E-posta adresi veya şifre hatalı.
+login-error-missing = E-posta adresinizi ve şifrenizi girin.
+login-error-throttled = Çok fazla deneme yapıldı. Lütfen { $seconds } saniye bekleyip tekrar deneyin.
+login-switch-account = Siz değil misiniz? Başka bir hesap kullanın.
+
+## Account selection
+select-title = Bir hesap seçin
+select-subtitle = { $client } uygulamasına devam etmek için
+select-continue = { $email } olarak devam et
+select-other = Başka bir hesap kullan
+
+## Consent
+consent-title = { $client } hesabınıza erişmek istiyor
+consent-signed-in-as = { $email } olarak giriş yapıldı
+consent-intro = { $client } şu izinleri istiyor:
+consent-allow = İzin ver
+consent-deny = İptal
+consent-footnote = Bu kararınızı daha sonra değiştirebilirsiniz; { $client } yalnızca burada izin verdiğiniz bilgilere erişebilir.
+scope-openid = Kimliğinizi doğrulama
+scope-profile = Adınızı ve temel profil bilgilerinizi görme
+scope-email = E-posta adresinizi görme
+scope-phone = Telefon numaranızı görme
+scope-offline_access = Siz kullanmıyorken de hesabınıza bağlı kalma
+scope-other = “{ $scope }” iznini kullanma
+
+## Sign-out
+logout-title = Çıkış yap
+logout-question = { $product } oturumunuzu kapatmak istiyor musunuz?
+logout-confirm = Çıkış yap
+logout-cancel = Oturumu açık tut
+logged-out-title = Çıkış yaptınız
+logged-out-body = { $product } oturumunuz kapatıldı. Bu pencereyi kapatabilirsiniz.
+
+## Signed-in landing page
+home-title = Hesabınız
+home-signed-in-as = { $email } olarak giriş yaptınız.
+home-signed-out = Şu anda giriş yapmış değilsiniz.
+home-sign-in = Giriş yap
+home-sign-out = Çıkış yap
+
+## Errors
+error-title = Bir sorun oluştu
+error-heading-request = Bu istek tamamlanamıyor
+error-what-now = Geldiğiniz uygulamaya dönüp tekrar deneyin. Sorun devam ederse uygulamanın destek ekibiyle iletişime geçin.
+error-missing-client-id = İstekte, giriş yapmanızı isteyen uygulama belirtilmemiş.
+error-unknown-client = Sizi buraya yönlendiren uygulama { $product } sisteminde kayıtlı değil.
+error-missing-redirect-uri = İstekte, giriş yaptıktan sonra nereye dönüleceği belirtilmemiş.
+error-unregistered-redirect-uri = İstekteki dönüş adresi bu uygulama için kayıtlı olmadığından sizi bu adrese yönlendirmeyeceğiz.
+error-duplicated-parameter = İstekte bir parametre birden fazla kez yer aldığı için isteğe güvenilemez.
+error-csrf = Bu formun süresi dolmuş veya form başka bir sayfadan gönderilmiş. Geri dönün, sayfayı yenileyin ve tekrar deneyin.
+error-flow-expired = Bu giriş isteğinin süresi dolmuş veya istek zaten tamamlanmış. Uygulamaya dönüp yeniden başlayın.
+error-internal = Sistemimizde beklenmeyen bir hata oluştu. Lütfen biraz sonra tekrar deneyin.
+error-not-found = Bu sayfa mevcut değil.
+error-bad-request = İstek geçerli değil.
+error-logout-redirect = Çıkış yaptıktan sonra dönülecek adres bu uygulama için kayıtlı değil.
+error-logout-hint = Çıkış isteği, doğrulayamadığımız bir girişe atıfta bulunuyor.
+error-rate-limited = Çok fazla istek gönderildi. Lütfen biraz bekleyip tekrar deneyin.
+
+## Sign-in names, studios and devices
+login-error-malformed = E-posta adresinizi ya da kullanıcı adınızı ve lisans numaranızı kullanıcıadı@lisans biçiminde girin.
+login-error-unknown-studio = Bu adda bir büro veya lisans bulunamadı. @ işaretinden sonraki kısmı kontrol edin.
+studio-picker-title = Bir büro seçin
+studio-picker-subtitle = { $email } birden fazla büroya bağlı. { $client } ile hangisini kullanmak istiyorsunuz?
+studio-current = geçerli
+error-studio-unknown = Uygulama, mevcut olmayan bir büro istedi.
+error-studio-not-member = Hesabınız, bu girişin yapıldığı büronun üyesi değil. Büro yöneticisinden sizi eklemesini isteyin veya başka bir hesapla giriş yapın.
+error-studio-none = Hesabınız bu uygulamanın kabul ettiği hiçbir büroya bağlı olmadığından uygulamayı kullanamazsınız. Erişim için büronuzun yöneticisine başvurun.
+error-device-limit = Hesabınız izin verilen en fazla sayıda cihazda zaten kayıtlı olduğundan bu cihazda kullanılamaz. Büronuzun yöneticisinden veya müşteri desteğinden artık kullanmadığınız bir cihazı kaldırmasını isteyin, ardından tekrar deneyin.
+error-not-permitted = Bu işlemi yapma yetkiniz yok.
+
+## Account page
+account-title = Hesabınız
+account-studio = Büro
+account-studio-current = Şu anda { $studio } bürosunda çalışıyorsunuz.
+account-switch-to = { $studio } bürosuna geç
+account-manage-studio = { $studio } bürosunun üyelerini ve cihazlarını yönet
+account-devices = Cihazlar
+account-this-device = bu cihaz
+account-last-seen = Son kullanım: { $when }
+account-remove = Kaldır
+account-sessions = Oturumlar
+account-this-session = bu oturum
+account-started = Giriş: { $when }
+account-end-session = Sonlandır
+account-change-password = Şifreyi değiştir
+account-current-password = Mevcut şifre
+account-new-password = Yeni şifre
+account-confirm-password = Yeni şifre (tekrar)
+account-notice-device-removed = Cihaz kaldırıldı ve cihazdaki tüm oturumlar kapatıldı.
+account-notice-session-ended = Oturum sonlandırıldı.
+account-notice-studio-switched = Artık başka bir büroda çalışıyorsunuz.
+account-notice-password-changed = Şifreniz değiştirildi. Diğer oturumlarınız ve uygulamalardaki oturumlarınız kapatıldı.
+account-error-current-password = Mevcut şifre hatalı.
+account-error-password-mismatch = Yeni şifreler eşleşmiyor.
+members-title = { $studio } bürosunun üyeleri
+members-subtitle = Bir üyenin artık kullanmadığı cihazı kaldırın; cihazdaki oturum hemen kapatılır.
+members-roles = Roller: { $roles }
+members-no-devices = Kayıtlı cihaz yok.
+members-back = Hesabınıza dönün
+home-account = Hesabınız
+
+## Sign-in links and account states
+login-identifier = E-posta veya kullanıcıadı@lisans
+login-forgot-password = Şifrenizi mi unuttunuz?
+login-forgot-username = Kullanıcı adınızı mı unuttunuz?
+login-register = Hesap oluştur
+login-error-unconfirmed = Önce e-posta adresinizi doğrulayın: kayıt olurken size gönderdiğimiz bağlantıyı açın.
+login-error-awaiting-approval = Kaydınız büro yöneticisinin onayını bekliyor. Onaylandığında size e-posta ile bilgi vereceğiz.
+
+## Form fields
+field-name = Ad soyad
+field-email = E-posta
+field-phone = Telefon numarası
+field-phone-optional = Telefon numarası (isteğe bağlı)
+field-phone-hint = Uluslararası biçimde, örneğin +358 40 123 4567.
+field-country = Ülke
+field-city = Şehir
+field-company = Şirket
+field-job-title = İş unvanı
+field-trade-name = Ticari ad
+field-date-of-birth = Doğum tarihi
+field-error-required = Lütfen bu alanı doldurun: { $field }.
+field-error-too-long = Bu alan çok uzun: { $field }.
+field-error-invalid = Bu alan izin verilmeyen karakterler içeriyor: { $field }.
+field-error-email = Geçerli bir e-posta adresi girin, örneğin ad@example.com.
+field-error-phone = Telefon numarasını uluslararası biçimde girin, örneğin +358 40 123 4567.
+field-error-date = Doğum tarihini YYYY-AA-GG biçiminde girin.
+field-error-password-mismatch = Girdiğiniz iki şifre eşleşmiyor.
+
+## Password rules
+password-rules-summary = En az { $min } karakter.
+password-rule-too-short = Şifre en az { $min } karakter olmalıdır.
+password-rule-too-long = Şifre en fazla { $max } karakter olabilir.
+password-rule-lowercase = Şifre en az bir küçük harf içermelidir.
+password-rule-uppercase = Şifre en az bir büyük harf içermelidir.
+password-rule-digit = Şifre en az bir rakam içermelidir.
+password-rule-symbol = Şifre, ! veya # gibi en az bir özel karakter içermelidir.
+password-rule-personal = Şifre, adınızı veya e-posta adresinizi içermemelidir.
+password-rule-common = Bu şifre çok yaygın ve kolay tahmin edilebilir. Başka bir şifre seçin.
+password-rule-reused = Bu şifreyi yakın zamanda kullandınız. Son { $count } şifrenizden farklı bir şifre seçin.
+
+## Registration
+register-title = Hesap oluştur
+register-subtitle = Bilgilerinizi girin. E-posta adresiniz kullanıcı adınız olacaktır.
+register-subtitle-studio = { $studio } için hesabınızı oluşturun. E-posta adresiniz kullanıcı adınız olacaktır.
+register-email-hint = Bu adrese bir doğrulama bağlantısı göndereceğiz.
+register-submit = Hesap oluştur
+register-have-account = Zaten hesabınız var mı? Giriş yapın.
+register-closed = Burada kayıt yapılamıyor. Sizi davet eden kuruluştan bir hesap isteyin.
+register-check-email-title = E-postanızı kontrol edin
+register-check-email-body = { $email } adresine bir mesaj gönderdik. Adresinizi doğrulamak ve hesabınızı oluşturmayı tamamlamak için mesajdaki bağlantıyı açın. Mesajı göremiyorsanız istenmeyen e-posta (spam) klasörünüzü kontrol edin.
+register-confirmed-title = E-posta adresiniz doğrulandı
+register-confirmed-body = Hesabınız hazır. Artık giriş yapabilirsiniz.
+register-awaiting-title = E-posta adresiniz doğrulandı
+register-awaiting-body = Kaydınız şimdi büro yöneticisinin onayını bekliyor. Onaylanır onaylanmaz size e-posta ile bilgi vereceğiz.
+link-invalid-title = Bu bağlantı artık geçerli değil
+link-invalid-body = Bağlantı daha önce kullanılmış veya süresi dolmuş. Yeni bir bağlantı almak için işlemi yeniden başlatın.
+
+## Activation
+activate-title = Hesabınızı etkinleştirin
+activate-intro = Hesabınızı etkinleştirmek için bir şifre belirleyin. Ayrıca e-posta adresinizi düzeltebilir ve şifre kurtarma için bir telefon numarası ekleyebilirsiniz.
+activate-username = Kullanıcı adınız: { $username }
+activate-email-hint = Adresi değiştirirseniz doğrulamak için yeni adrese bir kod göndereceğiz.
+activate-submit = Hesabı etkinleştir
+activate-done-title = Hesabınız etkinleştirildi
+activate-done-body = Artık kullanıcı adınız ve yeni şifrenizle giriş yapabilirsiniz.
+activate-done-confirm-email = { $email } adresine bir kod gönderdik. Yeni adresi doğrulamak için giriş yapın ve kodu hesap sayfanıza girin.
+
+## Forgotten password and user name
+forgot-password-title = Şifrenizi sıfırlayın
+forgot-password-intro = E-posta adresinizi ya da kullanıcı adınızı ve lisansınızı kullanıcıadı@lisans biçiminde girin, ardından sıfırlama kodunu nasıl almak istediğinizi seçin.
+forgot-password-identifier = E-posta veya kullanıcıadı@lisans
+forgot-password-channel = Kod gönderim yöntemi
+forgot-password-by-email = E-posta
+forgot-password-by-sms = Kısa mesaj (SMS)
+forgot-password-submit = Gönder
+forgot-spam-hint = Mesajı almazsanız istenmeyen e-posta (spam) klasörünüzü kontrol edin.
+forgot-password-code-title = Kodu girin
+forgot-password-code-intro-email = Eşleşen bir hesap varsa, hesabın e-posta adresine altı haneli bir kod ve bir sıfırlama bağlantısı gönderdik. Kodu buraya girin veya bağlantıyı açın.
+forgot-password-code-intro-sms = Eşleşen bir hesap varsa ve bu hesabın doğrulanmış bir telefon numarası bulunuyorsa, bu numaraya kısa mesajla altı haneli bir kod gönderdik.
+reset-title = Yeni bir şifre belirleyin
+reset-intro = Yeni şifreniz, telefonunuzdaki uygulamalar dahil tüm oturumlarınızı kapatır.
+reset-submit = Şifreyi değiştir
+reset-done-title = Şifreniz değiştirildi
+reset-done-body = Tüm oturumlarınız kapatıldı. Yeni şifrenizle giriş yapın.
+forgot-username-title = Kullanıcı adınızı mı unuttunuz?
+forgot-username-intro = Hesabınıza bağlı e-posta adresini veya telefon numarasını girin; kullanıcı adlarınızı size gönderelim.
+forgot-username-contact = E-posta veya telefon numarası
+forgot-username-sent-title = Mesajlarınızı kontrol edin
+forgot-username-sent-body = Bu e-posta adresi veya telefon numarası bir hesaba bağlıysa, kullanıcı adlarını ilgili adrese veya numaraya gönderdik.
+
+## Codes
+code-label = Kod
+code-submit = Onayla
+code-start-over = Yeni kod gönder
+code-error-wrong = Kod hatalı. Kontrol edip tekrar deneyin.
+code-error-expired = Kodun süresi dolmuş veya kod daha önce kullanılmış. Yeni bir kod isteyin.
+code-error-too-many = Çok fazla hatalı kod girildi. Yeni bir kod isteyin.
+code-error-too-many-sent = Son zamanlarda bu adrese çok fazla kod gönderildi. Bir saat sonra tekrar deneyin.
+
+## Account page additions
+account-profile = Profil
+account-save = Kaydet
+account-unverified = doğrulanmadı
+account-no-phone = Henüz telefon numarası eklenmedi.
+account-new-email = Yeni e-posta adresi
+account-new-phone = Yeni telefon numarası
+account-send-code = Doğrulama kodu gönder
+account-language = Dil
+account-email-code-title = Yeni e-posta adresinizi doğrulayın
+account-email-code-intro = Yeni adrese altı haneli bir kod gönderdik. Kodu girdiğinizde değişiklik geçerli olur.
+account-phone-code-title = Telefon numaranızı doğrulayın
+account-phone-code-intro = Telefon numaranıza kısa mesajla altı haneli bir kod gönderdik.
+account-notice-profile-saved = Profiliniz kaydedildi.
+account-notice-email-changed = E-posta adresiniz değiştirildi.
+account-notice-phone-changed = Telefon numaranız doğrulandı.
+account-notice-language-saved = Dil tercihiniz kaydedildi.
+account-notice-code-sent = Bir doğrulama kodu gönderdik. Değişikliği tamamlamak için kodu aşağıya girin.
+account-pending-code = Şu adrese veya numaraya gönderdiğimiz kodu girin: { $target }
+
+## Expired password
+expired-title = Şifrenizin süresi doldu
+expired-intro = Kuruluşunuz şifrenizin belirli aralıklarla yenilenmesini istiyor. Devam etmek için yeni bir şifre belirleyin.
+
+## Closing and reopening
+close-title = Hesabımı kapat
+close-warning = Hesabınızı kapattığınızda tüm oturumlarınız kapatılır ve tüm uygulamaların bağlantısı kesilir. { $days } gün içinde tekrar giriş yaparsanız hesabınız yeniden açılır. Bu sürenin sonunda tüm verileriniz kalıcı olarak silinir ve geri getirilemez.
+close-acknowledge = Yukarıdaki uyarıları dikkatle okudum ve kabul ediyorum.
+close-submit = Hesabımı ve tüm verilerimi sil
+close-error-acknowledge = Uyarıları okuduğunuzu onaylamak için kutuyu işaretleyin.
+closed-title = Hesabınız kapatıldı
+closed-body = Hesabınız kapatıldı ve oturumunuz sonlandırıldı. { $days } gün içinde giriş yaparak hesabınızı yeniden açabilirsiniz.
+reactivate-title = Hesabınız yeniden açılsın mı?
+reactivate-body = Hesabınız kapalı ve { $date } tarihinde kalıcı olarak silinecek. Hesabınızı yeniden açmak istiyor musunuz? Kullandığınız uygulamaları yeniden bağlamanız gerekecek.
+reactivate-confirm = Hesabımı yeniden aç
+reactivate-cancel = Kapalı kalsın
+
+## Studio admin: approvals
+members-pending = Onay bekliyor
+members-approve = Onayla
+members-notice-approved = Kayıt onaylandı ve kullanıcıya bilgi verildi.
+
+## E-mail and SMS messages
+mail-greeting = Merhaba,
+mail-greeting-name = Merhaba { $name },
+mail-footer = Bu mesaj { $product } tarafından gönderildi. Bu mesajı beklemiyorsanız dikkate almayabilirsiniz; siz bir işlem yapmadığınız sürece hiçbir şey değişmez.
+mail-confirm_registration-subject = E-posta adresinizi doğrulayın
+mail-confirm_registration-body = { $product } kaydınız için teşekkür ederiz. Hesabınızı oluşturmayı tamamlamak için e-posta adresinizi doğrulayın. Bağlantı { $days } gün geçerlidir.
+mail-confirm_registration-action = E-posta adresimi doğrula
+mail-already_registered-subject = Zaten bir hesabınız var
+mail-already_registered-body = Birisi { $product } üzerinde bu e-posta adresiyle hesap oluşturmaya veya bu adresi kullanmaya çalıştı, ancak bu adrese ait bir hesap zaten mevcut. Bu işlemi siz yaptıysanız giriş yapın; şifrenizi unuttuysanız sıfırlayın. Siz yapmadıysanız herhangi bir işlem yapmanıza gerek yok.
+mail-already_registered-action = Şifremi sıfırla
+mail-registration_approved-subject = Kaydınız onaylandı
+mail-registration_approved-body = { $studio } bürosuna kaydınız onaylandı. Artık giriş yapabilirsiniz.
+mail-registration_approved-action = Giriş yap
+mail-activation-subject = Hesabınızı etkinleştirin
+mail-activation-body =
+    Sizin için bir hesap oluşturuldu. Kullanıcı adınız: { $username }
+
+    Şifrenizi belirlemek için bağlantıyı açın. Aynı sayfada e-posta adresinizi kontrol edebilir ve bir telefon numarası da ekleyebilirsiniz. Bağlantı { $days } gün geçerlidir.
+mail-activation-action = Hesabımı etkinleştir
+mail-password_reset-subject = Şifrenizi sıfırlayın
+mail-password_reset-body =
+    Şifrenizi sıfırlamak için bir talep aldık. Bu kodu sıfırlama sayfasına girin veya aşağıdaki bağlantıyı açın. Kod { $minutes } dakika geçerlidir.
+
+    Şifre sıfırlama talebinde bulunmadıysanız bu mesajı dikkate almayın; şifreniz değişmeden kalır.
+mail-password_reset-action = Yeni şifre belirle
+mail-password_changed-subject = Şifreniz değiştirildi
+mail-password_changed-body = Hesabınızın şifresi az önce değiştirildi ve diğer cihazlarınızdaki ve uygulamalarınızdaki oturumlarınız kapatıldı. Bu değişikliği siz yapmadıysanız hemen şifrenizi sıfırlayın ve destek ekibiyle iletişime geçin.
+mail-usernames-subject = Kullanıcı adlarınız
+mail-usernames-body =
+    Bu adrese bağlı kullanıcı adları şunlardır:
+
+    { $usernames }
+mail-usernames-action = Giriş yap
+mail-email_change_code-subject = Yeni e-posta adresinizi doğrulayın
+mail-email_change_code-body = Yeni e-posta adresinizi doğrulamak için bu kodu hesap sayfanıza girin. Kod { $minutes } dakika geçerlidir.
+mail-email_changed-subject = E-posta adresiniz değiştirildi
+mail-email_changed-body = Hesabınızın e-posta adresi { $email } olarak değiştirildi. Bu değişikliği siz yapmadıysanız hemen destek ekibiyle iletişime geçin.
+mail-account_closed-subject = Hesabınız kapatıldı
+mail-account_closed-body = Hesabınız kapatıldı. { $days } gün içinde tekrar giriş yaparsanız hesabınız yeniden açılır. Bu sürenin sonunda verileriniz kalıcı olarak silinir.
+mail-account_reactivated-subject = Hesabınız yeniden açıldı
+mail-account_reactivated-body = Tekrar hoş geldiniz. Hesabınız yeniden açıldı. Daha önce kullandığınız uygulamaları yeniden bağlamanız gerekiyor.
+sms-password_reset_sms = { $product } şifre sıfırlama kodunuz: { $code }. Kod { $minutes } dakika içinde geçerliliğini yitirir. Kodu kimseyle paylaşmayın.
+sms-usernames_sms = { $product } kullanıcı adlarınız: { $usernames }
+sms-phone_code = { $product } doğrulama kodunuz: { $code }. Kod { $minutes } dakika içinde geçerliliğini yitirir.

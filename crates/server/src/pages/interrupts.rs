@@ -1,0 +1,206 @@
+//! Pages that interrupt a sign-in after the password: an expired password must be replaced,
+//! and a closed account may be reopened, before any session or token exists.
+
+use crate::error::{PageError, ServerError};
+use crate::http::ClientAddress;
+use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
+use crate::http::session::CurrentSession;
+use crate::pages::account::format_time;
+use crate::pages::login::{Interruption, browser, finish};
+use crate::service::accounts::{self, ChangePasswordError};
+use crate::service::login::{self, LoginFailure, Verified};
+use crate::service::verification;
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use gatehouse_core::StudioId;
+use gatehouse_core::user::User;
+use gatehouse_core::verification::Purpose;
+use gatehouse_store::verifications::Verification;
+use gatehouse_store::{users, verifications};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// `?request=`.
+#[derive(Debug, Deserialize)]
+pub struct RequestQuery {
+    #[serde(default)]
+    request: String,
+}
+
+async fn load(state: &AppState, purpose: Purpose, request_id: &str) -> Result<(Verification, User, Interruption), PageError> {
+    let found = verification::find_request(state, purpose, request_id)
+        .await?
+        .ok_or_else(PageError::flow_expired)?;
+    let user_id = found.user_id.clone().ok_or_else(PageError::flow_expired)?;
+    let user = state
+        .store
+        .read(move |connection| users::find(connection, &user_id))
+        .await?
+        .ok_or_else(PageError::flow_expired)?;
+    let interruption: Interruption = serde_json::from_value(found.data.clone()).map_err(|_| PageError::flow_expired())?;
+    Ok((found, user, interruption))
+}
+
+fn password_rules(page: &PageContext, state: &AppState) -> String {
+    page.translate("password-rules-summary", &[("min", state.config.passwords.min_length.to_string())])
+}
+
+fn render_expired(state: &AppState, page: &PageContext, request_id: &str, errors: Vec<String>) -> Result<Response, PageError> {
+    page.render(
+        state,
+        "password_form.html",
+        minijinja::context! {
+            title => page.translate("expired-title", &[]),
+            intro => page.translate("expired-intro", &[]),
+            action => "/password-expired",
+            hidden => vec![minijinja::context! { name => "request", value => request_id }],
+            rules => password_rules(page, state),
+            submit => page.translate("reset-submit", &[]),
+            errors => errors,
+        },
+    )
+}
+
+/// `GET /password-expired`
+pub async fn show_expired(State(state): State<AppState>, page: PageContext, Query(query): Query<RequestQuery>) -> Result<Response, PageError> {
+    load(&state, Purpose::ExpiredPassword, &query.request).await?;
+    render_expired(&state, &page, &query.request, Vec::new())
+}
+
+/// The new-password form.
+#[derive(Debug, Deserialize)]
+pub struct NewPasswordForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    request: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+impl CsrfProtected for NewPasswordForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+async fn continue_sign_in(
+    state: &AppState,
+    page: &PageContext,
+    user: User,
+    interruption: Interruption,
+    browser: crate::service::login::Browser,
+) -> Result<Response, PageError> {
+    let verified = Verified {
+        user,
+        requested_studio: interruption.studio.map(StudioId::new),
+    };
+    match login::complete(state, verified, browser, interruption.remember).await {
+        Ok(signed_in) => finish(state, page, signed_in, interruption.flow, interruption.remember).await,
+        Err(LoginFailure::DeviceLimitReached) => Err(PageError::new(StatusCode::FORBIDDEN, "error-device-limit")),
+        Err(LoginFailure::Server(error)) => Err(error.into()),
+        Err(_) => Err(PageError::flow_expired()),
+    }
+}
+
+/// `POST /password-expired`
+pub async fn submit_expired(
+    State(state): State<AppState>,
+    CurrentSession(previous): CurrentSession,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    CsrfForm { page, form }: CsrfForm<NewPasswordForm>,
+) -> Result<Response, PageError> {
+    let (found, user, interruption) = load(&state, Purpose::ExpiredPassword, &form.request).await?;
+    if form.password != form.confirm_password {
+        let errors = vec![page.translate("field-error-password-mismatch", &[])];
+        return render_expired(&state, &page, &form.request, errors);
+    }
+    match accounts::set_password(&state, &user, SecretString::from(form.password), None, user.id.as_str()).await {
+        Ok(()) => {}
+        Err(ChangePasswordError::WeakPassword(violations)) => {
+            let policy = crate::service::passwords::policy_for_user(&state, &user.id).await?;
+            let errors = crate::service::passwords::describe(&page.language, &policy, &violations);
+            return render_expired(&state, &page, &form.request, errors);
+        }
+        Err(ChangePasswordError::Store(error)) => return Err(error.into()),
+        Err(ChangePasswordError::Server(error)) => return Err(error.into()),
+    }
+    let now = state.now();
+    state
+        .store
+        .write(move |connection| verifications::consume(connection, &found.id, now))
+        .await?;
+    let user = reload(&state, &user).await?;
+    continue_sign_in(&state, &page, user, interruption, browser(&state, &headers, address, previous)).await
+}
+
+async fn reload(state: &AppState, user: &User) -> Result<User, ServerError> {
+    let user_id = user.id.clone();
+    Ok(state
+        .store
+        .read(move |connection| users::get(connection, &user_id))
+        .await?)
+}
+
+/// `GET /reactivate`
+pub async fn show_reactivate(State(state): State<AppState>, page: PageContext, Query(query): Query<RequestQuery>) -> Result<Response, PageError> {
+    let (_, user, _) = load(&state, Purpose::Reactivation, &query.request).await?;
+    let purge_at = user
+        .closed_at
+        .unwrap_or_else(|| state.now())
+        .plus_seconds(state.config.accounts.closure_grace_days * 86_400);
+    page.render(
+        &state,
+        "reactivate.html",
+        minijinja::context! { request => query.request, purge_date => format_time(purge_at) },
+    )
+}
+
+/// The reopen decision.
+#[derive(Debug, Deserialize)]
+pub struct ReactivateForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    request: String,
+    #[serde(default)]
+    decision: String,
+}
+
+impl CsrfProtected for ReactivateForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST /reactivate`
+pub async fn submit_reactivate(
+    State(state): State<AppState>,
+    CurrentSession(previous): CurrentSession,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    CsrfForm { page, form }: CsrfForm<ReactivateForm>,
+) -> Result<Response, PageError> {
+    let (found, user, interruption) = load(&state, Purpose::Reactivation, &form.request).await?;
+    if form.decision != "reopen" {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    if !accounts::is_within_grace(&state, &user, state.now()) {
+        return Err(PageError::flow_expired());
+    }
+    let now = state.now();
+    if !state
+        .store
+        .write(move |connection| verifications::consume(connection, &found.id, now))
+        .await?
+    {
+        return Err(PageError::flow_expired());
+    }
+    let user = accounts::reopen(&state, &user).await?;
+    continue_sign_in(&state, &page, user, interruption, browser(&state, &headers, address, previous)).await
+}

@@ -1,0 +1,317 @@
+//! Forgotten password (by e-mail or SMS, code or link) and forgotten user name.
+
+use crate::error::PageError;
+use crate::http::ClientAddress;
+use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
+use crate::service::accounts::ChangePasswordError;
+use crate::service::recovery::{self, Channel, ResetOutcome};
+use crate::service::verification;
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use gatehouse_core::password::PasswordPolicy;
+use gatehouse_core::verification::{CodeRejection, Purpose};
+use gatehouse_store::verifications::Verification;
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// `GET /forgot-password`
+pub async fn show_forgot_password(State(state): State<AppState>, page: PageContext) -> Result<Response, PageError> {
+    page.render(&state, "forgot_password.html", minijinja::context! { identifier => "" })
+}
+
+/// The request form.
+#[derive(Debug, Deserialize)]
+pub struct ForgotPasswordForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    identifier: String,
+    #[serde(default)]
+    channel: String,
+}
+
+impl CsrfProtected for ForgotPasswordForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST /forgot-password`
+pub async fn request_reset(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    CsrfForm { page, form }: CsrfForm<ForgotPasswordForm>,
+) -> Result<Response, PageError> {
+    let identifier = form.identifier.trim();
+    if identifier.is_empty() || identifier.len() > 254 {
+        let mut response = page.render(
+            &state,
+            "forgot_password.html",
+            minijinja::context! { identifier => "", error => page.translate("login-error-malformed", &[]) },
+        )?;
+        *response.status_mut() = StatusCode::BAD_REQUEST;
+        return Ok(response);
+    }
+    // The same back-off as sign-in, per identifier and per address: the form must not be a
+    // way to flood someone's inbox or phone.
+    let now = state.now();
+    let (account_key, address_key) = (format!("reset:{}", identifier.to_lowercase()), address.to_string());
+    if let Some(seconds) = state.throttle.retry_after(&account_key, &address_key, now) {
+        let mut response = page.render(
+            &state,
+            "forgot_password.html",
+            minijinja::context! {
+                identifier => identifier,
+                error => page.translate("login-error-throttled", &[("seconds", seconds.to_string())]),
+            },
+        )?;
+        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return Ok(response);
+    }
+    state.throttle.record_failure(&account_key, &address_key, now);
+    let channel = if form.channel == "sms" { Channel::Sms } else { Channel::Email };
+    let request_id = recovery::request_password_reset(&state, identifier, channel, &page.language).await?;
+    let channel_name = if channel == Channel::Sms { "sms" } else { "email" };
+    Ok(Redirect::to(&format!("/forgot-password/code?request={request_id}&via={channel_name}")).into_response())
+}
+
+/// `?request=&via=`
+#[derive(Debug, Deserialize)]
+pub struct CodeQuery {
+    #[serde(default)]
+    request: String,
+    #[serde(default)]
+    via: String,
+}
+
+fn render_code_page(state: &AppState, page: &PageContext, request_id: &str, via: &str, error: Option<String>) -> Result<Response, PageError> {
+    let intro = if via == "sms" { "forgot-password-code-intro-sms" } else { "forgot-password-code-intro-email" };
+    page.render(
+        state,
+        "code.html",
+        minijinja::context! {
+            title => page.translate("forgot-password-code-title", &[]),
+            intro => page.translate(intro, &[]),
+            action => format!("/forgot-password/code?via={via}"),
+            request => request_id,
+            back => "/forgot-password",
+            error => error,
+        },
+    )
+}
+
+/// `GET /forgot-password/code`
+pub async fn show_code(State(state): State<AppState>, page: PageContext, Query(query): Query<CodeQuery>) -> Result<Response, PageError> {
+    render_code_page(&state, &page, &query.request, &query.via, None)
+}
+
+/// The code form, and afterwards the new password (the code travels along).
+#[derive(Debug, Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    request: String,
+    #[serde(default)]
+    code: String,
+    password: Option<String>,
+    #[serde(default)]
+    confirm_password: String,
+    #[serde(default)]
+    token: String,
+}
+
+impl CsrfProtected for CodeForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+pub(crate) fn code_error(page: &PageContext, rejection: CodeRejection) -> String {
+    page.translate(
+        match rejection {
+            CodeRejection::WrongCode => "code-error-wrong",
+            CodeRejection::InvalidOrExpired => "code-error-expired",
+            CodeRejection::TooManyAttempts => "code-error-too-many",
+        },
+        &[],
+    )
+}
+
+fn render_new_password(
+    state: &AppState,
+    page: &PageContext,
+    action: &str,
+    hidden: Vec<minijinja::Value>,
+    errors: Vec<String>,
+) -> Result<Response, PageError> {
+    page.render(
+        state,
+        "password_form.html",
+        minijinja::context! {
+            title => page.translate("reset-title", &[]),
+            intro => page.translate("reset-intro", &[]),
+            action => action,
+            hidden => hidden,
+            rules => page.translate("password-rules-summary", &[("min", state.config.passwords.min_length.to_string())]),
+            submit => page.translate("reset-submit", &[]),
+            errors => errors,
+        },
+    )
+}
+
+async fn apply_reset(
+    state: &AppState,
+    page: &PageContext,
+    request: Verification,
+    form: &CodeForm,
+    action: &str,
+    hidden: Vec<minijinja::Value>,
+) -> Result<Response, PageError> {
+    let password = form.password.clone().unwrap_or_default();
+    if password != form.confirm_password {
+        return render_new_password(state, page, action, hidden, vec![page.translate("field-error-password-mismatch", &[])]);
+    }
+    let user_id = request.user_id.clone();
+    match recovery::complete_password_reset(state, request, SecretString::from(password)).await? {
+        ResetOutcome::Done => page.render_message(
+            state,
+            "reset-done-title",
+            vec![page.translate("reset-done-body", &[])],
+            Some(("/login", "login-title")),
+        ),
+        ResetOutcome::Invalid => {
+            let mut response = page.render_message(
+                state,
+                "link-invalid-title",
+                vec![page.translate("link-invalid-body", &[])],
+                Some(("/forgot-password", "forgot-password-title")),
+            )?;
+            *response.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(response)
+        }
+        ResetOutcome::Refused(ChangePasswordError::WeakPassword(violations)) => {
+            let policy = match &user_id {
+                Some(user_id) => crate::service::passwords::policy_for_user(state, user_id).await?,
+                None => PasswordPolicy::default(),
+            };
+            let errors = crate::service::passwords::describe(&page.language, &policy, &violations);
+            let mut response = render_new_password(state, page, action, hidden, errors)?;
+            *response.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(response)
+        }
+        ResetOutcome::Refused(ChangePasswordError::Store(error)) => Err(error.into()),
+        ResetOutcome::Refused(ChangePasswordError::Server(error)) => Err(error.into()),
+    }
+}
+
+/// `POST /forgot-password/code`: check the code; then, with the password fields, reset.
+pub async fn submit_code(
+    State(state): State<AppState>,
+    Query(query): Query<CodeQuery>,
+    CsrfForm { page, form }: CsrfForm<CodeForm>,
+) -> Result<Response, PageError> {
+    let request = match verification::check_code(&state, Purpose::PasswordReset, &form.request, &form.code).await? {
+        Ok(request) => request,
+        Err(rejection) => {
+            let mut response = render_code_page(&state, &page, &form.request, &query.via, Some(code_error(&page, rejection)))?;
+            *response.status_mut() = StatusCode::BAD_REQUEST;
+            return Ok(response);
+        }
+    };
+    let action = format!("/forgot-password/code?via={}", query.via);
+    let hidden = vec![
+        minijinja::context! { name => "request", value => form.request.clone() },
+        minijinja::context! { name => "code", value => form.code.clone() },
+    ];
+    if form.password.is_none() {
+        return render_new_password(&state, &page, &action, hidden, Vec::new());
+    }
+    apply_reset(&state, &page, request, &form, &action, hidden).await
+}
+
+/// `?token=`
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+fn invalid_link(state: &AppState, page: &PageContext) -> Result<Response, PageError> {
+    let mut response = page.render_message(
+        state,
+        "link-invalid-title",
+        vec![page.translate("link-invalid-body", &[])],
+        Some(("/forgot-password", "forgot-password-title")),
+    )?;
+    *response.status_mut() = StatusCode::BAD_REQUEST;
+    Ok(response)
+}
+
+/// `GET /reset-password?token=` (the e-mailed link).
+pub async fn show_reset_link(State(state): State<AppState>, page: PageContext, Query(query): Query<TokenQuery>) -> Result<Response, PageError> {
+    if verification::check_link(&state, Purpose::PasswordReset, &query.token).await?.is_err() {
+        return invalid_link(&state, &page);
+    }
+    render_new_password(
+        &state,
+        &page,
+        "/reset-password",
+        vec![minijinja::context! { name => "token", value => query.token }],
+        Vec::new(),
+    )
+}
+
+/// `POST /reset-password`
+pub async fn submit_reset_link(State(state): State<AppState>, CsrfForm { page, form }: CsrfForm<CodeForm>) -> Result<Response, PageError> {
+    let Ok(request) = verification::check_link(&state, Purpose::PasswordReset, &form.token).await? else {
+        return invalid_link(&state, &page);
+    };
+    let hidden = vec![minijinja::context! { name => "token", value => form.token.clone() }];
+    apply_reset(&state, &page, request, &form, "/reset-password", hidden).await
+}
+
+/// `GET /forgot-username`
+pub async fn show_forgot_username(State(state): State<AppState>, page: PageContext) -> Result<Response, PageError> {
+    page.render(&state, "forgot_username.html", minijinja::context! {})
+}
+
+/// The form.
+#[derive(Debug, Deserialize)]
+pub struct ForgotUsernameForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    contact: String,
+}
+
+impl CsrfProtected for ForgotUsernameForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST /forgot-username`: the same answer whatever happened.
+pub async fn send_usernames(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    CsrfForm { page, form }: CsrfForm<ForgotUsernameForm>,
+) -> Result<Response, PageError> {
+    let now = state.now();
+    let (key, address_key) = (format!("usernames:{}", form.contact.trim().to_lowercase()), address.to_string());
+    if state.throttle.retry_after(&key, &address_key, now).is_none() && form.contact.len() <= 254 {
+        state.throttle.record_failure(&key, &address_key, now);
+        recovery::send_usernames(&state, &form.contact, &page.language).await?;
+    }
+    page.render_message(
+        &state,
+        "forgot-username-sent-title",
+        vec![page.translate("forgot-username-sent-body", &[]), page.translate("forgot-spam-hint", &[])],
+        Some(("/login", "login-title")),
+    )
+}

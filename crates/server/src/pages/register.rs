@@ -1,0 +1,207 @@
+//! Self-registration and its confirmation link.
+
+use crate::error::PageError;
+use crate::http::ClientAddress;
+use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
+use crate::service::registration::{self, Confirmed, Form, Refusal, Target};
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use gatehouse_core::studio::FieldRule;
+use serde::Deserialize;
+
+/// `?studio=`
+#[derive(Debug, Deserialize)]
+pub struct RegisterQuery {
+    studio: Option<String>,
+}
+
+fn field_label_key(field: &str) -> &'static str {
+    match field {
+        "name" => "field-name",
+        "email" => "field-email",
+        "phone" => "field-phone",
+        "country" => "field-country",
+        "company" => "field-company",
+        "job_title" => "field-job-title",
+        "confirm_password" => "account-confirm-password",
+        _ => "field-name",
+    }
+}
+
+fn render_form(state: &AppState, page: &PageContext, target: &Target, form: &Form, errors: Vec<String>) -> Result<Response, PageError> {
+    let fields: Vec<minijinja::Value> = [
+        ("phone", target.fields.phone, "tel", "tel", &form.phone),
+        ("country", target.fields.country, "text", "country-name", &form.country),
+        ("company", target.fields.company, "text", "organization", &form.company),
+        ("job_title", target.fields.job_title, "text", "organization-title", &form.job_title),
+    ]
+    .into_iter()
+    .filter(|(_, rule, ..)| *rule != FieldRule::Hidden)
+    .map(|(name, rule, kind, autocomplete, value)| {
+        minijinja::context! {
+            name => name,
+            label => page.translate(field_label_key(name), &[]),
+            type => kind,
+            autocomplete => autocomplete,
+            value => value.clone(),
+            required => rule == FieldRule::Required,
+        }
+    })
+    .collect();
+    let policy = crate::service::passwords::policy_for_studio(state, target.studio.as_ref());
+    page.render(
+        state,
+        "register.html",
+        minijinja::context! {
+            studio_name => target.studio.as_ref().map(|studio| studio.name.clone()),
+            studio_slug => target.studio.as_ref().map(|studio| studio.slug.clone()),
+            form => minijinja::context! { name => form.name.clone(), email => form.email.clone() },
+            fields => fields,
+            rules => page.translate("password-rules-summary", &[("min", policy.min_length.to_string())]),
+            errors => errors,
+        },
+    )
+}
+
+async fn target_or_closed(state: &AppState, studio: Option<&str>) -> Result<Target, PageError> {
+    registration::target(state, studio.filter(|slug| !slug.is_empty()))
+        .await?
+        .ok_or_else(|| PageError::new(StatusCode::NOT_FOUND, "register-closed"))
+}
+
+/// `GET /register`
+pub async fn show(State(state): State<AppState>, page: PageContext, Query(query): Query<RegisterQuery>) -> Result<Response, PageError> {
+    let target = target_or_closed(&state, query.studio.as_deref()).await?;
+    render_form(&state, &page, &target, &Form::default(), Vec::new())
+}
+
+/// The registration form.
+#[derive(Debug, Deserialize)]
+pub struct RegisterForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    company: String,
+    #[serde(default)]
+    job_title: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+impl CsrfProtected for RegisterForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST /register`
+pub async fn submit(
+    State(state): State<AppState>,
+    Query(query): Query<RegisterQuery>,
+    ClientAddress(address): ClientAddress,
+    CsrfForm { page, form }: CsrfForm<RegisterForm>,
+) -> Result<Response, PageError> {
+    let target = target_or_closed(&state, query.studio.as_deref()).await?;
+    let now = state.now();
+    let address_key = address.to_string();
+    if let Some(seconds) = state.throttle.retry_after("register", &address_key, now) {
+        let mut response = page.render_message(&state, "error-title", vec![page.translate("error-rate-limited", &[])], None)?;
+        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return Ok(response);
+    }
+    let submitted = Form {
+        name: form.name,
+        email: form.email,
+        phone: form.phone,
+        country: form.country,
+        company: form.company,
+        job_title: form.job_title,
+        password: form.password,
+        confirm_password: form.confirm_password,
+    };
+    let shown = Form {
+        password: String::new(),
+        confirm_password: String::new(),
+        ..submitted.clone()
+    };
+    let email = submitted.email.trim().to_owned();
+    match registration::register(&state, &target, submitted, &page.language).await? {
+        Ok(()) => {
+            // Registrations count against the address's allowance, like failed sign-ins.
+            state.throttle.record_failure("register", &address_key, now);
+            page.render_message(
+                &state,
+                "register-check-email-title",
+                vec![page.translate("register-check-email-body", &[("email", email)])],
+                None,
+            )
+        }
+        Err(refusal) => {
+            let errors = match refusal {
+                Refusal::Fields(problems) => problems
+                    .iter()
+                    .map(|(field, problem)| {
+                        page.translate(problem, &[("field", page.translate(field_label_key(field), &[]))])
+                    })
+                    .collect(),
+                Refusal::Password(violations) => {
+                    let policy = crate::service::passwords::policy_for_studio(&state, target.studio.as_ref());
+                    crate::service::passwords::describe(&page.language, &policy, &violations)
+                }
+            };
+            let mut response = render_form(&state, &page, &target, &shown, errors)?;
+            *response.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(response)
+        }
+    }
+}
+
+/// `?token=`
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// `GET /register/confirm`
+pub async fn confirm(State(state): State<AppState>, page: PageContext, Query(query): Query<TokenQuery>) -> Result<Response, PageError> {
+    match registration::confirm(&state, &query.token).await? {
+        Ok(Confirmed::Active) => page.render_message(
+            &state,
+            "register-confirmed-title",
+            vec![page.translate("register-confirmed-body", &[])],
+            Some(("/login", "login-title")),
+        ),
+        Ok(Confirmed::AwaitingApproval) => page.render_message(
+            &state,
+            "register-awaiting-title",
+            vec![page.translate("register-awaiting-body", &[])],
+            None,
+        ),
+        Err(_) => {
+            let mut response = page.render_message(
+                &state,
+                "link-invalid-title",
+                vec![page.translate("link-invalid-body", &[])],
+                None,
+            )?;
+            *response.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(response)
+        }
+    }
+}

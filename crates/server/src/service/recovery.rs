@@ -1,0 +1,268 @@
+//! Forgotten passwords and user names. Every answer reads the same whether or not an account
+//! matches; codes and links are single-use, short-lived and rate-limited.
+
+use crate::error::ServerError;
+use crate::messaging::{self, Outgoing};
+use crate::service::accounts::{ChangePasswordError, audit, sign_in_name};
+use crate::service::verification::{self, Request};
+use crate::state::AppState;
+use gatehouse_core::identifier::{SignInName, parse_sign_in_name};
+use gatehouse_core::profile::normalize_phone;
+use gatehouse_core::user::{User, UserStatus, normalize_email};
+use gatehouse_core::verification::Purpose;
+use gatehouse_store::verifications::Verification;
+use gatehouse_store::{StoreError, studios, users, verifications};
+use secrecy::SecretString;
+use std::collections::BTreeMap;
+
+/// How the user wants the reset code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// By e-mail (a link and a code).
+    Email,
+    /// By SMS (a code).
+    Sms,
+}
+
+impl Channel {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Sms => "sms",
+        }
+    }
+}
+
+async fn find_account(state: &AppState, identifier: &str) -> Result<Option<User>, ServerError> {
+    let Ok(name) = parse_sign_in_name(identifier) else {
+        return Ok(None);
+    };
+    Ok(state
+        .store
+        .read(move |connection| match name {
+            SignInName::Email(email) => users::find_by_email(connection, &email),
+            SignInName::StudioUser { username, studio } => {
+                let Some(studio) = studios::find_by_reference(connection, &studio)? else {
+                    return Ok(None);
+                };
+                match studios::find_member_by_username(connection, &studio.id, &username)? {
+                    Some(user_id) => users::find(connection, &user_id),
+                    None => Ok(None),
+                }
+            }
+        })
+        .await?)
+}
+
+/// Starts a password reset; returns the request id for the code page. For an unknown
+/// account, an unverified address or phone, or too many recent codes, a decoy request is
+/// made and nothing is sent — the page cannot tell the difference.
+pub async fn request_password_reset(
+    state: &AppState,
+    identifier: &str,
+    channel: Channel,
+    language: &str,
+) -> Result<String, ServerError> {
+    let account = find_account(state, identifier)
+        .await?
+        .filter(|user| matches!(user.status, UserStatus::Active | UserStatus::Closed));
+    let target = account.as_ref().and_then(|user| match channel {
+        Channel::Email => user.email_verified.then(|| user.email.clone()),
+        Channel::Sms => user
+            .phone_number
+            .clone()
+            .filter(|_| user.phone_number_verified),
+    });
+    let allowed = match &target {
+        Some(target) => verification::may_send(state, Purpose::PasswordReset, target).await?,
+        None => false,
+    };
+    let recipient = account.as_ref().filter(|_| allowed && target.is_some());
+    let issued = verification::prepare(
+        state,
+        &Request {
+            purpose: Purpose::PasswordReset,
+            user_id: recipient.map(|user| &user.id),
+            channel: channel.as_str(),
+            target: target.as_deref().filter(|_| recipient.is_some()),
+            with_link: channel == Channel::Email,
+            with_code: true,
+            data: serde_json::json!({}),
+            ttl_seconds: state.config.accounts.code_ttl_seconds,
+        },
+    );
+    let mut sealed = Vec::new();
+    if let (Some(user), Some(target)) = (recipient, target.as_deref()) {
+        let language = user.locale.clone().unwrap_or_else(|| language.to_owned());
+        let mut variables = BTreeMap::new();
+        variables.insert("name", user.name.clone().unwrap_or_default());
+        variables.insert("code", issued.code.clone().unwrap_or_default());
+        variables.insert("minutes", (state.config.accounts.code_ttl_seconds / 60).to_string());
+        let outgoing = |name, variables| Outgoing {
+            name,
+            language: &language,
+            studio: None,
+            variables,
+        };
+        match channel {
+            Channel::Email => {
+                variables.insert(
+                    "link",
+                    format!("{}/reset-password?token={}", state.issuer, issued.link_token.clone().unwrap_or_default()),
+                );
+                let email = messaging::render_email(state, &outgoing("password_reset", variables), target)?;
+                sealed.push(messaging::seal_email(&state.kek, &email)?);
+            }
+            Channel::Sms => {
+                let sms = messaging::render_sms(state, &outgoing("password_reset_sms", variables), target);
+                sealed.push(messaging::seal_sms(&state.kek, &sms)?);
+            }
+        }
+    }
+    let now = state.now();
+    let request_id = issued.request_id.clone();
+    state
+        .store
+        .write(move |connection| -> Result<(), StoreError> {
+            verification::store(connection, &issued)?;
+            messaging::enqueue(connection, &sealed, now)
+        })
+        .await?;
+    state.outbox_wakeup.notify_one();
+    Ok(request_id)
+}
+
+/// What completing a reset came to.
+#[derive(Debug)]
+pub enum ResetOutcome {
+    /// Done; every session ended and every refresh token was revoked.
+    Done,
+    /// The code or link is no longer valid.
+    Invalid,
+    /// The new password breaks rules.
+    Refused(ChangePasswordError),
+}
+
+/// Sets the new password for a checked reset request, consuming it.
+pub async fn complete_password_reset(state: &AppState, request: Verification, password: SecretString) -> Result<ResetOutcome, ServerError> {
+    let Some(user_id) = request.user_id.clone() else {
+        return Ok(ResetOutcome::Invalid);
+    };
+    let Some(user) = state.store.read(move |connection| users::find(connection, &user_id)).await? else {
+        return Ok(ResetOutcome::Invalid);
+    };
+    // Consume first: a code works once even if two tabs race.
+    let (id, now) = (request.id.clone(), state.now());
+    if !state.store.write(move |connection| verifications::consume(connection, &id, now)).await? {
+        return Ok(ResetOutcome::Invalid);
+    }
+    match crate::service::accounts::set_password(state, &user, password, None, "password-reset").await {
+        Ok(()) => {
+            let (user_id, secrets) = (user.id.clone(), state.secrets.clone());
+            state
+                .store
+                .write(move |connection| {
+                    audit(connection, &secrets, "password.reset", &user_id, Some(user_id.as_str()), None, serde_json::json!({}), now)
+                })
+                .await?;
+            Ok(ResetOutcome::Done)
+        }
+        Err(error @ ChangePasswordError::WeakPassword(_)) => {
+            // The rules were broken: give the code back so the user can try another password.
+            let id = request.id.clone();
+            state
+                .store
+                .write(move |connection| verifications::release(connection, &id))
+                .await?;
+            Ok(ResetOutcome::Refused(error))
+        }
+        Err(ChangePasswordError::Store(error)) => Err(error.into()),
+        Err(ChangePasswordError::Server(error)) => Err(error),
+    }
+}
+
+/// Sends the sign-in names linked to a verified e-mail or phone. Says nothing about whether
+/// any were found.
+pub async fn send_usernames(state: &AppState, email_or_phone: &str, language: &str) -> Result<(), ServerError> {
+    let input = email_or_phone.trim().to_owned();
+    let (by_email, by_phone) = (normalize_email(&input).ok(), normalize_phone(&input).ok());
+    let (channel, target, accounts) = match (by_email, by_phone) {
+        (Some(email), _) => {
+            let lookup = email.clone();
+            let found = state.store.read(move |connection| users::find_by_email(connection, &lookup)).await?;
+            ("email", email, found.filter(|user| user.email_verified).into_iter().collect::<Vec<_>>())
+        }
+        (None, Some(phone)) => {
+            let lookup = phone.clone();
+            let found = state.store.read(move |connection| users::find_by_verified_phone(connection, &lookup)).await?;
+            ("sms", phone, found)
+        }
+        (None, None) => return Ok(()),
+    };
+    let accounts: Vec<User> = accounts.into_iter().filter(|user| user.status == UserStatus::Active).collect();
+    if accounts.is_empty() || !verification::may_send(state, Purpose::PasswordReset, &target).await? {
+        return Ok(());
+    }
+    let mut names = Vec::new();
+    for user in &accounts {
+        let user_id = user.id.clone();
+        let memberships = state
+            .store
+            .read(move |connection| studios::memberships_of(connection, &user_id))
+            .await?;
+        names.push(user.email.clone());
+        for membership in &memberships {
+            if let Some(username) = &membership.username {
+                names.push(format!(
+                    "{} ({})",
+                    sign_in_name(&user.email, Some(&membership.studio), Some(username)),
+                    membership.studio.name
+                ));
+            }
+        }
+    }
+    let language = accounts[0].locale.clone().unwrap_or_else(|| language.to_owned());
+    let mut variables = BTreeMap::new();
+    variables.insert("name", accounts[0].name.clone().unwrap_or_default());
+    variables.insert("usernames", names.join("\n"));
+    variables.insert("link", format!("{}/login", state.issuer));
+    let sealed = if channel == "email" {
+        let email = messaging::render_email(
+            state,
+            &Outgoing { name: "usernames", language: &language, studio: None, variables },
+            &target,
+        )?;
+        messaging::seal_email(&state.kek, &email)?
+    } else {
+        let sms = messaging::render_sms(
+            state,
+            &Outgoing { name: "usernames_sms", language: &language, studio: None, variables },
+            &target,
+        );
+        messaging::seal_sms(&state.kek, &sms)?
+    };
+    // Count it against the recipient's hourly allowance like a code.
+    let issued = verification::prepare(
+        state,
+        &Request {
+            purpose: Purpose::PasswordReset,
+            user_id: None,
+            channel,
+            target: Some(&target),
+            with_link: false,
+            with_code: false,
+            data: serde_json::json!({ "usernames": true }),
+            ttl_seconds: 60,
+        },
+    );
+    let now = state.now();
+    state
+        .store
+        .write(move |connection| -> Result<(), StoreError> {
+            verification::store(connection, &issued)?;
+            messaging::enqueue(connection, &[sealed], now)
+        })
+        .await?;
+    state.outbox_wakeup.notify_one();
+    Ok(())
+}

@@ -1,0 +1,354 @@
+//! Self-registration: the form, the confirmation link, and optional approval by a studio
+//! admin. Registering an e-mail that has an account reveals nothing: that address gets a
+//! "you already have an account" message and the page looks the same.
+
+use crate::error::ServerError;
+use crate::messaging::{self, Outgoing};
+use crate::service::accounts::{audit, notice_email};
+use crate::service::verification::{self, Request};
+use crate::state::AppState;
+use gatehouse_core::password::{PasswordOwner, PasswordViolation};
+use gatehouse_core::profile::{InvalidField, Profile, clean_text, normalize_phone};
+use gatehouse_core::studio::{FieldRule, RegistrationFields, Studio};
+use gatehouse_core::user::{User, UserStatus, normalize_email};
+use gatehouse_core::verification::{CodeRejection, Purpose};
+use gatehouse_core::{UserId, UnixTime};
+use gatehouse_store::{StoreError, studios, users, verifications};
+use secrecy::SecretString;
+use std::collections::BTreeMap;
+
+/// Where registration leads: the instance, or a studio.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The studio, when registering into one.
+    pub studio: Option<Studio>,
+    /// Which fields the form has.
+    pub fields: RegistrationFields,
+    /// Whether a studio admin must approve.
+    pub requires_approval: bool,
+}
+
+/// The registration target for `/register` (instance) or `/register?studio=slug`; `None`
+/// when registration is closed there.
+pub async fn target(state: &AppState, studio_slug: Option<&str>) -> Result<Option<Target>, ServerError> {
+    match studio_slug {
+        Some(slug) => {
+            let Ok(studio) = crate::service::studios::get_by_slug(&state.store, slug).await else {
+                return Ok(None);
+            };
+            let settings = studio.settings.registration;
+            Ok(settings.enabled.then(|| Target {
+                fields: settings.fields,
+                requires_approval: settings.requires_approval,
+                studio: Some(studio),
+            }))
+        }
+        None => {
+            let config = &state.config.registration;
+            let rule = |text: &str| text.parse::<FieldRule>().unwrap_or(FieldRule::Optional);
+            Ok(config.enabled.then(|| Target {
+                studio: None,
+                fields: RegistrationFields {
+                    phone: rule(&config.phone),
+                    country: rule(&config.country),
+                    company: rule(&config.company),
+                    job_title: rule(&config.job_title),
+                },
+                requires_approval: false,
+            }))
+        }
+    }
+}
+
+/// The form as submitted.
+#[derive(Debug, Clone, Default)]
+pub struct Form {
+    /// Full name.
+    pub name: String,
+    /// E-mail, the sign-in name.
+    pub email: String,
+    /// Phone.
+    pub phone: String,
+    /// Country.
+    pub country: String,
+    /// Company.
+    pub company: String,
+    /// Job title.
+    pub job_title: String,
+    /// Password.
+    pub password: String,
+    /// Password again.
+    pub confirm_password: String,
+}
+
+/// Why the form was refused: one message key per field, or password rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Field problems: `(field, message key)`.
+    Fields(Vec<(&'static str, &'static str)>),
+    /// Password rules broken.
+    Password(Vec<PasswordViolation>),
+}
+
+fn required(field: &'static str, rule: FieldRule, value: &str, problems: &mut Vec<(&'static str, &'static str)>) {
+    if rule == FieldRule::Required && value.trim().is_empty() {
+        problems.push((field, "field-error-required"));
+    }
+}
+
+fn allowed(rule: FieldRule, value: &str) -> Option<&str> {
+    (rule != FieldRule::Hidden).then_some(value)
+}
+
+/// Handles a registration. `Ok(())` means "check your e-mail" whether or not the address
+/// already had an account.
+pub async fn register(state: &AppState, target: &Target, form: Form, language: &str) -> Result<Result<(), Refusal>, ServerError> {
+    let fields = target.fields;
+    let mut problems = Vec::new();
+    let name = match clean_text("name", Some(&form.name), 200) {
+        Ok(Some(name)) => Some(name),
+        Ok(None) => {
+            problems.push(("name", "field-error-required"));
+            None
+        }
+        Err(InvalidField { field, problem }) => {
+            problems.push((field, problem));
+            None
+        }
+    };
+    let email = match normalize_email(&form.email) {
+        Ok(email) => Some(email),
+        Err(_) => {
+            problems.push(("email", "field-error-email"));
+            None
+        }
+    };
+    required("phone", fields.phone, &form.phone, &mut problems);
+    required("country", fields.country, &form.country, &mut problems);
+    required("company", fields.company, &form.company, &mut problems);
+    required("job_title", fields.job_title, &form.job_title, &mut problems);
+    let phone = match allowed(fields.phone, &form.phone).map(str::trim).filter(|phone| !phone.is_empty()) {
+        Some(phone) => match normalize_phone(phone) {
+            Ok(phone) => Some(phone),
+            Err(_) => {
+                problems.push(("phone", "field-error-phone"));
+                None
+            }
+        },
+        None => None,
+    };
+    let mut profile = Profile::default();
+    for (field, rule, value, slot) in [
+        ("country", fields.country, &form.country, &mut profile.country),
+        ("company", fields.company, &form.company, &mut profile.company),
+        ("job_title", fields.job_title, &form.job_title, &mut profile.job_title),
+    ] {
+        match clean_text(field, allowed(rule, value), 200) {
+            Ok(value) => *slot = value,
+            Err(InvalidField { field, problem }) => problems.push((field, problem)),
+        }
+    }
+    if form.password != form.confirm_password {
+        problems.push(("confirm_password", "field-error-password-mismatch"));
+    }
+    if !problems.is_empty() {
+        return Ok(Err(Refusal::Fields(problems)));
+    }
+    let (Some(email), Some(name)) = (email, name) else {
+        return Ok(Err(Refusal::Fields(vec![("email", "field-error-email")])));
+    };
+    let policy = crate::service::passwords::policy_for_studio(state, target.studio.as_ref());
+    let password = SecretString::from(form.password);
+    let violations = crate::service::passwords::check_new_password(
+        state,
+        &policy,
+        PasswordOwner {
+            email: &email,
+            name: Some(&name),
+        },
+        None,
+        &password,
+    )
+    .await?;
+    if !violations.is_empty() {
+        return Ok(Err(Refusal::Password(violations)));
+    }
+    // Hash in both branches, so an existing address costs the same time as a new one.
+    let hash = state.passwords.hash(password).await?;
+    let lookup = email.clone();
+    let existing = state.store.read(move |connection| users::find_by_email(connection, &lookup)).await?;
+    let now = state.now();
+    if let Some(existing) = existing {
+        let mut variables = BTreeMap::new();
+        variables.insert("name", existing.name.clone().unwrap_or_default());
+        variables.insert("link", format!("{}/forgot-password", state.issuer));
+        let message = messaging::render_email(
+            state,
+            &Outgoing {
+                name: "already_registered",
+                language,
+                studio: target.studio.as_ref(),
+                variables,
+            },
+            &existing.email,
+        )?;
+        let sealed = messaging::seal_email(&state.kek, &message)?;
+        if verification::may_send(state, Purpose::ConfirmRegistration, &existing.email).await? {
+            state
+                .store
+                .write(move |connection| messaging::enqueue(connection, &[sealed], now))
+                .await?;
+            state.outbox_wakeup.notify_one();
+        }
+        return Ok(Ok(()));
+    }
+
+    let user = User {
+        id: UserId::new(crate::random::row_id()),
+        email: email.clone(),
+        email_verified: false,
+        name: Some(name.clone()),
+        phone_number: phone,
+        phone_number_verified: false,
+        locale: Some(language.to_owned()),
+        status: UserStatus::PendingVerification,
+        last_studio_id: None,
+        password_changed_at: Some(now),
+        profile,
+        closed_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let issued = verification::prepare(
+        state,
+        &Request {
+            purpose: Purpose::ConfirmRegistration,
+            user_id: Some(&user.id),
+            channel: "email",
+            target: Some(&email),
+            with_link: true,
+            with_code: false,
+            data: serde_json::json!({ "studio": target.studio.as_ref().map(|studio| studio.id.as_str()) }),
+            ttl_seconds: state.config.accounts.link_ttl_seconds,
+        },
+    );
+    let mut variables = BTreeMap::new();
+    variables.insert("name", name);
+    variables.insert(
+        "link",
+        format!("{}/register/confirm?token={}", state.issuer, issued.link_token.clone().unwrap_or_default()),
+    );
+    variables.insert("days", (state.config.accounts.link_ttl_seconds / 86_400).max(1).to_string());
+    let message = messaging::render_email(
+        state,
+        &Outgoing {
+            name: "confirm_registration",
+            language,
+            studio: target.studio.as_ref(),
+            variables,
+        },
+        &email,
+    )?;
+    let sealed = messaging::seal_email(&state.kek, &message)?;
+    let (studio_id, secrets) = (target.studio.as_ref().map(|studio| studio.id.clone()), state.secrets.clone());
+    let stored = state
+        .store
+        .write(move |connection| -> Result<bool, StoreError> {
+            match users::insert(connection, &user) {
+                // Registered at the same moment by someone else: answer the same way.
+                Err(StoreError::Conflict(_)) => return Ok(false),
+                other => other?,
+            }
+            users::set_password(connection, &user.id, &crate::random::row_id(), &hash, now)?;
+            if let Some(studio_id) = &studio_id {
+                studios::upsert_membership(connection, studio_id, &user.id, &["member".to_owned()], None, now)?;
+            }
+            verification::store(connection, &issued)?;
+            messaging::enqueue(connection, &[sealed], now)?;
+            audit(connection, &secrets, "account.registered", &user.id, Some(user.id.as_str()), None, serde_json::json!({}), now)?;
+            Ok(true)
+        })
+        .await?;
+    if stored {
+        state.outbox_wakeup.notify_one();
+    }
+    Ok(Ok(()))
+}
+
+/// What confirming the e-mail led to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmed {
+    /// The account is active: sign in.
+    Active,
+    /// A studio admin must approve first.
+    AwaitingApproval,
+}
+
+/// Follows the confirmation link.
+pub async fn confirm(state: &AppState, token: &str) -> Result<Result<Confirmed, CodeRejection>, ServerError> {
+    let found = match verification::check_link(state, Purpose::ConfirmRegistration, token).await? {
+        Ok(found) => found,
+        Err(rejection) => return Ok(Err(rejection)),
+    };
+    let Some(user_id) = found.user_id.clone() else {
+        return Ok(Err(CodeRejection::InvalidOrExpired));
+    };
+    let studio_id = found.data["studio"].as_str().map(gatehouse_core::StudioId::new);
+    let now = state.now();
+    let secrets = state.secrets.clone();
+    let outcome = state
+        .store
+        .write(move |connection| -> Result<Result<Confirmed, CodeRejection>, StoreError> {
+            if !verifications::consume(connection, &found.id, now)? {
+                return Ok(Err(CodeRejection::InvalidOrExpired));
+            }
+            let Some(mut user) = users::find(connection, &user_id)? else {
+                return Ok(Err(CodeRejection::InvalidOrExpired));
+            };
+            let requires_approval = match &studio_id {
+                Some(studio_id) => studios::find(connection, studio_id)?
+                    .is_some_and(|studio| studio.settings.registration.requires_approval),
+                None => false,
+            };
+            user.email_verified = true;
+            user.status = if requires_approval { UserStatus::PendingApproval } else { UserStatus::Active };
+            user.updated_at = now;
+            users::update(connection, &user)?;
+            audit(connection, &secrets, "account.email_confirmed", &user.id, Some(user.id.as_str()), None, serde_json::json!({}), now)?;
+            Ok(Ok(if requires_approval { Confirmed::AwaitingApproval } else { Confirmed::Active }))
+        })
+        .await?;
+    Ok(outcome)
+}
+
+/// A studio admin approves a pending registration; the user is mailed.
+pub async fn approve(state: &AppState, actor: &UserId, studio: &Studio, user_id: &UserId) -> Result<bool, ServerError> {
+    let lookup = user_id.clone();
+    let Some(user) = state.store.read(move |connection| users::find(connection, &lookup)).await? else {
+        return Ok(false);
+    };
+    if user.status != UserStatus::PendingApproval {
+        return Ok(false);
+    }
+    let mut variables = BTreeMap::new();
+    variables.insert("studio", studio.name.clone());
+    variables.insert("link", format!("{}/login", state.issuer));
+    let notice = notice_email(state, &user, "registration_approved", variables)?;
+    let now: UnixTime = state.now();
+    let (secrets, actor) = (state.secrets.clone(), actor.clone());
+    state
+        .store
+        .write(move |connection| -> Result<(), StoreError> {
+            let mut user = user;
+            user.status = UserStatus::Active;
+            user.updated_at = now;
+            users::update(connection, &user)?;
+            if let Some(notice) = &notice {
+                messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
+            }
+            audit(connection, &secrets, "registration.approved", &user.id, Some(actor.as_str()), None, serde_json::json!({}), now)
+        })
+        .await?;
+    state.outbox_wakeup.notify_one();
+    Ok(true)
+}

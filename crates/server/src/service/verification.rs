@@ -1,0 +1,220 @@
+//! Issuing and checking one-time codes and links.
+
+use crate::error::ServerError;
+use crate::state::AppState;
+use gatehouse_core::secret::{constant_time_eq, sha256_base64url};
+use gatehouse_core::verification::{self, CodeRejection, CodeState, Purpose};
+use gatehouse_core::{UnixTime, UserId};
+use gatehouse_store::verifications::{self, NewVerification, Verification};
+use gatehouse_store::{DbConn, StoreResult};
+
+/// What to issue.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    /// Purpose.
+    pub purpose: Purpose,
+    /// The account; `None` issues a decoy that behaves the same but can never succeed.
+    pub user_id: Option<&'a UserId>,
+    /// `email` or `sms`.
+    pub channel: &'a str,
+    /// The address or number it goes to.
+    pub target: Option<&'a str>,
+    /// Issue a link token.
+    pub with_link: bool,
+    /// Issue a six-digit code.
+    pub with_code: bool,
+    /// Purpose-specific data.
+    pub data: serde_json::Value,
+    /// Validity.
+    pub ttl_seconds: i64,
+}
+
+/// The secrets of an issued code, for the message and the next page.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    /// The request id; travels in the code-entry page's URL.
+    pub request_id: String,
+    /// The link token, when one was issued.
+    pub link_token: Option<String>,
+    /// The six-digit code, when one was issued (never for decoys).
+    pub code: Option<String>,
+    row: PreparedRow,
+}
+
+#[derive(Debug, Clone)]
+struct PreparedRow {
+    id: String,
+    purpose: Purpose,
+    user_id: Option<UserId>,
+    channel: String,
+    target: Option<String>,
+    request_digest: String,
+    link_digest: Option<String>,
+    code_digest: Option<String>,
+    data: serde_json::Value,
+    now: UnixTime,
+    expires_at: UnixTime,
+}
+
+/// Generates the secrets of a code; store it with [`store`] in the caller's transaction.
+#[must_use]
+pub fn prepare(state: &AppState, request: &Request<'_>) -> Issued {
+    let now = state.now();
+    let request_id = crate::random::token();
+    let link_token = request.with_link.then(crate::random::token);
+    let code = (request.with_code && request.user_id.is_some())
+        .then(|| verification::six_digit_code(crate::random::bytes::<4>()));
+    let id = crate::random::row_id();
+    let code_digest = code.as_deref().map(|code| state.secrets.code_digest(&id, code));
+    let row = PreparedRow {
+        id,
+        code_digest,
+        purpose: request.purpose,
+        user_id: request.user_id.cloned(),
+        channel: request.channel.to_owned(),
+        target: request.target.map(str::to_owned),
+        request_digest: sha256_base64url(request_id.as_bytes()),
+        link_digest: link_token.as_deref().map(|token| sha256_base64url(token.as_bytes())),
+
+        data: request.data.clone(),
+        now,
+        expires_at: now.plus_seconds(request.ttl_seconds),
+    };
+    Issued {
+        request_id,
+        link_token,
+        code,
+        row,
+    }
+}
+
+/// Stores a prepared code, retiring the account's older unused codes of the same purpose.
+pub fn store(connection: &mut DbConn, issued: &Issued) -> StoreResult<()> {
+    let row = &issued.row;
+    if let Some(user_id) = &row.user_id {
+        verifications::retire_for_user(connection, user_id, row.purpose, row.now)?;
+    }
+    verifications::insert(
+        connection,
+        &NewVerification {
+            id: &row.id,
+            purpose: row.purpose,
+            user_id: row.user_id.as_ref(),
+            channel: &row.channel,
+            target: row.target.as_deref(),
+            request_digest: &row.request_digest,
+            link_digest: row.link_digest.as_deref(),
+            code_digest: row.code_digest.as_deref(),
+            data: &row.data,
+            now: row.now,
+            expires_at: row.expires_at,
+        },
+    )
+}
+
+/// Whether `target` may receive another code of `purpose` this hour.
+pub async fn may_send(state: &AppState, purpose: Purpose, target: &str) -> Result<bool, ServerError> {
+    let since = state.now().plus_seconds(-3600);
+    let target = target.to_owned();
+    let sent = state
+        .store
+        .read(move |connection| verifications::count_sent_since(connection, purpose, &target, since))
+        .await?;
+    Ok(sent < state.config.accounts.codes_per_hour)
+}
+
+fn state_of(found: &Verification) -> CodeState {
+    CodeState {
+        expires_at: found.expires_at,
+        consumed_at: found.consumed_at,
+        attempts: found.attempts,
+    }
+}
+
+/// Checks a code typed on the page of request `request_id`. A wrong code counts an attempt;
+/// five burn the code. The code is not consumed here: the caller consumes it in the
+/// transaction that acts on it.
+pub async fn check_code(
+    state: &AppState,
+    purpose: Purpose,
+    request_id: &str,
+    code: &str,
+) -> Result<Result<Verification, CodeRejection>, ServerError> {
+    let digest = sha256_base64url(request_id.as_bytes());
+    let found = state
+        .store
+        .read(move |connection| verifications::find_by_request(connection, purpose, &digest))
+        .await?;
+    check_found(state, found, code).await
+}
+
+/// Checks a code against the user's pending change of `purpose` (the account page).
+pub async fn check_pending_code(
+    state: &AppState,
+    purpose: Purpose,
+    user_id: &UserId,
+    code: &str,
+) -> Result<Result<Verification, CodeRejection>, ServerError> {
+    let (user_id, now) = (user_id.clone(), state.now());
+    let found = state
+        .store
+        .read(move |connection| verifications::find_pending_for_user(connection, &user_id, purpose, now))
+        .await?;
+    check_found(state, found, code).await
+}
+
+async fn check_found(state: &AppState, found: Option<Verification>, code: &str) -> Result<Result<Verification, CodeRejection>, ServerError> {
+    let Some(found) = found else {
+        return Ok(Err(CodeRejection::InvalidOrExpired));
+    };
+    let code = code.trim();
+    let matches = found.code_digest.as_deref().is_some_and(|stored| {
+        constant_time_eq(state.secrets.code_digest(&found.id, code).as_bytes(), stored.as_bytes())
+    });
+    let outcome = verification::check_code(state_of(&found), matches, state.now());
+    if outcome == Err(CodeRejection::WrongCode) {
+        let id = found.id.clone();
+        state
+            .store
+            .write(move |connection| verifications::record_failed_attempt(connection, &id))
+            .await?;
+    }
+    Ok(outcome.map(|()| found))
+}
+
+/// The user's pending change of `purpose`, if any (to show "enter the code sent to ...").
+pub async fn pending(state: &AppState, purpose: Purpose, user_id: &UserId) -> Result<Option<Verification>, ServerError> {
+    let (user_id, now) = (user_id.clone(), state.now());
+    Ok(state
+        .store
+        .read(move |connection| verifications::find_pending_for_user(connection, &user_id, purpose, now))
+        .await?)
+}
+
+/// Finds the live request behind a request id (pages that show a form before the code).
+pub async fn find_request(state: &AppState, purpose: Purpose, request_id: &str) -> Result<Option<Verification>, ServerError> {
+    let digest = sha256_base64url(request_id.as_bytes());
+    let now = state.now();
+    Ok(state
+        .store
+        .read(move |connection| verifications::find_by_request(connection, purpose, &digest))
+        .await?
+        .filter(|found| found.consumed_at.is_none() && now < found.expires_at))
+}
+
+/// Checks a link token.
+pub async fn check_link(
+    state: &AppState,
+    purpose: Purpose,
+    token: &str,
+) -> Result<Result<Verification, CodeRejection>, ServerError> {
+    let digest = sha256_base64url(token.as_bytes());
+    let found = state
+        .store
+        .read(move |connection| verifications::find_by_link(connection, purpose, &digest))
+        .await?;
+    Ok(match found {
+        Some(found) => verification::check_code(state_of(&found), true, state.now()).map(|()| found),
+        None => Err(CodeRejection::InvalidOrExpired),
+    })
+}

@@ -1,0 +1,12 @@
+DROP TABLE audit_events;
+DROP TABLE password_history;
+DROP TABLE verification_codes;
+DROP INDEX users_by_closure;
+DROP INDEX users_by_phone;
+ALTER TABLE users DROP COLUMN closed_at;
+ALTER TABLE users DROP COLUMN job_title;
+ALTER TABLE users DROP COLUMN company;
+ALTER TABLE users DROP COLUMN date_of_birth;
+ALTER TABLE users DROP COLUMN city;
+ALTER TABLE users DROP COLUMN country;
+ALTER TABLE users DROP COLUMN trade_name;
