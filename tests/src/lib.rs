@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod dpop;
+pub mod mail;
 pub mod relying_party;
 
 use gatehouse_server::clock::{Clock, OffsetClock};
@@ -88,8 +89,30 @@ impl TestAppBuilder {
         self
     }
 
-    /// Starts the server.
+    /// Sends e-mail to `mail` over SMTP and SMS to `sms`, with a fast outbox (polled every
+    /// second, retried after a second).
+    #[must_use]
+    pub fn with_messaging(self, mail: &mail::MailSink, sms: &mail::SmsSink) -> Self {
+        self.with_setting("smtp", "host", "\"127.0.0.1\"")
+            .with_setting("smtp", "port", &mail.port.to_string())
+            .with_setting("smtp", "tls", "\"none\"")
+            .with_setting("smtp", "from", "\"Gatehouse <no-reply@gatehouse.test>\"")
+            .with_setting("sms", "provider", "\"http\"")
+            .with_setting("sms", "url", &format!("{:?}", sms.url))
+            .with_setting("outbox", "poll_interval_seconds", "1")
+            .with_setting("outbox", "retry_base_seconds", "1")
+            .with_setting("outbox", "retry_max_seconds", "2")
+    }
+
+    /// Starts the server. With `GATEHOUSE_TEST_LOG` set (a `tracing` filter such as `warn`),
+    /// server logs go to the test output.
     pub async fn start(self) -> TestApp {
+        if let Ok(filter) = std::env::var("GATEHOUSE_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
         let data = tempfile::tempdir().expect("temporary folder");
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
@@ -141,26 +164,40 @@ impl TestAppBuilder {
         let config_path = data.path().join("gatehouse.toml");
         std::fs::write(&config_path, text).expect("write the test configuration");
 
-        let config =
-            Config::load(Some(&config_path), HashMap::new()).expect("valid test configuration");
         let clock = OffsetClock::default();
-        let shared_clock: Arc<dyn Clock> = Arc::new(clock.clone());
-        let application = Application::with_listener(config, shared_clock, listener)
-            .await
-            .expect("the server starts");
-        let (shutdown, on_shutdown) = oneshot::channel::<()>();
-        tokio::spawn(application.run_until(async move {
-            let _ = on_shutdown.await;
-        }));
+        let (shutdown, server) = serve(&config_path, &clock, listener).await;
         TestApp {
             base_url,
+            port,
             clock,
             config_path,
             shutdown: Some(shutdown),
+            server: Some(server),
             schema,
             _data: data,
         }
     }
+}
+
+/// Builds and starts a server from the configuration file, on `listener`.
+async fn serve(
+    config_path: &std::path::Path,
+    clock: &OffsetClock,
+    listener: TcpListener,
+) -> (
+    oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
+    let config = Config::load(Some(config_path), HashMap::new()).expect("valid test configuration");
+    let shared_clock: Arc<dyn Clock> = Arc::new(clock.clone());
+    let application = Application::with_listener(config, shared_clock, listener)
+        .await
+        .expect("the server starts");
+    let (shutdown, on_shutdown) = oneshot::channel::<()>();
+    let server = tokio::spawn(application.run_until(async move {
+        let _ = on_shutdown.await;
+    }));
+    (shutdown, server)
 }
 
 /// A running server.
@@ -170,8 +207,10 @@ pub struct TestApp {
     pub base_url: String,
     /// The server's clock; advance it to expire things.
     pub clock: OffsetClock,
+    port: u16,
     config_path: PathBuf,
     shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     schema: Option<(String, String)>,
     _data: tempfile::TempDir,
 }
@@ -231,12 +270,10 @@ impl TestApp {
         argv.extend(arguments.iter().map(|argument| (*argument).to_owned()));
         match gatehouse_server::cli::Cli::try_parse_from(argv) {
             Ok(cli) => {
-                gatehouse_server::cli::execute(
-                    cli,
-                    std::io::Cursor::new(stdin.as_bytes().to_vec()),
-                    environment,
-                )
-                .await
+                // The command line shares the server's clock, so time travel applies to both.
+                let clock: Arc<dyn Clock> = Arc::new(self.clock.clone());
+                let stdin = std::io::Cursor::new(stdin.as_bytes().to_vec());
+                gatehouse_server::cli::execute_with_clock(cli, stdin, environment, clock).await
             }
             Err(error) => gatehouse_server::cli::Output {
                 exit_code: 2,
@@ -336,6 +373,34 @@ impl TestApp {
         );
     }
 
+    /// Kills the server abruptly (no graceful shutdown), as a crash would.
+    pub async fn kill(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.abort();
+            let _ = server.await;
+        }
+        self.shutdown = None;
+    }
+
+    /// Starts the server again on the same port, configuration and database.
+    pub async fn restart(&mut self) {
+        self.kill().await;
+        let listener = TcpListener::bind(("127.0.0.1", self.port))
+            .await
+            .expect("bind the same port again");
+        let (shutdown, server) = serve(&self.config_path, &self.clock, listener).await;
+        self.shutdown = Some(shutdown);
+        self.server = Some(server);
+    }
+
+    /// Every `table.column` of the database whose text contains `needle`.
+    #[must_use]
+    pub fn columns_containing(&self, needle: &str) -> Vec<String> {
+        let config = Config::load(Some(&self.config_path), HashMap::new()).expect("configuration");
+        gatehouse_store::testing::columns_containing(&config.database_url(), needle)
+            .expect("scan the database")
+    }
+
     /// A fresh browser with an empty cookie jar.
     #[must_use]
     pub fn browser(&self) -> Browser {
@@ -353,6 +418,9 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
         }
         if let Some((server, schema)) = self.schema.take()
             && let Err(error) = gatehouse_store::testing::drop_schema(&server, &schema)

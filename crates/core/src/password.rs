@@ -127,10 +127,14 @@ impl PasswordPolicy {
         let length = password.chars().count();
         let mut violations = Vec::new();
         if length < self.min_length {
-            violations.push(PasswordViolation::TooShort { min: self.min_length });
+            violations.push(PasswordViolation::TooShort {
+                min: self.min_length,
+            });
         }
         if length > self.max_length {
-            violations.push(PasswordViolation::TooLong { max: self.max_length });
+            violations.push(PasswordViolation::TooLong {
+                max: self.max_length,
+            });
         }
         let has = |test: fn(char) -> bool| password.chars().any(test);
         if self.require_lowercase && !has(char::is_lowercase) {
@@ -142,7 +146,9 @@ impl PasswordPolicy {
         if self.require_digit && !has(|character| character.is_ascii_digit()) {
             violations.push(PasswordViolation::MissingDigit);
         }
-        if self.require_symbol && !has(|character| !character.is_alphanumeric() && !character.is_whitespace()) {
+        if self.require_symbol
+            && !has(|character| !character.is_alphanumeric() && !character.is_whitespace())
+        {
             violations.push(PasswordViolation::MissingSymbol);
         }
         if self.forbid_personal_data && contains_personal_data(password, owner) {
@@ -163,7 +169,10 @@ impl PasswordPolicy {
         };
         Self {
             min_length: self.min_length.max(other.min_length),
-            max_length: self.max_length.min(other.max_length).max(self.min_length.max(other.min_length)),
+            max_length: self
+                .max_length
+                .min(other.max_length)
+                .max(self.min_length.max(other.min_length)),
             require_lowercase: self.require_lowercase || other.require_lowercase,
             require_uppercase: self.require_uppercase || other.require_uppercase,
             require_digit: self.require_digit || other.require_digit,
@@ -179,7 +188,9 @@ impl PasswordPolicy {
     #[must_use]
     pub fn is_expired(&self, changed_at: Option<UnixTime>, now: UnixTime) -> bool {
         match (self.max_age_days, changed_at) {
-            (Some(days), Some(changed_at)) => now.seconds_since(changed_at) > i64::from(days) * 24 * 3600,
+            (Some(days), Some(changed_at)) => {
+                now.seconds_since(changed_at) > i64::from(days) * 24 * 3600
+            }
             _ => false,
         }
     }
@@ -187,8 +198,18 @@ impl PasswordPolicy {
 
 fn contains_personal_data(password: &str, owner: PasswordOwner<'_>) -> bool {
     let lowered = password.to_lowercase();
-    let local = owner.email.split('@').next().unwrap_or_default().to_lowercase();
-    let mut parts: Vec<String> = vec![local];
+    let local = owner
+        .email
+        .split('@')
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
+    // "anna.rossi" also counts as "anna" and "rossi".
+    let mut parts: Vec<String> = local
+        .split(['.', '_', '-', '+'])
+        .map(str::to_owned)
+        .chain(std::iter::once(local.clone()))
+        .collect();
     if let Some(name) = owner.name {
         parts.extend(name.split_whitespace().map(str::to_lowercase));
     }
@@ -204,7 +225,8 @@ fn contains_personal_data(password: &str, owner: PasswordOwner<'_>) -> bool {
 pub fn is_common(password: &str) -> bool {
     let lowered = password.to_lowercase();
     let core = lowered.trim_end_matches(|character: char| !character.is_alphabetic());
-    COMMON_PASSWORDS.contains(lowered.as_str()) || (core.chars().count() >= 4 && COMMON_PASSWORDS.contains(core))
+    COMMON_PASSWORDS.contains(lowered.as_str())
+        || (core.chars().count() >= 4 && COMMON_PASSWORDS.contains(core))
 }
 
 /// Whether a password presented at sign-in is worth hashing at all. Anything longer than
@@ -232,12 +254,28 @@ mod tests {
         let policy = PasswordPolicy::default();
         check(&policy, "short", &[PasswordViolation::TooShort { min: 8 }]);
         check(&policy, "long enough phrase", &[]);
-        check(&policy, &"x".repeat(129), &[PasswordViolation::TooLong { max: 128 }]);
+        check(
+            &policy,
+            &"x".repeat(129),
+            &[PasswordViolation::TooLong { max: 128 }],
+        );
         // Length counts characters, not bytes.
         check(&policy, "ääääåååå", &[]);
         check(&policy, "password", &[PasswordViolation::Common]);
         check(&policy, "Password123!", &[PasswordViolation::Common]);
-        check(&policy, "rossi-loves-cats", &[PasswordViolation::ContainsPersonalData]);
+        check(
+            &policy,
+            "rossi-loves-cats",
+            &[PasswordViolation::ContainsPersonalData],
+        );
+        let nameless = PasswordOwner {
+            email: "anna.rossi@example.com",
+            name: None,
+        };
+        assert_eq!(
+            policy.check("Rossi#2026x", nameless),
+            vec![PasswordViolation::ContainsPersonalData]
+        );
     }
 
     #[test]
@@ -263,7 +301,11 @@ mod tests {
                 PasswordViolation::MissingSymbol,
             ],
         );
-        check(&policy, "Tr0ub4dor&3-and-more-words", &[PasswordViolation::TooLong { max: 20 }]);
+        check(
+            &policy,
+            "Tr0ub4dor&3-and-more-words",
+            &[PasswordViolation::TooLong { max: 20 }],
+        );
         assert!(!policy.is_expired(Some(UnixTime(0)), UnixTime(89 * 86_400)));
         assert!(policy.is_expired(Some(UnixTime(0)), UnixTime(91 * 86_400)));
         assert!(!PasswordPolicy::default().is_expired(Some(UnixTime(0)), UnixTime(i64::MAX / 2)));

@@ -33,7 +33,11 @@ pub struct InvalidField {
 }
 
 /// Trims a free-text field; empty becomes `None`; too long or control characters are refused.
-pub fn clean_text(field: &'static str, value: Option<&str>, max: usize) -> Result<Option<String>, InvalidField> {
+pub fn clean_text(
+    field: &'static str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, InvalidField> {
     let Some(value) = value.map(str::trim).filter(|value| !value.is_empty()) else {
         return Ok(None);
     };
@@ -53,7 +57,10 @@ pub fn clean_text(field: &'static str, value: Option<&str>, max: usize) -> Resul
 }
 
 /// Checks a date of birth: `YYYY-MM-DD`, a real date, from 1900 to `today`.
-pub fn clean_date_of_birth(value: Option<&str>, today: chrono::NaiveDate) -> Result<Option<String>, InvalidField> {
+pub fn clean_date_of_birth(
+    value: Option<&str>,
+    today: chrono::NaiveDate,
+) -> Result<Option<String>, InvalidField> {
     let Some(value) = value.map(str::trim).filter(|value| !value.is_empty()) else {
         return Ok(None);
     };
@@ -100,7 +107,10 @@ pub fn normalize_phone(input: &str) -> Result<String, InvalidPhone> {
         .strip_prefix('+')
         .or_else(|| compact.strip_prefix("00"))
         .ok_or(InvalidPhone)?;
-    if !(8..=15).contains(&digits.len()) || !digits.chars().all(|character| character.is_ascii_digit()) || digits.starts_with('0') {
+    if !(8..=15).contains(&digits.len())
+        || !digits.chars().all(|character| character.is_ascii_digit())
+        || digits.starts_with('0')
+    {
         return Err(InvalidPhone);
     }
     Ok(format!("+{digits}"))
@@ -112,9 +122,22 @@ mod tests {
 
     #[test]
     fn phones() {
-        assert_eq!(normalize_phone("+358 40 123 4567"), Ok("+358401234567".into()));
-        assert_eq!(normalize_phone("0084 (90) 123-4567"), Ok("+84901234567".into()));
-        for bad in ["", "040 123 4567", "+12", "+358abc1234567", "+0123456789", &format!("+{}", "1".repeat(16))] {
+        assert_eq!(
+            normalize_phone("+358 40 123 4567"),
+            Ok("+358401234567".into())
+        );
+        assert_eq!(
+            normalize_phone("0084 (90) 123-4567"),
+            Ok("+84901234567".into())
+        );
+        for bad in [
+            "",
+            "040 123 4567",
+            "+12",
+            "+358abc1234567",
+            "+0123456789",
+            &format!("+{}", "1".repeat(16)),
+        ] {
             assert_eq!(normalize_phone(bad), Err(InvalidPhone), "{bad:?}");
         }
     }
@@ -135,7 +158,10 @@ mod tests {
             date_of_birth: Some("2030-01-01".into()),
             ..Profile::default()
         };
-        assert_eq!(future.cleaned(today).map_err(|error| error.field), Err("date_of_birth"));
+        assert_eq!(
+            future.cleaned(today).map_err(|error| error.field),
+            Err("date_of_birth")
+        );
         let invalid = Profile {
             date_of_birth: Some("1985-02-30".into()),
             ..Profile::default()
@@ -145,6 +171,9 @@ mod tests {
             company: Some("x".repeat(201)),
             ..Profile::default()
         };
-        assert_eq!(long.cleaned(today).map_err(|error| error.problem), Err("field-error-too-long"));
+        assert_eq!(
+            long.cleaned(today).map_err(|error| error.problem),
+            Err("field-error-too-long")
+        );
     }
 }

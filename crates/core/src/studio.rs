@@ -306,12 +306,15 @@ impl StudioSettings {
                 ),
             });
         }
-        if self
-            .email_sender_name
-            .as_deref()
-            .is_some_and(|name| name.trim().is_empty() || name.chars().count() > 100 || name.contains(['<', '>', '"', '\n']))
-        {
-            return invalid("email_sender_name", "must be 1 to 100 characters without <, > or quotes");
+        if self.email_sender_name.as_deref().is_some_and(|name| {
+            name.trim().is_empty()
+                || name.chars().count() > 100
+                || name.contains(['<', '>', '"', '\n'])
+        }) {
+            return invalid(
+                "email_sender_name",
+                "must be 1 to 100 characters without <, > or quotes",
+            );
         }
         if let Some(unknown) = self
             .message_overrides
@@ -320,7 +323,10 @@ impl StudioSettings {
         {
             return Err(InvalidSetting {
                 setting: "message_overrides",
-                message: format!("unknown message {unknown:?}; use {}", MESSAGE_NAMES.join(", ")),
+                message: format!(
+                    "unknown message {unknown:?}; use {}",
+                    MESSAGE_NAMES.join(", ")
+                ),
             });
         }
         for (setting, value) in [

@@ -76,7 +76,11 @@ pub fn check_code(state: CodeState, matches: bool, now: UnixTime) -> Result<(), 
     if state.attempts >= MAX_CODE_ATTEMPTS {
         return Err(CodeRejection::TooManyAttempts);
     }
-    if matches { Ok(()) } else { Err(CodeRejection::WrongCode) }
+    if matches {
+        Ok(())
+    } else {
+        Err(CodeRejection::WrongCode)
+    }
 }
 
 /// A six-digit code from random bytes (uniform enough: 2^32 / 10^6 leaves a bias below 0.03%).
@@ -97,15 +101,30 @@ mod tests {
             attempts: 0,
         };
         assert_eq!(check_code(state, true, UnixTime(10)), Ok(()));
-        assert_eq!(check_code(state, false, UnixTime(10)), Err(CodeRejection::WrongCode));
-        assert_eq!(check_code(state, true, UnixTime(100)), Err(CodeRejection::InvalidOrExpired));
+        assert_eq!(
+            check_code(state, false, UnixTime(10)),
+            Err(CodeRejection::WrongCode)
+        );
+        assert_eq!(
+            check_code(state, true, UnixTime(100)),
+            Err(CodeRejection::InvalidOrExpired)
+        );
         let used = CodeState {
             consumed_at: Some(UnixTime(5)),
             ..state
         };
-        assert_eq!(check_code(used, true, UnixTime(10)), Err(CodeRejection::InvalidOrExpired));
-        let burnt = CodeState { attempts: 5, ..state };
-        assert_eq!(check_code(burnt, true, UnixTime(10)), Err(CodeRejection::TooManyAttempts));
+        assert_eq!(
+            check_code(used, true, UnixTime(10)),
+            Err(CodeRejection::InvalidOrExpired)
+        );
+        let burnt = CodeState {
+            attempts: 5,
+            ..state
+        };
+        assert_eq!(
+            check_code(burnt, true, UnixTime(10)),
+            Err(CodeRejection::TooManyAttempts)
+        );
         assert_eq!(six_digit_code([0, 0, 0, 0]), "000000");
         assert_eq!(six_digit_code([255, 255, 255, 255]).len(), 6);
     }

@@ -127,6 +127,18 @@ pub struct SetStudioArgs {
     /// Browser session lifetime in seconds, or "default".
     #[arg(long, value_name = "SECONDS")]
     pub session_lifetime: Option<String>,
+    /// Require lower-case, upper-case, digit and symbol in passwords.
+    #[arg(long, value_name = "BOOL")]
+    pub password_classes: Option<bool>,
+    /// Days after which members must change their password (0: never).
+    #[arg(long, value_name = "DAYS")]
+    pub password_max_age_days: Option<u32>,
+    /// Previous passwords members may not reuse (0 to 24).
+    #[arg(long, value_name = "N")]
+    pub password_history: Option<usize>,
+    /// Self-registration into the studio: "closed", "open" or "approval".
+    #[arg(long, value_name = "MODE")]
+    pub registration: Option<String>,
 }
 
 /// `gatehouse studios add-member`
@@ -318,7 +330,17 @@ pub async fn execute(
     stdin: impl Read + Send + 'static,
     environment: HashMap<String, String>,
 ) -> Output {
-    match run(cli, stdin, environment).await {
+    execute_with_clock(cli, stdin, environment, Arc::new(SystemClock)).await
+}
+
+/// Runs a parsed command with the given clock (tests share the server's).
+pub async fn execute_with_clock(
+    cli: Cli,
+    stdin: impl Read + Send + 'static,
+    environment: HashMap<String, String>,
+    clock: Arc<dyn Clock>,
+) -> Output {
+    match run(cli, stdin, environment, clock).await {
         Ok(Printed { stdout, stderr }) => Output {
             exit_code: 0,
             stdout,
@@ -349,9 +371,9 @@ async fn run(
     cli: Cli,
     stdin: impl Read + Send + 'static,
     environment: HashMap<String, String>,
+    clock: Arc<dyn Clock>,
 ) -> anyhow::Result<Printed> {
     let config = Config::load(cli.config.as_deref(), environment)?;
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     match cli.command {
         Command::Serve => {
             init_logging(&config);
@@ -401,9 +423,15 @@ async fn run(
             if arguments.password_stdin {
                 bail!("use either --send-activation or --password-stdin, not both");
             }
-            let language = arguments.language.clone().unwrap_or_else(|| config.ui.default_locale.clone());
+            let language = arguments
+                .language
+                .clone()
+                .unwrap_or_else(|| config.ui.default_locale.clone());
             if !crate::i18n::is_supported(&language) {
-                bail!("--language: use one of {}", crate::i18n::SUPPORTED.join(", "));
+                bail!(
+                    "--language: use one of {}",
+                    crate::i18n::SUPPORTED.join(", ")
+                );
             }
             let state = crate::startup::build_state(config, clock).await?;
             let user = accounts::create_for_activation(
@@ -445,7 +473,10 @@ async fn run(
                 ..json_line(&serde_json::json!({ "rotated": rotations }))
             })
         }
-        Command::Users(UsersCommand::SetPassword { email, password_stdin }) => {
+        Command::Users(UsersCommand::SetPassword {
+            email,
+            password_stdin,
+        }) => {
             let password = read_password(stdin, password_stdin).await?;
             let state = crate::startup::build_state(config, clock).await?;
             set_password(&state, &email, password).await
@@ -461,9 +492,15 @@ async fn run(
         Command::Accounts(AccountsCommand::PurgeExpired) => {
             let store = open_store(&config).await?;
             let kek = KeyEncryptionKey::load_or_generate(&config)?;
-            let secrets = Arc::new(InstanceSecrets::load_or_create(&store, &kek, clock.now()).await?);
-            let purged =
-                accounts::purge_expired(&store, &secrets, config.accounts.closure_grace_days, clock.now()).await?;
+            let secrets =
+                Arc::new(InstanceSecrets::load_or_create(&store, &kek, clock.now()).await?);
+            let purged = accounts::purge_expired(
+                &store,
+                &secrets,
+                config.accounts.closure_grace_days,
+                clock.now(),
+            )
+            .await?;
             Ok(json_line(&serde_json::json!({ "purged": purged })))
         }
         Command::Studios(command) => studios_command(&config, clock.as_ref(), command).await,
@@ -593,7 +630,15 @@ async fn create_user(
     )
     .await?;
     if let Some(studio) = &arguments.studio {
-        studios::add_member(&store, studio, &user.email, "member", arguments.username.as_deref(), clock.now()).await?;
+        studios::add_member(
+            &store,
+            studio,
+            &user.email,
+            "member",
+            arguments.username.as_deref(),
+            clock.now(),
+        )
+        .await?;
     }
     Ok(json_line(&serde_json::json!({ "id": user.id })))
 }
@@ -609,11 +654,16 @@ async fn find_user(
         .with_context(|| format!("no user with e-mail {email:?}"))
 }
 
-async fn set_password(state: &AppState, email: &str, password: SecretString) -> anyhow::Result<Printed> {
+async fn set_password(
+    state: &AppState,
+    email: &str,
+    password: SecretString,
+) -> anyhow::Result<Printed> {
     let user = find_user(&state.store, email).await?;
     accounts::set_password(state, &user, password, None, "cli").await?;
     Ok(Printed {
-        stderr: "password set; the user's sessions ended and refresh tokens were revoked\n".to_owned(),
+        stderr: "password set; the user's sessions ended and refresh tokens were revoked\n"
+            .to_owned(),
         ..json_line(&serde_json::json!({ "id": user.id }))
     })
 }
@@ -720,7 +770,20 @@ async fn studios_command(
                 )?)),
                 None => None,
             };
+            let registration = match arguments.registration.as_deref() {
+                None => None,
+                Some("closed") => Some((false, false)),
+                Some("open") => Some((true, false)),
+                Some("approval") => Some((true, true)),
+                Some(other) => {
+                    bail!("invalid setting registration: {other:?}; use closed, open or approval")
+                }
+            };
             let change = SettingsChange {
+                password_classes: arguments.password_classes,
+                password_max_age_days: arguments.password_max_age_days,
+                password_history: arguments.password_history,
+                registration,
                 device_limit: arguments
                     .device_limit
                     .as_deref()

@@ -768,12 +768,18 @@ impl Config {
             return Err(invalid("smtp.tls", "must be none, starttls or tls"));
         }
         if self.smtp.from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err(invalid("smtp.from", "must be an address such as Gatehouse <no-reply@example.com>"));
+            return Err(invalid(
+                "smtp.from",
+                "must be an address such as Gatehouse <no-reply@example.com>",
+            ));
         }
         if let Some(file) = &self.smtp.password_file
             && !file.is_file()
         {
-            return Err(invalid("smtp.password_file", format!("{} is not a file", file.display())));
+            return Err(invalid(
+                "smtp.password_file",
+                format!("{} is not a file", file.display()),
+            ));
         }
         match self.sms.provider.as_str() {
             "log" => {}
@@ -787,8 +793,13 @@ impl Config {
         if !matches!(self.sms.format.as_str(), "json" | "form") {
             return Err(invalid("sms.format", "must be json or form"));
         }
-        if serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&self.sms.fields).is_err() {
-            return Err(invalid("sms.fields", "must be a JSON object of field names to templates"));
+        if serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&self.sms.fields)
+            .is_err()
+        {
+            return Err(invalid(
+                "sms.fields",
+                "must be a JSON object of field names to templates",
+            ));
         }
         for (key, value) in [
             ("registration.phone", &self.registration.phone),
@@ -804,14 +815,20 @@ impl Config {
             ("accounts.link_ttl_seconds", self.accounts.link_ttl_seconds),
             ("accounts.code_ttl_seconds", self.accounts.code_ttl_seconds),
             ("accounts.codes_per_hour", self.accounts.codes_per_hour),
-            ("accounts.closure_grace_days", self.accounts.closure_grace_days),
+            (
+                "accounts.closure_grace_days",
+                self.accounts.closure_grace_days,
+            ),
         ] {
             if value <= 0 {
                 return Err(invalid(key, "must be positive"));
             }
         }
         if self.accounts.purge_interval_seconds == 0 {
-            return Err(invalid("accounts.purge_interval_seconds", "must be at least 1"));
+            return Err(invalid(
+                "accounts.purge_interval_seconds",
+                "must be at least 1",
+            ));
         }
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return Err(invalid("log.format", "must be text or json"));

@@ -126,13 +126,23 @@ mod tests {
         let reference = messages(CATALOGUES[0].1);
         for (language, catalogue) in CATALOGUES {
             for (key, text) in messages(catalogue) {
-                assert_eq!(placeholders(&text), placeholders(&reference[&key]), "{language} {key}");
+                assert_eq!(
+                    placeholders(&text),
+                    placeholders(&reference[&key]),
+                    "{language} {key}"
+                );
             }
             // Every message formats without falling back to its key.
             for (key, text) in &reference {
                 let names = placeholders(text);
-                let arguments: Vec<(&str, String)> = names.iter().map(|name| (name.as_str(), "x".to_owned())).collect();
-                assert!(try_translate(language, key, &arguments).is_some(), "{language} cannot format {key}");
+                let arguments: Vec<(&str, String)> = names
+                    .iter()
+                    .map(|name| (name.as_str(), "x".to_owned()))
+                    .collect();
+                assert!(
+                    try_translate(language, key, &arguments).is_some(),
+                    "{language} cannot format {key}"
+                );
             }
         }
     }

@@ -62,13 +62,23 @@ pub struct Outgoing<'a> {
     pub variables: BTreeMap<&'static str, String>,
 }
 
-fn fluent_arguments<'a>(state: &AppState, variables: &'a BTreeMap<&'static str, String>) -> Vec<(&'a str, String)> {
-    let mut arguments: Vec<(&str, String)> = variables.iter().map(|(name, value)| (*name, value.clone())).collect();
+fn fluent_arguments<'a>(
+    state: &AppState,
+    variables: &'a BTreeMap<&'static str, String>,
+) -> Vec<(&'a str, String)> {
+    let mut arguments: Vec<(&str, String)> = variables
+        .iter()
+        .map(|(name, value)| (*name, value.clone()))
+        .collect();
     arguments.push(("product", state.config.ui.product_name.clone()));
     arguments
 }
 
-fn render_override(template: &str, state: &AppState, variables: &BTreeMap<&'static str, String>) -> Option<String> {
+fn render_override(
+    template: &str,
+    state: &AppState,
+    variables: &BTreeMap<&'static str, String>,
+) -> Option<String> {
     let mut context: BTreeMap<&str, String> = variables.clone().into_iter().collect();
     context.insert("product", state.config.ui.product_name.clone());
     minijinja::Environment::new()
@@ -78,7 +88,11 @@ fn render_override(template: &str, state: &AppState, variables: &BTreeMap<&'stat
 }
 
 /// Renders an e-mail to `to`.
-pub fn render_email(state: &AppState, message: &Outgoing<'_>, to: &str) -> Result<Email, minijinja::Error> {
+pub fn render_email(
+    state: &AppState,
+    message: &Outgoing<'_>,
+    to: &str,
+) -> Result<Email, minijinja::Error> {
     let arguments = fluent_arguments(state, &message.variables);
     let translate = |key: String| crate::i18n::translate(message.language, &key, &arguments);
     let overrides = message
@@ -89,7 +103,11 @@ pub fn render_email(state: &AppState, message: &Outgoing<'_>, to: &str) -> Resul
         .and_then(|template| render_override(template, state, &message.variables))
         .unwrap_or_else(|| translate(format!("mail-{}-subject", message.name)));
     let body = translate(format!("mail-{}-body", message.name));
-    let action = crate::i18n::try_translate(message.language, &format!("mail-{}-action", message.name), &arguments);
+    let action = crate::i18n::try_translate(
+        message.language,
+        &format!("mail-{}-action", message.name),
+        &arguments,
+    );
     let context = minijinja::context! {
         lang => message.language,
         product_name => state.config.ui.product_name.clone(),
@@ -122,7 +140,9 @@ pub fn render_email(state: &AppState, message: &Outgoing<'_>, to: &str) -> Resul
     .map_or_else(|| state.templates.render("mail.html", context), Ok)?;
     Ok(Email {
         to: to.to_owned(),
-        sender_name: message.studio.and_then(|studio| studio.settings.email_sender_name.clone()),
+        sender_name: message
+            .studio
+            .and_then(|studio| studio.settings.email_sender_name.clone()),
         subject,
         text,
         html,
@@ -138,7 +158,13 @@ pub fn render_sms(state: &AppState, message: &Outgoing<'_>, to: &str) -> Sms {
         .and_then(|studio| studio.settings.message_overrides.get(message.name))
         .and_then(|custom| custom.text.as_deref())
         .and_then(|template| render_override(template, state, &message.variables))
-        .unwrap_or_else(|| crate::i18n::translate(message.language, &format!("sms-{}", message.name), &arguments));
+        .unwrap_or_else(|| {
+            crate::i18n::translate(
+                message.language,
+                &format!("sms-{}", message.name),
+                &arguments,
+            )
+        });
     Sms {
         to: to.to_owned(),
         text,
@@ -154,8 +180,12 @@ pub struct Sealed {
 }
 
 /// Seals an e-mail.
-pub fn seal_email(kek: &KeyEncryptionKey, email: &Email) -> Result<Sealed, crate::error::ServerError> {
-    let plaintext = serde_json::to_vec(email).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+pub fn seal_email(
+    kek: &KeyEncryptionKey,
+    email: &Email,
+) -> Result<Sealed, crate::error::ServerError> {
+    let plaintext =
+        serde_json::to_vec(email).map_err(|error| StoreError::Corrupt(error.to_string()))?;
     Ok(Sealed {
         kind: EMAIL,
         ciphertext: kek.encrypt(&plaintext)?,
@@ -164,7 +194,8 @@ pub fn seal_email(kek: &KeyEncryptionKey, email: &Email) -> Result<Sealed, crate
 
 /// Seals an SMS.
 pub fn seal_sms(kek: &KeyEncryptionKey, sms: &Sms) -> Result<Sealed, crate::error::ServerError> {
-    let plaintext = serde_json::to_vec(sms).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    let plaintext =
+        serde_json::to_vec(sms).map_err(|error| StoreError::Corrupt(error.to_string()))?;
     Ok(Sealed {
         kind: SMS,
         ciphertext: kek.encrypt(&plaintext)?,
@@ -174,7 +205,13 @@ pub fn seal_sms(kek: &KeyEncryptionKey, sms: &Sms) -> Result<Sealed, crate::erro
 /// Queues sealed messages inside the caller's transaction.
 pub fn enqueue(connection: &mut DbConn, messages: &[Sealed], now: UnixTime) -> StoreResult<()> {
     for message in messages {
-        outbox::enqueue(connection, &crate::random::row_id(), message.kind, &message.ciphertext, now)?;
+        outbox::enqueue(
+            connection,
+            &crate::random::row_id(),
+            message.kind,
+            &message.ciphertext,
+            now,
+        )?;
     }
     Ok(())
 }
@@ -206,7 +243,9 @@ impl Mailer {
     /// Builds the mailer from `[smtp]`.
     pub fn from_config(config: &SmtpConfig) -> anyhow::Result<Self> {
         if config.host.is_empty() {
-            tracing::warn!("smtp.host is empty: e-mail is written to the log instead of being sent");
+            tracing::warn!(
+                "smtp.host is empty: e-mail is written to the log instead of being sent"
+            );
             return Ok(Self::Log);
         }
         let builder = match config.tls.as_str() {
@@ -243,14 +282,24 @@ impl Mailer {
                     Some(name) => Mailbox::new(Some(name.clone()), from.email.clone()),
                     None => from.clone(),
                 };
-                let to: Mailbox = email.to.parse().map_err(|error| format!("bad recipient: {error}"))?;
+                let to: Mailbox = email
+                    .to
+                    .parse()
+                    .map_err(|error| format!("bad recipient: {error}"))?;
                 let message = lettre::Message::builder()
                     .from(from)
                     .to(to)
                     .subject(email.subject.clone())
-                    .multipart(MultiPart::alternative_plain_html(email.text.clone(), email.html.clone()))
+                    .multipart(MultiPart::alternative_plain_html(
+                        email.text.clone(),
+                        email.html.clone(),
+                    ))
                     .map_err(|error| error.to_string())?;
-                transport.send(message).await.map(|_| ()).map_err(|error| error.to_string())
+                transport
+                    .send(message)
+                    .await
+                    .map(|_| ())
+                    .map_err(|error| error.to_string())
             }
         }
     }
@@ -276,10 +325,19 @@ pub async fn send_sms(config: &SmsConfig, http: &reqwest::Client, sms: &Sms) -> 
             (name, value)
         })
         .collect();
-    let mut request = http.post(&config.url).timeout(Duration::from_secs(config.timeout_seconds));
-    request = if config.format == "form" { request.form(&fields) } else { request.json(&fields) };
+    let mut request = http
+        .post(&config.url)
+        .timeout(Duration::from_secs(config.timeout_seconds));
+    request = if config.format == "form" {
+        request.form(&fields)
+    } else {
+        request.json(&fields)
+    };
     if let Some(authorization) = &config.authorization {
-        request = request.header(reqwest::header::AUTHORIZATION, authorization.expose_secret());
+        request = request.header(
+            reqwest::header::AUTHORIZATION,
+            authorization.expose_secret(),
+        );
     }
     let response = request.send().await.map_err(|error| error.to_string())?;
     if response.status().is_success() {

@@ -103,8 +103,14 @@ pub async fn deliver_due(state: &AppState, http: &reqwest::Client) -> Result<usi
     Ok(attempted)
 }
 
-fn open<T: serde::de::DeserializeOwned>(state: &AppState, message: &OutboxMessage) -> Result<T, String> {
-    let plaintext = state.kek.decrypt(&message.payload).map_err(|error| error.to_string())?;
+fn open<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    message: &OutboxMessage,
+) -> Result<T, String> {
+    let plaintext = state
+        .kek
+        .decrypt(&message.payload)
+        .map_err(|error| error.to_string())?;
     serde_json::from_slice(&plaintext).map_err(|error| error.to_string())
 }
 
@@ -113,7 +119,11 @@ async fn deliver_email(state: &AppState, message: &OutboxMessage) -> Result<(), 
     state.mailer.send(&email).await
 }
 
-async fn deliver_sms(state: &AppState, http: &reqwest::Client, message: &OutboxMessage) -> Result<(), String> {
+async fn deliver_sms(
+    state: &AppState,
+    http: &reqwest::Client,
+    message: &OutboxMessage,
+) -> Result<(), String> {
     let sms: crate::messaging::Sms = open(state, message)?;
     crate::messaging::send_sms(&state.config.sms, http, &sms).await
 }

@@ -2,7 +2,8 @@
 
 use crate::error::{PageError, render_error_pages};
 use crate::pages::{
-    account, activate, assets, consent, home, interrupts, login, recovery, register, select_account, studio_admin,
+    account, activate, assets, consent, home, interrupts, login, recovery, register,
+    select_account, studio_admin,
 };
 use crate::protocol::discovery::paths;
 use crate::protocol::{authorize, discovery, introspect, jwks, logout, revoke, token, userinfo};
@@ -41,12 +42,30 @@ pub fn build(state: AppState) -> Router {
         .route("/register", get(register::show).post(register::submit))
         .route("/register/confirm", get(register::confirm))
         .route("/activate", get(activate::show).post(activate::submit))
-        .route("/forgot-password", get(recovery::show_forgot_password).post(recovery::request_reset))
-        .route("/forgot-password/code", get(recovery::show_code).post(recovery::submit_code))
-        .route("/reset-password", get(recovery::show_reset_link).post(recovery::submit_reset_link))
-        .route("/forgot-username", get(recovery::show_forgot_username).post(recovery::send_usernames))
-        .route("/password-expired", get(interrupts::show_expired).post(interrupts::submit_expired))
-        .route("/reactivate", get(interrupts::show_reactivate).post(interrupts::submit_reactivate))
+        .route(
+            "/forgot-password",
+            get(recovery::show_forgot_password).post(recovery::request_reset),
+        )
+        .route(
+            "/forgot-password/code",
+            get(recovery::show_code).post(recovery::submit_code),
+        )
+        .route(
+            "/reset-password",
+            get(recovery::show_reset_link).post(recovery::submit_reset_link),
+        )
+        .route(
+            "/forgot-username",
+            get(recovery::show_forgot_username).post(recovery::send_usernames),
+        )
+        .route(
+            "/password-expired",
+            get(interrupts::show_expired).post(interrupts::submit_expired),
+        )
+        .route(
+            "/reactivate",
+            get(interrupts::show_reactivate).post(interrupts::submit_reactivate),
+        )
         .route("/account/profile", post(account::update_profile))
         .route("/account/email", post(account::change_email))
         .route("/account/email/confirm", post(account::confirm_email))
@@ -54,7 +73,10 @@ pub fn build(state: AppState) -> Router {
         .route("/account/phone/confirm", post(account::confirm_phone))
         .route("/account/language", post(account::set_language))
         .route("/account/close", post(account::close))
-        .route("/studios/{slug}/members/approve", post(studio_admin::approve))
+        .route(
+            "/studios/{slug}/members/approve",
+            post(studio_admin::approve),
+        )
         .route("/account", get(account::show))
         .route("/account/devices/remove", post(account::remove_device))
         .route("/account/sessions/end", post(account::end_session))

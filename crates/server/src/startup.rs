@@ -136,19 +136,27 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let maintenance = tokio::spawn(maintain(self.state.clone()));
-        let delivery = tokio::spawn(crate::outbox::run(self.state.clone()));
+        // Background work ends with the server, however the server ends (even when this
+        // future is dropped mid-way, as when a test kills the server).
+        let _maintenance = AbortOnDrop(tokio::spawn(maintain(self.state.clone())));
+        let _delivery = AbortOnDrop(tokio::spawn(crate::outbox::run(self.state.clone())));
         let router = crate::router::build(self.state);
         tracing::info!(address = %self.listener.local_addr()?, "gatehouse is serving");
-        let served = axum::serve(
+        axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
-        .await;
-        maintenance.abort();
-        delivery.abort();
-        served
+        .await
+    }
+}
+
+/// Aborts a background task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -158,7 +166,9 @@ async fn maintain(state: AppState) {
         state.config.keys.reload_interval_seconds,
     ));
     let mut cleanup = tokio::time::interval(Duration::from_secs(600));
-    let mut purge = tokio::time::interval(Duration::from_secs(state.config.accounts.purge_interval_seconds));
+    let mut purge = tokio::time::interval(Duration::from_secs(
+        state.config.accounts.purge_interval_seconds,
+    ));
     loop {
         tokio::select! {
             _ = reload.tick() => {
@@ -202,7 +212,7 @@ pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
                     + grants::purge_expired(connection, cutoff)?
                     + keys::purge_retired_before(connection, key_cutoff)?
                     + outbox::purge_finished(connection, now.plus_seconds(-7 * 24 * 3600))?
-                + verifications::purge_expired(connection, cutoff)?)
+                    + verifications::purge_expired(connection, cutoff)?)
             },
         )
         .await?;

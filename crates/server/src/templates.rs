@@ -7,7 +7,8 @@ use minijinja::{Environment, Error, ErrorKind, State, UndefinedBehavior, Value};
 use std::path::Path;
 use std::sync::Arc;
 
-const BUILT_IN: [(&str, &str); 12] = [
+/// The built-in templates, by name.
+const BUILT_IN: [(&str, &str); 19] = [
     ("base.html", include_str!("../templates/base.html")),
     ("login.html", include_str!("../templates/login.html")),
     (
@@ -26,6 +27,25 @@ const BUILT_IN: [(&str, &str); 12] = [
     (
         "studio_members.html",
         include_str!("../templates/studio_members.html"),
+    ),
+    ("message.html", include_str!("../templates/message.html")),
+    ("code.html", include_str!("../templates/code.html")),
+    (
+        "password_form.html",
+        include_str!("../templates/password_form.html"),
+    ),
+    ("register.html", include_str!("../templates/register.html")),
+    (
+        "forgot_password.html",
+        include_str!("../templates/forgot_password.html"),
+    ),
+    (
+        "forgot_username.html",
+        include_str!("../templates/forgot_username.html"),
+    ),
+    (
+        "reactivate.html",
+        include_str!("../templates/reactivate.html"),
     ),
     ("mail.txt", include_str!("../templates/mail.txt")),
     ("mail.html", include_str!("../templates/mail.html")),

@@ -47,13 +47,15 @@ pub fn record(connection: &mut DbConn, event: &AuditEvent<'_>) -> StoreResult<()
 /// Strips a purged account from the log: the pseudonym stays, the link to the account, the
 /// addresses and the details go.
 pub fn pseudonymise(connection: &mut DbConn, user_id: &UserId) -> StoreResult<usize> {
-    Ok(diesel::update(audit_events::table.filter(audit_events::user_id.eq(user_id.as_str())))
-        .set((
-            audit_events::user_id.eq(None::<String>),
-            audit_events::ip_address.eq(None::<String>),
-            audit_events::detail.eq("{}"),
-        ))
-        .execute(connection)?)
+    Ok(
+        diesel::update(audit_events::table.filter(audit_events::user_id.eq(user_id.as_str())))
+            .set((
+                audit_events::user_id.eq(None::<String>),
+                audit_events::ip_address.eq(None::<String>),
+                audit_events::detail.eq("{}"),
+            ))
+            .execute(connection)?,
+    )
 }
 
 /// Event kinds of an account, oldest first (for tests and support).

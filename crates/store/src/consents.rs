@@ -57,5 +57,8 @@ pub fn grant(
 
 /// Withdraws every consent the user gave (the account was closed).
 pub fn withdraw_all(connection: &mut DbConn, user_id: &UserId) -> StoreResult<usize> {
-    Ok(diesel::delete(consents::table.filter(consents::user_id.eq(user_id.as_str()))).execute(connection)?)
+    Ok(
+        diesel::delete(consents::table.filter(consents::user_id.eq(user_id.as_str())))
+            .execute(connection)?,
+    )
 }

@@ -84,7 +84,8 @@ pub fn columns_containing(url: &str, needle: &str) -> StoreResult<Vec<String>> {
             }
         }
         crate::Backend::Postgres { url } => {
-            let mut connection = PgConnection::establish(&url).map_err(|error| StoreError::Connection(error.to_string()))?;
+            let mut connection = PgConnection::establish(&url)
+                .map_err(|error| StoreError::Connection(error.to_string()))?;
             let columns: Vec<TextColumn> = diesel::sql_query(
                 "SELECT table_name::text AS table_name, column_name::text AS column_name FROM information_schema.columns \
                  WHERE table_schema = current_schema() AND data_type = 'text'",

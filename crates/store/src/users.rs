@@ -203,7 +203,11 @@ pub fn delete(connection: &mut DbConn, user_id: &UserId) -> StoreResult<bool> {
 }
 
 /// The last `count` password hashes of the user, the current one first.
-pub fn recent_password_hashes(connection: &mut DbConn, user_id: &UserId, count: usize) -> StoreResult<Vec<String>> {
+pub fn recent_password_hashes(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    count: usize,
+) -> StoreResult<Vec<String>> {
     use crate::schema::password_history;
     let mut hashes: Vec<String> = user_credentials::table
         .filter(user_credentials::user_id.eq(user_id.as_str()))

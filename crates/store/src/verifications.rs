@@ -115,7 +115,11 @@ pub fn insert(connection: &mut DbConn, new: &NewVerification<'_>) -> StoreResult
 }
 
 /// The code behind a request id (the code-entry page's URL).
-pub fn find_by_request(connection: &mut DbConn, purpose: Purpose, request_digest: &str) -> StoreResult<Option<Verification>> {
+pub fn find_by_request(
+    connection: &mut DbConn,
+    purpose: Purpose,
+    request_digest: &str,
+) -> StoreResult<Option<Verification>> {
     verification_codes::table
         .filter(verification_codes::request_digest.eq(request_digest))
         .filter(verification_codes::purpose.eq(purpose.as_str()))
@@ -127,7 +131,11 @@ pub fn find_by_request(connection: &mut DbConn, purpose: Purpose, request_digest
 }
 
 /// The code behind a link token.
-pub fn find_by_link(connection: &mut DbConn, purpose: Purpose, link_digest: &str) -> StoreResult<Option<Verification>> {
+pub fn find_by_link(
+    connection: &mut DbConn,
+    purpose: Purpose,
+    link_digest: &str,
+) -> StoreResult<Option<Verification>> {
     verification_codes::table
         .filter(verification_codes::link_digest.eq(link_digest))
         .filter(verification_codes::purpose.eq(purpose.as_str()))
@@ -139,7 +147,12 @@ pub fn find_by_link(connection: &mut DbConn, purpose: Purpose, link_digest: &str
 }
 
 /// The user's newest live code of `purpose` (the account page's pending change).
-pub fn find_pending_for_user(connection: &mut DbConn, user_id: &UserId, purpose: Purpose, now: UnixTime) -> StoreResult<Option<Verification>> {
+pub fn find_pending_for_user(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    purpose: Purpose,
+    now: UnixTime,
+) -> StoreResult<Option<Verification>> {
     verification_codes::table
         .filter(verification_codes::user_id.eq(user_id.as_str()))
         .filter(verification_codes::purpose.eq(purpose.as_str()))
@@ -163,9 +176,13 @@ pub fn record_failed_attempt(connection: &mut DbConn, id: &str) -> StoreResult<(
 
 /// Marks a code used. `false` when it was used already (single use under concurrency).
 pub fn consume(connection: &mut DbConn, id: &str, now: UnixTime) -> StoreResult<bool> {
-    Ok(diesel::update(verification_codes::table.find(id).filter(verification_codes::consumed_at.is_null()))
-        .set(verification_codes::consumed_at.eq(now.as_secs()))
-        .execute(connection)?
+    Ok(diesel::update(
+        verification_codes::table
+            .find(id)
+            .filter(verification_codes::consumed_at.is_null()),
+    )
+    .set(verification_codes::consumed_at.eq(now.as_secs()))
+    .execute(connection)?
         == 1)
 }
 
@@ -179,7 +196,12 @@ pub fn release(connection: &mut DbConn, id: &str) -> StoreResult<()> {
 }
 
 /// Retires the user's unused codes for `purpose` (a newer one replaces them).
-pub fn retire_for_user(connection: &mut DbConn, user_id: &UserId, purpose: Purpose, now: UnixTime) -> StoreResult<()> {
+pub fn retire_for_user(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    purpose: Purpose,
+    now: UnixTime,
+) -> StoreResult<()> {
     diesel::update(
         verification_codes::table
             .filter(verification_codes::user_id.eq(user_id.as_str()))
@@ -192,7 +214,12 @@ pub fn retire_for_user(connection: &mut DbConn, user_id: &UserId, purpose: Purpo
 }
 
 /// How many codes of `purpose` were sent to `target` since `since` (per-recipient rate limit).
-pub fn count_sent_since(connection: &mut DbConn, purpose: Purpose, target: &str, since: UnixTime) -> StoreResult<i64> {
+pub fn count_sent_since(
+    connection: &mut DbConn,
+    purpose: Purpose,
+    target: &str,
+    since: UnixTime,
+) -> StoreResult<i64> {
     Ok(verification_codes::table
         .filter(verification_codes::purpose.eq(purpose.as_str()))
         .filter(verification_codes::target.eq(target))
@@ -203,6 +230,8 @@ pub fn count_sent_since(connection: &mut DbConn, purpose: Purpose, target: &str,
 
 /// Deletes codes that expired before `cutoff`.
 pub fn purge_expired(connection: &mut DbConn, cutoff: UnixTime) -> StoreResult<usize> {
-    Ok(diesel::delete(verification_codes::table.filter(verification_codes::expires_at.lt(cutoff.as_secs())))
-        .execute(connection)?)
+    Ok(diesel::delete(
+        verification_codes::table.filter(verification_codes::expires_at.lt(cutoff.as_secs())),
+    )
+    .execute(connection)?)
 }

@@ -1,12 +1,14 @@
 //! End-to-end tests: each starts its own server and talks HTTP to it. Every test runs on
 //! SQLite and, when `GATEHOUSE_TEST_POSTGRES_URL` is set, on PostgreSQL.
 
+mod accounts;
 mod backchannel;
 mod cli;
 mod code_flow;
 mod devices;
 mod discovery;
 mod hosted_pages;
+mod lifecycle;
 mod logout;
 mod mobile;
 mod refusals;

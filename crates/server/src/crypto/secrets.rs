@@ -80,14 +80,20 @@ impl InstanceSecrets {
     /// row. A six-digit code has too little entropy for a plain hash.
     #[must_use]
     pub fn code_digest(&self, code_id: &str, code: &str) -> String {
-        hmac_base64url(self.client_secret_key.expose_secret(), format!("code:{code_id}:{code}").as_bytes())
+        hmac_base64url(
+            self.client_secret_key.expose_secret(),
+            format!("code:{code_id}:{code}").as_bytes(),
+        )
     }
 
     /// The audit log's pseudonym of an account: stable, and meaningless once the account is
     /// purged.
     #[must_use]
     pub fn audit_subject(&self, user_id: &str) -> String {
-        hmac_base64url(self.client_secret_key.expose_secret(), format!("audit:{user_id}").as_bytes())
+        hmac_base64url(
+            self.client_secret_key.expose_secret(),
+            format!("audit:{user_id}").as_bytes(),
+        )
     }
 
     /// The CSRF token that goes with the browser's CSRF cookie value.

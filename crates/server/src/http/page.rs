@@ -29,7 +29,9 @@ pub fn negotiate_language(
 ) -> String {
     let explicit: Vec<String> = query_value(uri, LANGUAGE_PARAMETER).into_iter().collect();
     let saved: Vec<String> = user_locale.map(str::to_owned).into_iter().collect();
-    let cookie: Vec<String> = cookies::read(headers, cookies::LANGUAGE).into_iter().collect();
+    let cookie: Vec<String> = cookies::read(headers, cookies::LANGUAGE)
+        .into_iter()
+        .collect();
     let accept = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|value| value.to_str().ok())
@@ -119,8 +121,13 @@ impl PageContext {
     #[must_use]
     pub fn with_ui_locales(mut self, state: &AppState, ui_locales: &[String]) -> Self {
         self.ui_locales = ui_locales.to_vec();
-        self.language =
-            negotiate_language(state, &self.headers, &self.uri, &self.ui_locales, self.user_locale.as_deref());
+        self.language = negotiate_language(
+            state,
+            &self.headers,
+            &self.uri,
+            &self.ui_locales,
+            self.user_locale.as_deref(),
+        );
         self
     }
 
@@ -128,8 +135,13 @@ impl PageContext {
     #[must_use]
     pub fn with_user_locale(mut self, state: &AppState, user_locale: Option<&str>) -> Self {
         self.user_locale = user_locale.map(str::to_owned);
-        self.language =
-            negotiate_language(state, &self.headers, &self.uri, &self.ui_locales, self.user_locale.as_deref());
+        self.language = negotiate_language(
+            state,
+            &self.headers,
+            &self.uri,
+            &self.ui_locales,
+            self.user_locale.as_deref(),
+        );
         self
     }
 

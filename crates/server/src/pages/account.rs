@@ -5,14 +5,14 @@ use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
 use crate::http::session::{ActiveSession, CurrentSession};
 use crate::service::accounts::{self, ChangePasswordError};
 use crate::service::profile::ChangeRefusal;
-use gatehouse_core::profile::{InvalidField, Profile};
-use gatehouse_core::verification::Purpose;
 use crate::service::{devices, sessions};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use gatehouse_core::profile::{InvalidField, Profile};
 use gatehouse_core::studio::PERMISSION_MANAGE_DEVICES;
+use gatehouse_core::verification::Purpose;
 use gatehouse_core::{DeviceId, SessionId, StudioId, UnixTime};
 use gatehouse_store::sessions::Revocation;
 use gatehouse_store::{StoreError, studios, users};
@@ -109,13 +109,97 @@ async fn render(
         .collect();
     let notice = notice
         .filter(|notice| NOTICES.contains(notice))
-        .map(|notice| {
-            crate::i18n::translate(&page.language, &format!("account-notice-{notice}"), &[])
-        });
+        .map(|notice| page.translate(&format!("account-notice-{notice}"), &[]));
+    let user = &active.user;
+    let field = |name: &'static str,
+                 label: &str,
+                 kind: &'static str,
+                 value: Option<String>,
+                 autocomplete: Option<&'static str>| {
+        minijinja::context! {
+            name => name,
+            label => page.translate(label, &[]),
+            type => kind,
+            value => value.unwrap_or_default(),
+            autocomplete => autocomplete,
+        }
+    };
+    let profile_fields = vec![
+        field(
+            "name",
+            "field-name",
+            "text",
+            user.name.clone(),
+            Some("name"),
+        ),
+        field(
+            "trade_name",
+            "field-trade-name",
+            "text",
+            user.profile.trade_name.clone(),
+            None,
+        ),
+        field(
+            "country",
+            "field-country",
+            "text",
+            user.profile.country.clone(),
+            Some("country-name"),
+        ),
+        field(
+            "city",
+            "field-city",
+            "text",
+            user.profile.city.clone(),
+            Some("address-level2"),
+        ),
+        field(
+            "date_of_birth",
+            "field-date-of-birth",
+            "date",
+            user.profile.date_of_birth.clone(),
+            Some("bday"),
+        ),
+        field(
+            "company",
+            "field-company",
+            "text",
+            user.profile.company.clone(),
+            Some("organization"),
+        ),
+        field(
+            "job_title",
+            "field-job-title",
+            "text",
+            user.profile.job_title.clone(),
+            Some("organization-title"),
+        ),
+    ];
+    let pending_email =
+        crate::service::verification::pending(state, Purpose::ChangeEmail, &user.id)
+            .await?
+            .and_then(|pending| pending.target);
+    let pending_phone =
+        crate::service::verification::pending(state, Purpose::ChangePhone, &user.id)
+            .await?
+            .and_then(|pending| pending.target);
+    let languages: Vec<minijinja::Value> = crate::i18n::SUPPORTED
+        .iter()
+        .map(|code| minijinja::context! { code => *code, name => crate::i18n::translate(code, "language-name", &[]) })
+        .collect();
     page.render(
         state,
         "account.html",
         minijinja::context! {
+            email_verified => user.email_verified,
+            phone => user.phone_number.clone(),
+            phone_verified => user.phone_number_verified,
+            profile_fields => profile_fields,
+            pending_email => pending_email,
+            pending_phone => pending_phone,
+            languages => languages,
+            saved_language => user.locale.clone(),
+            grace_days => state.config.accounts.closure_grace_days,
             email => active.user.email.clone(),
             studios => studio_items,
             current_studio => memberships
@@ -278,7 +362,8 @@ pub async fn change_password(
     CurrentSession(session): CurrentSession,
     CsrfForm { page, form }: CsrfForm<PasswordForm>,
 ) -> Result<Response, PageError> {
-    let active = session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
+    let active =
+        session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
     let page = page.with_user_locale(&state, active.user.locale.as_deref());
     let error = if !current_password_matches(&state, &active, &form.current_password).await? {
         Some(page.translate("account-error-current-password", &[]))
@@ -296,8 +381,12 @@ pub async fn change_password(
         {
             Ok(()) => return Ok(done("password-changed")),
             Err(ChangePasswordError::WeakPassword(violations)) => {
-                let policy = crate::service::passwords::policy_for_user(&state, &active.user.id).await?;
-                Some(crate::service::passwords::describe(&page.language, &policy, &violations).join(" "))
+                let policy =
+                    crate::service::passwords::policy_for_user(&state, &active.user.id).await?;
+                Some(
+                    crate::service::passwords::describe(&page.language, &policy, &violations)
+                        .join(" "),
+                )
             }
             Err(ChangePasswordError::Store(error)) => return Err(error.into()),
             Err(ChangePasswordError::Server(error)) => return Err(error.into()),
@@ -308,7 +397,11 @@ pub async fn change_password(
     Ok(response)
 }
 
-async fn current_password_matches(state: &AppState, active: &ActiveSession, password: &str) -> Result<bool, PageError> {
+async fn current_password_matches(
+    state: &AppState,
+    active: &ActiveSession,
+    password: &str,
+) -> Result<bool, PageError> {
     let user_id = active.user.id.clone();
     let stored = state
         .store
@@ -320,7 +413,10 @@ async fn current_password_matches(state: &AppState, active: &ActiveSession, pass
         .verify(SecretString::from(password.to_owned()), stored)
         .await
         .map_err(ServerError::from)?;
-    Ok(matches!(verification, crate::crypto::password::Verification::Match { .. }))
+    Ok(matches!(
+        verification,
+        crate::crypto::password::Verification::Match { .. }
+    ))
 }
 
 /// The profile form.
@@ -350,7 +446,12 @@ impl CsrfProtected for ProfileForm {
     }
 }
 
-async fn refuse(state: &AppState, page: &PageContext, active: &ActiveSession, message: String) -> Result<Response, PageError> {
+async fn refuse(
+    state: &AppState,
+    page: &PageContext,
+    active: &ActiveSession,
+    message: String,
+) -> Result<Response, PageError> {
     let mut response = render(state, page, active, None, Some(message)).await?;
     *response.status_mut() = StatusCode::BAD_REQUEST;
     Ok(response)
@@ -376,7 +477,8 @@ pub async fn update_profile(
         company: Some(form.company),
         job_title: Some(form.job_title),
     };
-    match crate::service::profile::update_profile(&state, &active.user, &form.name, profile).await? {
+    match crate::service::profile::update_profile(&state, &active.user, &form.name, profile).await?
+    {
         Ok(()) => Ok(done("profile-saved")),
         Err(InvalidField { field, problem }) => {
             let label = page.translate(&format!("field-{}", field.replace('_', "-")), &[]);
@@ -415,11 +517,32 @@ pub async fn change_email(
 ) -> Result<Response, PageError> {
     let active = active_or_refuse(session)?;
     let page = page.with_user_locale(&state, active.user.locale.as_deref());
-    match crate::service::profile::request_email_change(&state, &active.user, &form.email, &page.language).await? {
+    match crate::service::profile::request_email_change(
+        &state,
+        &active.user,
+        &form.email,
+        &page.language,
+    )
+    .await?
+    {
         Ok(_) => Ok(done("code-sent")),
-        Err(ChangeRefusal::Invalid) => refuse(&state, &page, &active, page.translate("field-error-email", &[])).await,
+        Err(ChangeRefusal::Invalid) => {
+            refuse(
+                &state,
+                &page,
+                &active,
+                page.translate("field-error-email", &[]),
+            )
+            .await
+        }
         Err(ChangeRefusal::TooManyCodes) => {
-            refuse(&state, &page, &active, page.translate("code-error-too-many-sent", &[])).await
+            refuse(
+                &state,
+                &page,
+                &active,
+                page.translate("code-error-too-many-sent", &[]),
+            )
+            .await
         }
     }
 }
@@ -432,20 +555,52 @@ pub async fn change_phone(
 ) -> Result<Response, PageError> {
     let active = active_or_refuse(session)?;
     let page = page.with_user_locale(&state, active.user.locale.as_deref());
-    match crate::service::profile::request_phone_change(&state, &active.user, &form.phone, &page.language).await? {
+    match crate::service::profile::request_phone_change(
+        &state,
+        &active.user,
+        &form.phone,
+        &page.language,
+    )
+    .await?
+    {
         Ok(_) => Ok(done("code-sent")),
-        Err(ChangeRefusal::Invalid) => refuse(&state, &page, &active, page.translate("field-error-phone", &[])).await,
+        Err(ChangeRefusal::Invalid) => {
+            refuse(
+                &state,
+                &page,
+                &active,
+                page.translate("field-error-phone", &[]),
+            )
+            .await
+        }
         Err(ChangeRefusal::TooManyCodes) => {
-            refuse(&state, &page, &active, page.translate("code-error-too-many-sent", &[])).await
+            refuse(
+                &state,
+                &page,
+                &active,
+                page.translate("code-error-too-many-sent", &[]),
+            )
+            .await
         }
     }
 }
 
-async fn confirm(state: AppState, session: Option<ActiveSession>, page: PageContext, form: ValueForm, purpose: Purpose) -> Result<Response, PageError> {
+async fn confirm(
+    state: AppState,
+    session: Option<ActiveSession>,
+    page: PageContext,
+    form: ValueForm,
+    purpose: Purpose,
+) -> Result<Response, PageError> {
     let active = active_or_refuse(session)?;
     let page = page.with_user_locale(&state, active.user.locale.as_deref());
-    match crate::service::profile::confirm_change(&state, &active.user, purpose, &form.code).await? {
-        Ok(()) => Ok(done(if purpose == Purpose::ChangeEmail { "email-changed" } else { "phone-changed" })),
+    match crate::service::profile::confirm_change(&state, &active.user, purpose, &form.code).await?
+    {
+        Ok(()) => Ok(done(if purpose == Purpose::ChangeEmail {
+            "email-changed"
+        } else {
+            "phone-changed"
+        })),
         Err(rejection) => {
             let message = crate::pages::recovery::code_error(&page, rejection);
             refuse(&state, &page, &active, message).await
@@ -509,20 +664,39 @@ pub async fn close(
     let active = active_or_refuse(session)?;
     let page = page.with_user_locale(&state, active.user.locale.as_deref());
     if !current_password_matches(&state, &active, &form.password).await? {
-        return refuse(&state, &page, &active, page.translate("account-error-current-password", &[])).await;
+        return refuse(
+            &state,
+            &page,
+            &active,
+            page.translate("account-error-current-password", &[]),
+        )
+        .await;
     }
     if form.acknowledge.is_none() {
-        return refuse(&state, &page, &active, page.translate("close-error-acknowledge", &[])).await;
+        return refuse(
+            &state,
+            &page,
+            &active,
+            page.translate("close-error-acknowledge", &[]),
+        )
+        .await;
     }
     accounts::close(&state, &active.user, active.user.id.as_str()).await?;
     let mut response = page.render_message(
         &state,
         "closed-title",
-        vec![page.translate("closed-body", &[("days", state.config.accounts.closure_grace_days.to_string())])],
+        vec![page.translate(
+            "closed-body",
+            &[("days", state.config.accounts.closure_grace_days.to_string())],
+        )],
         None,
     )?;
-    if let Ok(value) = axum::http::HeaderValue::from_str(&crate::http::session::clear_session_cookie(&state)) {
-        response.headers_mut().append(axum::http::header::SET_COOKIE, value);
+    if let Ok(value) =
+        axum::http::HeaderValue::from_str(&crate::http::session::clear_session_cookie(&state))
+    {
+        response
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, value);
     }
     Ok(response)
 }

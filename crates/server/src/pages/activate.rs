@@ -24,7 +24,10 @@ pub struct TokenQuery {
     token: String,
 }
 
-async fn load(state: &AppState, token: &str) -> Result<Option<(Verification, User, String)>, PageError> {
+async fn load(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<(Verification, User, String)>, PageError> {
     let Ok(found) = verification::check_link(state, Purpose::Activation, token).await? else {
         return Ok(None);
     };
@@ -41,10 +44,14 @@ async fn load(state: &AppState, token: &str) -> Result<Option<(Verification, Use
             Ok(Some((user, memberships)))
         })
         .await?;
-    let Some((user, memberships)) = loaded.filter(|(user, _)| user.status == UserStatus::PendingActivation) else {
+    let Some((user, memberships)) =
+        loaded.filter(|(user, _)| user.status == UserStatus::PendingActivation)
+    else {
         return Ok(None);
     };
-    let named = memberships.iter().find(|membership| membership.username.is_some());
+    let named = memberships
+        .iter()
+        .find(|membership| membership.username.is_some());
     let username = sign_in_name(
         &user.email,
         named.map(|membership| &membership.studio),
@@ -60,7 +67,12 @@ struct Shown<'a> {
     phone: &'a str,
 }
 
-fn render(state: &AppState, page: &PageContext, shown: &Shown<'_>, errors: Vec<String>) -> Result<Response, PageError> {
+fn render(
+    state: &AppState,
+    page: &PageContext,
+    shown: &Shown<'_>,
+    errors: Vec<String>,
+) -> Result<Response, PageError> {
     page.render(
         state,
         "password_form.html",
@@ -81,13 +93,22 @@ fn render(state: &AppState, page: &PageContext, shown: &Shown<'_>, errors: Vec<S
 }
 
 fn invalid_link(state: &AppState, page: &PageContext) -> Result<Response, PageError> {
-    let mut response = page.render_message(state, "link-invalid-title", vec![page.translate("link-invalid-body", &[])], None)?;
+    let mut response = page.render_message(
+        state,
+        "link-invalid-title",
+        vec![page.translate("link-invalid-body", &[])],
+        None,
+    )?;
     *response.status_mut() = StatusCode::BAD_REQUEST;
     Ok(response)
 }
 
 /// `GET /activate`
-pub async fn show(State(state): State<AppState>, page: PageContext, Query(query): Query<TokenQuery>) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    page: PageContext,
+    Query(query): Query<TokenQuery>,
+) -> Result<Response, PageError> {
     let Some((_, user, username)) = load(&state, &query.token).await? else {
         return invalid_link(&state, &page);
     };
@@ -129,7 +150,10 @@ impl CsrfProtected for ActivationForm {
 }
 
 /// `POST /activate`
-pub async fn submit(State(state): State<AppState>, CsrfForm { page, form }: CsrfForm<ActivationForm>) -> Result<Response, PageError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    CsrfForm { page, form }: CsrfForm<ActivationForm>,
+) -> Result<Response, PageError> {
     let Some((found, user, username)) = load(&state, &form.token).await? else {
         return invalid_link(&state, &page);
     };
@@ -170,7 +194,15 @@ pub async fn submit(State(state): State<AppState>, CsrfForm { page, form }: Csrf
         *response.status_mut() = StatusCode::BAD_REQUEST;
         return Ok(response);
     }
-    match accounts::set_password(&state, &user, SecretString::from(form.password.clone()), None, user.id.as_str()).await {
+    match accounts::set_password(
+        &state,
+        &user,
+        SecretString::from(form.password.clone()),
+        None,
+        user.id.as_str(),
+    )
+    .await
+    {
         Ok(()) => {}
         Err(ChangePasswordError::WeakPassword(violations)) => {
             let policy = crate::service::passwords::policy_for_user(&state, &user.id).await?;
@@ -198,7 +230,16 @@ pub async fn submit(State(state): State<AppState>, CsrfForm { page, form }: Csrf
                 return Ok(false);
             }
             users::update(connection, &stored)?;
-            audit(connection, &secrets, "account.activated", &stored.id, Some(stored.id.as_str()), None, serde_json::json!({}), now)?;
+            audit(
+                connection,
+                &secrets,
+                "account.activated",
+                &stored.id,
+                Some(stored.id.as_str()),
+                None,
+                serde_json::json!({}),
+                now,
+            )?;
             Ok(true)
         })
         .await?;
@@ -207,11 +248,20 @@ pub async fn submit(State(state): State<AppState>, CsrfForm { page, form }: Csrf
     }
     let mut paragraphs = vec![page.translate("activate-done-body", &[])];
     if let Some(email) = &new_email {
-        profile::request_email_change(&state, &activated, email, &page.language).await?.ok();
+        profile::request_email_change(&state, &activated, email, &page.language)
+            .await?
+            .ok();
         paragraphs.push(page.translate("activate-done-confirm-email", &[("email", email.clone())]));
     }
     if let Some(phone) = &phone {
-        profile::request_phone_change(&state, &activated, phone, &page.language).await?.ok();
+        profile::request_phone_change(&state, &activated, phone, &page.language)
+            .await?
+            .ok();
     }
-    page.render_message(&state, "activate-done-title", paragraphs, Some(("/login", "login-title")))
+    page.render_message(
+        &state,
+        "activate-done-title",
+        paragraphs,
+        Some(("/login", "login-title")),
+    )
 }

@@ -29,7 +29,11 @@ pub struct RequestQuery {
     request: String,
 }
 
-async fn load(state: &AppState, purpose: Purpose, request_id: &str) -> Result<(Verification, User, Interruption), PageError> {
+async fn load(
+    state: &AppState,
+    purpose: Purpose,
+    request_id: &str,
+) -> Result<(Verification, User, Interruption), PageError> {
     let found = verification::find_request(state, purpose, request_id)
         .await?
         .ok_or_else(PageError::flow_expired)?;
@@ -39,15 +43,24 @@ async fn load(state: &AppState, purpose: Purpose, request_id: &str) -> Result<(V
         .read(move |connection| users::find(connection, &user_id))
         .await?
         .ok_or_else(PageError::flow_expired)?;
-    let interruption: Interruption = serde_json::from_value(found.data.clone()).map_err(|_| PageError::flow_expired())?;
+    let interruption: Interruption =
+        serde_json::from_value(found.data.clone()).map_err(|_| PageError::flow_expired())?;
     Ok((found, user, interruption))
 }
 
 fn password_rules(page: &PageContext, state: &AppState) -> String {
-    page.translate("password-rules-summary", &[("min", state.config.passwords.min_length.to_string())])
+    page.translate(
+        "password-rules-summary",
+        &[("min", state.config.passwords.min_length.to_string())],
+    )
 }
 
-fn render_expired(state: &AppState, page: &PageContext, request_id: &str, errors: Vec<String>) -> Result<Response, PageError> {
+fn render_expired(
+    state: &AppState,
+    page: &PageContext,
+    request_id: &str,
+    errors: Vec<String>,
+) -> Result<Response, PageError> {
     page.render(
         state,
         "password_form.html",
@@ -64,7 +77,11 @@ fn render_expired(state: &AppState, page: &PageContext, request_id: &str, errors
 }
 
 /// `GET /password-expired`
-pub async fn show_expired(State(state): State<AppState>, page: PageContext, Query(query): Query<RequestQuery>) -> Result<Response, PageError> {
+pub async fn show_expired(
+    State(state): State<AppState>,
+    page: PageContext,
+    Query(query): Query<RequestQuery>,
+) -> Result<Response, PageError> {
     load(&state, Purpose::ExpiredPassword, &query.request).await?;
     render_expired(&state, &page, &query.request, Vec::new())
 }
@@ -93,15 +110,26 @@ async fn continue_sign_in(
     page: &PageContext,
     user: User,
     interruption: Interruption,
-    browser: crate::service::login::Browser,
+    browser: login::Browser,
 ) -> Result<Response, PageError> {
     let verified = Verified {
         user,
         requested_studio: interruption.studio.map(StudioId::new),
     };
     match login::complete(state, verified, browser, interruption.remember).await {
-        Ok(signed_in) => finish(state, page, signed_in, interruption.flow, interruption.remember).await,
-        Err(LoginFailure::DeviceLimitReached) => Err(PageError::new(StatusCode::FORBIDDEN, "error-device-limit")),
+        Ok(signed_in) => {
+            finish(
+                state,
+                page,
+                signed_in,
+                interruption.flow,
+                interruption.remember,
+            )
+            .await
+        }
+        Err(LoginFailure::DeviceLimitReached) => {
+            Err(PageError::new(StatusCode::FORBIDDEN, "error-device-limit"))
+        }
         Err(LoginFailure::Server(error)) => Err(error.into()),
         Err(_) => Err(PageError::flow_expired()),
     }
@@ -120,7 +148,15 @@ pub async fn submit_expired(
         let errors = vec![page.translate("field-error-password-mismatch", &[])];
         return render_expired(&state, &page, &form.request, errors);
     }
-    match accounts::set_password(&state, &user, SecretString::from(form.password), None, user.id.as_str()).await {
+    match accounts::set_password(
+        &state,
+        &user,
+        SecretString::from(form.password),
+        None,
+        user.id.as_str(),
+    )
+    .await
+    {
         Ok(()) => {}
         Err(ChangePasswordError::WeakPassword(violations)) => {
             let policy = crate::service::passwords::policy_for_user(&state, &user.id).await?;
@@ -136,7 +172,14 @@ pub async fn submit_expired(
         .write(move |connection| verifications::consume(connection, &found.id, now))
         .await?;
     let user = reload(&state, &user).await?;
-    continue_sign_in(&state, &page, user, interruption, browser(&state, &headers, address, previous)).await
+    continue_sign_in(
+        &state,
+        &page,
+        user,
+        interruption,
+        browser(&state, &headers, address, previous),
+    )
+    .await
 }
 
 async fn reload(state: &AppState, user: &User) -> Result<User, ServerError> {
@@ -148,7 +191,11 @@ async fn reload(state: &AppState, user: &User) -> Result<User, ServerError> {
 }
 
 /// `GET /reactivate`
-pub async fn show_reactivate(State(state): State<AppState>, page: PageContext, Query(query): Query<RequestQuery>) -> Result<Response, PageError> {
+pub async fn show_reactivate(
+    State(state): State<AppState>,
+    page: PageContext,
+    Query(query): Query<RequestQuery>,
+) -> Result<Response, PageError> {
     let (_, user, _) = load(&state, Purpose::Reactivation, &query.request).await?;
     let purge_at = user
         .closed_at
@@ -202,5 +249,12 @@ pub async fn submit_reactivate(
         return Err(PageError::flow_expired());
     }
     let user = accounts::reopen(&state, &user).await?;
-    continue_sign_in(&state, &page, user, interruption, browser(&state, &headers, address, previous)).await
+    continue_sign_in(
+        &state,
+        &page,
+        user,
+        interruption,
+        browser(&state, &headers, address, previous),
+    )
+    .await
 }

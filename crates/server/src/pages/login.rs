@@ -30,7 +30,11 @@ async fn registration_open(state: &AppState) -> bool {
 }
 
 /// `GET /login`
-pub async fn show(State(state): State<AppState>, page: PageContext, Query(query): Query<FlowQuery>) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    page: PageContext,
+    Query(query): Query<FlowQuery>,
+) -> Result<Response, PageError> {
     let registration_open = registration_open(&state).await;
     match query.flow.filter(|flow| !flow.is_empty()) {
         Some(flow_id) => {
@@ -74,7 +78,12 @@ impl CsrfProtected for LoginForm {
 }
 
 /// The browser as the sign-in services see it.
-pub(crate) fn browser(state: &AppState, headers: &HeaderMap, address: std::net::IpAddr, previous: Option<ActiveSession>) -> Browser {
+pub(crate) fn browser(
+    state: &AppState,
+    headers: &HeaderMap,
+    address: std::net::IpAddr,
+    previous: Option<ActiveSession>,
+) -> Browser {
     let is_https = state.config.is_https();
     Browser {
         address,
@@ -82,7 +91,8 @@ pub(crate) fn browser(state: &AppState, headers: &HeaderMap, address: std::net::
             .get(USER_AGENT)
             .and_then(|value| value.to_str().ok())
             .map(|agent| agent.chars().take(512).collect()),
-        device_cookie: cookies::read(headers, &cookies::name(cookies::DEVICE, is_https)).filter(|value| value.len() >= 32),
+        device_cookie: cookies::read(headers, &cookies::name(cookies::DEVICE, is_https))
+            .filter(|value| value.len() >= 32),
         previous_session: previous.map(|active| active.session.id),
     }
 }
@@ -96,7 +106,14 @@ pub(crate) struct Interruption {
 }
 
 /// Parks a verified sign-in behind an interruption page; returns the page's URL.
-async fn interrupt(state: &AppState, verified: &Verified, purpose: Purpose, path: &str, flow: Option<String>, remember: bool) -> Result<String, PageError> {
+async fn interrupt(
+    state: &AppState,
+    verified: &Verified,
+    purpose: Purpose,
+    path: &str,
+    flow: Option<String>,
+    remember: bool,
+) -> Result<String, PageError> {
     let issued = verification::prepare(
         state,
         &Request {
@@ -109,7 +126,10 @@ async fn interrupt(state: &AppState, verified: &Verified, purpose: Purpose, path
             data: serde_json::to_value(Interruption {
                 flow,
                 remember,
-                studio: verified.requested_studio.as_ref().map(|id| id.as_str().to_owned()),
+                studio: verified
+                    .requested_studio
+                    .as_ref()
+                    .map(|id| id.as_str().to_owned()),
             })
             .unwrap_or_default(),
             ttl_seconds: state.config.sessions.flow_ttl_seconds,
@@ -133,7 +153,11 @@ pub(crate) async fn finish(
     is_persistent: bool,
 ) -> Result<Response, PageError> {
     let is_https = state.config.is_https();
-    let mut set_cookies = vec![session_cookie(state, &signed_in.session_cookie, is_persistent)];
+    let mut set_cookies = vec![session_cookie(
+        state,
+        &signed_in.session_cookie,
+        is_persistent,
+    )];
     if let Some(device_cookie) = &signed_in.new_device_cookie {
         set_cookies.push(cookies::set(
             &cookies::name(cookies::DEVICE, is_https),
@@ -143,7 +167,10 @@ pub(crate) async fn finish(
         ));
     }
     let flow = match &flow_id {
-        Some(flow_id) => authorization::load_flow(state, flow_id).await.ok().map(|(flow, _)| (flow_id.clone(), flow)),
+        Some(flow_id) => authorization::load_flow(state, flow_id)
+            .await
+            .ok()
+            .map(|(flow, _)| (flow_id.clone(), flow)),
         None => None,
     };
     let mut response = match flow {
@@ -190,7 +217,10 @@ pub async fn submit(
     };
     let is_persistent = form.remember_me.is_some();
     let registration_open = registration_open(&state).await;
-    let rerender = |message_key: &str, arguments: &[(&str, String)], status: StatusCode| -> Result<Response, PageError> {
+    let rerender = |message_key: &str,
+                    arguments: &[(&str, String)],
+                    status: StatusCode|
+     -> Result<Response, PageError> {
         let mut response = page.render(
             &state,
             "login.html",
@@ -213,18 +243,42 @@ pub async fn submit(
     let password = SecretString::from(form.password.clone());
     match login::sign_in(&state, &form.email, password, browser, is_persistent).await {
         Ok(signed_in) => finish(&state, &page, signed_in, flow_id, is_persistent).await,
-        Err(LoginFailure::InvalidCredentials) => rerender("login-error-invalid", &[], StatusCode::OK),
+        Err(LoginFailure::InvalidCredentials) => {
+            rerender("login-error-invalid", &[], StatusCode::OK)
+        }
         Err(LoginFailure::MalformedName) => rerender("login-error-malformed", &[], StatusCode::OK),
-        Err(LoginFailure::UnknownStudio) => rerender("login-error-unknown-studio", &[], StatusCode::OK),
+        Err(LoginFailure::UnknownStudio) => {
+            rerender("login-error-unknown-studio", &[], StatusCode::OK)
+        }
         Err(LoginFailure::Unconfirmed) => rerender("login-error-unconfirmed", &[], StatusCode::OK),
-        Err(LoginFailure::AwaitingApproval) => rerender("login-error-awaiting-approval", &[], StatusCode::OK),
-        Err(LoginFailure::DeviceLimitReached) => Err(PageError::new(StatusCode::FORBIDDEN, "error-device-limit")),
+        Err(LoginFailure::AwaitingApproval) => {
+            rerender("login-error-awaiting-approval", &[], StatusCode::OK)
+        }
+        Err(LoginFailure::DeviceLimitReached) => {
+            Err(PageError::new(StatusCode::FORBIDDEN, "error-device-limit"))
+        }
         Err(LoginFailure::PasswordExpired(verified)) => {
-            let url = interrupt(&state, &verified, Purpose::ExpiredPassword, "/password-expired", flow_id, is_persistent).await?;
+            let url = interrupt(
+                &state,
+                &verified,
+                Purpose::ExpiredPassword,
+                "/password-expired",
+                flow_id,
+                is_persistent,
+            )
+            .await?;
             Ok(Redirect::to(&url).into_response())
         }
         Err(LoginFailure::AccountClosed(verified)) => {
-            let url = interrupt(&state, &verified, Purpose::Reactivation, "/reactivate", flow_id, is_persistent).await?;
+            let url = interrupt(
+                &state,
+                &verified,
+                Purpose::Reactivation,
+                "/reactivate",
+                flow_id,
+                is_persistent,
+            )
+            .await?;
             Ok(Redirect::to(&url).into_response())
         }
         Err(LoginFailure::Throttled(seconds)) => {

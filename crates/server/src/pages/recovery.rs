@@ -17,8 +17,15 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 /// `GET /forgot-password`
-pub async fn show_forgot_password(State(state): State<AppState>, page: PageContext) -> Result<Response, PageError> {
-    page.render(&state, "forgot_password.html", minijinja::context! { identifier => "" })
+pub async fn show_forgot_password(
+    State(state): State<AppState>,
+    page: PageContext,
+) -> Result<Response, PageError> {
+    page.render(
+        &state,
+        "forgot_password.html",
+        minijinja::context! { identifier => "" },
+    )
 }
 
 /// The request form.
@@ -57,7 +64,10 @@ pub async fn request_reset(
     // The same back-off as sign-in, per identifier and per address: the form must not be a
     // way to flood someone's inbox or phone.
     let now = state.now();
-    let (account_key, address_key) = (format!("reset:{}", identifier.to_lowercase()), address.to_string());
+    let (account_key, address_key) = (
+        format!("reset:{}", identifier.to_lowercase()),
+        address.to_string(),
+    );
     if let Some(seconds) = state.throttle.retry_after(&account_key, &address_key, now) {
         let mut response = page.render(
             &state,
@@ -73,11 +83,25 @@ pub async fn request_reset(
         }
         return Ok(response);
     }
-    state.throttle.record_failure(&account_key, &address_key, now);
-    let channel = if form.channel == "sms" { Channel::Sms } else { Channel::Email };
-    let request_id = recovery::request_password_reset(&state, identifier, channel, &page.language).await?;
-    let channel_name = if channel == Channel::Sms { "sms" } else { "email" };
-    Ok(Redirect::to(&format!("/forgot-password/code?request={request_id}&via={channel_name}")).into_response())
+    state
+        .throttle
+        .record_failure(&account_key, &address_key, now);
+    let channel = if form.channel == "sms" {
+        Channel::Sms
+    } else {
+        Channel::Email
+    };
+    let request_id =
+        recovery::request_password_reset(&state, identifier, channel, &page.language).await?;
+    let channel_name = if channel == Channel::Sms {
+        "sms"
+    } else {
+        "email"
+    };
+    Ok(Redirect::to(&format!(
+        "/forgot-password/code?request={request_id}&via={channel_name}"
+    ))
+    .into_response())
 }
 
 /// `?request=&via=`
@@ -89,8 +113,18 @@ pub struct CodeQuery {
     via: String,
 }
 
-fn render_code_page(state: &AppState, page: &PageContext, request_id: &str, via: &str, error: Option<String>) -> Result<Response, PageError> {
-    let intro = if via == "sms" { "forgot-password-code-intro-sms" } else { "forgot-password-code-intro-email" };
+fn render_code_page(
+    state: &AppState,
+    page: &PageContext,
+    request_id: &str,
+    via: &str,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let intro = if via == "sms" {
+        "forgot-password-code-intro-sms"
+    } else {
+        "forgot-password-code-intro-email"
+    };
     page.render(
         state,
         "code.html",
@@ -106,7 +140,11 @@ fn render_code_page(state: &AppState, page: &PageContext, request_id: &str, via:
 }
 
 /// `GET /forgot-password/code`
-pub async fn show_code(State(state): State<AppState>, page: PageContext, Query(query): Query<CodeQuery>) -> Result<Response, PageError> {
+pub async fn show_code(
+    State(state): State<AppState>,
+    page: PageContext,
+    Query(query): Query<CodeQuery>,
+) -> Result<Response, PageError> {
     render_code_page(&state, &page, &query.request, &query.via, None)
 }
 
@@ -175,7 +213,13 @@ async fn apply_reset(
 ) -> Result<Response, PageError> {
     let password = form.password.clone().unwrap_or_default();
     if password != form.confirm_password {
-        return render_new_password(state, page, action, hidden, vec![page.translate("field-error-password-mismatch", &[])]);
+        return render_new_password(
+            state,
+            page,
+            action,
+            hidden,
+            vec![page.translate("field-error-password-mismatch", &[])],
+        );
     }
     let user_id = request.user_id.clone();
     match recovery::complete_password_reset(state, request, SecretString::from(password)).await? {
@@ -216,14 +260,23 @@ pub async fn submit_code(
     Query(query): Query<CodeQuery>,
     CsrfForm { page, form }: CsrfForm<CodeForm>,
 ) -> Result<Response, PageError> {
-    let request = match verification::check_code(&state, Purpose::PasswordReset, &form.request, &form.code).await? {
-        Ok(request) => request,
-        Err(rejection) => {
-            let mut response = render_code_page(&state, &page, &form.request, &query.via, Some(code_error(&page, rejection)))?;
-            *response.status_mut() = StatusCode::BAD_REQUEST;
-            return Ok(response);
-        }
-    };
+    let request =
+        match verification::check_code(&state, Purpose::PasswordReset, &form.request, &form.code)
+            .await?
+        {
+            Ok(request) => request,
+            Err(rejection) => {
+                let mut response = render_code_page(
+                    &state,
+                    &page,
+                    &form.request,
+                    &query.via,
+                    Some(code_error(&page, rejection)),
+                )?;
+                *response.status_mut() = StatusCode::BAD_REQUEST;
+                return Ok(response);
+            }
+        };
     let action = format!("/forgot-password/code?via={}", query.via);
     let hidden = vec![
         minijinja::context! { name => "request", value => form.request.clone() },
@@ -254,8 +307,15 @@ fn invalid_link(state: &AppState, page: &PageContext) -> Result<Response, PageEr
 }
 
 /// `GET /reset-password?token=` (the e-mailed link).
-pub async fn show_reset_link(State(state): State<AppState>, page: PageContext, Query(query): Query<TokenQuery>) -> Result<Response, PageError> {
-    if verification::check_link(&state, Purpose::PasswordReset, &query.token).await?.is_err() {
+pub async fn show_reset_link(
+    State(state): State<AppState>,
+    page: PageContext,
+    Query(query): Query<TokenQuery>,
+) -> Result<Response, PageError> {
+    if verification::check_link(&state, Purpose::PasswordReset, &query.token)
+        .await?
+        .is_err()
+    {
         return invalid_link(&state, &page);
     }
     render_new_password(
@@ -268,8 +328,12 @@ pub async fn show_reset_link(State(state): State<AppState>, page: PageContext, Q
 }
 
 /// `POST /reset-password`
-pub async fn submit_reset_link(State(state): State<AppState>, CsrfForm { page, form }: CsrfForm<CodeForm>) -> Result<Response, PageError> {
-    let Ok(request) = verification::check_link(&state, Purpose::PasswordReset, &form.token).await? else {
+pub async fn submit_reset_link(
+    State(state): State<AppState>,
+    CsrfForm { page, form }: CsrfForm<CodeForm>,
+) -> Result<Response, PageError> {
+    let Ok(request) = verification::check_link(&state, Purpose::PasswordReset, &form.token).await?
+    else {
         return invalid_link(&state, &page);
     };
     let hidden = vec![minijinja::context! { name => "token", value => form.token.clone() }];
@@ -277,7 +341,10 @@ pub async fn submit_reset_link(State(state): State<AppState>, CsrfForm { page, f
 }
 
 /// `GET /forgot-username`
-pub async fn show_forgot_username(State(state): State<AppState>, page: PageContext) -> Result<Response, PageError> {
+pub async fn show_forgot_username(
+    State(state): State<AppState>,
+    page: PageContext,
+) -> Result<Response, PageError> {
     page.render(&state, "forgot_username.html", minijinja::context! {})
 }
 
@@ -303,15 +370,26 @@ pub async fn send_usernames(
     CsrfForm { page, form }: CsrfForm<ForgotUsernameForm>,
 ) -> Result<Response, PageError> {
     let now = state.now();
-    let (key, address_key) = (format!("usernames:{}", form.contact.trim().to_lowercase()), address.to_string());
-    if state.throttle.retry_after(&key, &address_key, now).is_none() && form.contact.len() <= 254 {
+    let (key, address_key) = (
+        format!("usernames:{}", form.contact.trim().to_lowercase()),
+        address.to_string(),
+    );
+    if state
+        .throttle
+        .retry_after(&key, &address_key, now)
+        .is_none()
+        && form.contact.len() <= 254
+    {
         state.throttle.record_failure(&key, &address_key, now);
         recovery::send_usernames(&state, &form.contact, &page.language).await?;
     }
     page.render_message(
         &state,
         "forgot-username-sent-title",
-        vec![page.translate("forgot-username-sent-body", &[]), page.translate("forgot-spam-hint", &[])],
+        vec![
+            page.translate("forgot-username-sent-body", &[]),
+            page.translate("forgot-spam-hint", &[]),
+        ],
         Some(("/login", "login-title")),
     )
 }

@@ -30,12 +30,36 @@ fn field_label_key(field: &str) -> &'static str {
     }
 }
 
-fn render_form(state: &AppState, page: &PageContext, target: &Target, form: &Form, errors: Vec<String>) -> Result<Response, PageError> {
+fn render_form(
+    state: &AppState,
+    page: &PageContext,
+    target: &Target,
+    form: &Form,
+    errors: Vec<String>,
+) -> Result<Response, PageError> {
     let fields: Vec<minijinja::Value> = [
         ("phone", target.fields.phone, "tel", "tel", &form.phone),
-        ("country", target.fields.country, "text", "country-name", &form.country),
-        ("company", target.fields.company, "text", "organization", &form.company),
-        ("job_title", target.fields.job_title, "text", "organization-title", &form.job_title),
+        (
+            "country",
+            target.fields.country,
+            "text",
+            "country-name",
+            &form.country,
+        ),
+        (
+            "company",
+            target.fields.company,
+            "text",
+            "organization",
+            &form.company,
+        ),
+        (
+            "job_title",
+            target.fields.job_title,
+            "text",
+            "organization-title",
+            &form.job_title,
+        ),
     ]
     .into_iter()
     .filter(|(_, rule, ..)| *rule != FieldRule::Hidden)
@@ -72,7 +96,11 @@ async fn target_or_closed(state: &AppState, studio: Option<&str>) -> Result<Targ
 }
 
 /// `GET /register`
-pub async fn show(State(state): State<AppState>, page: PageContext, Query(query): Query<RegisterQuery>) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    page: PageContext,
+    Query(query): Query<RegisterQuery>,
+) -> Result<Response, PageError> {
     let target = target_or_closed(&state, query.studio.as_deref()).await?;
     render_form(&state, &page, &target, &Form::default(), Vec::new())
 }
@@ -117,7 +145,12 @@ pub async fn submit(
     let now = state.now();
     let address_key = address.to_string();
     if let Some(seconds) = state.throttle.retry_after("register", &address_key, now) {
-        let mut response = page.render_message(&state, "error-title", vec![page.translate("error-rate-limited", &[])], None)?;
+        let mut response = page.render_message(
+            &state,
+            "error-title",
+            vec![page.translate("error-rate-limited", &[])],
+            None,
+        )?;
         *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
         if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
             response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -156,11 +189,17 @@ pub async fn submit(
                 Refusal::Fields(problems) => problems
                     .iter()
                     .map(|(field, problem)| {
-                        page.translate(problem, &[("field", page.translate(field_label_key(field), &[]))])
+                        page.translate(
+                            problem,
+                            &[("field", page.translate(field_label_key(field), &[]))],
+                        )
                     })
                     .collect(),
                 Refusal::Password(violations) => {
-                    let policy = crate::service::passwords::policy_for_studio(&state, target.studio.as_ref());
+                    let policy = crate::service::passwords::policy_for_studio(
+                        &state,
+                        target.studio.as_ref(),
+                    );
                     crate::service::passwords::describe(&page.language, &policy, &violations)
                 }
             };
@@ -179,7 +218,11 @@ pub struct TokenQuery {
 }
 
 /// `GET /register/confirm`
-pub async fn confirm(State(state): State<AppState>, page: PageContext, Query(query): Query<TokenQuery>) -> Result<Response, PageError> {
+pub async fn confirm(
+    State(state): State<AppState>,
+    page: PageContext,
+    Query(query): Query<TokenQuery>,
+) -> Result<Response, PageError> {
     match registration::confirm(&state, &query.token).await? {
         Ok(Confirmed::Active) => page.render_message(
             &state,

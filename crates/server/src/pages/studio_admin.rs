@@ -179,16 +179,22 @@ pub async fn approve(
     Path(slug): Path<String>,
     CsrfForm { form, .. }: CsrfForm<ApproveForm>,
 ) -> Result<Response, PageError> {
-    let active = session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
+    let active =
+        session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
     let studio = studio_for_admin(&state, &slug, &active.user).await?;
     let user_id = gatehouse_core::UserId::new(form.user_id);
     let (studio_id, member) = (studio.id.clone(), user_id.clone());
     let is_member = state
         .store
-        .read(move |connection| gatehouse_store::studios::find_membership(connection, &studio_id, &member))
+        .read(move |connection| {
+            gatehouse_store::studios::find_membership(connection, &studio_id, &member)
+        })
         .await?
         .is_some();
-    if !is_member || !crate::service::registration::approve(&state, &active.user.id, &studio, &user_id).await? {
+    if !is_member
+        || !crate::service::registration::approve(&state, &active.user.id, &studio, &user_id)
+            .await?
+    {
         return Err(PageError::new(StatusCode::NOT_FOUND, "error-not-found"));
     }
     Ok(Redirect::to(&format!("/studios/{}/members?notice=approved", studio.slug)).into_response())

@@ -15,12 +15,17 @@ use gatehouse_core::user::{InvalidEmail, User, UserStatus, normalize_email};
 use gatehouse_core::verification::Purpose;
 use gatehouse_core::{SessionId, UnixTime, UserId};
 use gatehouse_store::sessions::Revocation;
-use gatehouse_store::{DbConn, Store, StoreError, StoreResult, audit, consents, grants, sessions, studios, users};
+use gatehouse_store::{
+    DbConn, Store, StoreError, StoreResult, audit, consents, grants, sessions, studios, users,
+};
 use secrecy::{ExposeSecret, SecretString};
 use std::collections::BTreeMap;
 
 /// Records an audit event inside the caller's transaction.
-#[expect(clippy::too_many_arguments, reason = "an audit event has this many facts")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "an audit event has this many facts"
+)]
 pub fn audit(
     connection: &mut DbConn,
     secrets: &InstanceSecrets,
@@ -106,8 +111,13 @@ pub struct NewUser {
 }
 
 fn clean_name(name: Option<String>) -> Result<Option<String>, CreateUserError> {
-    let name = name.map(|name| name.trim().to_owned()).filter(|name| !name.is_empty());
-    if name.as_ref().is_some_and(|name| name.chars().count() > 200 || name.chars().any(char::is_control)) {
+    let name = name
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty());
+    if name
+        .as_ref()
+        .is_some_and(|name| name.chars().count() > 200 || name.chars().any(char::is_control))
+    {
         return Err(CreateUserError::InvalidName);
     }
     Ok(name)
@@ -187,7 +197,10 @@ pub struct NewActivation {
 pub fn sign_in_name(email: &str, studio: Option<&Studio>, username: Option<&str>) -> String {
     match (studio, username) {
         (Some(studio), Some(username)) => {
-            format!("{username}@{}", studio.licence_number.as_deref().unwrap_or(&studio.slug))
+            format!(
+                "{username}@{}",
+                studio.licence_number.as_deref().unwrap_or(&studio.slug)
+            )
         }
         _ => email.to_owned(),
     }
@@ -195,7 +208,11 @@ pub fn sign_in_name(email: &str, studio: Option<&Studio>, username: Option<&str>
 
 /// Creates an account without a password and queues the activation message: the user
 /// name, and a link to set the password (the SoftOne way).
-pub async fn create_for_activation(state: &AppState, new: NewActivation, actor: &str) -> Result<User, CreateUserError> {
+pub async fn create_for_activation(
+    state: &AppState,
+    new: NewActivation,
+    actor: &str,
+) -> Result<User, CreateUserError> {
     let now = state.now();
     let email = normalize_email(&new.email)?;
     let name = clean_name(new.name)?;
@@ -213,7 +230,12 @@ pub async fn create_for_activation(state: &AppState, new: NewActivation, actor: 
         .map(normalize_username)
         .transpose()
         .map_err(|error| CreateUserError::InvalidUsername(error.to_string()))?;
-    let user = new_user(email.clone(), name.clone(), UserStatus::PendingActivation, now);
+    let user = new_user(
+        email.clone(),
+        name.clone(),
+        UserStatus::PendingActivation,
+        now,
+    );
     let issued = verification::prepare(
         state,
         &Request {
@@ -227,12 +249,24 @@ pub async fn create_for_activation(state: &AppState, new: NewActivation, actor: 
             ttl_seconds: state.config.accounts.link_ttl_seconds,
         },
     );
-    let link = format!("{}/activate?token={}", state.issuer, issued.link_token.clone().unwrap_or_default());
+    let link = format!(
+        "{}/activate?token={}",
+        state.issuer,
+        issued.link_token.clone().unwrap_or_default()
+    );
     let mut variables = BTreeMap::new();
     variables.insert("name", name.clone().unwrap_or_default());
-    variables.insert("username", sign_in_name(&email, studio.as_ref(), username.as_deref()));
+    variables.insert(
+        "username",
+        sign_in_name(&email, studio.as_ref(), username.as_deref()),
+    );
     variables.insert("link", link);
-    variables.insert("days", (state.config.accounts.link_ttl_seconds / 86_400).max(1).to_string());
+    variables.insert(
+        "days",
+        (state.config.accounts.link_ttl_seconds / 86_400)
+            .max(1)
+            .to_string(),
+    );
     let message = messaging::render_email(
         state,
         &Outgoing {
@@ -256,11 +290,27 @@ pub async fn create_for_activation(state: &AppState, new: NewActivation, actor: 
             stored.locale = Some(language);
             users::insert(connection, &stored)?;
             if let Some(studio) = &studio {
-                studios::upsert_membership(connection, &studio.id, &stored.id, &["member".to_owned()], username.as_deref(), now)?;
+                studios::upsert_membership(
+                    connection,
+                    &studio.id,
+                    &stored.id,
+                    &["member".to_owned()],
+                    username.as_deref(),
+                    now,
+                )?;
             }
             verification::store(connection, &issued)?;
             messaging::enqueue(connection, &[sealed], now)?;
-            audit(connection, &secrets, "account.created", &stored.id, Some(&actor), None, serde_json::json!({"activation": true}), now)
+            audit(
+                connection,
+                &secrets,
+                "account.created",
+                &stored.id,
+                Some(&actor),
+                None,
+                serde_json::json!({"activation": true}),
+                now,
+            )
         })
         .await?;
     state.outbox_wakeup.notify_one();
@@ -325,12 +375,27 @@ pub async fn set_password(
                 .into_iter()
                 .filter(|id| Some(id) != keep_session.as_ref())
                 .collect();
-            crate::service::sessions::end_sessions_in(connection, &ended, &user_id, Revocation::AllGrants, now)?;
+            crate::service::sessions::end_sessions_in(
+                connection,
+                &ended,
+                &user_id,
+                Revocation::AllGrants,
+                now,
+            )?;
             grants::revoke_all_for_user(connection, &user_id, now)?;
             if let Some(notice) = &notice {
                 messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
             }
-            audit(connection, &secrets, "password.changed", &user_id, Some(&actor), None, serde_json::json!({}), now)
+            audit(
+                connection,
+                &secrets,
+                "password.changed",
+                &user_id,
+                Some(&actor),
+                None,
+                serde_json::json!({}),
+                now,
+            )
         })
         .await?;
     state.outbox_wakeup.notify_one();
@@ -348,7 +413,10 @@ pub fn notice_email(
         return Ok(None);
     }
     variables.insert("name", user.name.clone().unwrap_or_default());
-    let language = user.locale.clone().unwrap_or_else(|| state.config.ui.default_locale.clone());
+    let language = user
+        .locale
+        .clone()
+        .unwrap_or_else(|| state.config.ui.default_locale.clone());
     let email = messaging::render_email(
         state,
         &Outgoing {
@@ -378,13 +446,28 @@ pub async fn close(state: &AppState, user: &User, actor: &str) -> Result<(), Ser
             closed.updated_at = now;
             users::update(connection, &closed)?;
             let ended = sessions::active_ids(connection, &closed.id, None, now)?;
-            crate::service::sessions::end_sessions_in(connection, &ended, &closed.id, Revocation::AllGrants, now)?;
+            crate::service::sessions::end_sessions_in(
+                connection,
+                &ended,
+                &closed.id,
+                Revocation::AllGrants,
+                now,
+            )?;
             grants::revoke_all_for_user(connection, &closed.id, now)?;
             consents::withdraw_all(connection, &closed.id)?;
             if let Some(notice) = &notice {
                 messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
             }
-            audit(connection, &secrets, "account.closed", &closed.id, Some(&actor), None, serde_json::json!({}), now)
+            audit(
+                connection,
+                &secrets,
+                "account.closed",
+                &closed.id,
+                Some(&actor),
+                None,
+                serde_json::json!({}),
+                now,
+            )
         })
         .await?;
     state.outbox_wakeup.notify_one();
@@ -395,9 +478,9 @@ pub async fn close(state: &AppState, user: &User, actor: &str) -> Result<(), Ser
 #[must_use]
 pub fn is_within_grace(state: &AppState, user: &User, now: UnixTime) -> bool {
     user.status == UserStatus::Closed
-        && user
-            .closed_at
-            .is_some_and(|closed_at| now.seconds_since(closed_at) <= state.config.accounts.closure_grace_days * 86_400)
+        && user.closed_at.is_some_and(|closed_at| {
+            now.seconds_since(closed_at) <= state.config.accounts.closure_grace_days * 86_400
+        })
 }
 
 /// Reopens a closed account within its grace period.
@@ -416,7 +499,16 @@ pub async fn reopen(state: &AppState, user: &User) -> Result<User, ServerError> 
             if let Some(notice) = &notice {
                 messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
             }
-            audit(connection, &secrets, "account.reactivated", &stored.id, Some(stored.id.as_str()), None, serde_json::json!({}), now)
+            audit(
+                connection,
+                &secrets,
+                "account.reactivated",
+                &stored.id,
+                Some(stored.id.as_str()),
+                None,
+                serde_json::json!({}),
+                now,
+            )
         })
         .await?;
     state.outbox_wakeup.notify_one();
@@ -425,7 +517,13 @@ pub async fn reopen(state: &AppState, user: &User) -> Result<User, ServerError> 
 
 /// Deletes an account's personal data for good: the user row and everything hanging off
 /// it. The audit log keeps its events under the pseudonym only.
-pub fn purge_in(connection: &mut DbConn, secrets: &InstanceSecrets, user_id: &UserId, actor: &str, now: UnixTime) -> StoreResult<bool> {
+pub fn purge_in(
+    connection: &mut DbConn,
+    secrets: &InstanceSecrets,
+    user_id: &UserId,
+    actor: &str,
+    now: UnixTime,
+) -> StoreResult<bool> {
     audit::record(
         connection,
         &audit::AuditEvent {

@@ -108,7 +108,9 @@ pub async fn sign_in(
                 return Err(LoginFailure::PasswordExpired(verified));
             }
         }
-        UserStatus::Closed if crate::service::accounts::is_within_grace(state, user, state.now()) => {
+        UserStatus::Closed
+            if crate::service::accounts::is_within_grace(state, user, state.now()) =>
+        {
             return Err(LoginFailure::AccountClosed(verified));
         }
         UserStatus::PendingVerification => return Err(LoginFailure::Unconfirmed),
@@ -122,7 +124,12 @@ pub async fn sign_in(
 
 /// Checks the sign-in name and password. Unknown accounts cost the same argon2 work as known
 /// ones, and every failure feeds the per-account and per-address back-off.
-async fn verify(state: &AppState, name: &str, password: SecretString, address: IpAddr) -> Result<Verified, LoginFailure> {
+async fn verify(
+    state: &AppState,
+    name: &str,
+    password: SecretString,
+    address: IpAddr,
+) -> Result<Verified, LoginFailure> {
     let now = state.now();
     let account_key = name.trim().to_lowercase();
     let address_key = address.to_string();
@@ -150,8 +157,12 @@ async fn verify(state: &AppState, name: &str, password: SecretString, address: I
                     let Some(studio) = studios::find_by_reference(connection, &studio)? else {
                         return Ok(None);
                     };
-                    let user = match studios::find_member_by_username(connection, &studio.id, &username)? {
-                        Some(user_id) if plausible => users::find_with_password(connection, &user_id)?,
+                    let user = match studios::find_member_by_username(
+                        connection, &studio.id, &username,
+                    )? {
+                        Some(user_id) if plausible => {
+                            users::find_with_password(connection, &user_id)?
+                        }
                         _ => None,
                     };
                     Ok(Some((user, studio.id)))
@@ -173,19 +184,28 @@ async fn verify(state: &AppState, name: &str, password: SecretString, address: I
         .await
         .map_err(ServerError::from)?;
     match (user, verification) {
-        (Some(user), Verification::Match { upgraded_hash }) if user.status != UserStatus::Disabled => {
+        (Some(user), Verification::Match { upgraded_hash })
+            if user.status != UserStatus::Disabled =>
+        {
             state.throttle.record_success(&account_key);
             if let (Some(new_hash), Some(old_hash)) = (upgraded_hash, stored_hash) {
                 let user_id = user.id.clone();
                 state
                     .store
-                    .write(move |connection| users::upgrade_password_hash(connection, &user_id, &old_hash, &new_hash))
+                    .write(move |connection| {
+                        users::upgrade_password_hash(connection, &user_id, &old_hash, &new_hash)
+                    })
                     .await?;
             }
-            Ok(Verified { user, requested_studio })
+            Ok(Verified {
+                user,
+                requested_studio,
+            })
         }
         _ => {
-            state.throttle.record_failure(&account_key, &address_key, now);
+            state
+                .throttle
+                .record_failure(&account_key, &address_key, now);
             tracing::info!(address = %address, "sign-in failed");
             Err(LoginFailure::InvalidCredentials)
         }
@@ -201,25 +221,40 @@ pub async fn complete(
     is_persistent: bool,
 ) -> Result<SignedIn, LoginFailure> {
     let now = state.now();
-    let Verified { user, requested_studio } = verified;
+    let Verified {
+        user,
+        requested_studio,
+    } = verified;
     let user_id = user.id.clone();
     let memberships = state
         .store
         .read(move |connection| studios::memberships_of(connection, &user_id))
         .await?;
     let limit = account_device_limit(&memberships, state.config.devices.default_limit());
-    let (device_id, new_device_cookie) =
-        match devices::admit(state, &user.id, browser.device_cookie.clone(), browser.user_agent.clone(), limit).await? {
-            Admission::Admitted { device_id, new_cookie } => (device_id, new_cookie),
-            Admission::LimitReached => {
-                tracing::info!(user = %user.id, %limit, "sign-in refused: device limit reached");
-                return Err(LoginFailure::DeviceLimitReached);
-            }
-        };
+    let (device_id, new_device_cookie) = match devices::admit(
+        state,
+        &user.id,
+        browser.device_cookie.clone(),
+        browser.user_agent.clone(),
+        limit,
+    )
+    .await?
+    {
+        Admission::Admitted {
+            device_id,
+            new_cookie,
+        } => (device_id, new_cookie),
+        Admission::LimitReached => {
+            tracing::info!(user = %user.id, %limit, "sign-in refused: device limit reached");
+            return Err(LoginFailure::DeviceLimitReached);
+        }
+    };
     let studio_id = requested_studio.clone().or_else(|| {
-        user.last_studio_id
-            .clone()
-            .filter(|last| memberships.iter().any(|membership| &membership.studio.id == last))
+        user.last_studio_id.clone().filter(|last| {
+            memberships
+                .iter()
+                .any(|membership| &membership.studio.id == last)
+        })
     });
     let (session, session_cookie) = start_session(
         state,

@@ -10,7 +10,10 @@ use gatehouse_store::{studios, users};
 use secrecy::{ExposeSecret, SecretString};
 
 /// The policy of an account: the instance's, made stricter by each of its studios'.
-pub async fn policy_for_user(state: &AppState, user_id: &UserId) -> Result<PasswordPolicy, ServerError> {
+pub async fn policy_for_user(
+    state: &AppState,
+    user_id: &UserId,
+) -> Result<PasswordPolicy, ServerError> {
     let user_id = user_id.clone();
     let memberships = state
         .store
@@ -27,7 +30,9 @@ pub async fn policy_for_user(state: &AppState, user_id: &UserId) -> Result<Passw
 #[must_use]
 pub fn policy_for_studio(state: &AppState, studio: Option<&Studio>) -> PasswordPolicy {
     let instance = state.config.passwords.policy();
-    studio.map_or(instance, |studio| instance.strictest(studio.settings.password_policy))
+    studio.map_or(instance, |studio| {
+        instance.strictest(studio.settings.password_policy)
+    })
 }
 
 /// Every rule `password` breaks for the account `user_id` (if it exists yet), history
@@ -49,7 +54,10 @@ pub async fn check_new_password(
             .await?;
         for hash in hashes {
             let verification = state.passwords.verify(password.clone(), Some(hash)).await?;
-            if matches!(verification, crate::crypto::password::Verification::Match { .. }) {
+            if matches!(
+                verification,
+                crate::crypto::password::Verification::Match { .. }
+            ) {
                 violations.push(PasswordViolation::Reused {
                     history: policy.history,
                 });
@@ -62,14 +70,20 @@ pub async fn check_new_password(
 
 /// The violations as sentences in `language`.
 #[must_use]
-pub fn describe(language: &str, policy: &PasswordPolicy, violations: &[PasswordViolation]) -> Vec<String> {
+pub fn describe(
+    language: &str,
+    policy: &PasswordPolicy,
+    violations: &[PasswordViolation],
+) -> Vec<String> {
     violations
         .iter()
         .map(|violation| {
             let arguments = match violation {
                 PasswordViolation::TooShort { min } => vec![("min", min.to_string())],
                 PasswordViolation::TooLong { max } => vec![("max", max.to_string())],
-                PasswordViolation::Reused { history } => vec![("count", (*history).max(1).to_string())],
+                PasswordViolation::Reused { history } => {
+                    vec![("count", (*history).max(1).to_string())]
+                }
                 _ => vec![("min", policy.min_length.to_string())],
             };
             crate::i18n::translate(language, violation.message_key(), &arguments)

@@ -13,7 +13,12 @@ use gatehouse_store::{StoreError, users, verifications};
 use std::collections::BTreeMap;
 
 /// Saves name and profile fields.
-pub async fn update_profile(state: &AppState, user: &User, name: &str, profile: Profile) -> Result<Result<(), InvalidField>, ServerError> {
+pub async fn update_profile(
+    state: &AppState,
+    user: &User,
+    name: &str,
+    profile: Profile,
+) -> Result<Result<(), InvalidField>, ServerError> {
     let today = chrono::DateTime::from_timestamp(state.now().as_secs(), 0)
         .map(|moment| moment.date_naive())
         .unwrap_or_default();
@@ -29,18 +34,28 @@ pub async fn update_profile(state: &AppState, user: &User, name: &str, profile: 
     updated.name = name;
     updated.profile = profile;
     updated.updated_at = state.now();
-    state.store.write(move |connection| users::update(connection, &updated)).await?;
+    state
+        .store
+        .write(move |connection| users::update(connection, &updated))
+        .await?;
     Ok(Ok(()))
 }
 
 /// Saves the user's language.
-pub async fn set_language(state: &AppState, user: &User, language: &str) -> Result<bool, ServerError> {
+pub async fn set_language(
+    state: &AppState,
+    user: &User,
+    language: &str,
+) -> Result<bool, ServerError> {
     if !crate::i18n::is_supported(language) {
         return Ok(false);
     }
     let mut updated = user.clone();
     updated.locale = Some(language.to_owned());
-    state.store.write(move |connection| users::update(connection, &updated)).await?;
+    state
+        .store
+        .write(move |connection| users::update(connection, &updated))
+        .await?;
     Ok(true)
 }
 
@@ -56,7 +71,12 @@ pub enum ChangeRefusal {
 /// Starts an e-mail change: a code goes to the new address. If the address belongs to
 /// another account, that address is told instead and no code works — from the page it looks
 /// the same. Returns the request id for the code page.
-pub async fn request_email_change(state: &AppState, user: &User, new_email: &str, language: &str) -> Result<Result<String, ChangeRefusal>, ServerError> {
+pub async fn request_email_change(
+    state: &AppState,
+    user: &User,
+    new_email: &str,
+    language: &str,
+) -> Result<Result<String, ChangeRefusal>, ServerError> {
     let Ok(new_email) = normalize_email(new_email) else {
         return Ok(Err(ChangeRefusal::Invalid));
     };
@@ -90,7 +110,10 @@ pub async fn request_email_change(state: &AppState, user: &User, new_email: &str
         "already_registered"
     } else {
         variables.insert("code", issued.code.clone().unwrap_or_default());
-        variables.insert("minutes", (state.config.accounts.code_ttl_seconds / 60).to_string());
+        variables.insert(
+            "minutes",
+            (state.config.accounts.code_ttl_seconds / 60).to_string(),
+        );
         "email_change_code"
     };
     let email = messaging::render_email(
@@ -117,7 +140,12 @@ pub async fn request_email_change(state: &AppState, user: &User, new_email: &str
 }
 
 /// Starts a phone change: an SMS code goes to the new number.
-pub async fn request_phone_change(state: &AppState, user: &User, new_phone: &str, language: &str) -> Result<Result<String, ChangeRefusal>, ServerError> {
+pub async fn request_phone_change(
+    state: &AppState,
+    user: &User,
+    new_phone: &str,
+    language: &str,
+) -> Result<Result<String, ChangeRefusal>, ServerError> {
     let Ok(new_phone) = normalize_phone(new_phone) else {
         return Ok(Err(ChangeRefusal::Invalid));
     };
@@ -139,7 +167,10 @@ pub async fn request_phone_change(state: &AppState, user: &User, new_phone: &str
     );
     let mut variables = BTreeMap::new();
     variables.insert("code", issued.code.clone().unwrap_or_default());
-    variables.insert("minutes", (state.config.accounts.code_ttl_seconds / 60).to_string());
+    variables.insert(
+        "minutes",
+        (state.config.accounts.code_ttl_seconds / 60).to_string(),
+    );
     let sms = messaging::render_sms(
         state,
         &Outgoing {
@@ -201,24 +232,41 @@ pub async fn confirm_change(
     updated.updated_at = now;
     let (secrets, kind) = (
         state.secrets.clone(),
-        if purpose == Purpose::ChangeEmail { "email.changed" } else { "phone.changed" },
+        if purpose == Purpose::ChangeEmail {
+            "email.changed"
+        } else {
+            "phone.changed"
+        },
     );
     let outcome = state
         .store
-        .write(move |connection| -> Result<Result<(), CodeRejection>, StoreError> {
-            if !verifications::consume(connection, &found.id, now)? {
-                return Ok(Err(CodeRejection::InvalidOrExpired));
-            }
-            match users::update(connection, &updated) {
-                Err(StoreError::Conflict(_)) => return Ok(Err(CodeRejection::InvalidOrExpired)),
-                other => other?,
-            }
-            if let Some(notice) = &notice {
-                messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
-            }
-            audit(connection, &secrets, kind, &updated.id, Some(updated.id.as_str()), None, serde_json::json!({}), now)?;
-            Ok(Ok(()))
-        })
+        .write(
+            move |connection| -> Result<Result<(), CodeRejection>, StoreError> {
+                if !verifications::consume(connection, &found.id, now)? {
+                    return Ok(Err(CodeRejection::InvalidOrExpired));
+                }
+                match users::update(connection, &updated) {
+                    Err(StoreError::Conflict(_)) => {
+                        return Ok(Err(CodeRejection::InvalidOrExpired));
+                    }
+                    other => other?,
+                }
+                if let Some(notice) = &notice {
+                    messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
+                }
+                audit(
+                    connection,
+                    &secrets,
+                    kind,
+                    &updated.id,
+                    Some(updated.id.as_str()),
+                    None,
+                    serde_json::json!({}),
+                    now,
+                )?;
+                Ok(Ok(()))
+            },
+        )
         .await?;
     state.outbox_wakeup.notify_one();
     Ok(outcome)

@@ -97,7 +97,10 @@ pub async fn request_password_reset(
         let mut variables = BTreeMap::new();
         variables.insert("name", user.name.clone().unwrap_or_default());
         variables.insert("code", issued.code.clone().unwrap_or_default());
-        variables.insert("minutes", (state.config.accounts.code_ttl_seconds / 60).to_string());
+        variables.insert(
+            "minutes",
+            (state.config.accounts.code_ttl_seconds / 60).to_string(),
+        );
         let outgoing = |name, variables| Outgoing {
             name,
             language: &language,
@@ -108,13 +111,22 @@ pub async fn request_password_reset(
             Channel::Email => {
                 variables.insert(
                     "link",
-                    format!("{}/reset-password?token={}", state.issuer, issued.link_token.clone().unwrap_or_default()),
+                    format!(
+                        "{}/reset-password?token={}",
+                        state.issuer,
+                        issued.link_token.clone().unwrap_or_default()
+                    ),
                 );
-                let email = messaging::render_email(state, &outgoing("password_reset", variables), target)?;
+                let email =
+                    messaging::render_email(state, &outgoing("password_reset", variables), target)?;
                 sealed.push(messaging::seal_email(&state.kek, &email)?);
             }
             Channel::Sms => {
-                let sms = messaging::render_sms(state, &outgoing("password_reset_sms", variables), target);
+                let sms = messaging::render_sms(
+                    state,
+                    &outgoing("password_reset_sms", variables),
+                    target,
+                );
                 sealed.push(messaging::seal_sms(&state.kek, &sms)?);
             }
         }
@@ -144,25 +156,48 @@ pub enum ResetOutcome {
 }
 
 /// Sets the new password for a checked reset request, consuming it.
-pub async fn complete_password_reset(state: &AppState, request: Verification, password: SecretString) -> Result<ResetOutcome, ServerError> {
+pub async fn complete_password_reset(
+    state: &AppState,
+    request: Verification,
+    password: SecretString,
+) -> Result<ResetOutcome, ServerError> {
     let Some(user_id) = request.user_id.clone() else {
         return Ok(ResetOutcome::Invalid);
     };
-    let Some(user) = state.store.read(move |connection| users::find(connection, &user_id)).await? else {
+    let Some(user) = state
+        .store
+        .read(move |connection| users::find(connection, &user_id))
+        .await?
+    else {
         return Ok(ResetOutcome::Invalid);
     };
     // Consume first: a code works once even if two tabs race.
     let (id, now) = (request.id.clone(), state.now());
-    if !state.store.write(move |connection| verifications::consume(connection, &id, now)).await? {
+    if !state
+        .store
+        .write(move |connection| verifications::consume(connection, &id, now))
+        .await?
+    {
         return Ok(ResetOutcome::Invalid);
     }
-    match crate::service::accounts::set_password(state, &user, password, None, "password-reset").await {
+    match crate::service::accounts::set_password(state, &user, password, None, "password-reset")
+        .await
+    {
         Ok(()) => {
             let (user_id, secrets) = (user.id.clone(), state.secrets.clone());
             state
                 .store
                 .write(move |connection| {
-                    audit(connection, &secrets, "password.reset", &user_id, Some(user_id.as_str()), None, serde_json::json!({}), now)
+                    audit(
+                        connection,
+                        &secrets,
+                        "password.reset",
+                        &user_id,
+                        Some(user_id.as_str()),
+                        None,
+                        serde_json::json!({}),
+                        now,
+                    )
                 })
                 .await?;
             Ok(ResetOutcome::Done)
@@ -183,24 +218,46 @@ pub async fn complete_password_reset(state: &AppState, request: Verification, pa
 
 /// Sends the sign-in names linked to a verified e-mail or phone. Says nothing about whether
 /// any were found.
-pub async fn send_usernames(state: &AppState, email_or_phone: &str, language: &str) -> Result<(), ServerError> {
+pub async fn send_usernames(
+    state: &AppState,
+    email_or_phone: &str,
+    language: &str,
+) -> Result<(), ServerError> {
     let input = email_or_phone.trim().to_owned();
     let (by_email, by_phone) = (normalize_email(&input).ok(), normalize_phone(&input).ok());
     let (channel, target, accounts) = match (by_email, by_phone) {
         (Some(email), _) => {
             let lookup = email.clone();
-            let found = state.store.read(move |connection| users::find_by_email(connection, &lookup)).await?;
-            ("email", email, found.filter(|user| user.email_verified).into_iter().collect::<Vec<_>>())
+            let found = state
+                .store
+                .read(move |connection| users::find_by_email(connection, &lookup))
+                .await?;
+            (
+                "email",
+                email,
+                found
+                    .filter(|user| user.email_verified)
+                    .into_iter()
+                    .collect::<Vec<_>>(),
+            )
         }
         (None, Some(phone)) => {
             let lookup = phone.clone();
-            let found = state.store.read(move |connection| users::find_by_verified_phone(connection, &lookup)).await?;
+            let found = state
+                .store
+                .read(move |connection| users::find_by_verified_phone(connection, &lookup))
+                .await?;
             ("sms", phone, found)
         }
         (None, None) => return Ok(()),
     };
-    let accounts: Vec<User> = accounts.into_iter().filter(|user| user.status == UserStatus::Active).collect();
-    if accounts.is_empty() || !verification::may_send(state, Purpose::PasswordReset, &target).await? {
+    let accounts: Vec<User> = accounts
+        .into_iter()
+        .filter(|user| user.status == UserStatus::Active)
+        .collect();
+    if accounts.is_empty()
+        || !verification::may_send(state, Purpose::PasswordReset, &target).await?
+    {
         return Ok(());
     }
     let mut names = Vec::new();
@@ -221,7 +278,10 @@ pub async fn send_usernames(state: &AppState, email_or_phone: &str, language: &s
             }
         }
     }
-    let language = accounts[0].locale.clone().unwrap_or_else(|| language.to_owned());
+    let language = accounts[0]
+        .locale
+        .clone()
+        .unwrap_or_else(|| language.to_owned());
     let mut variables = BTreeMap::new();
     variables.insert("name", accounts[0].name.clone().unwrap_or_default());
     variables.insert("usernames", names.join("\n"));
@@ -229,14 +289,24 @@ pub async fn send_usernames(state: &AppState, email_or_phone: &str, language: &s
     let sealed = if channel == "email" {
         let email = messaging::render_email(
             state,
-            &Outgoing { name: "usernames", language: &language, studio: None, variables },
+            &Outgoing {
+                name: "usernames",
+                language: &language,
+                studio: None,
+                variables,
+            },
             &target,
         )?;
         messaging::seal_email(&state.kek, &email)?
     } else {
         let sms = messaging::render_sms(
             state,
-            &Outgoing { name: "usernames_sms", language: &language, studio: None, variables },
+            &Outgoing {
+                name: "usernames_sms",
+                language: &language,
+                studio: None,
+                variables,
+            },
             &target,
         );
         messaging::seal_sms(&state.kek, &sms)?

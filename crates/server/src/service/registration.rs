@@ -12,7 +12,7 @@ use gatehouse_core::profile::{InvalidField, Profile, clean_text, normalize_phone
 use gatehouse_core::studio::{FieldRule, RegistrationFields, Studio};
 use gatehouse_core::user::{User, UserStatus, normalize_email};
 use gatehouse_core::verification::{CodeRejection, Purpose};
-use gatehouse_core::{UserId, UnixTime};
+use gatehouse_core::{UnixTime, UserId};
 use gatehouse_store::{StoreError, studios, users, verifications};
 use secrecy::SecretString;
 use std::collections::BTreeMap;
@@ -30,14 +30,17 @@ pub struct Target {
 
 /// The registration target for `/register` (instance) or `/register?studio=slug`; `None`
 /// when registration is closed there.
-pub async fn target(state: &AppState, studio_slug: Option<&str>) -> Result<Option<Target>, ServerError> {
+pub async fn target(
+    state: &AppState,
+    studio_slug: Option<&str>,
+) -> Result<Option<Target>, ServerError> {
     match studio_slug {
         Some(slug) => {
             let Ok(studio) = crate::service::studios::get_by_slug(&state.store, slug).await else {
                 return Ok(None);
             };
             let settings = studio.settings.registration;
-            Ok(settings.enabled.then(|| Target {
+            Ok(settings.enabled.then_some(Target {
                 fields: settings.fields,
                 requires_approval: settings.requires_approval,
                 studio: Some(studio),
@@ -90,7 +93,12 @@ pub enum Refusal {
     Password(Vec<PasswordViolation>),
 }
 
-fn required(field: &'static str, rule: FieldRule, value: &str, problems: &mut Vec<(&'static str, &'static str)>) {
+fn required(
+    field: &'static str,
+    rule: FieldRule,
+    value: &str,
+    problems: &mut Vec<(&'static str, &'static str)>,
+) {
     if rule == FieldRule::Required && value.trim().is_empty() {
         problems.push((field, "field-error-required"));
     }
@@ -102,7 +110,12 @@ fn allowed(rule: FieldRule, value: &str) -> Option<&str> {
 
 /// Handles a registration. `Ok(())` means "check your e-mail" whether or not the address
 /// already had an account.
-pub async fn register(state: &AppState, target: &Target, form: Form, language: &str) -> Result<Result<(), Refusal>, ServerError> {
+pub async fn register(
+    state: &AppState,
+    target: &Target,
+    form: Form,
+    language: &str,
+) -> Result<Result<(), Refusal>, ServerError> {
     let fields = target.fields;
     let mut problems = Vec::new();
     let name = match clean_text("name", Some(&form.name), 200) {
@@ -126,8 +139,16 @@ pub async fn register(state: &AppState, target: &Target, form: Form, language: &
     required("phone", fields.phone, &form.phone, &mut problems);
     required("country", fields.country, &form.country, &mut problems);
     required("company", fields.company, &form.company, &mut problems);
-    required("job_title", fields.job_title, &form.job_title, &mut problems);
-    let phone = match allowed(fields.phone, &form.phone).map(str::trim).filter(|phone| !phone.is_empty()) {
+    required(
+        "job_title",
+        fields.job_title,
+        &form.job_title,
+        &mut problems,
+    );
+    let phone = match allowed(fields.phone, &form.phone)
+        .map(str::trim)
+        .filter(|phone| !phone.is_empty())
+    {
         Some(phone) => match normalize_phone(phone) {
             Ok(phone) => Some(phone),
             Err(_) => {
@@ -139,9 +160,24 @@ pub async fn register(state: &AppState, target: &Target, form: Form, language: &
     };
     let mut profile = Profile::default();
     for (field, rule, value, slot) in [
-        ("country", fields.country, &form.country, &mut profile.country),
-        ("company", fields.company, &form.company, &mut profile.company),
-        ("job_title", fields.job_title, &form.job_title, &mut profile.job_title),
+        (
+            "country",
+            fields.country,
+            &form.country,
+            &mut profile.country,
+        ),
+        (
+            "company",
+            fields.company,
+            &form.company,
+            &mut profile.company,
+        ),
+        (
+            "job_title",
+            fields.job_title,
+            &form.job_title,
+            &mut profile.job_title,
+        ),
     ] {
         match clean_text(field, allowed(rule, value), 200) {
             Ok(value) => *slot = value,
@@ -176,7 +212,10 @@ pub async fn register(state: &AppState, target: &Target, form: Form, language: &
     // Hash in both branches, so an existing address costs the same time as a new one.
     let hash = state.passwords.hash(password).await?;
     let lookup = email.clone();
-    let existing = state.store.read(move |connection| users::find_by_email(connection, &lookup)).await?;
+    let existing = state
+        .store
+        .read(move |connection| users::find_by_email(connection, &lookup))
+        .await?;
     let now = state.now();
     if let Some(existing) = existing {
         let mut variables = BTreeMap::new();
@@ -236,9 +275,18 @@ pub async fn register(state: &AppState, target: &Target, form: Form, language: &
     variables.insert("name", name);
     variables.insert(
         "link",
-        format!("{}/register/confirm?token={}", state.issuer, issued.link_token.clone().unwrap_or_default()),
+        format!(
+            "{}/register/confirm?token={}",
+            state.issuer,
+            issued.link_token.clone().unwrap_or_default()
+        ),
     );
-    variables.insert("days", (state.config.accounts.link_ttl_seconds / 86_400).max(1).to_string());
+    variables.insert(
+        "days",
+        (state.config.accounts.link_ttl_seconds / 86_400)
+            .max(1)
+            .to_string(),
+    );
     let message = messaging::render_email(
         state,
         &Outgoing {
@@ -250,7 +298,10 @@ pub async fn register(state: &AppState, target: &Target, form: Form, language: &
         &email,
     )?;
     let sealed = messaging::seal_email(&state.kek, &message)?;
-    let (studio_id, secrets) = (target.studio.as_ref().map(|studio| studio.id.clone()), state.secrets.clone());
+    let (studio_id, secrets) = (
+        target.studio.as_ref().map(|studio| studio.id.clone()),
+        state.secrets.clone(),
+    );
     let stored = state
         .store
         .write(move |connection| -> Result<bool, StoreError> {
@@ -261,11 +312,27 @@ pub async fn register(state: &AppState, target: &Target, form: Form, language: &
             }
             users::set_password(connection, &user.id, &crate::random::row_id(), &hash, now)?;
             if let Some(studio_id) = &studio_id {
-                studios::upsert_membership(connection, studio_id, &user.id, &["member".to_owned()], None, now)?;
+                studios::upsert_membership(
+                    connection,
+                    studio_id,
+                    &user.id,
+                    &["member".to_owned()],
+                    None,
+                    now,
+                )?;
             }
             verification::store(connection, &issued)?;
             messaging::enqueue(connection, &[sealed], now)?;
-            audit(connection, &secrets, "account.registered", &user.id, Some(user.id.as_str()), None, serde_json::json!({}), now)?;
+            audit(
+                connection,
+                &secrets,
+                "account.registered",
+                &user.id,
+                Some(user.id.as_str()),
+                None,
+                serde_json::json!({}),
+                now,
+            )?;
             Ok(true)
         })
         .await?;
@@ -285,7 +352,10 @@ pub enum Confirmed {
 }
 
 /// Follows the confirmation link.
-pub async fn confirm(state: &AppState, token: &str) -> Result<Result<Confirmed, CodeRejection>, ServerError> {
+pub async fn confirm(
+    state: &AppState,
+    token: &str,
+) -> Result<Result<Confirmed, CodeRejection>, ServerError> {
     let found = match verification::check_link(state, Purpose::ConfirmRegistration, token).await? {
         Ok(found) => found,
         Err(rejection) => return Ok(Err(rejection)),
@@ -293,38 +363,68 @@ pub async fn confirm(state: &AppState, token: &str) -> Result<Result<Confirmed, 
     let Some(user_id) = found.user_id.clone() else {
         return Ok(Err(CodeRejection::InvalidOrExpired));
     };
-    let studio_id = found.data["studio"].as_str().map(gatehouse_core::StudioId::new);
+    let studio_id = found.data["studio"]
+        .as_str()
+        .map(gatehouse_core::StudioId::new);
     let now = state.now();
     let secrets = state.secrets.clone();
     let outcome = state
         .store
-        .write(move |connection| -> Result<Result<Confirmed, CodeRejection>, StoreError> {
-            if !verifications::consume(connection, &found.id, now)? {
-                return Ok(Err(CodeRejection::InvalidOrExpired));
-            }
-            let Some(mut user) = users::find(connection, &user_id)? else {
-                return Ok(Err(CodeRejection::InvalidOrExpired));
-            };
-            let requires_approval = match &studio_id {
-                Some(studio_id) => studios::find(connection, studio_id)?
-                    .is_some_and(|studio| studio.settings.registration.requires_approval),
-                None => false,
-            };
-            user.email_verified = true;
-            user.status = if requires_approval { UserStatus::PendingApproval } else { UserStatus::Active };
-            user.updated_at = now;
-            users::update(connection, &user)?;
-            audit(connection, &secrets, "account.email_confirmed", &user.id, Some(user.id.as_str()), None, serde_json::json!({}), now)?;
-            Ok(Ok(if requires_approval { Confirmed::AwaitingApproval } else { Confirmed::Active }))
-        })
+        .write(
+            move |connection| -> Result<Result<Confirmed, CodeRejection>, StoreError> {
+                if !verifications::consume(connection, &found.id, now)? {
+                    return Ok(Err(CodeRejection::InvalidOrExpired));
+                }
+                let Some(mut user) = users::find(connection, &user_id)? else {
+                    return Ok(Err(CodeRejection::InvalidOrExpired));
+                };
+                let requires_approval = match &studio_id {
+                    Some(studio_id) => studios::find(connection, studio_id)?
+                        .is_some_and(|studio| studio.settings.registration.requires_approval),
+                    None => false,
+                };
+                user.email_verified = true;
+                user.status = if requires_approval {
+                    UserStatus::PendingApproval
+                } else {
+                    UserStatus::Active
+                };
+                user.updated_at = now;
+                users::update(connection, &user)?;
+                audit(
+                    connection,
+                    &secrets,
+                    "account.email_confirmed",
+                    &user.id,
+                    Some(user.id.as_str()),
+                    None,
+                    serde_json::json!({}),
+                    now,
+                )?;
+                Ok(Ok(if requires_approval {
+                    Confirmed::AwaitingApproval
+                } else {
+                    Confirmed::Active
+                }))
+            },
+        )
         .await?;
     Ok(outcome)
 }
 
 /// A studio admin approves a pending registration; the user is mailed.
-pub async fn approve(state: &AppState, actor: &UserId, studio: &Studio, user_id: &UserId) -> Result<bool, ServerError> {
+pub async fn approve(
+    state: &AppState,
+    actor: &UserId,
+    studio: &Studio,
+    user_id: &UserId,
+) -> Result<bool, ServerError> {
     let lookup = user_id.clone();
-    let Some(user) = state.store.read(move |connection| users::find(connection, &lookup)).await? else {
+    let Some(user) = state
+        .store
+        .read(move |connection| users::find(connection, &lookup))
+        .await?
+    else {
         return Ok(false);
     };
     if user.status != UserStatus::PendingApproval {
@@ -346,7 +446,16 @@ pub async fn approve(state: &AppState, actor: &UserId, studio: &Studio, user_id:
             if let Some(notice) = &notice {
                 messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
             }
-            audit(connection, &secrets, "registration.approved", &user.id, Some(actor.as_str()), None, serde_json::json!({}), now)
+            audit(
+                connection,
+                &secrets,
+                "registration.approved",
+                &user.id,
+                Some(actor.as_str()),
+                None,
+                serde_json::json!({}),
+                now,
+            )
         })
         .await?;
     state.outbox_wakeup.notify_one();

@@ -129,6 +129,14 @@ pub struct SettingsChange {
     pub allowed_providers: Option<Vec<String>>,
     /// New session lifetime.
     pub session_lifetime_seconds: Option<Option<i64>>,
+    /// Require all four character classes.
+    pub password_classes: Option<bool>,
+    /// Password maximum age in days (0: never).
+    pub password_max_age_days: Option<u32>,
+    /// Password history length.
+    pub password_history: Option<usize>,
+    /// Self-registration: (enabled, requires approval).
+    pub registration: Option<(bool, bool)>,
 }
 
 /// Applies a settings change after validating the result.
@@ -155,6 +163,23 @@ pub async fn update_settings(
     }
     if let Some(lifetime) = change.session_lifetime_seconds {
         settings.session_lifetime_seconds = lifetime;
+    }
+    if let Some(required) = change.password_classes {
+        let policy = &mut settings.password_policy;
+        policy.require_lowercase = required;
+        policy.require_uppercase = required;
+        policy.require_digit = required;
+        policy.require_symbol = required;
+    }
+    if let Some(days) = change.password_max_age_days {
+        settings.password_policy.max_age_days = (days > 0).then_some(days);
+    }
+    if let Some(history) = change.password_history {
+        settings.password_policy.history = history;
+    }
+    if let Some((enabled, requires_approval)) = change.registration {
+        settings.registration.enabled = enabled;
+        settings.registration.requires_approval = requires_approval;
     }
     settings.validate()?;
     let (id, stored) = (studio.id.clone(), studio.settings.clone());

@@ -65,7 +65,9 @@ pub fn prepare(state: &AppState, request: &Request<'_>) -> Issued {
     let code = (request.with_code && request.user_id.is_some())
         .then(|| verification::six_digit_code(crate::random::bytes::<4>()));
     let id = crate::random::row_id();
-    let code_digest = code.as_deref().map(|code| state.secrets.code_digest(&id, code));
+    let code_digest = code
+        .as_deref()
+        .map(|code| state.secrets.code_digest(&id, code));
     let row = PreparedRow {
         id,
         code_digest,
@@ -74,7 +76,9 @@ pub fn prepare(state: &AppState, request: &Request<'_>) -> Issued {
         channel: request.channel.to_owned(),
         target: request.target.map(str::to_owned),
         request_digest: sha256_base64url(request_id.as_bytes()),
-        link_digest: link_token.as_deref().map(|token| sha256_base64url(token.as_bytes())),
+        link_digest: link_token
+            .as_deref()
+            .map(|token| sha256_base64url(token.as_bytes())),
 
         data: request.data.clone(),
         now,
@@ -113,12 +117,18 @@ pub fn store(connection: &mut DbConn, issued: &Issued) -> StoreResult<()> {
 }
 
 /// Whether `target` may receive another code of `purpose` this hour.
-pub async fn may_send(state: &AppState, purpose: Purpose, target: &str) -> Result<bool, ServerError> {
+pub async fn may_send(
+    state: &AppState,
+    purpose: Purpose,
+    target: &str,
+) -> Result<bool, ServerError> {
     let since = state.now().plus_seconds(-3600);
     let target = target.to_owned();
     let sent = state
         .store
-        .read(move |connection| verifications::count_sent_since(connection, purpose, &target, since))
+        .read(move |connection| {
+            verifications::count_sent_since(connection, purpose, &target, since)
+        })
         .await?;
     Ok(sent < state.config.accounts.codes_per_hour)
 }
@@ -158,18 +168,27 @@ pub async fn check_pending_code(
     let (user_id, now) = (user_id.clone(), state.now());
     let found = state
         .store
-        .read(move |connection| verifications::find_pending_for_user(connection, &user_id, purpose, now))
+        .read(move |connection| {
+            verifications::find_pending_for_user(connection, &user_id, purpose, now)
+        })
         .await?;
     check_found(state, found, code).await
 }
 
-async fn check_found(state: &AppState, found: Option<Verification>, code: &str) -> Result<Result<Verification, CodeRejection>, ServerError> {
+async fn check_found(
+    state: &AppState,
+    found: Option<Verification>,
+    code: &str,
+) -> Result<Result<Verification, CodeRejection>, ServerError> {
     let Some(found) = found else {
         return Ok(Err(CodeRejection::InvalidOrExpired));
     };
     let code = code.trim();
     let matches = found.code_digest.as_deref().is_some_and(|stored| {
-        constant_time_eq(state.secrets.code_digest(&found.id, code).as_bytes(), stored.as_bytes())
+        constant_time_eq(
+            state.secrets.code_digest(&found.id, code).as_bytes(),
+            stored.as_bytes(),
+        )
     });
     let outcome = verification::check_code(state_of(&found), matches, state.now());
     if outcome == Err(CodeRejection::WrongCode) {
@@ -183,16 +202,26 @@ async fn check_found(state: &AppState, found: Option<Verification>, code: &str) 
 }
 
 /// The user's pending change of `purpose`, if any (to show "enter the code sent to ...").
-pub async fn pending(state: &AppState, purpose: Purpose, user_id: &UserId) -> Result<Option<Verification>, ServerError> {
+pub async fn pending(
+    state: &AppState,
+    purpose: Purpose,
+    user_id: &UserId,
+) -> Result<Option<Verification>, ServerError> {
     let (user_id, now) = (user_id.clone(), state.now());
     Ok(state
         .store
-        .read(move |connection| verifications::find_pending_for_user(connection, &user_id, purpose, now))
+        .read(move |connection| {
+            verifications::find_pending_for_user(connection, &user_id, purpose, now)
+        })
         .await?)
 }
 
 /// Finds the live request behind a request id (pages that show a form before the code).
-pub async fn find_request(state: &AppState, purpose: Purpose, request_id: &str) -> Result<Option<Verification>, ServerError> {
+pub async fn find_request(
+    state: &AppState,
+    purpose: Purpose,
+    request_id: &str,
+) -> Result<Option<Verification>, ServerError> {
     let digest = sha256_base64url(request_id.as_bytes());
     let now = state.now();
     Ok(state
@@ -214,7 +243,9 @@ pub async fn check_link(
         .read(move |connection| verifications::find_by_link(connection, purpose, &digest))
         .await?;
     Ok(match found {
-        Some(found) => verification::check_code(state_of(&found), true, state.now()).map(|()| found),
+        Some(found) => {
+            verification::check_code(state_of(&found), true, state.now()).map(|()| found)
+        }
         None => Err(CodeRejection::InvalidOrExpired),
     })
 }
