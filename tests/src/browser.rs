@@ -93,14 +93,16 @@ impl Page {
     }
 }
 
-fn unescape(text: &str) -> String {
-    text.replace("&amp;", "&")
-        .replace("&quot;", "\"")
+/// Undoes the template engine's HTML escaping (`&amp;` last, so `&amp;lt;` stays `&lt;`).
+#[must_use]
+pub fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
         .replace("&#x27;", "'")
         .replace("&#39;", "'")
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&#x2f;", "/")
+        .replace("&amp;", "&")
 }
 
 impl Browser {

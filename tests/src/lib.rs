@@ -6,6 +6,9 @@ pub mod browser;
 pub mod dpop;
 pub mod mail;
 pub mod relying_party;
+pub mod totp;
+pub mod webauthn;
+pub mod webdriver;
 
 use gatehouse_server::clock::{Clock, OffsetClock};
 use gatehouse_server::{Application, Config};
@@ -78,6 +81,7 @@ macro_rules! on_both_backends {
 pub struct TestAppBuilder {
     backend: Backend,
     settings: Vec<(String, String, String)>,
+    host: &'static str,
 }
 
 impl TestAppBuilder {
@@ -86,6 +90,14 @@ impl TestAppBuilder {
     pub fn with_setting(mut self, section: &str, key: &str, toml_value: &str) -> Self {
         self.settings
             .push((section.to_owned(), key.to_owned(), toml_value.to_owned()));
+        self
+    }
+
+    /// Serves under `http://localhost:PORT` instead of `http://127.0.0.1:PORT`: WebAuthn
+    /// binds passkeys to a host name, never to an IP address.
+    #[must_use]
+    pub fn with_localhost_issuer(mut self) -> Self {
+        self.host = "localhost";
         self
     }
 
@@ -118,7 +130,7 @@ impl TestAppBuilder {
             .await
             .expect("bind an ephemeral port");
         let port = listener.local_addr().expect("bound address").port();
-        let base_url = format!("http://127.0.0.1:{port}");
+        let base_url = format!("http://{}:{port}", self.host);
 
         let (database_url, schema) = match &self.backend {
             Backend::Sqlite => (
@@ -231,6 +243,7 @@ impl TestApp {
         TestAppBuilder {
             backend,
             settings: Vec::new(),
+            host: "127.0.0.1",
         }
     }
 
@@ -399,6 +412,22 @@ impl TestApp {
         let config = Config::load(Some(&self.config_path), HashMap::new()).expect("configuration");
         gatehouse_store::testing::columns_containing(&config.database_url(), needle)
             .expect("scan the database")
+    }
+
+    /// The audit log's event kinds for the account with `email`, oldest first.
+    pub async fn audit_kinds(&self, email: &str) -> Vec<String> {
+        let config = Config::load(Some(&self.config_path), HashMap::new()).expect("configuration");
+        let store = gatehouse_store::Store::connect(&config.database_url(), &config.pool_options())
+            .expect("open the database");
+        let email = email.to_owned();
+        store
+            .read(move |connection| {
+                let user = gatehouse_store::users::find_by_email(connection, &email)?
+                    .ok_or(gatehouse_store::StoreError::NotFound("user"))?;
+                gatehouse_store::audit::kinds_for_user(connection, &user.id)
+            })
+            .await
+            .expect("read the audit log")
     }
 
     /// A fresh browser with an empty cookie jar.

@@ -443,6 +443,10 @@ pub struct SessionSnapshot {
     pub session_id: SessionId,
     /// When the user last authenticated (`auth_time`).
     pub auth_time: UnixTime,
+    /// The authentication context class the session reached.
+    pub acr: String,
+    /// The user's studios require a second factor.
+    pub mfa_required: bool,
 }
 
 /// What has already happened in this authorization flow.
@@ -481,6 +485,9 @@ pub enum NextStep {
     SelectAccount,
     /// The sign-in cannot go on into any studio: show why, issue nothing.
     StudioRefused(StudioRefusal),
+    /// The session is not strong enough (a studio requires MFA, or the client asked for a
+    /// higher `acr`): ask for a second factor, enrolling one first if the user has none.
+    SecondFactor,
     /// Ask the user to approve these scopes.
     Consent(Scope),
     /// Everything is in place: issue the code.
@@ -552,6 +559,12 @@ pub fn next_step(
             );
         }
         Some(StudioChoice::Chosen(_) | StudioChoice::NoStudio) => {}
+    }
+    if !crate::mfa::is_strong_enough(&session.acr, session.mfa_required, &request.acr_values) {
+        return interactive(
+            NextStep::SecondFactor,
+            AuthorizationErrorCode::InteractionRequired,
+        );
     }
     if progress.consent_given {
         return NextStep::IssueCode;
@@ -750,6 +763,16 @@ mod tests {
             user_id: UserId::new("u"),
             session_id: SessionId::new("s"),
             auth_time: UnixTime(1000),
+            acr: crate::session::ACR_SINGLE_FACTOR.to_owned(),
+            mfa_required: false,
+        };
+        let strong = SessionSnapshot {
+            acr: crate::session::ACR_MULTI_FACTOR.to_owned(),
+            ..session.clone()
+        };
+        let required = SessionSnapshot {
+            mfa_required: true,
+            ..session.clone()
         };
         let granted = Scope::parse("openid profile").unwrap_or_default();
         let now = UnixTime(1100);
@@ -871,6 +894,53 @@ mod tests {
                 fresh.clone()
             ),
             NextStep::SelectAccount
+        );
+        // Step-up: a studio's MFA rule, or the client's acr_values.
+        let two_factor = "acr_values=urn%3Agatehouse%3Aacr%3A2fa";
+        assert_eq!(
+            step(
+                "scope=openid",
+                Some(&required),
+                Some(&granted),
+                fresh.clone()
+            ),
+            NextStep::SecondFactor
+        );
+        assert_eq!(
+            step(
+                &format!("scope=openid&{two_factor}"),
+                Some(&session),
+                Some(&granted),
+                fresh.clone()
+            ),
+            NextStep::SecondFactor
+        );
+        assert_eq!(
+            step(
+                &format!("scope=openid&prompt=none&{two_factor}"),
+                Some(&session),
+                Some(&granted),
+                fresh.clone()
+            ),
+            NextStep::Fail(AuthorizationErrorCode::InteractionRequired)
+        );
+        assert_eq!(
+            step(
+                &format!("scope=openid&{two_factor}"),
+                Some(&strong),
+                Some(&granted),
+                fresh.clone()
+            ),
+            NextStep::IssueCode
+        );
+        assert_eq!(
+            step(
+                "scope=openid&acr_values=urn%3Agatehouse%3Aacr%3A1fa",
+                Some(&session),
+                Some(&granted),
+                fresh.clone()
+            ),
+            NextStep::IssueCode
         );
         let with_studio = |query: &str, studio: Option<&StudioChoice>| {
             next_step(

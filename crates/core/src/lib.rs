@@ -13,6 +13,7 @@ pub mod identifier;
 pub mod ids;
 pub mod keys;
 pub mod locale;
+pub mod mfa;
 pub mod password;
 pub mod pkce;
 pub mod profile;

@@ -33,6 +33,22 @@ impl Authentication {
     }
 }
 
+/// Whether a session that reached `acr` satisfies a request's `acr_values` (OIDC Core
+/// §3.1.2.1): one listed class must be reached. Classes we do not define are ignored, and a
+/// request that lists none of ours asks for nothing.
+#[must_use]
+pub fn acr_satisfies(acr: &str, acr_values: &[String]) -> bool {
+    let known: Vec<&str> = acr_values
+        .iter()
+        .map(String::as_str)
+        .filter(|value| [ACR_SINGLE_FACTOR, ACR_MULTI_FACTOR].contains(value))
+        .collect();
+    known.is_empty()
+        || known.iter().any(|wanted| {
+            *wanted == acr || (*wanted == ACR_SINGLE_FACTOR && acr == ACR_MULTI_FACTOR)
+        })
+}
+
 /// A server-side browser session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrowserSession {

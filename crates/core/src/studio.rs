@@ -11,7 +11,7 @@ use std::str::FromStr;
 pub const KNOWN_PROVIDERS: [&str; 4] = ["google", "microsoft", "facebook", "x"];
 
 /// The messages Gatehouse sends; studios may reword each.
-pub const MESSAGE_NAMES: [&str; 14] = [
+pub const MESSAGE_NAMES: [&str; 21] = [
     "confirm_registration",
     "already_registered",
     "registration_approved",
@@ -26,6 +26,13 @@ pub const MESSAGE_NAMES: [&str; 14] = [
     "phone_code",
     "account_closed",
     "account_reactivated",
+    "mfa_code",
+    "mfa_code_sms",
+    "mfa_added",
+    "mfa_removed",
+    "mfa_reset",
+    "mfa_help_request",
+    "recovery_code_used",
 ];
 
 /// Permission to manage a studio's members and their roles.
@@ -221,6 +228,9 @@ pub struct StudioSettings {
     pub device_limit: Option<DeviceLimit>,
     /// Members must use a second factor.
     pub mfa_required: bool,
+    /// Days a device may skip the second factor after one was presented on it (0: never);
+    /// `None` follows `mfa.remember_device_days`.
+    pub mfa_remember_device_days: Option<u32>,
     /// Rules for members' new passwords.
     pub password_policy: PasswordPolicy,
     /// Upstream identity providers members may sign in with.
@@ -242,6 +252,7 @@ impl Default for StudioSettings {
         Self {
             device_limit: None,
             mfa_required: false,
+            mfa_remember_device_days: None,
             password_policy: PasswordPolicy::default(),
             allowed_providers: KNOWN_PROVIDERS
                 .iter()
@@ -282,6 +293,9 @@ impl StudioSettings {
                 "device_limit",
                 "must be a whole number from 1 to 1000, or unlimited",
             );
+        }
+        if self.mfa_remember_device_days.is_some_and(|days| days > 365) {
+            return invalid("mfa_remember_device_days", "must be from 0 to 365 days");
         }
         let policy = &self.password_policy;
         if policy.min_length < 1

@@ -25,6 +25,17 @@ pub enum Purpose {
     ExpiredPassword,
     /// Let a user reopen a closed account during sign-in.
     Reactivation,
+    /// A sign-in that passed its first factor and waits for the second (or for the user to
+    /// enrol one), or a session stepping up.
+    SecondFactor,
+    /// A code e-mailed or texted for one second-factor attempt.
+    FactorCode,
+    /// A code that confirms a new e-mail or SMS second factor.
+    FactorEnrolment,
+    /// A passkey registration ceremony (WebAuthn state kept server-side).
+    PasskeyRegistration,
+    /// A passkey authentication ceremony, passwordless or as a second factor.
+    PasskeyChallenge,
 }
 
 impl Purpose {
@@ -39,7 +50,21 @@ impl Purpose {
             Self::ChangePhone => "change_phone",
             Self::ExpiredPassword => "expired_password",
             Self::Reactivation => "reactivation",
+            Self::SecondFactor => "second_factor",
+            Self::FactorCode => "factor_code",
+            Self::FactorEnrolment => "factor_enrolment",
+            Self::PasskeyRegistration => "passkey_registration",
+            Self::PasskeyChallenge => "passkey_challenge",
         }
+    }
+
+    /// Whether a new request replaces the user's earlier ones of this purpose. A newer link
+    /// or code makes older ones worthless, but sign-ins in progress are independent: a
+    /// user may sign in on a laptop and a phone at once, and a stranger who knows the
+    /// password must not be able to cancel the owner's half-finished sign-in.
+    #[must_use]
+    pub fn replaces_earlier(self) -> bool {
+        !matches!(self, Self::SecondFactor | Self::PasskeyChallenge)
     }
 }
 

@@ -63,6 +63,30 @@ pub enum Command {
     /// Account housekeeping.
     #[command(subcommand)]
     Accounts(AccountsCommand),
+    /// Users' second factors (two-step verification).
+    #[command(subcommand)]
+    Mfa(MfaCommand),
+}
+
+/// `gatehouse mfa ...`
+#[derive(Debug, Subcommand)]
+pub enum MfaCommand {
+    /// List a user's second factors (no secrets).
+    List {
+        /// The user's e-mail.
+        #[arg(long)]
+        email: String,
+    },
+    /// Remove all of a user's second factors (a lost phone); the user is told by e-mail and
+    /// the reason is kept in the audit log.
+    Reset {
+        /// The user's e-mail.
+        #[arg(long)]
+        email: String,
+        /// Why, for the audit log and the message to the user.
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 /// `gatehouse accounts ...`
@@ -118,6 +142,10 @@ pub struct SetStudioArgs {
     /// Whether members must use a second factor.
     #[arg(long, value_name = "BOOL")]
     pub mfa_required: Option<bool>,
+    /// Days a device may skip the second factor after one was presented on it (0: never),
+    /// or "default" (mfa.remember_device_days).
+    #[arg(long, value_name = "DAYS")]
+    pub mfa_remember_days: Option<String>,
     /// Password length limits, e.g. 8-20.
     #[arg(long, value_name = "MIN-MAX")]
     pub password_length: Option<String>,
@@ -504,6 +532,32 @@ async fn run(
             Ok(json_line(&serde_json::json!({ "purged": purged })))
         }
         Command::Studios(command) => studios_command(&config, clock.as_ref(), command).await,
+        Command::Mfa(MfaCommand::List { email }) => {
+            let store = open_store(&config).await?;
+            let user = find_user(&store, &email).await?;
+            let enrolled = store
+                .read(move |connection| {
+                    gatehouse_store::factors::list_for_user(connection, &user.id)
+                })
+                .await?;
+            Ok(json_line(&mfa_json(&enrolled)))
+        }
+        Command::Mfa(MfaCommand::Reset { email, reason }) => {
+            let reason = reason.trim().to_owned();
+            if reason.is_empty() {
+                bail!("--reason must say why the second factors are removed");
+            }
+            let state = crate::startup::build_state(config, clock).await?;
+            let user = find_user(&state.store, &email).await?;
+            let removed =
+                crate::service::mfa::reset(&state, &user, "cli", &reason, None, None).await?;
+            Ok(Printed {
+                stderr: format!(
+                    "{removed} second factor(s) removed; the user was told by e-mail and signs in with the password next time\n"
+                ),
+                ..json_line(&serde_json::json!({ "id": user.id, "removed": removed }))
+            })
+        }
         Command::Devices(command) => devices_command(&config, clock, command).await,
         Command::Keys(KeysCommand::List) => {
             let store = open_store(&config).await?;
@@ -696,6 +750,38 @@ async fn purge_user(state: &AppState, email: &str) -> anyhow::Result<Printed> {
     })
 }
 
+/// A user's factors as `mfa list` prints them: each second factor, then the recovery codes
+/// as one entry with the number left.
+fn mfa_json(enrolled: &[gatehouse_core::mfa::Factor]) -> serde_json::Value {
+    use gatehouse_core::mfa::FactorKind;
+    let mut listed: Vec<serde_json::Value> = enrolled
+        .iter()
+        .filter(|factor| factor.kind.is_primary())
+        .map(|factor| {
+            serde_json::json!({
+                "id": factor.id,
+                "kind": factor.kind.as_str(),
+                "label": factor.label,
+                "confirmed": factor.confirmed_at.is_some(),
+                "created_at": factor.created_at,
+                "last_used_at": factor.last_used_at,
+            })
+        })
+        .collect();
+    let recovery: Vec<_> = enrolled
+        .iter()
+        .filter(|factor| factor.kind == FactorKind::RecoveryCode)
+        .collect();
+    if let Some(first) = recovery.first() {
+        listed.push(serde_json::json!({
+            "kind": FactorKind::RecoveryCode.as_str(),
+            "remaining": recovery.iter().filter(|factor| factor.is_active()).count(),
+            "created_at": first.created_at,
+        }));
+    }
+    serde_json::Value::from(listed)
+}
+
 fn studio_json(studio: &gatehouse_core::studio::Studio) -> serde_json::Value {
     serde_json::json!({
         "id": studio.id,
@@ -790,6 +876,15 @@ async fn studios_command(
                     .map(|text| parse_device_limit(text, true))
                     .transpose()?,
                 mfa_required: arguments.mfa_required,
+                mfa_remember_device_days: match arguments.mfa_remember_days.as_deref() {
+                    None => None,
+                    Some("default") => Some(None),
+                    Some(text) => Some(Some(text.trim().parse::<u32>().map_err(|_| {
+                        anyhow::anyhow!(
+                            "invalid setting mfa_remember_device_days: {text:?}; use a number of days from 0 to 365, or default"
+                        )
+                    })?)),
+                },
                 password_length,
                 allowed_providers: arguments.allowed_providers,
                 session_lifetime_seconds,

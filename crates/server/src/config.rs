@@ -50,6 +50,10 @@ pub struct Config {
     pub registration: RegistrationConfig,
     /// Account life cycle: codes, links, closure.
     pub accounts: AccountsConfig,
+    /// Second factors.
+    pub mfa: MfaConfig,
+    /// Passkeys (WebAuthn).
+    pub webauthn: WebauthnConfig,
     /// Logging.
     pub log: LogConfig,
 }
@@ -512,6 +516,52 @@ impl Default for AccountsConfig {
     }
 }
 
+/// `[mfa]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MfaConfig {
+    /// Days a device may skip the second factor after one was presented on it, for studios
+    /// without their own setting and users in no studio; 0 turns "remember this device" off.
+    pub remember_device_days: u32,
+    /// Time to finish enrolling an authenticator app (scan, then type the first code).
+    pub enrolment_ttl_seconds: i64,
+    /// Validity of an e-mailed or texted sign-in code.
+    pub code_ttl_seconds: i64,
+    /// Wrong second-factor codes in one sign-in before the password must be entered again.
+    pub max_attempts: i32,
+    /// Issuer shown in authenticator apps; empty uses `ui.product_name`.
+    pub totp_issuer: String,
+}
+
+impl Default for MfaConfig {
+    fn default() -> Self {
+        Self {
+            remember_device_days: 0,
+            enrolment_ttl_seconds: 600,
+            code_ttl_seconds: 300,
+            max_attempts: 10,
+            totp_issuer: String::new(),
+        }
+    }
+}
+
+/// `[webauthn]`
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebauthnConfig {
+    /// Turns passkeys off entirely.
+    pub disabled: bool,
+    /// The relying-party id passkeys are bound to: the issuer's host name or a parent
+    /// domain. Empty uses the issuer's host. Passkeys need a domain name (localhost works),
+    /// never an IP address; changing it later orphans every registered passkey.
+    pub rp_id: String,
+    /// Name shown by the authenticator; empty uses `ui.product_name`.
+    pub rp_name: String,
+    /// Further origins allowed to use the passkeys, e.g. a native app's
+    /// `android:apk-key-hash:...` origin.
+    pub extra_origins: Vec<String>,
+}
+
 /// `[log]`
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -586,6 +636,7 @@ impl Config {
                 .try_parsing(true)
                 .list_separator(",")
                 .with_list_parse_key("keys.algorithms")
+                .with_list_parse_key("webauthn.extra_origins")
                 .source(Some(environment)),
         );
         let merged: config::Value = builder
@@ -828,6 +879,42 @@ impl Config {
             return Err(invalid(
                 "accounts.purge_interval_seconds",
                 "must be at least 1",
+            ));
+        }
+        if self.mfa.remember_device_days > 365 {
+            return Err(invalid("mfa.remember_device_days", "must be from 0 to 365"));
+        }
+        for (key, value) in [
+            ("mfa.enrolment_ttl_seconds", self.mfa.enrolment_ttl_seconds),
+            ("mfa.code_ttl_seconds", self.mfa.code_ttl_seconds),
+        ] {
+            if !(30..=86_400).contains(&value) {
+                return Err(invalid(key, "must be between 30 seconds and a day"));
+            }
+        }
+        if !(1..=100).contains(&self.mfa.max_attempts) {
+            return Err(invalid("mfa.max_attempts", "must be from 1 to 100"));
+        }
+        if !self.webauthn.rp_id.is_empty() {
+            let matches_issuer = issuer.domain().is_some_and(|host| {
+                host == self.webauthn.rp_id || host.ends_with(&format!(".{}", self.webauthn.rp_id))
+            });
+            if !matches_issuer {
+                return Err(invalid(
+                    "webauthn.rp_id",
+                    "must be the issuer's host name or a parent domain of it",
+                ));
+            }
+        }
+        if let Some(origin) = self
+            .webauthn
+            .extra_origins
+            .iter()
+            .find(|origin| Url::parse(origin).is_err())
+        {
+            return Err(invalid(
+                "webauthn.extra_origins",
+                format!("{origin:?} is not an origin URL"),
             ));
         }
         if !matches!(self.log.format.as_str(), "text" | "json") {

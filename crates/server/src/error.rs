@@ -37,6 +37,9 @@ pub enum ServerError {
     /// Template rendering.
     #[error("template rendering failed: {0}")]
     Template(#[from] minijinja::Error),
+    /// A second-factor library refused stored data or its configuration.
+    #[error("second factor failed: {0}")]
+    Factor(String),
 }
 
 fn log_internal(error: &ServerError) -> String {

@@ -2,7 +2,7 @@
 
 use crate::error::{PageError, render_error_pages};
 use crate::pages::{
-    account, activate, assets, consent, home, interrupts, login, recovery, register,
+    account, activate, assets, consent, home, interrupts, login, mfa, recovery, register, security,
     select_account, studio_admin,
 };
 use crate::protocol::discovery::paths;
@@ -34,6 +34,44 @@ pub fn build(state: AppState) -> Router {
     let hosted_pages = Router::new()
         .route("/", get(home::show))
         .route("/login", get(login::show).post(login::submit))
+        .route("/login/passkey/options", post(login::passkey_options))
+        .route("/login/passkey", post(login::passkey_submit))
+        .route("/mfa", get(mfa::show).post(mfa::submit))
+        .route("/mfa/send", post(mfa::resend))
+        .route("/mfa/passkey/options", post(mfa::passkey_options))
+        .route("/mfa/passkey", post(mfa::passkey_submit))
+        .route("/mfa/step-up", get(mfa::step_up))
+        .route("/mfa/setup", get(mfa::setup))
+        .route("/mfa/help", get(mfa::help).post(mfa::request_help))
+        .route("/account/security", get(security::show))
+        .route("/account/security/totp", post(security::start_totp))
+        .route(
+            "/account/security/totp/confirm",
+            post(security::confirm_totp),
+        )
+        .route("/account/security/code", post(security::start_code))
+        .route(
+            "/account/security/code/confirm",
+            post(security::confirm_code),
+        )
+        .route(
+            "/account/security/passkeys/options",
+            post(security::passkey_options),
+        )
+        .route(
+            "/account/security/passkeys",
+            post(security::register_passkey),
+        )
+        .route(
+            "/account/security/recovery-codes",
+            post(security::replace_recovery_codes),
+        )
+        .route("/account/security/remove", post(security::remove))
+        .route("/account/security/rename", post(security::rename))
+        .route(
+            "/studios/{slug}/members/mfa-reset",
+            post(studio_admin::reset_mfa),
+        )
         .route(
             "/select-account",
             get(select_account::show).post(select_account::submit),
@@ -87,7 +125,8 @@ pub fn build(state: AppState) -> Router {
             "/studios/{slug}/devices/remove",
             post(studio_admin::remove_device),
         )
-        .route("/assets/gatehouse.css", get(assets::stylesheet));
+        .route("/assets/gatehouse.css", get(assets::stylesheet))
+        .route("/assets/passkeys.js", get(assets::passkeys_script));
 
     let health = Router::new()
         .route("/health/live", get(|| async { "ok" }))

@@ -74,10 +74,13 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     let templates = Templates::load(config.ui.templates_dir.as_deref())?;
     let discovery_document = crate::protocol::discovery::build_document(&config)?;
     let mailer = crate::messaging::Mailer::from_config(&config.smtp)?;
+    let webauthn = crate::service::mfa::passkeys::relying_party(&config)?;
     Ok(AppState::new(AppContext {
         issuer: config.issuer(),
         access_token_algorithm: config.access_token_algorithm()?,
         throttle: LoginThrottle::new(&config.login),
+        mfa_throttle: LoginThrottle::new(&config.login),
+        webauthn,
         config: Arc::new(config),
         store,
         clock,

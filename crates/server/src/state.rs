@@ -37,6 +37,10 @@ pub struct AppContext {
     pub templates: Templates,
     /// Back-off after failed credential checks.
     pub throttle: LoginThrottle,
+    /// Back-off for second-factor codes and enrolments, per user and per address.
+    pub mfa_throttle: LoginThrottle,
+    /// The WebAuthn relying party; `None` when passkeys are off.
+    pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
     /// The issuer, without trailing slash.
     pub issuer: String,
     /// The algorithm of access tokens.

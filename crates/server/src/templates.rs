@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// The built-in templates, by name.
-const BUILT_IN: [(&str, &str); 19] = [
+const BUILT_IN: [(&str, &str); 26] = [
     ("base.html", include_str!("../templates/base.html")),
     ("login.html", include_str!("../templates/login.html")),
     (
@@ -46,6 +46,25 @@ const BUILT_IN: [(&str, &str); 19] = [
     (
         "reactivate.html",
         include_str!("../templates/reactivate.html"),
+    ),
+    ("mfa.html", include_str!("../templates/mfa.html")),
+    (
+        "mfa_setup.html",
+        include_str!("../templates/mfa_setup.html"),
+    ),
+    ("mfa_help.html", include_str!("../templates/mfa_help.html")),
+    ("security.html", include_str!("../templates/security.html")),
+    (
+        "totp_setup.html",
+        include_str!("../templates/totp_setup.html"),
+    ),
+    (
+        "code_setup.html",
+        include_str!("../templates/code_setup.html"),
+    ),
+    (
+        "recovery_codes.html",
+        include_str!("../templates/recovery_codes.html"),
     ),
     ("mail.txt", include_str!("../templates/mail.txt")),
     ("mail.html", include_str!("../templates/mail.html")),

@@ -66,3 +66,27 @@ pub fn kinds_for_subject(connection: &mut DbConn, subject: &str) -> StoreResult<
         .select(audit_events::kind)
         .load(connection)?)
 }
+
+/// How many events of `kind` the account had since `since` (rate limits on rare actions).
+pub fn count_since(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    kind: &str,
+    since: UnixTime,
+) -> StoreResult<i64> {
+    Ok(audit_events::table
+        .filter(audit_events::user_id.eq(user_id.as_str()))
+        .filter(audit_events::kind.eq(kind))
+        .filter(audit_events::occurred_at.ge(since.as_secs()))
+        .count()
+        .get_result(connection)?)
+}
+
+/// Event kinds of an account that is not purged, oldest first (support and tests).
+pub fn kinds_for_user(connection: &mut DbConn, user_id: &UserId) -> StoreResult<Vec<String>> {
+    Ok(audit_events::table
+        .filter(audit_events::user_id.eq(user_id.as_str()))
+        .order(audit_events::occurred_at.asc())
+        .select(audit_events::kind)
+        .load(connection)?)
+}

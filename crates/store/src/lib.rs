@@ -12,6 +12,7 @@ pub mod connection;
 pub mod consents;
 pub mod devices;
 mod error;
+pub mod factors;
 pub mod flows;
 pub mod grants;
 pub mod keys;

@@ -21,6 +21,8 @@ diesel::table! {
         company -> Nullable<Text>,
         job_title -> Nullable<Text>,
         closed_at -> Nullable<BigInt>,
+        passkey_handle -> Nullable<Text>,
+        preferred_factor -> Nullable<Text>,
     }
 }
 
@@ -33,6 +35,9 @@ diesel::table! {
         label -> Nullable<Text>,
         created_at -> BigInt,
         last_used_at -> Nullable<BigInt>,
+        confirmed_at -> Nullable<BigInt>,
+        last_step -> Nullable<BigInt>,
+        lookup -> Nullable<Text>,
     }
 }
 
@@ -217,6 +222,7 @@ diesel::table! {
         user_agent -> Nullable<Text>,
         first_seen_at -> BigInt,
         last_seen_at -> BigInt,
+        mfa_remembered_until -> Nullable<BigInt>,
     }
 }
 

@@ -118,6 +118,22 @@ pub fn find(connection: &mut DbConn, id: &SessionId) -> StoreResult<Option<Brows
         .transpose()
 }
 
+/// Records a step-up: the session now carries what the user proved just now.
+pub fn set_authentication(
+    connection: &mut DbConn,
+    id: &SessionId,
+    authentication: &gatehouse_core::session::Authentication,
+) -> StoreResult<()> {
+    diesel::update(sessions::table.find(id.as_str()))
+        .set((
+            sessions::auth_time.eq(authentication.auth_time.as_secs()),
+            sessions::amr.eq(to_json_list(&authentication.amr)),
+            sessions::acr.eq(&authentication.acr),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
 /// Records the studio the user is working in.
 pub fn set_studio(
     connection: &mut DbConn,

@@ -260,6 +260,20 @@ pub fn members(
         .collect()
 }
 
+/// The members of a studio who hold `permission` (for example the admins to ask for help).
+pub fn members_with_permission(
+    connection: &mut DbConn,
+    studio_id: &StudioId,
+    permission: &str,
+) -> StoreResult<Vec<User>> {
+    let defined = roles(connection, studio_id)?;
+    Ok(members(connection, studio_id)?
+        .into_iter()
+        .filter(|(membership, _)| roles_grant(&defined, &membership.roles, permission))
+        .map(|(_, user)| user)
+        .collect())
+}
+
 /// Whether `user_id` holds `permission` in studio `studio_id` through one of its roles.
 pub fn has_permission(
     connection: &mut DbConn,

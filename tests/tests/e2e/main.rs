@@ -3,6 +3,7 @@
 
 mod accounts;
 mod backchannel;
+mod chromium;
 mod cli;
 mod code_flow;
 mod devices;
@@ -10,6 +11,7 @@ mod discovery;
 mod hosted_pages;
 mod lifecycle;
 mod logout;
+mod mfa;
 mod mobile;
 mod refusals;
 mod studios;

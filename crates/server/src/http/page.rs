@@ -72,7 +72,7 @@ pub fn add_page_headers(headers: &mut HeaderMap) {
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
         ),
     );
 }
@@ -175,6 +175,13 @@ impl PageContext {
     #[must_use]
     pub fn chosen_language(&self) -> Option<&str> {
         self.chosen_language.as_deref()
+    }
+
+    /// A digest of this browser's CSRF cookie: binds a half-finished sign-in or a passkey
+    /// ceremony to the browser that began it.
+    #[must_use]
+    pub fn browser_binding(&self) -> String {
+        gatehouse_core::secret::sha256_base64url(self.csrf_cookie.as_bytes())
     }
 
     /// The CSRF token for forms on this page.

@@ -48,7 +48,7 @@ async fn render(
 ) -> Result<Response, PageError> {
     let user_id = active.user.id.clone();
     let now = state.now();
-    let (memberships, registered, active_sessions, admin_of) = state
+    let (memberships, registered, active_sessions, admin_of, enrolled) = state
         .store
         .read(move |connection| {
             let memberships = studios::memberships_of(connection, &user_id)?;
@@ -66,7 +66,8 @@ async fn render(
             let registered = gatehouse_store::devices::list_for_user(connection, &user_id)?;
             let active_sessions =
                 gatehouse_store::sessions::list_active_for_user(connection, &user_id, now)?;
-            Ok((memberships, registered, active_sessions, admin_of))
+            let enrolled = gatehouse_store::factors::list_for_user(connection, &user_id)?;
+            Ok((memberships, registered, active_sessions, admin_of, enrolled))
         })
         .await?;
     let current_studio = active.session.studio_id.as_ref();
@@ -192,6 +193,7 @@ async fn render(
         "account.html",
         minijinja::context! {
             email_verified => user.email_verified,
+            mfa_enabled => gatehouse_core::mfa::has_second_factor(&enrolled),
             phone => user.phone_number.clone(),
             phone_verified => user.phone_number_verified,
             profile_fields => profile_fields,

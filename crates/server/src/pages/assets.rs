@@ -15,3 +15,18 @@ pub async fn stylesheet() -> impl IntoResponse {
         STYLESHEET,
     )
 }
+
+const PASSKEYS_SCRIPT: &str = include_str!("../../assets/passkeys.js");
+
+/// `GET /assets/passkeys.js`: the one script, for passkey ceremonies (WebAuthn has no
+/// form-only equivalent). Pages work without it; only the passkey buttons need it.
+pub async fn passkeys_script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        PASSKEYS_SCRIPT,
+    )
+}

@@ -6,15 +6,16 @@ use crate::http::ClientAddress;
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
 use crate::http::session::CurrentSession;
 use crate::pages::account::format_time;
-use crate::pages::login::{Interruption, browser, finish};
+use crate::pages::login::{browser, divert, finish};
 use crate::service::accounts::{self, ChangePasswordError};
-use crate::service::login::{self, LoginFailure, Verified};
+use crate::service::login::{self, Continuation, Verified};
 use crate::service::verification;
 use crate::state::AppState;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use gatehouse_core::StudioId;
+use gatehouse_core::session::Authentication;
 use gatehouse_core::user::User;
 use gatehouse_core::verification::Purpose;
 use gatehouse_store::verifications::Verification;
@@ -33,7 +34,7 @@ async fn load(
     state: &AppState,
     purpose: Purpose,
     request_id: &str,
-) -> Result<(Verification, User, Interruption), PageError> {
+) -> Result<(Verification, User, Continuation), PageError> {
     let found = verification::find_request(state, purpose, request_id)
         .await?
         .ok_or_else(PageError::flow_expired)?;
@@ -43,9 +44,9 @@ async fn load(
         .read(move |connection| users::find(connection, &user_id))
         .await?
         .ok_or_else(PageError::flow_expired)?;
-    let interruption: Interruption =
+    let continuation: Continuation =
         serde_json::from_value(found.data.clone()).map_err(|_| PageError::flow_expired())?;
-    Ok((found, user, interruption))
+    Ok((found, user, continuation))
 }
 
 fn password_rules(page: &PageContext, state: &AppState) -> String {
@@ -109,29 +110,30 @@ async fn continue_sign_in(
     state: &AppState,
     page: &PageContext,
     user: User,
-    interruption: Interruption,
+    continuation: Continuation,
     browser: login::Browser,
 ) -> Result<Response, PageError> {
     let verified = Verified {
         user,
-        requested_studio: interruption.studio.map(StudioId::new),
+        requested_studio: continuation.studio.clone().map(StudioId::new),
+        // The password was checked before the interruption.
+        authentication: Authentication::password(state.now()),
     };
-    match login::complete(state, verified, browser, interruption.remember).await {
+    match login::proceed(state, verified, browser, continuation.remember).await {
         Ok(signed_in) => {
             finish(
                 state,
                 page,
                 signed_in,
-                interruption.flow,
-                interruption.remember,
+                continuation.flow,
+                continuation.remember,
             )
             .await
         }
-        Err(LoginFailure::DeviceLimitReached) => {
-            Err(PageError::new(StatusCode::FORBIDDEN, "error-device-limit"))
-        }
-        Err(LoginFailure::Server(error)) => Err(error.into()),
-        Err(_) => Err(PageError::flow_expired()),
+        Err(failure) => match divert(state, page, failure, continuation).await? {
+            Ok(response) => Ok(response),
+            Err(_) => Err(PageError::flow_expired()),
+        },
     }
 }
 
@@ -143,7 +145,7 @@ pub async fn submit_expired(
     headers: HeaderMap,
     CsrfForm { page, form }: CsrfForm<NewPasswordForm>,
 ) -> Result<Response, PageError> {
-    let (found, user, interruption) = load(&state, Purpose::ExpiredPassword, &form.request).await?;
+    let (found, user, continuation) = load(&state, Purpose::ExpiredPassword, &form.request).await?;
     if form.password != form.confirm_password {
         let errors = vec![page.translate("field-error-password-mismatch", &[])];
         return render_expired(&state, &page, &form.request, errors);
@@ -176,7 +178,7 @@ pub async fn submit_expired(
         &state,
         &page,
         user,
-        interruption,
+        continuation,
         browser(&state, &headers, address, previous),
     )
     .await
@@ -233,7 +235,7 @@ pub async fn submit_reactivate(
     headers: HeaderMap,
     CsrfForm { page, form }: CsrfForm<ReactivateForm>,
 ) -> Result<Response, PageError> {
-    let (found, user, interruption) = load(&state, Purpose::Reactivation, &form.request).await?;
+    let (found, user, continuation) = load(&state, Purpose::Reactivation, &form.request).await?;
     if form.decision != "reopen" {
         return Ok(Redirect::to("/login").into_response());
     }
@@ -253,7 +255,7 @@ pub async fn submit_reactivate(
         &state,
         &page,
         user,
-        interruption,
+        continuation,
         browser(&state, &headers, address, previous),
     )
     .await

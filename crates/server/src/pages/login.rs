@@ -6,7 +6,8 @@ use crate::http::cookies::{self, Lifetime};
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
 use crate::http::session::{ActiveSession, CurrentSession, session_cookie};
 use crate::service::authorization;
-use crate::service::login::{self, Browser, LoginFailure, SignedIn, Verified};
+use crate::service::login::{self, Browser, Continuation, LoginFailure, SignedIn, Verified};
+use crate::service::mfa::{self, attempt};
 use crate::service::verification::{self, Request};
 use crate::state::AppState;
 use axum::extract::{Query, State};
@@ -47,13 +48,18 @@ pub async fn show(
                     client_name => client.name,
                     email => flow.request.login_hint.unwrap_or_default(),
                     registration_open => registration_open,
+                    passkeys => state.webauthn.is_some(),
                 },
             )
         }
         None => page.render(
             &state,
             "login.html",
-            minijinja::context! { email => "", registration_open => registration_open },
+            minijinja::context! {
+                email => "",
+                registration_open => registration_open,
+                passkeys => state.webauthn.is_some(),
+            },
         ),
     }
 }
@@ -97,22 +103,13 @@ pub(crate) fn browser(
     }
 }
 
-/// What an interrupted sign-in (expired password, closed account) must remember.
-#[derive(Debug, Clone, serde::Serialize, Deserialize)]
-pub(crate) struct Interruption {
-    pub flow: Option<String>,
-    pub remember: bool,
-    pub studio: Option<String>,
-}
-
 /// Parks a verified sign-in behind an interruption page; returns the page's URL.
 async fn interrupt(
     state: &AppState,
     verified: &Verified,
     purpose: Purpose,
     path: &str,
-    flow: Option<String>,
-    remember: bool,
+    continuation: Continuation,
 ) -> Result<String, PageError> {
     let issued = verification::prepare(
         state,
@@ -123,15 +120,7 @@ async fn interrupt(
             target: None,
             with_link: false,
             with_code: false,
-            data: serde_json::to_value(Interruption {
-                flow,
-                remember,
-                studio: verified
-                    .requested_studio
-                    .as_ref()
-                    .map(|id| id.as_str().to_owned()),
-            })
-            .unwrap_or_default(),
+            data: serde_json::to_value(continuation).unwrap_or_default(),
             ttl_seconds: state.config.sessions.flow_ttl_seconds,
         },
     );
@@ -231,6 +220,7 @@ pub async fn submit(
                 remember_me => is_persistent,
                 error => page.translate(message_key, arguments),
                 registration_open => registration_open,
+                passkeys => state.webauthn.is_some(),
             },
         )?;
         *response.status_mut() = status;
@@ -241,47 +231,28 @@ pub async fn submit(
     }
     let browser = browser(&state, &headers, address, previous);
     let password = SecretString::from(form.password.clone());
-    match login::sign_in(&state, &form.email, password, browser, is_persistent).await {
-        Ok(signed_in) => finish(&state, &page, signed_in, flow_id, is_persistent).await,
-        Err(LoginFailure::InvalidCredentials) => {
-            rerender("login-error-invalid", &[], StatusCode::OK)
-        }
-        Err(LoginFailure::MalformedName) => rerender("login-error-malformed", &[], StatusCode::OK),
-        Err(LoginFailure::UnknownStudio) => {
-            rerender("login-error-unknown-studio", &[], StatusCode::OK)
-        }
-        Err(LoginFailure::Unconfirmed) => rerender("login-error-unconfirmed", &[], StatusCode::OK),
-        Err(LoginFailure::AwaitingApproval) => {
+    let continuation = Continuation {
+        flow: flow_id.clone(),
+        remember: is_persistent,
+        ..Continuation::default()
+    };
+    let failure = match login::sign_in(&state, &form.email, password, browser, is_persistent).await
+    {
+        Ok(signed_in) => return finish(&state, &page, signed_in, flow_id, is_persistent).await,
+        Err(failure) => match divert(&state, &page, failure, continuation).await? {
+            Ok(response) => return Ok(response),
+            Err(failure) => failure,
+        },
+    };
+    match failure {
+        LoginFailure::InvalidCredentials => rerender("login-error-invalid", &[], StatusCode::OK),
+        LoginFailure::MalformedName => rerender("login-error-malformed", &[], StatusCode::OK),
+        LoginFailure::UnknownStudio => rerender("login-error-unknown-studio", &[], StatusCode::OK),
+        LoginFailure::Unconfirmed => rerender("login-error-unconfirmed", &[], StatusCode::OK),
+        LoginFailure::AwaitingApproval => {
             rerender("login-error-awaiting-approval", &[], StatusCode::OK)
         }
-        Err(LoginFailure::DeviceLimitReached) => {
-            Err(PageError::new(StatusCode::FORBIDDEN, "error-device-limit"))
-        }
-        Err(LoginFailure::PasswordExpired(verified)) => {
-            let url = interrupt(
-                &state,
-                &verified,
-                Purpose::ExpiredPassword,
-                "/password-expired",
-                flow_id,
-                is_persistent,
-            )
-            .await?;
-            Ok(Redirect::to(&url).into_response())
-        }
-        Err(LoginFailure::AccountClosed(verified)) => {
-            let url = interrupt(
-                &state,
-                &verified,
-                Purpose::Reactivation,
-                "/reactivate",
-                flow_id,
-                is_persistent,
-            )
-            .await?;
-            Ok(Redirect::to(&url).into_response())
-        }
-        Err(LoginFailure::Throttled(seconds)) => {
+        LoginFailure::Throttled(seconds) => {
             let mut response = rerender(
                 "login-error-throttled",
                 &[("seconds", seconds.to_string())],
@@ -292,6 +263,176 @@ pub async fn submit(
             }
             Ok(response)
         }
-        Err(LoginFailure::Server(error)) => Err(error.into()),
+        // `divert` answered the rest.
+        _ => Err(PageError::flow_expired()),
+    }
+}
+
+/// Sends a sign-in that stopped after its first factor where it must go next: the expired
+/// password form, the reopen page, the second-factor page or enrolment. Failures that
+/// belong on the sign-in form come back for the caller to show.
+pub(crate) async fn divert(
+    state: &AppState,
+    page: &PageContext,
+    failure: LoginFailure,
+    mut continuation: Continuation,
+) -> Result<Result<Response, LoginFailure>, PageError> {
+    let studio_of = |verified: &Verified| {
+        verified
+            .requested_studio
+            .as_ref()
+            .map(|id| id.as_str().to_owned())
+    };
+    let url = match failure {
+        LoginFailure::DeviceLimitReached => {
+            return Err(PageError::new(StatusCode::FORBIDDEN, "error-device-limit"));
+        }
+        LoginFailure::Server(error) => return Err(error.into()),
+        LoginFailure::PasswordExpired(verified) => {
+            continuation.studio = studio_of(&verified);
+            interrupt(
+                state,
+                &verified,
+                Purpose::ExpiredPassword,
+                "/password-expired",
+                continuation,
+            )
+            .await?
+        }
+        LoginFailure::AccountClosed(verified) => {
+            continuation.studio = studio_of(&verified);
+            interrupt(
+                state,
+                &verified,
+                Purpose::Reactivation,
+                "/reactivate",
+                continuation,
+            )
+            .await?
+        }
+        LoginFailure::SecondFactorRequired(verified) => {
+            continuation.studio = studio_of(&verified);
+            let request = begin_attempt(state, page, &verified, continuation, false).await?;
+            format!("/mfa?request={request}")
+        }
+        LoginFailure::EnrolmentRequired(verified) => {
+            continuation.studio = studio_of(&verified);
+            let request = begin_attempt(state, page, &verified, continuation, true).await?;
+            format!("/mfa/setup?request={request}")
+        }
+        other => return Ok(Err(other)),
+    };
+    let mut response = Redirect::to(&url).into_response();
+    page.finish(state, &mut response);
+    Ok(Ok(response))
+}
+
+async fn begin_attempt(
+    state: &AppState,
+    page: &PageContext,
+    verified: &Verified,
+    continuation: Continuation,
+    must_enrol: bool,
+) -> Result<String, PageError> {
+    Ok(attempt::begin(
+        state,
+        &verified.user.id,
+        &attempt::Attempt {
+            continuation,
+            binding: page.browser_binding(),
+            authentication: verified.authentication.clone(),
+            session: None,
+            must_enrol,
+        },
+    )
+    .await?)
+}
+
+/// A passkey ceremony's id and the browser's answer (`PublicKeyCredential.toJSON()`).
+#[derive(Debug, Deserialize)]
+pub struct PasskeyForm {
+    #[serde(default)]
+    csrf_token: String,
+    flow: Option<String>,
+    #[serde(default)]
+    ceremony: String,
+    #[serde(default)]
+    credential: String,
+    remember_me: Option<String>,
+}
+
+impl CsrfProtected for PasskeyForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST /login/passkey/options`: options for a passwordless sign-in.
+pub async fn passkey_options(
+    State(state): State<AppState>,
+    CsrfForm { page, .. }: CsrfForm<PasskeyForm>,
+) -> Result<Response, PageError> {
+    let ceremony = mfa::passkeys::start_discoverable(&state, &page.browser_binding())
+        .await?
+        .ok_or_else(|| PageError::new(StatusCode::NOT_FOUND, "error-not-found"))?;
+    Ok(super::ceremony_response(&ceremony))
+}
+
+/// `POST /login/passkey`: a passwordless sign-in with the browser's answer.
+pub async fn passkey_submit(
+    State(state): State<AppState>,
+    CurrentSession(previous): CurrentSession,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    CsrfForm { page, form }: CsrfForm<PasskeyForm>,
+) -> Result<Response, PageError> {
+    let flow_id = form.flow.clone().filter(|flow| !flow.is_empty());
+    let page = match &flow_id {
+        Some(flow_id) => super::flow_page(&state, page, flow_id).await?.0,
+        None => page,
+    };
+    let is_persistent = form.remember_me.is_some();
+    let user_id = mfa::passkeys::finish_discoverable(
+        &state,
+        &form.ceremony,
+        &form.credential,
+        &page.browser_binding(),
+    )
+    .await?;
+    let Some(user_id) = user_id else {
+        tracing::info!(address = %address, "passwordless sign-in refused");
+        let mut response = page.render(
+            &state,
+            "login.html",
+            minijinja::context! {
+                flow => flow_id,
+                email => "",
+                error => page.translate("login-error-passkey", &[]),
+                registration_open => registration_open(&state).await,
+                passkeys => state.webauthn.is_some(),
+            },
+        )?;
+        *response.status_mut() = StatusCode::UNAUTHORIZED;
+        return Ok(response);
+    };
+    let browser = browser(&state, &headers, address, previous);
+    let continuation = Continuation {
+        flow: flow_id.clone(),
+        remember: is_persistent,
+        ..Continuation::default()
+    };
+    match login::sign_in_with_passkey(&state, &user_id, browser, is_persistent).await {
+        Ok(signed_in) => finish(&state, &page, signed_in, flow_id, is_persistent).await,
+        Err(failure) => match divert(&state, &page, failure, continuation).await? {
+            Ok(response) => Ok(response),
+            Err(LoginFailure::AwaitingApproval) => Err(PageError::new(
+                StatusCode::FORBIDDEN,
+                "login-error-awaiting-approval",
+            )),
+            Err(_) => Err(PageError::new(
+                StatusCode::UNAUTHORIZED,
+                "login-error-passkey",
+            )),
+        },
     }
 }

@@ -7,8 +7,10 @@ pub mod consent;
 pub mod home;
 pub mod interrupts;
 pub mod login;
+pub mod mfa;
 pub mod recovery;
 pub mod register;
+pub mod security;
 pub mod select_account;
 pub mod studio_admin;
 
@@ -40,4 +42,17 @@ pub(crate) fn follow(outcome: Outcome) -> Response {
     match outcome {
         Outcome::ToClient(url) | Outcome::ToPage(url) => Redirect::to(&url).into_response(),
     }
+}
+
+/// The JSON answer to a passkey options request: the ceremony id and the options for
+/// `navigator.credentials`.
+pub(crate) fn ceremony_response(ceremony: &crate::service::mfa::passkeys::Ceremony) -> Response {
+    let mut body = ceremony.options.clone();
+    body["ceremony"] = ceremony.id.clone().into();
+    let mut response = axum::Json(body).into_response();
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response
 }

@@ -2,37 +2,55 @@
 //! device when the customer changes phones" rule).
 
 use crate::error::PageError;
+use crate::http::ClientAddress;
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
 use crate::http::session::CurrentSession;
 use crate::pages::account::format_time;
-use crate::service::studios::{self, AdminRemoval};
+use crate::service::studios::{self, AdminRemoval, AdminReset};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gatehouse_core::DeviceId;
-use gatehouse_core::studio::{PERMISSION_MANAGE_DEVICES, Studio};
+use gatehouse_core::studio::{PERMISSION_MANAGE_DEVICES, PERMISSION_RESET_MFA, Studio};
 use gatehouse_core::user::User;
 use serde::Deserialize;
 
-async fn studio_for_admin(state: &AppState, slug: &str, actor: &User) -> Result<Studio, PageError> {
+/// What the admin may do in the studio.
+#[derive(Debug, Clone, Copy)]
+struct AdminPowers {
+    devices: bool,
+    mfa: bool,
+}
+
+/// The studio, for an actor who may administer something in it (devices or second factors).
+async fn studio_for_admin(
+    state: &AppState,
+    slug: &str,
+    actor: &User,
+) -> Result<(Studio, AdminPowers), PageError> {
     let studio = studios::get_by_slug(&state.store, slug)
         .await
         .map_err(|_| PageError::new(StatusCode::NOT_FOUND, "error-studio-unknown"))?;
     let (studio_id, actor_id) = (studio.id.clone(), actor.id.clone());
-    let permitted = state
+    let powers = state
         .store
-        .read(move |connection| {
-            gatehouse_store::studios::has_permission(
-                connection,
-                &studio_id,
-                &actor_id,
-                PERMISSION_MANAGE_DEVICES,
-            )
-        })
+        .read(
+            move |connection| -> Result<AdminPowers, gatehouse_store::StoreError> {
+                let held = |connection: &mut gatehouse_store::DbConn, permission| {
+                    gatehouse_store::studios::has_permission(
+                        connection, &studio_id, &actor_id, permission,
+                    )
+                };
+                Ok(AdminPowers {
+                    devices: held(connection, PERMISSION_MANAGE_DEVICES)?,
+                    mfa: held(connection, PERMISSION_RESET_MFA)?,
+                })
+            },
+        )
         .await?;
-    if permitted {
-        Ok(studio)
+    if powers.devices || powers.mfa {
+        Ok((studio, powers))
     } else {
         Err(PageError::new(StatusCode::FORBIDDEN, "error-not-permitted"))
     }
@@ -55,7 +73,7 @@ pub async fn members(
     let Some(active) = session else {
         return Ok(Redirect::to("/login").into_response());
     };
-    let studio = studio_for_admin(&state, &slug, &active.user).await?;
+    let (studio, powers) = studio_for_admin(&state, &slug, &active.user).await?;
     let studio_id = studio.id.clone();
     let listed = state
         .store
@@ -63,14 +81,15 @@ pub async fn members(
             let mut listed = Vec::new();
             for (membership, user) in gatehouse_store::studios::members(connection, &studio_id)? {
                 let registered = gatehouse_store::devices::list_for_user(connection, &user.id)?;
-                listed.push((membership, user, registered));
+                let enrolled = gatehouse_store::factors::list_for_user(connection, &user.id)?;
+                listed.push((membership, user, registered, enrolled));
             }
             Ok(listed)
         })
         .await?;
     let members: Vec<minijinja::Value> = listed
         .iter()
-        .map(|(membership, user, registered)| {
+        .map(|(membership, user, registered, enrolled)| {
             let devices: Vec<minijinja::Value> = registered
                 .iter()
                 .map(|device| {
@@ -89,12 +108,14 @@ pub async fn members(
                 roles => membership.roles.join(", "),
                 username => membership.username.clone(),
                 devices => devices,
+                mfa_enabled => gatehouse_core::mfa::has_second_factor(enrolled),
             }
         })
         .collect();
     let notice = match query.notice.as_deref() {
         Some("device-removed") => Some(page.translate("account-notice-device-removed", &[])),
         Some("approved") => Some(page.translate("members-notice-approved", &[])),
+        Some("mfa-reset") => Some(page.translate("members-notice-mfa-reset", &[])),
         _ => None,
     };
     page.render(
@@ -105,6 +126,8 @@ pub async fn members(
             studio_slug => studio.slug,
             members => members,
             notice => notice,
+            can_manage_devices => powers.devices,
+            can_reset_mfa => powers.mfa,
         },
     )
 }
@@ -133,7 +156,7 @@ pub async fn remove_device(
 ) -> Result<Response, PageError> {
     let active =
         session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
-    let studio = studio_for_admin(&state, &slug, &active.user).await?;
+    let (studio, _) = studio_for_admin(&state, &slug, &active.user).await?;
     match studios::remove_member_device(
         &state,
         &active.user.id,
@@ -181,7 +204,7 @@ pub async fn approve(
 ) -> Result<Response, PageError> {
     let active =
         session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
-    let studio = studio_for_admin(&state, &slug, &active.user).await?;
+    let (studio, _) = studio_for_admin(&state, &slug, &active.user).await?;
     let user_id = gatehouse_core::UserId::new(form.user_id);
     let (studio_id, member) = (studio.id.clone(), user_id.clone());
     let is_member = state
@@ -198,4 +221,63 @@ pub async fn approve(
         return Err(PageError::new(StatusCode::NOT_FOUND, "error-not-found"));
     }
     Ok(Redirect::to(&format!("/studios/{}/members?notice=approved", studio.slug)).into_response())
+}
+
+/// The MFA reset form.
+#[derive(Debug, Deserialize)]
+pub struct ResetMfaForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    user_id: String,
+    #[serde(default)]
+    reason: String,
+}
+
+impl CsrfProtected for ResetMfaForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST /studios/{slug}/members/mfa-reset`: a studio admin removes a member's second
+/// factors (the member lost their phone), giving a reason for the audit log.
+pub async fn reset_mfa(
+    State(state): State<AppState>,
+    CurrentSession(session): CurrentSession,
+    ClientAddress(address): ClientAddress,
+    Path(slug): Path<String>,
+    CsrfForm { form, .. }: CsrfForm<ResetMfaForm>,
+) -> Result<Response, PageError> {
+    let active =
+        session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
+    let (studio, _) = studio_for_admin(&state, &slug, &active.user).await?;
+    let reason = form.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(PageError::bad_request("members-reset-reason-required"));
+    }
+    let member = gatehouse_core::UserId::new(form.user_id);
+    match studios::reset_member_mfa(
+        &state,
+        &active.user.id,
+        &studio,
+        &member,
+        reason,
+        Some(address),
+    )
+    .await?
+    {
+        AdminReset::Reset(removed) => {
+            tracing::info!(admin = %active.user.id, member = %member, removed, studio = %studio.slug, "second factors reset by studio admin");
+            Ok(Redirect::to(&format!(
+                "/studios/{}/members?notice=mfa-reset",
+                studio.slug
+            ))
+            .into_response())
+        }
+        AdminReset::NotPermitted => {
+            Err(PageError::new(StatusCode::FORBIDDEN, "error-not-permitted"))
+        }
+        AdminReset::NotFound => Err(PageError::new(StatusCode::NOT_FOUND, "error-not-found")),
+    }
 }

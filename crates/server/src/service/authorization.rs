@@ -11,6 +11,7 @@ use gatehouse_core::authorize::{
     RawAuthorizationRequest, SessionSnapshot, StudioRefusal, UntrustedRequestError,
 };
 use gatehouse_core::client::Client;
+use gatehouse_core::mfa::{self, MfaPolicy};
 use gatehouse_core::scope::Scope;
 use gatehouse_core::secret::sha256_base64url;
 use gatehouse_core::studio::{
@@ -39,6 +40,8 @@ pub enum FlowPage {
     SelectAccount,
     /// `/consent`.
     Consent,
+    /// `/mfa/step-up`: a second factor for the signed-in session.
+    SecondFactor,
 }
 
 impl FlowPage {
@@ -47,6 +50,7 @@ impl FlowPage {
             Self::Login => "/login",
             Self::SelectAccount => "/select-account",
             Self::Consent => "/consent",
+            Self::SecondFactor => "/mfa/step-up",
         }
     }
 }
@@ -272,7 +276,7 @@ async fn studio_choice(
     request: &AuthorizationRequest,
     progress: &FlowProgress,
     user: &User,
-) -> Result<Option<StudioChoice>, PageError> {
+) -> Result<(Option<StudioChoice>, MfaPolicy), PageError> {
     let user_id = user.id.clone();
     let organization = request.organization.clone();
     let (memberships, pinned) = state
@@ -286,9 +290,10 @@ async fn studio_choice(
             Ok((memberships, pinned))
         })
         .await?;
+    let policy = mfa::policy_for(&memberships, state.config.mfa.remember_device_days);
     let requested = match pinned {
         Some(Some(studio)) => Some(studio.id),
-        Some(None) => return Ok(None),
+        Some(None) => return Ok((None, policy)),
         None => progress.requested_studio.clone(),
     };
     let context = StudioContext {
@@ -304,7 +309,7 @@ async fn studio_choice(
             && !progress.account_selected
             && progress.picked_studio.is_none(),
     };
-    Ok(Some(choose_studio(&context)))
+    Ok((Some(choose_studio(&context)), policy))
 }
 
 /// The studios the user may pick for this flow's client.
@@ -355,11 +360,6 @@ async fn advance(
     progress: FlowProgress,
     session: Option<&ActiveSession>,
 ) -> Result<Outcome, PageError> {
-    let snapshot = session.map(|active| SessionSnapshot {
-        user_id: active.user.id.clone(),
-        session_id: active.session.id.clone(),
-        auth_time: active.session.authentication.auth_time,
-    });
     let granted: Option<Scope> = match (session, client.is_first_party) {
         (Some(active), false) => {
             let user_id = active.user.id.clone();
@@ -371,10 +371,17 @@ async fn advance(
         }
         _ => None,
     };
-    let studio = match session {
+    let (studio, policy) = match session {
         Some(active) => studio_choice(state, client, &request, &progress, &active.user).await?,
-        None => Some(StudioChoice::NoStudio),
+        None => (Some(StudioChoice::NoStudio), MfaPolicy::default()),
     };
+    let snapshot = session.map(|active| SessionSnapshot {
+        user_id: active.user.id.clone(),
+        session_id: active.session.id.clone(),
+        auth_time: active.session.authentication.auth_time,
+        acr: active.session.authentication.acr.clone(),
+        mfa_required: policy.is_required,
+    });
     let now = state.now();
     let step = authorize::next_step(
         &request,
@@ -433,6 +440,7 @@ async fn advance(
             )));
         }
         NextStep::Login => FlowPage::Login,
+        NextStep::SecondFactor => FlowPage::SecondFactor,
         NextStep::SelectAccount => FlowPage::SelectAccount,
         NextStep::Consent(_) => FlowPage::Consent,
     };

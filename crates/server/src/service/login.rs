@@ -5,14 +5,15 @@ use crate::error::ServerError;
 use crate::service::devices::{self, Admission};
 use crate::state::AppState;
 use gatehouse_core::identifier::{SignInName, parse_sign_in_name};
+use gatehouse_core::mfa;
 use gatehouse_core::password::is_plausible_login_password;
 use gatehouse_core::secret::sha256_base64url;
-use gatehouse_core::session::{Authentication, BrowserSession};
+use gatehouse_core::session::{ACR_MULTI_FACTOR, Authentication, BrowserSession};
 use gatehouse_core::studio::{Membership, account_device_limit};
 use gatehouse_core::user::{User, UserStatus};
 use gatehouse_core::{DeviceId, SessionId, StudioId, UnixTime};
 use gatehouse_store::sessions::SessionOrigin;
-use gatehouse_store::{StoreError, sessions, studios, users};
+use gatehouse_store::{StoreError, factors, sessions, studios, users};
 use secrecy::{ExposeSecret as _, SecretString};
 use std::net::IpAddr;
 
@@ -37,6 +38,10 @@ pub enum LoginFailure {
     PasswordExpired(Verified),
     /// Right password for a closed account within its grace period: offer to reopen it.
     AccountClosed(Verified),
+    /// First factor passed; the user must present a second one.
+    SecondFactorRequired(Verified),
+    /// First factor passed; a studio requires a second factor and the user has none yet.
+    EnrolmentRequired(Verified),
     /// Our fault.
     Server(ServerError),
 }
@@ -73,6 +78,23 @@ pub struct Verified {
     pub user: User,
     /// The studio the sign-in name selected.
     pub requested_studio: Option<StudioId>,
+    /// What the user proved so far.
+    pub authentication: Authentication,
+}
+
+/// Where an interrupted sign-in (expired password, closed account, second factor) goes
+/// once it is complete.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Continuation {
+    /// The authorization flow to resume.
+    pub flow: Option<String>,
+    /// "Remember me" was ticked.
+    pub remember: bool,
+    /// The studio the sign-in name selected.
+    pub studio: Option<String>,
+    /// A page of ours to return to (a step-up from the account pages); local paths only.
+    #[serde(default)]
+    pub return_to: Option<String>,
 }
 
 /// A successful sign-in.
@@ -119,7 +141,87 @@ pub async fn sign_in(
             return Err(LoginFailure::InvalidCredentials);
         }
     }
-    complete(state, verified, browser, is_persistent).await
+    proceed(state, verified, browser, is_persistent).await
+}
+
+/// Signs in the owner of a passkey (a passwordless sign-in). The passkey proved two factors,
+/// so no second factor is asked; the password's age does not matter, as none was used.
+pub async fn sign_in_with_passkey(
+    state: &AppState,
+    user_id: &gatehouse_core::UserId,
+    browser: Browser,
+    is_persistent: bool,
+) -> Result<SignedIn, LoginFailure> {
+    let lookup = user_id.clone();
+    let user = state
+        .store
+        .read(move |connection| users::find(connection, &lookup))
+        .await?
+        .ok_or(LoginFailure::InvalidCredentials)?;
+    let verified = Verified {
+        authentication: mfa::passkey_sign_in(state.now()),
+        requested_studio: None,
+        user,
+    };
+    match verified.user.status {
+        UserStatus::Active => {}
+        UserStatus::Closed
+            if crate::service::accounts::is_within_grace(state, &verified.user, state.now()) =>
+        {
+            return Err(LoginFailure::AccountClosed(verified));
+        }
+        UserStatus::PendingApproval => return Err(LoginFailure::AwaitingApproval),
+        _ => return Err(LoginFailure::InvalidCredentials),
+    }
+    proceed(state, verified, browser, is_persistent).await
+}
+
+/// Goes on from a first factor: asks for a second factor when the user has one (unless this
+/// device is remembered) or must enrol one, then completes the sign-in.
+pub async fn proceed(
+    state: &AppState,
+    mut verified: Verified,
+    browser: Browser,
+    is_persistent: bool,
+) -> Result<SignedIn, LoginFailure> {
+    let user_id = verified.user.id.clone();
+    let device_digest = browser
+        .device_cookie
+        .as_deref()
+        .map(|cookie| sha256_base64url(cookie.as_bytes()));
+    let needs_check = verified.authentication.acr != ACR_MULTI_FACTOR;
+    let (memberships, enrolled, remembered_until) = state
+        .store
+        .read(move |connection| {
+            let memberships = studios::memberships_of(connection, &user_id)?;
+            if !needs_check {
+                return Ok((memberships, Vec::new(), None));
+            }
+            let enrolled = factors::list_for_user(connection, &user_id)?;
+            let remembered = match device_digest {
+                Some(digest) if mfa::has_second_factor(&enrolled) => {
+                    factors::device_remembered_until(connection, &user_id, &digest)?
+                }
+                _ => None,
+            };
+            Ok((memberships, enrolled, remembered))
+        })
+        .await?;
+    if needs_check {
+        let policy = mfa::policy_for(&memberships, state.config.mfa.remember_device_days);
+        let now = state.now();
+        if mfa::has_second_factor(&enrolled) {
+            let remembered = policy.remember_device_days > 0
+                && remembered_until.is_some_and(|until| now < until);
+            if !remembered {
+                return Err(LoginFailure::SecondFactorRequired(verified));
+            }
+            verified.authentication = mfa::remembered_device_sign_in(now);
+        } else if policy.is_required {
+            return Err(LoginFailure::EnrolmentRequired(verified));
+        }
+    }
+    complete_with(state, verified, browser, is_persistent, memberships).await
 }
 
 /// Checks the sign-in name and password. Unknown accounts cost the same argon2 work as known
@@ -200,6 +302,7 @@ async fn verify(
             Ok(Verified {
                 user,
                 requested_studio,
+                authentication: Authentication::password(now),
             })
         }
         _ => {
@@ -212,24 +315,35 @@ async fn verify(
     }
 }
 
-/// Finishes a sign-in whose credentials (and any interruption: expired password, closed
-/// account) are settled: admits the device and starts the session.
+/// Finishes a sign-in whose factors (and any interruption: expired password, closed account)
+/// are settled: admits the device and starts the session.
 pub async fn complete(
     state: &AppState,
     verified: Verified,
     browser: Browser,
     is_persistent: bool,
 ) -> Result<SignedIn, LoginFailure> {
-    let now = state.now();
-    let Verified {
-        user,
-        requested_studio,
-    } = verified;
-    let user_id = user.id.clone();
+    let user_id = verified.user.id.clone();
     let memberships = state
         .store
         .read(move |connection| studios::memberships_of(connection, &user_id))
         .await?;
+    complete_with(state, verified, browser, is_persistent, memberships).await
+}
+
+async fn complete_with(
+    state: &AppState,
+    verified: Verified,
+    browser: Browser,
+    is_persistent: bool,
+    memberships: Vec<Membership>,
+) -> Result<SignedIn, LoginFailure> {
+    let now = state.now();
+    let Verified {
+        user,
+        requested_studio,
+        authentication,
+    } = verified;
     let limit = account_device_limit(&memberships, state.config.devices.default_limit());
     let (device_id, new_device_cookie) = match devices::admit(
         state,
@@ -260,7 +374,7 @@ pub async fn complete(
         state,
         &user,
         NewSessionParameters {
-            authentication: Authentication::password(now),
+            authentication,
             is_persistent,
             lifetime_seconds: session_lifetime(state, &memberships, is_persistent),
             device_id: Some(device_id),

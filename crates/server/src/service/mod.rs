@@ -7,6 +7,7 @@ pub mod clients;
 pub mod devices;
 pub mod login;
 pub mod logout;
+pub mod mfa;
 pub mod passwords;
 pub mod profile;
 pub mod recovery;

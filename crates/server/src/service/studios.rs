@@ -123,6 +123,8 @@ pub struct SettingsChange {
     pub device_limit: Option<Option<DeviceLimit>>,
     /// New MFA requirement.
     pub mfa_required: Option<bool>,
+    /// Days a device may skip the second factor; `Some(None)` follows the instance.
+    pub mfa_remember_device_days: Option<Option<u32>>,
     /// New password length limits.
     pub password_length: Option<(usize, usize)>,
     /// New allowed providers.
@@ -153,6 +155,9 @@ pub async fn update_settings(
     }
     if let Some(required) = change.mfa_required {
         settings.mfa_required = required;
+    }
+    if let Some(days) = change.mfa_remember_device_days {
+        settings.mfa_remember_device_days = days;
     }
     if let Some((min, max)) = change.password_length {
         settings.password_policy.min_length = min;
@@ -276,6 +281,62 @@ pub async fn remove_member_device(
             let removed = devices::remove(&state.store, device_id, state.now()).await?;
             state.outbox_wakeup.notify_one();
             Ok(removed.map_or(AdminRemoval::NotFound, AdminRemoval::Removed))
+        }
+    }
+}
+
+/// The outcome of a studio admin's MFA reset.
+#[derive(Debug)]
+pub enum AdminReset {
+    /// Done; this many factors were removed.
+    Reset(usize),
+    /// The actor may not reset second factors in this studio, or the user is not its member.
+    NotPermitted,
+    /// No such user.
+    NotFound,
+}
+
+/// A studio admin removes a member's second factors (a lost phone). Allowed only with the
+/// `mfa.reset` permission in that studio and only for that studio's members.
+pub async fn reset_member_mfa(
+    state: &AppState,
+    actor: &UserId,
+    studio: &Studio,
+    member: &UserId,
+    reason: &str,
+    address: Option<std::net::IpAddr>,
+) -> Result<AdminReset, ServerError> {
+    let (actor_id, studio_id, member_id) = (actor.clone(), studio.id.clone(), member.clone());
+    let found = state
+        .store
+        .read(move |connection| -> Result<_, StoreError> {
+            let Some(user) = users::find(connection, &member_id)? else {
+                return Ok(None);
+            };
+            let may_reset = studios::has_permission(
+                connection,
+                &studio_id,
+                &actor_id,
+                studio::PERMISSION_RESET_MFA,
+            )?;
+            let is_member = studios::find_membership(connection, &studio_id, &member_id)?.is_some();
+            Ok(Some((user, may_reset && is_member)))
+        })
+        .await?;
+    match found {
+        None => Ok(AdminReset::NotFound),
+        Some((_, false)) => Ok(AdminReset::NotPermitted),
+        Some((user, true)) => {
+            let removed = crate::service::mfa::reset(
+                state,
+                &user,
+                actor.as_str(),
+                reason,
+                Some(&studio.slug),
+                address,
+            )
+            .await?;
+            Ok(AdminReset::Reset(removed))
         }
     }
 }

@@ -95,7 +95,11 @@ pub fn prepare(state: &AppState, request: &Request<'_>) -> Issued {
 /// Stores a prepared code, retiring the account's older unused codes of the same purpose.
 pub fn store(connection: &mut DbConn, issued: &Issued) -> StoreResult<()> {
     let row = &issued.row;
-    if let Some(user_id) = &row.user_id {
+    if let Some(user_id) = row
+        .user_id
+        .as_ref()
+        .filter(|_| row.purpose.replaces_earlier())
+    {
         verifications::retire_for_user(connection, user_id, row.purpose, row.now)?;
     }
     verifications::insert(

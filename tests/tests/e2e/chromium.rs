@@ -1,0 +1,121 @@
+//! The hosted pages in a real headless Chromium: the page scripts, the browser's WebAuthn
+//! API and a platform authenticator (Chromium's virtual one, standing in for Touch ID or
+//! Windows Hello) working together, as a user's browser would.
+//!
+//! Skipped with a note when Chromium is not installed, unless
+//! `GATEHOUSE_TEST_REQUIRE_CHROMIUM` is set (CI sets it and installs Chromium).
+
+use crate::code_flow::jwt_payload;
+use crate::{EMAIL, PASSWORD, authorization_request, exchange};
+use gatehouse_tests::relying_party::relying_party;
+use gatehouse_tests::webdriver::{Chromium, Installation};
+use gatehouse_tests::{Backend, TestApp};
+use openidconnect::TokenResponse;
+
+/// A relying party's callback page, so the browser has somewhere real to land.
+async fn callback_server() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind the callback server");
+    let port = listener.local_addr().expect("address").port();
+    let router = axum::Router::new().route(
+        "/callback",
+        axum::routing::get(|| async { "Signed in to the relying party." }),
+    );
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    format!("http://127.0.0.1:{port}/callback")
+}
+
+fn installation() -> Option<Installation> {
+    match Installation::find() {
+        Ok(installation) => Some(installation),
+        Err(missing) if std::env::var_os("GATEHOUSE_TEST_REQUIRE_CHROMIUM").is_some() => {
+            panic!("{missing}, and GATEHOUSE_TEST_REQUIRE_CHROMIUM is set")
+        }
+        Err(missing) => {
+            eprintln!("skipping the Chromium test: {missing}");
+            None
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_passkey_enrolled_in_chromium_signs_the_user_in_without_a_password() {
+    let Some(installation) = installation() else {
+        return;
+    };
+    // WebAuthn binds passkeys to a host name, so the server is reached as `localhost`.
+    let app = TestApp::builder(Backend::Sqlite)
+        .with_localhost_issuer()
+        .start()
+        .await;
+    let user_id = app.create_user(EMAIL, PASSWORD).await;
+    let callback = callback_server().await;
+    // A registered loopback redirect URI matches any port (RFC 8252 §7.3).
+    let client = app
+        .register_client("http://127.0.0.1/callback", &["--first-party"])
+        .await;
+    let rp = relying_party(
+        &app.base_url,
+        &client.id,
+        client.secret.as_deref(),
+        &callback,
+    )
+    .await;
+    let chromium = Chromium::start(&installation).await;
+    let authenticator = chromium.add_platform_authenticator().await;
+
+    // Sign in with the password through the login form.
+    let (url, verifier, _) = authorization_request(&rp, &[], "");
+    chromium.open(&url).await;
+    chromium.type_into("#email", EMAIL).await;
+    chromium.type_into("#password", PASSWORD).await;
+    chromium
+        .click("form[action='/login'] button[type=submit]")
+        .await;
+    let landed = chromium.wait_for_url(&callback).await;
+    let tokens = exchange(&rp, &landed, verifier).await;
+    let claims = jwt_payload(&tokens.id_token().expect("an ID token").to_string());
+    assert_eq!(claims["amr"], serde_json::json!(["pwd"]));
+
+    // Enrol a passkey on the account security page; the page script runs the ceremony.
+    chromium.open(&app.url("/account/security")).await;
+    chromium
+        .type_into("#passkey-label", "Chromium test key")
+        .await;
+    chromium.click("#add-passkey").await;
+    // The first factor comes with recovery codes, shown once.
+    chromium.wait_for_url(&app.url("/account/security")).await;
+    chromium.find("code.recovery-code").await;
+    let credentials = chromium.credentials(&authenticator).await;
+    assert_eq!(credentials.len(), 1, "{credentials:?}");
+    assert_eq!(credentials[0]["isResidentCredential"], true);
+    chromium.open(&app.url("/account/security")).await;
+    chromium.wait_for_text("Chromium test key").await;
+
+    // A stranger's browser state, the same authenticator: sign in with the passkey alone.
+    chromium.delete_cookies().await;
+    let (url, verifier, nonce) = authorization_request(&rp, &[], "");
+    chromium.open(&url).await;
+    chromium.click("#passkey-sign-in").await;
+    let landed = chromium.wait_for_url(&callback).await;
+    assert!(
+        chromium
+            .text()
+            .await
+            .contains("Signed in to the relying party."),
+        "the browser did not land on the relying party"
+    );
+    let tokens = exchange(&rp, &landed, verifier).await;
+    let claims = jwt_payload(&tokens.id_token().expect("an ID token").to_string());
+    assert_eq!(claims["sub"], user_id);
+    assert_eq!(claims["nonce"], nonce.secret().as_str());
+    // A platform authenticator with user verification: possession plus biometrics or PIN.
+    assert_eq!(claims["amr"], serde_json::json!(["hwk", "user", "mfa"]));
+    assert_eq!(claims["acr"], "urn:gatehouse:acr:2fa");
+
+    // The account page shows when the passkey was last used.
+    chromium.open(&app.url("/account/security")).await;
+    chromium.wait_for_text("Last used").await;
+    chromium.quit().await;
+}
