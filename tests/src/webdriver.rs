@@ -157,6 +157,52 @@ impl Chromium {
         value.as_str().expect("an authenticator id").to_owned()
     }
 
+    /// Adds a virtual USB security key: it verifies the user but keeps no discoverable
+    /// credentials, so the browser's autofill never offers it. Returns its id.
+    pub async fn add_security_key(&self) -> String {
+        let value = self
+            .post(
+                "/webauthn/authenticator",
+                json!({
+                    "protocol": "ctap2",
+                    "transport": "usb",
+                    "hasResidentKey": false,
+                    "hasUserVerification": true,
+                    "isUserVerified": true,
+                    "automaticPresenceSimulation": true,
+                }),
+            )
+            .await;
+        value.as_str().expect("an authenticator id").to_owned()
+    }
+
+    /// Removes a virtual authenticator, with its credentials.
+    pub async fn remove_authenticator(&self, authenticator: &str) {
+        self.command(
+            reqwest::Method::DELETE,
+            &format!("/webauthn/authenticator/{authenticator}"),
+            None,
+        )
+        .await;
+    }
+
+    /// Puts a copy of `credential` (as [`Chromium::credentials`] lists it) on `authenticator`
+    /// as a non-discoverable credential: the same key pair, found only when the server names
+    /// it.
+    pub async fn add_server_side_credential(&self, authenticator: &str, credential: &Value) {
+        self.post(
+            &format!("/webauthn/authenticator/{authenticator}/credential"),
+            json!({
+                "credentialId": credential["credentialId"],
+                "isResidentCredential": false,
+                "rpId": credential["rpId"],
+                "privateKey": credential["privateKey"],
+                "signCount": credential["signCount"],
+            }),
+        )
+        .await;
+    }
+
     /// The credentials an authenticator holds.
     pub async fn credentials(&self, authenticator: &str) -> Vec<Value> {
         let value = self
@@ -202,14 +248,30 @@ impl Chromium {
         .await
     }
 
-    /// Waits until an element matching `selector` is on the page and visible; returns its id.
-    pub async fn find(&self, selector: &str) -> String {
+    /// Whether an element matching `selector` is on the page and visible.
+    pub async fn is_visible(&self, selector: &str) -> bool {
         let visible = format!(
             "var element = document.querySelector({selector:?}); \
              return !!element && !element.hidden && element.offsetParent !== null;"
         );
+        self.script(&visible, json!([])).await == json!(true)
+    }
+
+    /// Waits until the page's address starts with `prefix` (`true`) or an element matching
+    /// `selector` is visible (`false`), whichever comes first.
+    pub async fn wait_for_url_or_element(&self, prefix: &str, selector: &str) -> bool {
+        self.wait_for(
+            &format!("an address starting with {prefix} or a visible {selector}"),
+            || async { self.url().await.starts_with(prefix) || self.is_visible(selector).await },
+        )
+        .await;
+        self.url().await.starts_with(prefix)
+    }
+
+    /// Waits until an element matching `selector` is on the page and visible; returns its id.
+    pub async fn find(&self, selector: &str) -> String {
         self.wait_for(&format!("a visible {selector}"), || async {
-            self.script(&visible, json!([])).await == json!(true)
+            self.is_visible(selector).await
         })
         .await;
         let value = self

@@ -40,7 +40,7 @@ fn installation() -> Option<Installation> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_passkey_enrolled_in_chromium_signs_the_user_in_without_a_password() {
+async fn a_passkey_enrolled_in_chromium_signs_in_alone_and_as_a_second_factor() {
     let Some(installation) = installation() else {
         return;
     };
@@ -97,7 +97,15 @@ async fn a_passkey_enrolled_in_chromium_signs_the_user_in_without_a_password() {
     chromium.delete_cookies().await;
     let (url, verifier, nonce) = authorization_request(&rp, &[], "");
     chromium.open(&url).await;
-    chromium.click("#passkey-sign-in").await;
+    // The login page offers the passkey in the browser's autofill (conditional mediation)
+    // and as a button. Chromium's virtual authenticator may answer the autofill request on
+    // its own, as a user picking the suggested passkey would; otherwise the button is used.
+    if !chromium
+        .wait_for_url_or_element(&callback, "#passkey-sign-in")
+        .await
+    {
+        chromium.click("#passkey-sign-in").await;
+    }
     let landed = chromium.wait_for_url(&callback).await;
     assert!(
         chromium
@@ -117,5 +125,28 @@ async fn a_passkey_enrolled_in_chromium_signs_the_user_in_without_a_password() {
     // The account page shows when the passkey was last used.
     chromium.open(&app.url("/account/security")).await;
     chromium.wait_for_text("Last used").await;
+
+    // The same key as a second factor after the password, through the second-factor page's
+    // button: a security key that holds it without offering it to autofill.
+    let credential = chromium.credentials(&authenticator).await.remove(0);
+    chromium.remove_authenticator(&authenticator).await;
+    let security_key = chromium.add_security_key().await;
+    chromium
+        .add_server_side_credential(&security_key, &credential)
+        .await;
+    chromium.delete_cookies().await;
+    let (url, verifier, _) = authorization_request(&rp, &[], "");
+    chromium.open(&url).await;
+    chromium.type_into("#email", EMAIL).await;
+    chromium.type_into("#password", PASSWORD).await;
+    chromium
+        .click("form[action='/login'] button[type=submit]")
+        .await;
+    chromium.click("button[data-passkey=authenticate]").await;
+    let landed = chromium.wait_for_url(&callback).await;
+    let tokens = exchange(&rp, &landed, verifier).await;
+    let claims = jwt_payload(&tokens.id_token().expect("an ID token").to_string());
+    assert_eq!(claims["amr"], serde_json::json!(["pwd", "hwk", "mfa"]));
+    assert_eq!(claims["acr"], "urn:gatehouse:acr:2fa");
     chromium.quit().await;
 }

@@ -835,6 +835,22 @@ async fn acr_values_trigger_step_up(backend: Backend) {
     assert!(callback.starts_with(crate::REDIRECT_URI), "{callback}");
     let claims = id_token_claims(&exchange(&world.rp, &callback, verifier).await);
     assert_eq!(claims["acr"], TWO_FACTORS);
+
+    // Past max_age the user signs in again, with both factors, and auth_time is new.
+    world.app.clock.advance(120);
+    let (url, verifier, _) = authorization_request(&world.rp, &["email"], "&max_age=60");
+    let (login_url, _) = early.follow_to_client(&url).await;
+    assert!(login_url.contains("/login"), "{login_url}");
+    let posted = early.submit_login(&login_url, EMAIL, PASSWORD, false).await;
+    let (landed, page) = early.follow_to_client(posted.redirect()).await;
+    assert!(landed.contains("/mfa?request="), "{landed}");
+    let now = next_totp_step(&world.app);
+    let passed = submit_code(&early, &page, &totp::code(&key, now), &[]).await;
+    assert_eq!(passed.status, 303, "{}", passed.body);
+    let (callback, _) = early.follow_to_client(passed.redirect()).await;
+    let claims = id_token_claims(&exchange(&world.rp, &callback, verifier).await);
+    assert_eq!(claims["amr"], serde_json::json!(["pwd", "otp", "mfa"]));
+    assert_eq!(claims["auth_time"], now);
 }
 
 async fn a_remembered_device_skips_the_second_factor(backend: Backend) {
