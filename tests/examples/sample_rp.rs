@@ -189,7 +189,7 @@ async fn logout(State(sample): State<Shared>, headers: HeaderMap) -> Redirect {
 #[tokio::main]
 async fn main() {
     let issuer =
-        std::env::var("GATEHOUSE_ISSUER").unwrap_or_else(|_| "http://127.0.0.1:8080".to_owned());
+        std::env::var("GATEHOUSE_ISSUER").unwrap_or_else(|_| "http://localhost:8080".to_owned());
     let client_id = std::env::var("GATEHOUSE_CLIENT_ID").expect("set GATEHOUSE_CLIENT_ID");
     let client_secret = std::env::var("GATEHOUSE_CLIENT_SECRET").ok();
     let rp = relying_party(&issuer, &client_id, client_secret.as_deref(), CALLBACK).await;

@@ -76,7 +76,7 @@ impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             listen: "127.0.0.1:8080".into(),
-            issuer: "http://127.0.0.1:8080".into(),
+            issuer: "http://localhost:8080".into(),
             data_dir: PathBuf::from("data"),
             trust_forwarded_for: false,
         }
