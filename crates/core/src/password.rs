@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 /// A compact list of passwords people choose most, shipped with the binary (no network).
 static COMMON_PASSWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    include_str!("../data/common-passwords.txt")
+    include_str!("common-passwords.txt")
         .lines()
         .map(str::trim)
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
