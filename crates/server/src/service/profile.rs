@@ -127,15 +127,8 @@ pub async fn request_email_change(
         &new_email,
     )?;
     let sealed = messaging::seal_email(&state.kek, &email)?;
-    let (now, request_id) = (state.now(), issued.request_id.clone());
-    state
-        .store
-        .write(move |connection| -> Result<(), StoreError> {
-            verification::store(connection, &issued)?;
-            messaging::enqueue(connection, &[sealed], now)
-        })
-        .await?;
-    state.outbox_wakeup.notify_one();
+    let request_id = issued.request_id.clone();
+    verification::store_and_send(state, issued, vec![sealed]).await?;
     Ok(Ok(request_id))
 }
 
@@ -182,15 +175,8 @@ pub async fn request_phone_change(
         &new_phone,
     );
     let sealed = messaging::seal_sms(&state.kek, &sms)?;
-    let (now, request_id) = (state.now(), issued.request_id.clone());
-    state
-        .store
-        .write(move |connection| -> Result<(), StoreError> {
-            verification::store(connection, &issued)?;
-            messaging::enqueue(connection, &[sealed], now)
-        })
-        .await?;
-    state.outbox_wakeup.notify_one();
+    let request_id = issued.request_id.clone();
+    verification::store_and_send(state, issued, vec![sealed]).await?;
     Ok(Ok(request_id))
 }
 

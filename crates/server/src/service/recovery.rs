@@ -11,7 +11,7 @@ use gatehouse_core::profile::normalize_phone;
 use gatehouse_core::user::{User, UserStatus, normalize_email};
 use gatehouse_core::verification::Purpose;
 use gatehouse_store::verifications::Verification;
-use gatehouse_store::{StoreError, studios, users, verifications};
+use gatehouse_store::{studios, users, verifications};
 use secrecy::SecretString;
 use std::collections::BTreeMap;
 
@@ -131,16 +131,8 @@ pub async fn request_password_reset(
             }
         }
     }
-    let now = state.now();
     let request_id = issued.request_id.clone();
-    state
-        .store
-        .write(move |connection| -> Result<(), StoreError> {
-            verification::store(connection, &issued)?;
-            messaging::enqueue(connection, &sealed, now)
-        })
-        .await?;
-    state.outbox_wakeup.notify_one();
+    verification::store_and_send(state, issued, sealed).await?;
     Ok(request_id)
 }
 
@@ -325,14 +317,6 @@ pub async fn send_usernames(
             ttl_seconds: 60,
         },
     );
-    let now = state.now();
-    state
-        .store
-        .write(move |connection| -> Result<(), StoreError> {
-            verification::store(connection, &issued)?;
-            messaging::enqueue(connection, &[sealed], now)
-        })
-        .await?;
-    state.outbox_wakeup.notify_one();
+    verification::store_and_send(state, issued, vec![sealed]).await?;
     Ok(())
 }

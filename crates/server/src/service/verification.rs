@@ -1,12 +1,13 @@
 //! Issuing and checking one-time codes and links.
 
 use crate::error::ServerError;
+use crate::messaging::{self, Sealed};
 use crate::state::AppState;
 use gatehouse_core::secret::{constant_time_eq, sha256_base64url};
 use gatehouse_core::verification::{self, CodeRejection, CodeState, Purpose};
 use gatehouse_core::{UnixTime, UserId};
 use gatehouse_store::verifications::{self, NewVerification, Verification};
-use gatehouse_store::{DbConn, StoreResult};
+use gatehouse_store::{DbConn, StoreError, StoreResult};
 
 /// What to issue.
 #[derive(Debug, Clone)]
@@ -118,6 +119,25 @@ pub fn store(connection: &mut DbConn, issued: &Issued) -> StoreResult<()> {
             expires_at: row.expires_at,
         },
     )
+}
+
+/// Stores an issued request with the messages that carry its code or link, in one
+/// transaction (a request is never live without its message queued), then wakes the outbox.
+pub async fn store_and_send(
+    state: &AppState,
+    issued: Issued,
+    messages: Vec<Sealed>,
+) -> Result<(), ServerError> {
+    let now = state.now();
+    state
+        .store
+        .write(move |connection| -> Result<(), StoreError> {
+            store(connection, &issued)?;
+            messaging::enqueue(connection, &messages, now)
+        })
+        .await?;
+    state.outbox_wakeup.notify_one();
+    Ok(())
 }
 
 /// Whether `target` may receive another code of `purpose` this hour.

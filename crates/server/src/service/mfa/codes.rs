@@ -99,15 +99,7 @@ async fn send(
         )?;
         messaging::seal_email(&state.kek, &email)?
     };
-    let now = state.now();
-    state
-        .store
-        .write(move |connection| -> Result<(), StoreError> {
-            verification::store(connection, &issued)?;
-            messaging::enqueue(connection, &[sealed], now)
-        })
-        .await?;
-    state.outbox_wakeup.notify_one();
+    verification::store_and_send(state, issued, vec![sealed]).await?;
     Ok(Ok(target))
 }
 

@@ -8,15 +8,16 @@ pub mod passkeys;
 pub mod recovery;
 pub mod totp;
 
+use crate::crypto::secrets::InstanceSecrets;
 use crate::error::ServerError;
 use crate::messaging::{self, Outgoing, Sealed};
 use crate::service::accounts::{audit, notice_email};
 use crate::state::AppState;
-use gatehouse_core::UserId;
 use gatehouse_core::mfa::{self, Factor, FactorKind, MfaPolicy};
 use gatehouse_core::studio::PERMISSION_RESET_MFA;
 use gatehouse_core::user::User;
-use gatehouse_store::{StoreError, factors, studios};
+use gatehouse_core::{UnixTime, UserId};
+use gatehouse_store::{DbConn, StoreError, factors, studios};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
@@ -116,6 +117,38 @@ pub async fn record_failure(
     Ok(())
 }
 
+/// A change to a user's factors as the audit log keeps it; `notice` tells the user.
+struct Change<'a> {
+    event: &'static str,
+    user_id: &'a UserId,
+    actor: &'a str,
+    address: Option<&'a str>,
+    detail: serde_json::Value,
+    notice: Option<&'a Sealed>,
+    now: UnixTime,
+}
+
+/// Queues the notice and writes the audit row, in the caller's transaction.
+fn record(
+    connection: &mut DbConn,
+    secrets: &InstanceSecrets,
+    change: Change<'_>,
+) -> Result<(), StoreError> {
+    if let Some(notice) = change.notice {
+        messaging::enqueue(connection, std::slice::from_ref(notice), change.now)?;
+    }
+    audit(
+        connection,
+        secrets,
+        change.event,
+        change.user_id,
+        Some(change.actor),
+        change.address,
+        change.detail,
+        change.now,
+    )
+}
+
 /// Records a passed second-factor check: the factor becomes the one offered first.
 pub async fn record_success(
     state: &AppState,
@@ -170,18 +203,18 @@ pub async fn enrolled(
             if let Some(fresh) = &stored {
                 recovery::replace(connection, &user_id, fresh, now)?;
             }
-            if let Some(notice) = &notice {
-                messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
-            }
-            audit(
+            record(
                 connection,
                 &secrets,
-                "mfa.enrolled",
-                &user_id,
-                Some(user_id.as_str()),
-                ip.as_deref(),
-                serde_json::json!({ "factor": kind.as_str() }),
-                now,
+                Change {
+                    event: "mfa.enrolled",
+                    user_id: &user_id,
+                    actor: user_id.as_str(),
+                    address: ip.as_deref(),
+                    detail: serde_json::json!({ "factor": kind.as_str() }),
+                    notice: notice.as_ref(),
+                    now,
+                },
             )
         })
         .await?;
@@ -210,18 +243,18 @@ pub async fn regenerate_recovery_codes(
         .store
         .write(move |connection| -> Result<(), StoreError> {
             recovery::replace(connection, &user_id, &stored, now)?;
-            if let Some(notice) = &notice {
-                messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
-            }
-            audit(
+            record(
                 connection,
                 &secrets,
-                "mfa.recovery_codes_replaced",
-                &user_id,
-                Some(user_id.as_str()),
-                ip.as_deref(),
-                serde_json::json!({}),
-                now,
+                Change {
+                    event: "mfa.recovery_codes_replaced",
+                    user_id: &user_id,
+                    actor: user_id.as_str(),
+                    address: ip.as_deref(),
+                    detail: serde_json::json!({}),
+                    notice: notice.as_ref(),
+                    now,
+                },
             )
         })
         .await?;
@@ -243,19 +276,19 @@ pub async fn recovery_code_spent(
     let (user_id, secrets, ip) = (user.id.clone(), state.secrets.clone(), address.to_string());
     state
         .store
-        .write(move |connection| -> Result<(), StoreError> {
-            if let Some(notice) = &notice {
-                messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
-            }
-            audit(
+        .write(move |connection| {
+            record(
                 connection,
                 &secrets,
-                "mfa.recovery_code_used",
-                &user_id,
-                Some(user_id.as_str()),
-                Some(&ip),
-                serde_json::json!({ "remaining": remaining }),
-                now,
+                Change {
+                    event: "mfa.recovery_code_used",
+                    user_id: &user_id,
+                    actor: user_id.as_str(),
+                    address: Some(&ip),
+                    detail: serde_json::json!({ "remaining": remaining }),
+                    notice: notice.as_ref(),
+                    now,
+                },
             )
         })
         .await?;
@@ -307,18 +340,18 @@ pub async fn remove(
                 factors::delete_kind(connection, &user_id, FactorKind::RecoveryCode)?;
                 factors::forget_devices(connection, &user_id)?;
             }
-            if let Some(notice) = &notice {
-                messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
-            }
-            audit(
+            record(
                 connection,
                 &secrets,
-                "mfa.removed",
-                &user_id,
-                Some(user_id.as_str()),
-                ip.as_deref(),
-                serde_json::json!({ "factor": kind.as_str() }),
-                now,
+                Change {
+                    event: "mfa.removed",
+                    user_id: &user_id,
+                    actor: user_id.as_str(),
+                    address: ip.as_deref(),
+                    detail: serde_json::json!({ "factor": kind.as_str() }),
+                    notice: notice.as_ref(),
+                    now,
+                },
             )?;
             Ok(true)
         })
@@ -372,18 +405,22 @@ pub async fn reset(
         .store
         .write(move |connection| -> Result<usize, StoreError> {
             let removed = factors::delete_all(connection, &user_id)?;
-            if let Some(notice) = &notice {
-                messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
-            }
-            audit(
+            record(
                 connection,
                 &secrets,
-                "mfa.reset",
-                &user_id,
-                Some(&actor),
-                ip.as_deref(),
-                serde_json::json!({ "reason": reason, "removed": removed, "studio": studio }),
-                now,
+                Change {
+                    event: "mfa.reset",
+                    user_id: &user_id,
+                    actor: &actor,
+                    address: ip.as_deref(),
+                    detail: serde_json::json!({
+                        "reason": reason,
+                        "removed": removed,
+                        "studio": studio,
+                    }),
+                    notice: notice.as_ref(),
+                    now,
+                },
             )?;
             Ok(removed)
         })

@@ -76,6 +76,12 @@ fn parse(secret: &str) -> Result<Passkey, ServerError> {
         .map_err(|error| ServerError::Factor(format!("stored passkey: {error}")))
 }
 
+/// webauthn-rs values as JSON (options for the browser, ceremony state and credentials to
+/// store). They always serialise; an error here is a bug, reported as a server error.
+fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, ServerError> {
+    serde_json::to_value(value).map_err(|error| ServerError::Factor(error.to_string()))
+}
+
 fn webauthn(state: &AppState) -> Option<&Webauthn> {
     state.webauthn.as_deref()
 }
@@ -109,15 +115,21 @@ async fn save_ceremony(
     Ok(Ceremony { id, options })
 }
 
-/// Takes a ceremony (single use): its stored state, when it exists, is live, belongs to
-/// `user_id` (when given) and to this browser.
-async fn take_ceremony(
+/// Takes a ceremony (single use) with the browser's answer: the stored state and the answer,
+/// parsed, when the ceremony exists, is live, belongs to `user_id` (or to nobody yet, for a
+/// passwordless sign-in) and to this browser, and the answer is well-formed.
+async fn take_ceremony<Stored, Answer>(
     state: &AppState,
     purpose: Purpose,
     ceremony_id: &str,
     user_id: Option<&UserId>,
     binding: &str,
-) -> Result<Option<serde_json::Value>, ServerError> {
+    answer: &str,
+) -> Result<Option<(Stored, Answer)>, ServerError>
+where
+    Stored: serde::de::DeserializeOwned,
+    Answer: serde::de::DeserializeOwned,
+{
     let Some(found) = verification::find_request(state, purpose, ceremony_id).await? else {
         return Ok(None);
     };
@@ -137,7 +149,18 @@ async fn take_ceremony(
         .store
         .write(move |connection| verifications::consume(connection, &row_id, now))
         .await?;
-    Ok(taken.then(|| found.data["state"].clone()))
+    if !taken {
+        return Ok(None);
+    }
+    Ok(
+        match (
+            serde_json::from_value::<Stored>(found.data["state"].clone()),
+            serde_json::from_str::<Answer>(answer),
+        ) {
+            (Ok(stored), Ok(answer)) => Some((stored, answer)),
+            _ => None,
+        },
+    )
 }
 
 async fn passkeys_of(
@@ -180,14 +203,12 @@ pub async fn start_registration(
     let (options, registration) = webauthn
         .start_passkey_registration(handle, &user.email, &display_name, Some(exclude))
         .map_err(|error| ServerError::Factor(format!("passkey registration: {error}")))?;
-    let mut options =
-        serde_json::to_value(&options).map_err(|error| ServerError::Factor(error.to_string()))?;
+    let mut options = to_json(&options)?;
     // A discoverable credential can sign in without a name or password (webauthn-rs asks
     // for none by default).
     options["publicKey"]["authenticatorSelection"]["residentKey"] = "required".into();
     options["publicKey"]["authenticatorSelection"]["requireResidentKey"] = true.into();
-    let stored = serde_json::to_value(&registration)
-        .map_err(|error| ServerError::Factor(error.to_string()))?;
+    let stored = to_json(&registration)?;
     save_ceremony(
         state,
         Purpose::PasskeyRegistration,
@@ -213,21 +234,17 @@ pub async fn finish_registration(
     let Some(webauthn) = webauthn(state) else {
         return Ok(None);
     };
-    let Some(stored) = take_ceremony(
-        state,
-        Purpose::PasskeyRegistration,
-        ceremony_id,
-        Some(&user.id),
-        binding,
-    )
-    .await?
+    let Some((registration, answer)) =
+        take_ceremony::<PasskeyRegistration, RegisterPublicKeyCredential>(
+            state,
+            Purpose::PasskeyRegistration,
+            ceremony_id,
+            Some(&user.id),
+            binding,
+            credential,
+        )
+        .await?
     else {
-        return Ok(None);
-    };
-    let (Ok(registration), Ok(answer)) = (
-        serde_json::from_value::<PasskeyRegistration>(stored),
-        serde_json::from_str::<RegisterPublicKeyCredential>(credential),
-    ) else {
         return Ok(None);
     };
     let passkey = match webauthn.finish_passkey_registration(&answer, &registration) {
@@ -237,8 +254,7 @@ pub async fn finish_registration(
             return Ok(None);
         }
     };
-    let secret =
-        serde_json::to_string(&passkey).map_err(|error| ServerError::Factor(error.to_string()))?;
+    let secret = to_json(&passkey)?.to_string();
     let lookup = base64url(passkey.cred_id());
     let label = label.trim().chars().take(60).collect::<String>();
     let (user_id, now, id) = (user.id.clone(), state.now(), crate::random::row_id());
@@ -289,10 +305,8 @@ pub async fn start_authentication(
     let (options, authentication) = webauthn
         .start_passkey_authentication(&passkeys)
         .map_err(|error| ServerError::Factor(format!("passkey authentication: {error}")))?;
-    let options =
-        serde_json::to_value(&options).map_err(|error| ServerError::Factor(error.to_string()))?;
-    let stored = serde_json::to_value(&authentication)
-        .map_err(|error| ServerError::Factor(error.to_string()))?;
+    let options = to_json(&options)?;
+    let stored = to_json(&authentication)?;
     save_ceremony(
         state,
         Purpose::PasskeyChallenge,
@@ -313,10 +327,7 @@ async fn record_use(
 ) -> Result<(), ServerError> {
     let changed = passkey.update_credential(result).unwrap_or(false);
     let secret = if changed {
-        Some(
-            serde_json::to_string(&passkey)
-                .map_err(|error| ServerError::Factor(error.to_string()))?,
-        )
+        Some(to_json(&passkey)?.to_string())
     } else {
         None
     };
@@ -341,21 +352,17 @@ pub async fn finish_authentication(
     let Some(webauthn) = webauthn(state) else {
         return Ok(None);
     };
-    let Some(stored) = take_ceremony(
-        state,
-        Purpose::PasskeyChallenge,
-        ceremony_id,
-        Some(user_id),
-        binding,
-    )
-    .await?
+    let Some((authentication, answer)) =
+        take_ceremony::<PasskeyAuthentication, PublicKeyCredential>(
+            state,
+            Purpose::PasskeyChallenge,
+            ceremony_id,
+            Some(user_id),
+            binding,
+            credential,
+        )
+        .await?
     else {
-        return Ok(None);
-    };
-    let (Ok(authentication), Ok(answer)) = (
-        serde_json::from_value::<PasskeyAuthentication>(stored),
-        serde_json::from_str::<PublicKeyCredential>(credential),
-    ) else {
         return Ok(None);
     };
     let result = match webauthn.finish_passkey_authentication(&answer, &authentication) {
@@ -387,14 +394,12 @@ pub async fn start_discoverable(
     let (options, authentication) = webauthn
         .start_discoverable_authentication()
         .map_err(|error| ServerError::Factor(format!("passkey sign-in: {error}")))?;
-    let mut options =
-        serde_json::to_value(&options).map_err(|error| ServerError::Factor(error.to_string()))?;
+    let mut options = to_json(&options)?;
     // The page decides between the autofill prompt and a button.
     if let Some(object) = options.as_object_mut() {
         object.remove("mediation");
     }
-    let stored = serde_json::to_value(&authentication)
-        .map_err(|error| ServerError::Factor(error.to_string()))?;
+    let stored = to_json(&authentication)?;
     save_ceremony(
         state,
         Purpose::PasskeyChallenge,
@@ -417,15 +422,17 @@ pub async fn finish_discoverable(
     let Some(webauthn) = webauthn(state) else {
         return Ok(None);
     };
-    let Some(stored) =
-        take_ceremony(state, Purpose::PasskeyChallenge, ceremony_id, None, binding).await?
+    let Some((authentication, answer)) =
+        take_ceremony::<DiscoverableAuthentication, PublicKeyCredential>(
+            state,
+            Purpose::PasskeyChallenge,
+            ceremony_id,
+            None,
+            binding,
+            credential,
+        )
+        .await?
     else {
-        return Ok(None);
-    };
-    let (Ok(authentication), Ok(answer)) = (
-        serde_json::from_value::<DiscoverableAuthentication>(stored),
-        serde_json::from_str::<PublicKeyCredential>(credential),
-    ) else {
         return Ok(None);
     };
     let Ok((handle, credential_id)) = webauthn.identify_discoverable_authentication(&answer) else {
