@@ -11,14 +11,18 @@
 //! generator runs in the same process as the server, so both share the machine's cores: the
 //! figures are a floor for a dedicated server.
 
+use gatehouse_tests::browser::Page;
 use gatehouse_tests::relying_party::query_parameter;
+use gatehouse_tests::webauthn::SoftPasskey;
 use gatehouse_tests::{Backend, Browser, RegisteredClient, TestApp};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const REDIRECT_URI: &str = "https://rp.example/callback";
 const EMAIL: &str = "bench@example.com";
 const PASSWORD: &str = "correct horse battery staple";
+/// A second user, who signs in with passkeys only (so the password scenarios stay one-factor).
+const PASSKEY_EMAIL: &str = "passkey-bench@example.com";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
@@ -135,6 +139,104 @@ async fn code_flow(
     exchange(http, app, client, &code).await;
 }
 
+/// Posts the CSRF token of `page` (and `extra`) to a passkey options endpoint.
+async fn passkey_options(
+    browser: &Browser,
+    page: &Page,
+    url: &str,
+    extra: &[(&str, &str)],
+) -> serde_json::Value {
+    let csrf = page.form_value("csrf_token").expect("a CSRF token");
+    let mut form = vec![("csrf_token", csrf.as_str())];
+    form.extend_from_slice(extra);
+    let answer = browser.post(url, &form).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    serde_json::from_str(&answer.body).expect("JSON options")
+}
+
+/// Registers `count` passkeys for the passkey user, from one signed-in browser (after the
+/// first, the session counts as two-factor and may add more).
+async fn register_passkeys(
+    app: &TestApp,
+    client: &RegisteredClient,
+    count: usize,
+) -> Vec<SoftPasskey> {
+    let browser = app.browser();
+    browser
+        .authorize(&authorize_url(app, client), PASSKEY_EMAIL, PASSWORD)
+        .await;
+    let mut passkeys = Vec::with_capacity(count);
+    for _ in 0..count {
+        let security = browser.get("/account/security").await;
+        let options = passkey_options(
+            &browser,
+            &security,
+            "/account/security/passkeys/options",
+            &[],
+        )
+        .await;
+        let mut passkey = SoftPasskey::new();
+        let credential = passkey.register(&options, &app.base_url);
+        let registered = browser
+            .post(
+                "/account/security/passkeys",
+                &[
+                    (
+                        "csrf_token",
+                        &security.form_value("csrf_token").expect("CSRF"),
+                    ),
+                    ("ceremony", options["ceremony"].as_str().expect("ceremony")),
+                    ("credential", &credential),
+                ],
+            )
+            .await;
+        assert!(
+            registered.status.is_success() || registered.status.is_redirection(),
+            "passkey registration failed: {}",
+            registered.body
+        );
+        passkeys.push(passkey);
+    }
+    passkeys
+}
+
+/// One complete code flow in a new browser, signing in with a passkey and no password.
+async fn passkey_code_flow(
+    passkey: &mut SoftPasskey,
+    http: &reqwest::Client,
+    app: &TestApp,
+    client: &RegisteredClient,
+) {
+    let browser = app.browser();
+    let (_, login_page) = browser.follow_to_client(&authorize_url(app, client)).await;
+    let flow = login_page.form_value("flow").expect("flow");
+    let options = passkey_options(
+        &browser,
+        &login_page,
+        "/login/passkey/options",
+        &[("flow", &flow)],
+    )
+    .await;
+    let answer = passkey.authenticate(&options, &app.base_url);
+    let signed_in = browser
+        .post(
+            "/login/passkey",
+            &[
+                (
+                    "csrf_token",
+                    &login_page.form_value("csrf_token").expect("CSRF"),
+                ),
+                ("flow", &flow),
+                ("ceremony", options["ceremony"].as_str().expect("ceremony")),
+                ("credential", &answer),
+            ],
+        )
+        .await;
+    let (callback, _) = browser.follow_to_client(signed_in.redirect()).await;
+    let code = query_parameter(&callback, "code").expect("code");
+    exchange(http, app, client, &code).await;
+}
+
 fn report(backend: &str, scenario: &str, outcome: &Outcome) {
     println!(
         "| {backend} | {scenario} | {:.0} | {:.1} | {:.1} | {} |",
@@ -148,6 +250,7 @@ fn report(backend: &str, scenario: &str, outcome: &Outcome) {
 async fn run(backend_name: &str, backend: Backend, concurrency: usize, duration: Duration) {
     let app = Arc::new(
         TestApp::builder(backend)
+            .with_localhost_issuer()
             .with_setting("database", "max_connections", "16")
             .with_setting("login", "account_free_failures", "1000000")
             .start()
@@ -167,6 +270,7 @@ async fn run(backend_name: &str, backend: Backend, concurrency: usize, duration:
         .await,
     );
     app.create_user(EMAIL, PASSWORD).await;
+    app.create_user(PASSKEY_EMAIL, PASSWORD).await;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(concurrency)
@@ -298,6 +402,36 @@ async fn run(backend_name: &str, backend: Backend, concurrency: usize, duration:
         .await
     };
     report(backend_name, "code flow with password sign-in", &outcome);
+
+    // Complete code flow with a passwordless passkey sign-in every time: each worker holds
+    // its own passkey, so signature counters only ever grow.
+    let outcome = {
+        let passkeys = Arc::new(Mutex::new(
+            register_passkeys(&app, &client, concurrency).await,
+        ));
+        let (app, client, http) = (app.clone(), client.clone(), http.clone());
+        measure(
+            concurrency,
+            duration,
+            move |_| {
+                let passkey = passkeys
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .pop()
+                    .expect("a passkey per worker");
+                async move { passkey }
+            },
+            move |mut passkey: SoftPasskey| {
+                let (app, client, http) = (app.clone(), client.clone(), http.clone());
+                async move {
+                    passkey_code_flow(&mut passkey, &http, &app, &client).await;
+                    passkey
+                }
+            },
+        )
+        .await
+    };
+    report(backend_name, "code flow with passkey sign-in", &outcome);
 }
 
 fn main() {
