@@ -11,7 +11,6 @@
 //! generator runs in the same process as the server, so both share the machine's cores: the
 //! figures are a floor for a dedicated server.
 
-use gatehouse_tests::browser::Page;
 use gatehouse_tests::relying_party::query_parameter;
 use gatehouse_tests::webauthn::SoftPasskey;
 use gatehouse_tests::{Backend, Browser, RegisteredClient, TestApp};
@@ -139,21 +138,6 @@ async fn code_flow(
     exchange(http, app, client, &code).await;
 }
 
-/// Posts the CSRF token of `page` (and `extra`) to a passkey options endpoint.
-async fn passkey_options(
-    browser: &Browser,
-    page: &Page,
-    url: &str,
-    extra: &[(&str, &str)],
-) -> serde_json::Value {
-    let csrf = page.form_value("csrf_token").expect("a CSRF token");
-    let mut form = vec![("csrf_token", csrf.as_str())];
-    form.extend_from_slice(extra);
-    let answer = browser.post(url, &form).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    serde_json::from_str(&answer.body).expect("JSON options")
-}
-
 /// Registers `count` passkeys for the passkey user, from one signed-in browser (after the
 /// first, the session counts as two-factor and may add more).
 async fn register_passkeys(
@@ -168,13 +152,9 @@ async fn register_passkeys(
     let mut passkeys = Vec::with_capacity(count);
     for _ in 0..count {
         let security = browser.get("/account/security").await;
-        let options = passkey_options(
-            &browser,
-            &security,
-            "/account/security/passkeys/options",
-            &[],
-        )
-        .await;
+        let options = browser
+            .passkey_options(&security, "/account/security/passkeys/options", &[])
+            .await;
         let mut passkey = SoftPasskey::new();
         let credential = passkey.register(&options, &app.base_url);
         let registered = browser
@@ -210,13 +190,9 @@ async fn passkey_code_flow(
     let browser = app.browser();
     let (_, login_page) = browser.follow_to_client(&authorize_url(app, client)).await;
     let flow = login_page.form_value("flow").expect("flow");
-    let options = passkey_options(
-        &browser,
-        &login_page,
-        "/login/passkey/options",
-        &[("flow", &flow)],
-    )
-    .await;
+    let options = browser
+        .passkey_options(&login_page, "/login/passkey/options", &[("flow", &flow)])
+        .await;
     let answer = passkey.authenticate(&options, &app.base_url);
     let signed_in = browser
         .post(

@@ -185,6 +185,22 @@ impl Browser {
         panic!("too many redirects from {start}");
     }
 
+    /// Posts the CSRF token of `page` (and `extra`) to a passkey options endpoint, as the
+    /// page script does; returns the JSON options.
+    pub async fn passkey_options(
+        &self,
+        page: &Page,
+        url: &str,
+        extra: &[(&str, &str)],
+    ) -> serde_json::Value {
+        let csrf = page.form_value("csrf_token").expect("a CSRF token");
+        let mut form = vec![("csrf_token", csrf.as_str())];
+        form.extend_from_slice(extra);
+        let answer = self.post(url, &form).await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        serde_json::from_str(&answer.body).expect("JSON options")
+    }
+
     /// Signs in on the login page at `login_url` (a flow page), returning the response to
     /// the form post.
     pub async fn submit_login(

@@ -50,6 +50,17 @@ pub struct FactorSecret {
     pub last_step: Option<i64>,
 }
 
+/// A factor row selected with its secret columns.
+type SecretRow = (FactorRow, String, Option<i64>);
+
+fn factor_secret((row, secret, last_step): SecretRow) -> StoreResult<FactorSecret> {
+    Ok(FactorSecret {
+        factor: Factor::try_from(row)?,
+        secret,
+        last_step,
+    })
+}
+
 /// What a new factor is made of.
 #[derive(Debug, Clone)]
 pub struct NewFactor<'a> {
@@ -119,15 +130,9 @@ pub fn secrets_of_kind(
             user_credentials::secret,
             user_credentials::last_step,
         ))
-        .load::<(FactorRow, String, Option<i64>)>(connection)?
+        .load::<SecretRow>(connection)?
         .into_iter()
-        .map(|(row, secret, last_step)| {
-            Ok(FactorSecret {
-                factor: Factor::try_from(row)?,
-                secret,
-                last_step,
-            })
-        })
+        .map(factor_secret)
         .collect()
 }
 
@@ -146,15 +151,9 @@ pub fn find_for_user(
             user_credentials::secret,
             user_credentials::last_step,
         ))
-        .first::<(FactorRow, String, Option<i64>)>(connection)
+        .first::<SecretRow>(connection)
         .optional()?
-        .map(|(row, secret, last_step)| {
-            Ok(FactorSecret {
-                factor: Factor::try_from(row)?,
-                secret,
-                last_step,
-            })
-        })
+        .map(factor_secret)
         .transpose()
 }
 
@@ -168,15 +167,9 @@ pub fn find_passkey(connection: &mut DbConn, lookup: &str) -> StoreResult<Option
             user_credentials::secret,
             user_credentials::last_step,
         ))
-        .first::<(FactorRow, String, Option<i64>)>(connection)
+        .first::<SecretRow>(connection)
         .optional()?
-        .map(|(row, secret, last_step)| {
-            Ok(FactorSecret {
-                factor: Factor::try_from(row)?,
-                secret,
-                last_step,
-            })
-        })
+        .map(factor_secret)
         .transpose()
 }
 

@@ -472,21 +472,6 @@ async fn email_and_sms_codes_and_recovery_codes(backend: Backend) {
     assert_eq!(reused.status, 401);
 }
 
-/// Posts to a passkey options endpoint with the form of `page`; returns the JSON options.
-async fn passkey_options(
-    browser: &Browser,
-    page: &Page,
-    url: &str,
-    extra: &[(&str, &str)],
-) -> serde_json::Value {
-    let csrf = page.form_value("csrf_token").expect("a CSRF token");
-    let mut form = vec![("csrf_token", csrf.as_str())];
-    form.extend_from_slice(extra);
-    let answer = browser.post(url, &form).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    serde_json::from_str(&answer.body).expect("JSON options")
-}
-
 async fn passkeys_as_second_factor_and_passwordless(backend: Backend) {
     let world = Messaging::start(backend, |builder| builder.with_localhost_issuer()).await;
     let origin = world.app.base_url.clone();
@@ -499,13 +484,9 @@ async fn passkeys_as_second_factor_and_passwordless(backend: Backend) {
         "{}",
         security.body
     );
-    let options = passkey_options(
-        &browser,
-        &security,
-        "/account/security/passkeys/options",
-        &[],
-    )
-    .await;
+    let options = browser
+        .passkey_options(&security, "/account/security/passkeys/options", &[])
+        .await;
     assert_eq!(options["publicKey"]["rp"]["id"], "localhost");
     assert_eq!(
         options["publicKey"]["authenticatorSelection"]["residentKey"],
@@ -566,13 +547,9 @@ async fn passkeys_as_second_factor_and_passwordless(backend: Backend) {
         page.body
     );
     let request = request_of(&landed);
-    let options = passkey_options(
-        &visitor,
-        &page,
-        "/mfa/passkey/options",
-        &[("request", &request)],
-    )
-    .await;
+    let options = visitor
+        .passkey_options(&page, "/mfa/passkey/options", &[("request", &request)])
+        .await;
     let answer = passkey.authenticate(&options, &origin);
     let passed = visitor
         .post(
@@ -609,13 +586,9 @@ async fn passkeys_as_second_factor_and_passwordless(backend: Backend) {
             .contains("autocomplete=\"username webauthn\"")
     );
     let flow = login_page.form_value("flow").expect("flow");
-    let options = passkey_options(
-        &stranger,
-        &login_page,
-        "/login/passkey/options",
-        &[("flow", &flow)],
-    )
-    .await;
+    let options = stranger
+        .passkey_options(&login_page, "/login/passkey/options", &[("flow", &flow)])
+        .await;
     assert!(
         options["publicKey"]["allowCredentials"]
             .as_array()
@@ -653,7 +626,9 @@ async fn passkeys_as_second_factor_and_passwordless(backend: Backend) {
         .await;
     assert_eq!(replay.status, 401);
     let impostor_page = stranger.get("/login").await;
-    let options = passkey_options(&stranger, &impostor_page, "/login/passkey/options", &[]).await;
+    let options = stranger
+        .passkey_options(&impostor_page, "/login/passkey/options", &[])
+        .await;
     let mut impostor = SoftPasskey::new();
     let _ = impostor.register(
         &serde_json::json!({"publicKey": {"challenge": "AA", "rp": {"id": "localhost"}, "user": {"id": "AAAA"}}}),

@@ -8,7 +8,7 @@ use crate::http::session::{ActiveSession, CurrentSession, session_cookie};
 use crate::service::authorization;
 use crate::service::login::{self, Browser, Continuation, LoginFailure, SignedIn, Verified};
 use crate::service::mfa::{self, attempt};
-use crate::service::verification::{self, Request};
+use crate::service::verification;
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::header::USER_AGENT;
@@ -111,24 +111,14 @@ async fn interrupt(
     path: &str,
     continuation: Continuation,
 ) -> Result<String, PageError> {
-    let issued = verification::prepare(
+    let request_id = verification::store_web_request(
         state,
-        &Request {
-            purpose,
-            user_id: Some(&verified.user.id),
-            channel: "web",
-            target: None,
-            with_link: false,
-            with_code: false,
-            data: serde_json::to_value(continuation).unwrap_or_default(),
-            ttl_seconds: state.config.sessions.flow_ttl_seconds,
-        },
-    );
-    let request_id = issued.request_id.clone();
-    state
-        .store
-        .write(move |connection| verification::store(connection, &issued))
-        .await?;
+        purpose,
+        Some(&verified.user.id),
+        serde_json::to_value(continuation).unwrap_or_default(),
+        state.config.sessions.flow_ttl_seconds,
+    )
+    .await?;
     Ok(format!("{path}?request={request_id}"))
 }
 

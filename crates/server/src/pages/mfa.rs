@@ -217,12 +217,22 @@ impl CsrfProtected for CodeForm {
     }
 }
 
-fn throttled(page: &PageContext, seconds: i64) -> Shown {
-    Shown {
+/// The second-factor page saying how long to wait, answered `429` with `Retry-After`.
+async fn render_throttled(
+    state: &AppState,
+    page: &PageContext,
+    loaded: &Loaded,
+    method: FactorKind,
+    available: &[FactorKind],
+    seconds: i64,
+) -> Result<Response, PageError> {
+    let shown = Shown {
         error: Some(page.translate("login-error-throttled", &[("seconds", seconds.to_string())])),
         status: Some(StatusCode::TOO_MANY_REQUESTS),
         ..Shown::default()
-    }
+    };
+    let response = render(state, page, loaded, method, available, shown).await?;
+    Ok(with_retry_after(response, seconds))
 }
 
 fn with_retry_after(mut response: Response, seconds: i64) -> Response {
@@ -251,16 +261,7 @@ pub async fn submit(
         return Err(PageError::bad_request("error-bad-request"));
     };
     if let Some(seconds) = mfa::retry_after(&state, &loaded.user.id, address) {
-        let response = render(
-            &state,
-            &page,
-            &loaded,
-            method,
-            &available,
-            throttled(&page, seconds),
-        )
-        .await?;
-        return Ok(with_retry_after(response, seconds));
+        return render_throttled(&state, &page, &loaded, method, &available, seconds).await;
     }
     let passed = match method {
         FactorKind::Totp => totp::verify(&state, &loaded.user, &form.code)
@@ -332,16 +333,7 @@ pub async fn resend(
         return Err(PageError::bad_request("error-bad-request"));
     };
     if let Some(seconds) = mfa::enrolment_retry_after(&state, &loaded.user.id, address) {
-        let response = render(
-            &state,
-            &page,
-            &loaded,
-            method,
-            &available,
-            throttled(&page, seconds),
-        )
-        .await?;
-        return Ok(with_retry_after(response, seconds));
+        return render_throttled(&state, &page, &loaded, method, &available, seconds).await;
     }
     let shown = send_code(&state, &page, &loaded, method).await?;
     render(&state, &page, &loaded, method, &available, shown).await
@@ -373,16 +365,15 @@ pub async fn passkey_submit(
     let (page, loaded) = load_attempt(&state, page, &form.request).await?;
     if let Some(seconds) = mfa::retry_after(&state, &loaded.user.id, address) {
         let available = usable_kinds(&state, &loaded).await?;
-        let response = render(
+        return render_throttled(
             &state,
             &page,
             &loaded,
             FactorKind::Passkey,
             &available,
-            throttled(&page, seconds),
+            seconds,
         )
-        .await?;
-        return Ok(with_retry_after(response, seconds));
+        .await;
     }
     let answered = passkeys::finish_authentication(
         &state,

@@ -140,6 +140,36 @@ pub async fn store_and_send(
     Ok(())
 }
 
+/// Stores a request that sends nothing — a sign-in parked between its steps, a passkey
+/// ceremony — and returns its id, the bearer secret the page's URL or form carries.
+pub async fn store_web_request(
+    state: &AppState,
+    purpose: Purpose,
+    user_id: Option<&UserId>,
+    data: serde_json::Value,
+    ttl_seconds: i64,
+) -> Result<String, ServerError> {
+    let issued = prepare(
+        state,
+        &Request {
+            purpose,
+            user_id,
+            channel: "web",
+            target: None,
+            with_link: false,
+            with_code: false,
+            data,
+            ttl_seconds,
+        },
+    );
+    let request_id = issued.request_id.clone();
+    state
+        .store
+        .write(move |connection| store(connection, &issued))
+        .await?;
+    Ok(request_id)
+}
+
 /// Whether `target` may receive another code of `purpose` this hour.
 pub async fn may_send(
     state: &AppState,

@@ -4,7 +4,7 @@
 
 use crate::error::ServerError;
 use crate::service::login::Continuation;
-use crate::service::verification::{self, Request};
+use crate::service::verification;
 use crate::state::AppState;
 use gatehouse_core::secret::constant_time_eq;
 use gatehouse_core::session::Authentication;
@@ -54,25 +54,14 @@ pub async fn begin(
     user_id: &UserId,
     attempt: &Attempt,
 ) -> Result<String, ServerError> {
-    let issued = verification::prepare(
+    verification::store_web_request(
         state,
-        &Request {
-            purpose: Purpose::SecondFactor,
-            user_id: Some(user_id),
-            channel: "web",
-            target: None,
-            with_link: false,
-            with_code: false,
-            data: serde_json::to_value(attempt).unwrap_or_default(),
-            ttl_seconds: state.config.sessions.flow_ttl_seconds,
-        },
-    );
-    let request_id = issued.request_id.clone();
-    state
-        .store
-        .write(move |connection| verification::store(connection, &issued))
-        .await?;
-    Ok(request_id)
+        Purpose::SecondFactor,
+        Some(user_id),
+        serde_json::to_value(attempt).unwrap_or_default(),
+        state.config.sessions.flow_ttl_seconds,
+    )
+    .await
 }
 
 /// The live attempt behind `request_id` in the browser with `binding`, if any. Too many

@@ -4,7 +4,7 @@
 
 use crate::config::Config;
 use crate::error::ServerError;
-use crate::service::verification::{self, Request};
+use crate::service::verification;
 use crate::state::AppState;
 use gatehouse_core::UserId;
 use gatehouse_core::mfa::FactorKind;
@@ -94,24 +94,14 @@ async fn save_ceremony(
     binding: &str,
     options: serde_json::Value,
 ) -> Result<Ceremony, ServerError> {
-    let issued = verification::prepare(
+    let id = verification::store_web_request(
         state,
-        &Request {
-            purpose,
-            user_id,
-            channel: "web",
-            target: None,
-            with_link: false,
-            with_code: false,
-            data: serde_json::json!({ "state": ceremony_state, "binding": binding }),
-            ttl_seconds: CEREMONY_TTL_SECONDS,
-        },
-    );
-    let id = issued.request_id.clone();
-    state
-        .store
-        .write(move |connection| verification::store(connection, &issued))
-        .await?;
+        purpose,
+        user_id,
+        serde_json::json!({ "state": ceremony_state, "binding": binding }),
+        CEREMONY_TTL_SECONDS,
+    )
+    .await?;
     Ok(Ceremony { id, options })
 }
 
