@@ -82,6 +82,7 @@ pub struct TestAppBuilder {
     backend: Backend,
     settings: Vec<(String, String, String)>,
     host: &'static str,
+    postgres_parameters: Option<String>,
 }
 
 impl TestAppBuilder {
@@ -90,6 +91,14 @@ impl TestAppBuilder {
     pub fn with_setting(mut self, section: &str, key: &str, toml_value: &str) -> Self {
         self.settings
             .push((section.to_owned(), key.to_owned(), toml_value.to_owned()));
+        self
+    }
+
+    /// Adds libpq parameters (`sslmode=require&application_name=...`) to the PostgreSQL URL
+    /// the server is given; ignored on SQLite.
+    #[must_use]
+    pub fn with_postgres_parameters(mut self, parameters: &str) -> Self {
+        self.postgres_parameters = Some(parameters.to_owned());
         self
     }
 
@@ -139,8 +148,11 @@ impl TestAppBuilder {
             ),
             Backend::Postgres { base_url: server } => {
                 let schema = format!("gh_test_{}", uuid::Uuid::new_v4().simple());
-                let url = gatehouse_store::testing::create_schema(server, &schema)
+                let mut url = gatehouse_store::testing::create_schema(server, &schema)
                     .expect("create a PostgreSQL schema");
+                if let Some(parameters) = &self.postgres_parameters {
+                    url = format!("{url}&{parameters}");
+                }
                 (url, Some((server.clone(), schema)))
             }
         };
@@ -244,12 +256,20 @@ impl TestApp {
             backend,
             settings: Vec::new(),
             host: "127.0.0.1",
+            postgres_parameters: None,
         }
     }
 
     /// Starts a server with defaults on `backend`.
     pub async fn start(backend: Backend) -> Self {
         Self::builder(backend).start().await
+    }
+
+    /// The configuration file this server was started with (the command line run as a
+    /// separate process reads it too).
+    #[must_use]
+    pub fn config_path(&self) -> &std::path::Path {
+        &self.config_path
     }
 
     /// `base_url` + `path`.

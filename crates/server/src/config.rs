@@ -70,6 +70,9 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     /// Believe `X-Forwarded-For` for the client address (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// On SIGTERM, how long requests already being answered may take before they are cut
+    /// off.
+    pub shutdown_grace_seconds: u64,
 }
 
 impl Default for ServerConfig {
@@ -79,6 +82,7 @@ impl Default for ServerConfig {
             issuer: "http://localhost:8080".into(),
             data_dir: PathBuf::from("data"),
             trust_forwarded_for: false,
+            shutdown_grace_seconds: 30,
         }
     }
 }

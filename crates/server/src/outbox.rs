@@ -17,8 +17,9 @@ const BATCH: i64 = 20;
 /// How long a claim lasts; a worker that dies lets it lapse.
 const LEASE_SECONDS: i64 = 60;
 
-/// Runs forever: delivers due messages whenever woken or every poll interval.
-pub async fn run(state: AppState) {
+/// Delivers due messages whenever woken or every poll interval, until `stop` turns true.
+/// A delivery round in progress is finished first, so no message is left half-sent.
+pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
     let http = match reqwest::Client::builder()
         .timeout(Duration::from_secs(
             state.config.outbox.request_timeout_seconds,
@@ -33,12 +34,13 @@ pub async fn run(state: AppState) {
         }
     };
     let poll = Duration::from_secs(state.config.outbox.poll_interval_seconds);
-    loop {
+    while !*stop.borrow() {
         tokio::select! {
             () = tokio::time::sleep(poll) => {}
             () = state.outbox_wakeup.notified() => {}
+            _ = stop.changed() => break,
         }
-        loop {
+        while !*stop.borrow() {
             match deliver_due(&state, &http).await {
                 Ok(0) => break,
                 Ok(_) => {}

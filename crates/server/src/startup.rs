@@ -134,28 +134,73 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` completes, with background maintenance running alongside.
+    /// Serves until `shutdown` completes, with background maintenance running alongside,
+    /// then stops in order: no new connections, in-flight requests finish (for up to
+    /// `server.shutdown_grace_seconds`), the background workers finish their round, and
+    /// the database pool closes. When this returns, nothing of ours is still running.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        // Background work ends with the server, however the server ends (even when this
-        // future is dropped mid-way, as when a test kills the server).
-        let _maintenance = AbortOnDrop(tokio::spawn(maintain(self.state.clone())));
-        let _delivery = AbortOnDrop(tokio::spawn(crate::outbox::run(self.state.clone())));
-        let router = crate::router::build(self.state);
+        let state = self.state;
+        let (stop_workers, stop) = tokio::sync::watch::channel(false);
+        // Background work also ends when this future is dropped mid-way (as when a test
+        // kills the server), not only on an orderly stop.
+        let maintenance = AbortOnDrop(tokio::spawn(maintain(state.clone(), stop.clone())));
+        let delivery = AbortOnDrop(tokio::spawn(crate::outbox::run(state.clone(), stop)));
+        let router = crate::router::build(state.clone());
         tracing::info!(address = %self.listener.local_addr()?, "gatehouse is serving");
-        axum::serve(
+
+        let stopping = Arc::new(tokio::sync::Notify::new());
+        let signal_stopping = stopping.clone();
+        let serving = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
-        .await
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            signal_stopping.notify_one();
+        })
+        .into_future();
+        let grace = Duration::from_secs(state.config.server.shutdown_grace_seconds);
+        let served = tokio::select! {
+            served = serving => served,
+            () = async {
+                stopping.notified().await;
+                tokio::time::sleep(grace).await;
+            } => {
+                tracing::warn!(
+                    grace_seconds = grace.as_secs(),
+                    "requests still open after the shutdown grace period were cut off"
+                );
+                Ok(())
+            }
+        };
+
+        let _ = stop_workers.send(true);
+        for worker in [maintenance, delivery] {
+            worker.finish(WORKER_GRACE).await;
+        }
+        state.store.close(WORKER_GRACE).await;
+        tracing::info!("gatehouse stopped");
+        served
     }
 }
 
+/// How long background workers and borrowed database connections get to finish at shutdown.
+const WORKER_GRACE: Duration = Duration::from_secs(10);
+
 /// Aborts a background task when dropped.
 struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl AbortOnDrop {
+    /// Waits up to `grace` for the task to end by itself, then aborts it.
+    async fn finish(mut self, grace: Duration) {
+        if tokio::time::timeout(grace, &mut self.0).await.is_err() {
+            tracing::warn!("a background task did not stop in time and was aborted");
+        }
+    }
+}
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
@@ -163,8 +208,8 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// Periodic work: pick up rotated keys, delete expired rows.
-async fn maintain(state: AppState) {
+/// Periodic work: pick up rotated keys, delete expired rows; until `stop` turns true.
+async fn maintain(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut reload = tokio::time::interval(Duration::from_secs(
         state.config.keys.reload_interval_seconds,
     ));
@@ -172,8 +217,9 @@ async fn maintain(state: AppState) {
     let mut purge = tokio::time::interval(Duration::from_secs(
         state.config.accounts.purge_interval_seconds,
     ));
-    loop {
+    while !*stop.borrow() {
         tokio::select! {
+            _ = stop.changed() => {}
             _ = reload.tick() => {
                 let now = state.now();
                 match state.keys.reload(&state.store, &state.kek, now, state.config.keys.retired_retention_seconds).await {

@@ -1,10 +1,10 @@
 //! Connections, the pool, migrations and the blocking-pool bridge.
 
 use crate::error::{StoreError, StoreResult};
+use crate::pool::{Connector, Pool};
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{self, ManageConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use std::path::PathBuf;
@@ -95,47 +95,35 @@ struct ConnectionFactory {
     sqlite_busy_timeout: Duration,
 }
 
-impl ManageConnection for ConnectionFactory {
-    type Connection = DbConn;
-    type Error = r2d2::Error;
-
-    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+impl Connector for ConnectionFactory {
+    fn connect(&self) -> StoreResult<DbConn> {
+        let unreachable = |error: ConnectionError| StoreError::Connection(error.to_string());
         match &self.backend {
+            // libpq reads the whole URL, so TLS is set there (`?sslmode=require`,
+            // `sslrootcert=...`); without it libpq prefers TLS when the server offers it.
             Backend::Postgres { url } => PgConnection::establish(url)
                 .map(DbConn::Postgres)
-                .map_err(r2d2::Error::ConnectionError),
+                .map_err(unreachable),
             Backend::Sqlite { path } => {
-                let mut connection = SqliteConnection::establish(&path.to_string_lossy())
-                    .map_err(r2d2::Error::ConnectionError)?;
+                let mut connection =
+                    SqliteConnection::establish(&path.to_string_lossy()).map_err(unreachable)?;
                 // WAL lets readers run beside the writer; NORMAL sync is durable in WAL mode
                 // except for the last transactions on power loss, the usual trade-off.
-                connection
-                    .batch_execute(&format!(
-                        "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                         PRAGMA foreign_keys = ON;",
-                        self.sqlite_busy_timeout.as_millis()
-                    ))
-                    .map_err(r2d2::Error::QueryError)?;
+                connection.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON;",
+                    self.sqlite_busy_timeout.as_millis()
+                ))?;
                 Ok(DbConn::Sqlite(connection))
             }
         }
-    }
-
-    fn is_valid(&self, connection: &mut DbConn) -> Result<(), r2d2::Error> {
-        connection
-            .batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
-    }
-
-    fn has_broken(&self, _connection: &mut DbConn) -> bool {
-        false
     }
 }
 
 /// The database: a pool plus the knowledge of which backend it is.
 #[derive(Clone)]
 pub struct Store {
-    pool: r2d2::Pool<ConnectionFactory>,
+    pool: Pool,
     backend_name: &'static str,
     // SQLite allows one writer. Serialising our own write transactions here keeps them from
     // failing with SQLITE_BUSY when a read transaction tries to upgrade; other processes
@@ -170,13 +158,8 @@ impl Store {
             backend,
             sqlite_busy_timeout: options.sqlite_busy_timeout,
         };
-        let pool = r2d2::Pool::builder()
-            .max_size(options.max_connections.max(1))
-            .min_idle(Some(1))
-            .connection_timeout(options.acquire_timeout)
-            .test_on_check_out(false)
-            .build(factory)
-            .map_err(|error| StoreError::Connection(error.to_string()))?;
+        let max_connections = usize::try_from(options.max_connections).unwrap_or(usize::MAX);
+        let pool = Pool::new(Box::new(factory), max_connections, options.acquire_timeout);
         Ok(Self {
             pool,
             backend_name,
@@ -207,6 +190,22 @@ impl Store {
         .await
     }
 
+    /// Closes the pool: idle connections now, borrowed ones as they come back (waiting up to
+    /// `grace` for them). Later calls fail. Call it before the process exits, so no
+    /// connection is closed (or still opening) while the exit handlers run.
+    pub async fn close(&self, grace: Duration) {
+        let pool = self.pool.clone();
+        let still_borrowed = tokio::task::spawn_blocking(move || pool.close(grace))
+            .await
+            .unwrap_or(0);
+        if still_borrowed > 0 {
+            tracing::warn!(
+                still_borrowed,
+                "database connections still in use at shutdown"
+            );
+        }
+    }
+
     /// Checks that the database answers.
     pub async fn ping(&self) -> StoreResult<()> {
         self.with_connection(|connection| Ok(connection.batch_execute("SELECT 1")?))
@@ -233,15 +232,16 @@ impl Store {
         let pool = self.pool.clone();
         let writer = self.sqlite_writer.clone();
         tokio::task::spawn_blocking(move || {
-            let mut connection = pool
-                .get()
-                .map_err(|error| StoreError::Connection(error.to_string()))?;
+            let mut connection = pool.get()?;
             let _guard = writer.as_ref().map(|lock| {
                 lock.lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
             });
-            let connection: &mut DbConn = &mut connection;
-            connection.transaction(work)
+            let outcome = connection.transaction(work);
+            if outcome.is_err() {
+                connection.mark_suspect();
+            }
+            outcome
         })
         .await
         .map_err(|_| StoreError::TaskFailed)?
@@ -254,10 +254,12 @@ impl Store {
     {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
-            let mut connection = pool
-                .get()
-                .map_err(|error| StoreError::Connection(error.to_string()))?;
-            work(&mut connection)
+            let mut connection = pool.get()?;
+            let outcome = work(&mut connection);
+            if outcome.is_err() {
+                connection.mark_suspect();
+            }
+            outcome
         })
         .await
         .map_err(|_| StoreError::TaskFailed)?

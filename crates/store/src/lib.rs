@@ -17,6 +17,7 @@ pub mod flows;
 pub mod grants;
 pub mod keys;
 pub mod outbox;
+mod pool;
 mod rows;
 pub mod schema;
 pub mod secrets;

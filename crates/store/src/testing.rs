@@ -42,6 +42,37 @@ pub fn drop_schema(base_url: &str, schema: &str) -> StoreResult<()> {
 }
 
 #[derive(diesel::QueryableByName)]
+struct Encrypted {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    ssl: bool,
+}
+
+/// Whether a connection made with `url` (as the pool makes them) is encrypted with TLS.
+pub fn postgres_connection_uses_tls(url: &str) -> StoreResult<bool> {
+    use diesel::RunQueryDsl;
+    let mut connection =
+        PgConnection::establish(url).map_err(|error| StoreError::Connection(error.to_string()))?;
+    let state: Encrypted =
+        diesel::sql_query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .get_result(&mut connection)?;
+    Ok(state.ssl)
+}
+
+/// For each open connection whose `application_name` is `application`: whether it uses TLS.
+pub fn postgres_tls_of_connections(base_url: &str, application: &str) -> StoreResult<Vec<bool>> {
+    use diesel::RunQueryDsl;
+    let mut connection = PgConnection::establish(base_url)
+        .map_err(|error| StoreError::Connection(error.to_string()))?;
+    let states: Vec<Encrypted> = diesel::sql_query(
+        "SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a ON a.pid = s.pid \
+         WHERE a.application_name = $1",
+    )
+    .bind::<diesel::sql_types::Text, _>(application)
+    .load(&mut connection)?;
+    Ok(states.into_iter().map(|state| state.ssl).collect())
+}
+
+#[derive(diesel::QueryableByName)]
 struct TextColumn {
     #[diesel(sql_type = diesel::sql_types::Text)]
     table_name: String,

@@ -13,6 +13,7 @@ mod lifecycle;
 mod logout;
 mod mfa;
 mod mobile;
+mod process;
 mod refusals;
 mod studios;
 mod tokens;

@@ -1,0 +1,534 @@
+//! The `gatehouse` binary as an operator runs it: separate processes against PostgreSQL
+//! (whose TLS handshake runs OpenSSL inside libpq), judged by their exit status, and
+//! `gatehouse serve` stopped with SIGTERM under load.
+
+use gatehouse_tests::{Backend, TestApp};
+use std::path::Path;
+use std::process::{ExitStatus, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::process::Command;
+
+/// The command line, built by Cargo for this test package.
+const GATEHOUSE: &str = env!("CARGO_BIN_EXE_gatehouse-under-test");
+
+/// How a process ended, in words: "exit 0", "exit 1", "killed by signal 11".
+fn describe(status: ExitStatus) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt as _;
+        if let Some(signal) = status.signal() {
+            return format!("killed by signal {signal}");
+        }
+    }
+    format!("exit {}", status.code().unwrap_or(-1))
+}
+
+struct Finished {
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `gatehouse --config CONFIG ARGUMENTS...` with `stdin` and waits for it.
+async fn gatehouse(config: &Path, arguments: &[String], stdin: &str) -> Finished {
+    let mut child = Command::new(GATEHOUSE)
+        .arg("--config")
+        .arg(config)
+        .args(arguments)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the gatehouse binary");
+    let mut input = child.stdin.take().expect("stdin");
+    input
+        .write_all(stdin.as_bytes())
+        .await
+        .expect("write stdin");
+    drop(input);
+    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("the command ends within a minute")
+        .expect("wait for the command");
+    Finished {
+        status: output.status,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// The commands of the provisioning script: a studio, a user, the membership, a client.
+fn provisioning_commands(round: usize) -> Vec<(Vec<String>, String)> {
+    let owned = |arguments: &[&str]| arguments.iter().map(|&a| a.to_owned()).collect();
+    let slug = format!("studio-{round}");
+    let email = format!("member{round}@example.com");
+    vec![
+        (
+            owned(&[
+                "studios",
+                "create",
+                "--slug",
+                &slug,
+                "--name",
+                &format!("Studio {round}"),
+                "--licence",
+                &format!("{}", 5000 + round),
+            ]),
+            String::new(),
+        ),
+        (
+            owned(&[
+                "users",
+                "create",
+                "--email",
+                &email,
+                "--name",
+                "Matti Virtanen",
+                "--password-stdin",
+            ]),
+            "correct horse battery staple\n".to_owned(),
+        ),
+        (
+            owned(&[
+                "studios",
+                "add-member",
+                "--studio",
+                &slug,
+                "--email",
+                &email,
+                "--username",
+                &format!("matti{round}"),
+            ]),
+            String::new(),
+        ),
+        (
+            owned(&[
+                "clients",
+                "create",
+                "--name",
+                &format!("ERP {round}"),
+                "--redirect-uri",
+                "https://erp.example/callback",
+            ]),
+            String::new(),
+        ),
+    ]
+}
+
+/// When CI says the machine's PostgreSQL offers TLS, the server's connections must use it,
+/// so these tests go through the same OpenSSL handshake an operator's commands do.
+fn assert_tls_as_the_machine_ships_it(app: &TestApp) {
+    if std::env::var("GATEHOUSE_TEST_POSTGRES_TLS").as_deref() != Ok("1") {
+        return;
+    }
+    let url = gatehouse_server::Config::load(Some(app.config_path()), Default::default())
+        .expect("configuration")
+        .database_url();
+    assert!(
+        gatehouse_store::testing::postgres_connection_uses_tls(&url).expect("ask PostgreSQL"),
+        "the PostgreSQL connection should negotiate TLS as libpq does by default"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_commands_on_postgres_all_exit_zero() {
+    let Some(backend) = Backend::postgres() else {
+        return;
+    };
+    let app = TestApp::start(backend).await;
+    assert_tls_as_the_machine_ships_it(&app);
+    let config = app.config_path().to_owned();
+
+    // Two scripts side by side, as two operators (or a script with `xargs -P 2`) would run.
+    let script = |rounds: Vec<usize>| {
+        let config = config.clone();
+        async move {
+            let mut failures = Vec::new();
+            let mut ran = 0;
+            for round in rounds {
+                for (arguments, stdin) in provisioning_commands(round) {
+                    let finished = gatehouse(&config, &arguments, &stdin).await;
+                    ran += 1;
+                    let printed_json =
+                        serde_json::from_str::<serde_json::Value>(&finished.stdout).is_ok();
+                    if !finished.status.success() || !printed_json {
+                        failures.push(format!(
+                            "`gatehouse {}`: {}; stdout {:?}; stderr {:?}",
+                            arguments.join(" "),
+                            describe(finished.status),
+                            finished.stdout,
+                            finished.stderr
+                        ));
+                    }
+                }
+            }
+            (ran, failures)
+        }
+    };
+    let (first, second) = tokio::join!(
+        script(
+            (0..50)
+                .filter(|round: &usize| round.is_multiple_of(2))
+                .collect()
+        ),
+        script((0..50).filter(|round| round % 2 == 1).collect()),
+    );
+    let ran = first.0 + second.0;
+    let failures: Vec<String> = first.1.into_iter().chain(second.1).collect();
+    assert_eq!(ran, 200);
+    assert!(
+        failures.is_empty(),
+        "{} of {ran} commands failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+
+    // The work is all there: 50 studios, each with its member.
+    let listed = gatehouse(&config, &["studios".to_owned(), "list".to_owned()], "").await;
+    assert!(listed.status.success(), "{}", listed.stderr);
+    let studios: serde_json::Value = serde_json::from_str(&listed.stdout).expect("JSON");
+    assert_eq!(studios.as_array().map(Vec::len), Some(50), "{studios}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_tls_follows_sslmode_in_the_database_url() {
+    let Some(backend) = Backend::postgres() else {
+        return;
+    };
+    let Backend::Postgres { base_url } = &backend else {
+        unreachable!("postgres() gives PostgreSQL");
+    };
+    let machine_offers_tls = std::env::var("GATEHOUSE_TEST_POSTGRES_TLS").as_deref() == Ok("1");
+    let mut modes = vec![("disable", false)];
+    if machine_offers_tls {
+        modes.push(("require", true));
+    }
+    for (mode, expect_tls) in modes {
+        let application = format!("gatehouse-tls-{}", uuid::Uuid::new_v4().simple());
+        let app = TestApp::builder(backend.clone())
+            .with_postgres_parameters(&format!("sslmode={mode}&application_name={application}"))
+            .start()
+            .await;
+        let response = reqwest::get(app.url("/health/ready")).await.expect("ready");
+        assert_eq!(response.status(), 200);
+        let connections =
+            gatehouse_store::testing::postgres_tls_of_connections(base_url, &application)
+                .expect("ask PostgreSQL");
+        assert!(
+            !connections.is_empty(),
+            "the server keeps a pooled connection"
+        );
+        assert!(
+            connections.iter().all(|&tls| tls == expect_tls),
+            "sslmode={mode}: TLS on the server's connections: {connections:?}"
+        );
+    }
+
+    // A certificate check that cannot succeed stops the command with a clear message.
+    let app = TestApp::start(backend.clone()).await;
+    let separator = if base_url.contains('?') { '&' } else { '?' };
+    let strict =
+        format!("{base_url}{separator}sslmode=verify-full&sslrootcert=/nonexistent/ca.pem");
+    let mut command = Command::new(GATEHOUSE);
+    command
+        .arg("--config")
+        .arg(app.config_path())
+        .arg("migrate")
+        .env("GATEHOUSE_DATABASE__URL", &strict)
+        .stdin(Stdio::null());
+    let output = command.output().await.expect("run gatehouse migrate");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(describe(output.status), "exit 1", "{stderr}");
+    assert!(
+        stderr.contains("cannot reach the database") && stderr.contains("root certificate"),
+        "{stderr}"
+    );
+}
+
+/// What the load saw while the server was stopped.
+#[derive(Default)]
+struct LoadReport {
+    answered: AtomicUsize,
+    /// Requests refused before any answer began, after SIGTERM (a closed listener).
+    not_served_after_stop: AtomicUsize,
+    problems: std::sync::Mutex<Vec<String>>,
+}
+
+impl LoadReport {
+    fn problem(&self, text: String) {
+        self.problems
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(text);
+    }
+}
+
+/// Sends discovery and client-credentials requests until `stop`, classifying every outcome.
+async fn light_load(
+    base_url: String,
+    client_id: String,
+    secret: String,
+    stopping: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+    report: Arc<LoadReport>,
+) {
+    let http = reqwest::Client::new();
+    let mut turn = 0_u64;
+    while !stop.load(Ordering::SeqCst) {
+        turn += 1;
+        let request = if turn.is_multiple_of(2) {
+            http.get(format!("{base_url}/.well-known/openid-configuration"))
+        } else {
+            http.post(format!("{base_url}/token"))
+                .basic_auth(&client_id, Some(&secret))
+                .form(&[("grant_type", "client_credentials")])
+        };
+        let was_stopping = stopping.load(Ordering::SeqCst);
+        match request.send().await {
+            Err(error) => {
+                if was_stopping || stopping.load(Ordering::SeqCst) {
+                    report.not_served_after_stop.fetch_add(1, Ordering::SeqCst);
+                    // The server is going away; do not spin on refused connections.
+                    tokio::task::yield_now().await;
+                } else {
+                    report.problem(format!("request failed before SIGTERM: {error}"));
+                }
+            }
+            Ok(response) => {
+                let status = response.status();
+                let length = response.content_length();
+                match response.bytes().await {
+                    Err(error) => {
+                        report.problem(format!("response cut off mid-body ({status}): {error}"))
+                    }
+                    Ok(body) if !status.is_success() => report.problem(format!(
+                        "answered {status}: {}",
+                        String::from_utf8_lossy(&body)
+                    )),
+                    Ok(body) if length.is_some_and(|length| length != body.len() as u64) => {
+                        report.problem(format!("answered {} of {length:?} bytes", body.len()))
+                    }
+                    Ok(_) => {
+                        report.answered.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reads an HTTP/1.1 response head and its `Content-Length` body from `stream`.
+async fn read_response(stream: &mut tokio::net::TcpStream) -> (String, String) {
+    let mut received = Vec::new();
+    let mut buffer = [0_u8; 4096];
+    loop {
+        let text = String::from_utf8_lossy(&received).into_owned();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let head = text[..end].to_owned();
+            let length: usize = head
+                .lines()
+                .find_map(|line| {
+                    let (name, value) = line.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse().ok())?
+                })
+                .unwrap_or(0);
+            if received.len() >= end + 4 + length {
+                let body = String::from_utf8_lossy(&received[end + 4..end + 4 + length]);
+                return (head, body.into_owned());
+            }
+        }
+        let read = tokio::time::timeout(Duration::from_secs(30), stream.read(&mut buffer))
+            .await
+            .expect("the server answers within 30 s")
+            .expect("read the response");
+        assert!(
+            read > 0,
+            "the connection closed mid-response after {:?}",
+            String::from_utf8_lossy(&received)
+        );
+        received.extend_from_slice(&buffer[..read]);
+    }
+}
+
+/// Polls `condition` every 20 ms until it holds or `limit` passes.
+async fn wait_until(limit: Duration, what: &str, mut condition: impl AsyncFnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !condition().await {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("an ephemeral port")
+        .port()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_on_postgres_stops_cleanly_on_sigterm_twenty_times() {
+    let Some(backend) = Backend::postgres() else {
+        return;
+    };
+    let app = TestApp::start(backend).await;
+    assert_tls_as_the_machine_ships_it(&app);
+    let client = app
+        .register_client(
+            "https://rp.example/callback",
+            &[
+                "--grant-types",
+                "client_credentials",
+                "--scopes",
+                "erp:read",
+            ],
+        )
+        .await;
+    let secret = client.secret.clone().expect("a confidential client");
+    let basic = base64_basic(&client.id, &secret);
+    let mut total_answered = 0;
+
+    for stop_number in 1..=20 {
+        let port = free_port();
+        let base_url = format!("http://127.0.0.1:{port}");
+        let mut server = Command::new(GATEHOUSE)
+            .arg("--config")
+            .arg(app.config_path())
+            .arg("serve")
+            .env("GATEHOUSE_SERVER__LISTEN", format!("127.0.0.1:{port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start gatehouse serve");
+        let mut stderr = server.stderr.take().expect("stderr");
+        let logs = tokio::spawn(async move {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text).await;
+            text
+        });
+
+        let probe = reqwest::Client::new();
+        wait_until(Duration::from_secs(30), "the server is ready", async || {
+            probe
+                .get(format!("{base_url}/health/ready"))
+                .send()
+                .await
+                .is_ok_and(|response| response.status().is_success())
+        })
+        .await;
+
+        let stopping = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(AtomicBool::new(false));
+        let report = Arc::new(LoadReport::default());
+        let load: Vec<_> = (0..3)
+            .map(|_| {
+                tokio::spawn(light_load(
+                    base_url.clone(),
+                    client.id.clone(),
+                    secret.clone(),
+                    stopping.clone(),
+                    stop.clone(),
+                    report.clone(),
+                ))
+            })
+            .collect();
+        wait_until(
+            Duration::from_secs(30),
+            "the load is answered",
+            async || report.answered.load(Ordering::SeqCst) >= 20,
+        )
+        .await;
+
+        // A token request whose handler is running (it has asked for the body with
+        // 100 Continue) when SIGTERM arrives; its body is completed only afterwards.
+        let body = "grant_type=client_credentials";
+        let (first_half, second_half) = body.split_at(11);
+        let mut in_flight = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .expect("connect");
+        in_flight
+            .write_all(
+                format!(
+                    "POST /token HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Basic {basic}\r\n\
+                     Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+                     Expect: 100-continue\r\n\r\n",
+                    body.len()
+                )
+                .as_bytes(),
+            )
+            .await
+            .expect("send the request head");
+        let (interim, _) = read_response(&mut in_flight).await;
+        assert!(interim.starts_with("HTTP/1.1 100"), "{interim}");
+        in_flight
+            .write_all(first_half.as_bytes())
+            .await
+            .expect("send half the body");
+
+        stopping.store(true, Ordering::SeqCst);
+        let terminated = std::process::Command::new("kill")
+            .args(["-TERM", &server.id().expect("running").to_string()])
+            .status()
+            .expect("run kill");
+        assert!(terminated.success());
+
+        in_flight
+            .write_all(second_half.as_bytes())
+            .await
+            .expect("send the rest of the body after SIGTERM");
+        let (head, answer) = read_response(&mut in_flight).await;
+        assert!(
+            head.starts_with("HTTP/1.1 200"),
+            "stop {stop_number}: {head}\n{answer}"
+        );
+        let token: serde_json::Value = serde_json::from_str(&answer).expect("a JSON body");
+        assert!(token["access_token"].is_string(), "{token}");
+
+        let status = tokio::time::timeout(Duration::from_secs(30), server.wait())
+            .await
+            .unwrap_or_else(|_| panic!("stop {stop_number}: the server exits within 30 s"))
+            .expect("wait for the server");
+        stop.store(true, Ordering::SeqCst);
+        for task in load {
+            task.await.expect("load task");
+        }
+        let logs = logs.await.unwrap_or_default();
+        assert_eq!(
+            describe(status),
+            "exit 0",
+            "stop {stop_number}: gatehouse serve did not exit cleanly; its log:\n{logs}"
+        );
+        assert!(!logs.contains("panicked"), "stop {stop_number}: {logs}");
+        let problems = report
+            .problems
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        assert!(
+            problems.is_empty(),
+            "stop {stop_number}: {}",
+            problems.join("\n")
+        );
+        total_answered += report.answered.load(Ordering::SeqCst);
+    }
+    assert!(total_answered >= 20 * 20, "{total_answered} answers");
+}
+
+fn base64_basic(client_id: &str, secret: &str) -> String {
+    use base64::Engine as _;
+    // RFC 6749 §2.3.1: both parts form-encoded before joining.
+    let encode =
+        |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
+    base64::engine::general_purpose::STANDARD.encode(format!(
+        "{}:{}",
+        encode(client_id),
+        encode(secret)
+    ))
+}
