@@ -22,6 +22,8 @@ pub struct Page {
     pub body: String,
     /// Every `Set-Cookie` header.
     pub set_cookies: Vec<String>,
+    /// `Retry-After`, in seconds, when the server asked to wait.
+    pub retry_after: Option<i64>,
 }
 
 impl Page {
@@ -38,12 +40,18 @@ impl Page {
             .iter()
             .filter_map(|value| value.to_str().ok().map(str::to_owned))
             .collect();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse().ok());
         let body = response.text().await.unwrap_or_default();
         Self {
             status,
             location,
             body,
             set_cookies,
+            retry_after,
         }
     }
 
@@ -115,10 +123,22 @@ impl Browser {
     /// A browser that sends `user_agent` (the name its device gets).
     #[must_use]
     pub fn with_user_agent(base_url: &str, user_agent: &str) -> Self {
+        Self::build(base_url, user_agent, None)
+    }
+
+    /// A browser on another machine: its connections leave from `address` (any address of
+    /// 127.0.0.0/8 works on Linux's loopback), so the server sees a different client.
+    #[must_use]
+    pub fn from_address(base_url: &str, address: std::net::IpAddr) -> Self {
+        Self::build(base_url, "gatehouse-tests", Some(address))
+    }
+
+    fn build(base_url: &str, user_agent: &str, address: Option<std::net::IpAddr>) -> Self {
         let http = Client::builder()
             .user_agent(user_agent)
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            .local_address(address)
             .build()
             .expect("HTTP client");
         Self {
@@ -162,6 +182,20 @@ impl Browser {
         Page::read(response).await
     }
 
+    /// `POST url` with a form and extra headers.
+    pub async fn post_with(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let mut request = self.http.post(self.absolute(url)).form(form);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Page::read(request.send().await.expect("POST")).await
+    }
+
     /// Follows redirects on our server until one leaves it; returns that external URL.
     /// Stops at pages (non-redirects) too, returning their URL prefixed with `page:`.
     pub async fn follow_to_client(&self, start: &str) -> (String, Page) {
@@ -173,6 +207,7 @@ impl Browser {
                     location: Some(url.clone()),
                     body: String::new(),
                     set_cookies: vec![],
+                    retry_after: None,
                 };
                 return (url, page);
             }

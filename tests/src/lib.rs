@@ -456,6 +456,13 @@ impl TestApp {
         Browser::new(&self.base_url)
     }
 
+    /// A fresh browser on another machine, whose connections come from `address` (an
+    /// address of 127.0.0.0/8 other than 127.0.0.1).
+    #[must_use]
+    pub fn browser_from(&self, address: &str) -> Browser {
+        Browser::from_address(&self.base_url, address.parse().expect("an IP address"))
+    }
+
     /// A fresh browser whose User-Agent (and so its device name) is `name`.
     #[must_use]
     pub fn browser_named(&self, name: &str) -> Browser {

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod keys;
 pub mod locale;
 pub mod mfa;
+pub mod network;
 pub mod password;
 pub mod pkce;
 pub mod profile;

@@ -27,6 +27,18 @@ pub struct FailureHistory {
     pub last_failure: Option<UnixTime>,
 }
 
+impl FailureHistory {
+    /// The history with one failure taken back: an attempt counted before its secret was
+    /// compared turned out right.
+    #[must_use]
+    pub fn without_one_failure(self) -> Self {
+        Self {
+            failures: self.failures.saturating_sub(1),
+            ..self
+        }
+    }
+}
+
 impl BackoffPolicy {
     /// Seconds to wait before another attempt is allowed, or `None` when it is allowed now.
     #[must_use]

@@ -4,6 +4,7 @@
 //! message naming the key. The result is passed around as `Arc<Config>`, never read globally.
 
 use gatehouse_core::keys::SigningAlgorithm;
+use gatehouse_core::network::AddressRange;
 use gatehouse_core::password::PasswordPolicy;
 use gatehouse_core::studio::{DeviceLimit, FieldRule};
 use secrecy::SecretString;
@@ -68,8 +69,9 @@ pub struct ServerConfig {
     pub issuer: String,
     /// Folder for the SQLite database and the generated key-encryption key.
     pub data_dir: PathBuf,
-    /// Believe `X-Forwarded-For` for the client address (only behind a trusted proxy).
-    pub trust_forwarded_for: bool,
+    /// Reverse proxies whose `X-Forwarded-For` entries are believed (addresses or CIDR
+    /// blocks); empty: the header is ignored.
+    pub trusted_proxies: Vec<AddressRange>,
     /// On SIGTERM, how long requests already being answered may take before they are cut
     /// off.
     pub shutdown_grace_seconds: u64,
@@ -81,7 +83,7 @@ impl Default for ServerConfig {
             listen: "127.0.0.1:8080".into(),
             issuer: "http://localhost:8080".into(),
             data_dir: PathBuf::from("data"),
-            trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
             shutdown_grace_seconds: 30,
         }
     }
@@ -275,8 +277,11 @@ impl PasswordsConfig {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LoginConfig {
-    /// Failures per account before delays start.
+    /// Failures per account (or client) from one address before delays start.
     pub account_free_failures: u32,
+    /// Failures per account from all addresses together before delays start for browsers
+    /// that hold no device cookie of the account.
+    pub account_free_failures_any_address: u32,
     /// Failures per client address before delays start.
     pub address_free_failures: u32,
     /// First delay in seconds; it doubles with each further failure.
@@ -291,6 +296,7 @@ impl Default for LoginConfig {
     fn default() -> Self {
         Self {
             account_free_failures: 5,
+            account_free_failures_any_address: 20,
             address_free_failures: 20,
             base_delay_seconds: 1,
             max_delay_seconds: 900,
@@ -640,6 +646,7 @@ impl Config {
                 .try_parsing(true)
                 .list_separator(",")
                 .with_list_parse_key("keys.algorithms")
+                .with_list_parse_key("server.trusted_proxies")
                 .with_list_parse_key("webauthn.extra_origins")
                 .source(Some(environment)),
         );

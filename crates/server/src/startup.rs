@@ -8,7 +8,7 @@ use crate::crypto::password::PasswordHasher;
 use crate::crypto::secrets::InstanceSecrets;
 use crate::state::{AppContext, AppState};
 use crate::templates::Templates;
-use crate::throttle::LoginThrottle;
+use crate::throttle::Throttle;
 use anyhow::Context as _;
 use gatehouse_store::{Store, codes, flows, grants, keys, outbox, sessions, verifications};
 use std::future::Future;
@@ -78,8 +78,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     Ok(AppState::new(AppContext {
         issuer: config.issuer(),
         access_token_algorithm: config.access_token_algorithm()?,
-        throttle: LoginThrottle::new(&config.login),
-        mfa_throttle: LoginThrottle::new(&config.login),
+        throttle: Throttle::new(&config.login),
         webauthn,
         config: Arc::new(config),
         store,

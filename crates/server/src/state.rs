@@ -7,7 +7,7 @@ use crate::crypto::keyring::KeyRing;
 use crate::crypto::password::PasswordHasher;
 use crate::crypto::secrets::InstanceSecrets;
 use crate::templates::Templates;
-use crate::throttle::LoginThrottle;
+use crate::throttle::Throttle;
 use gatehouse_core::keys::SigningAlgorithm;
 use gatehouse_store::Store;
 use std::ops::Deref;
@@ -35,10 +35,8 @@ pub struct AppContext {
     pub secrets: Arc<InstanceSecrets>,
     /// Page templates.
     pub templates: Templates,
-    /// Back-off after failed credential checks.
-    pub throttle: LoginThrottle,
-    /// Back-off for second-factor codes and enrolments, per user and per address.
-    pub mfa_throttle: LoginThrottle,
+    /// Back-off for guessable secrets and for actions that cost someone else.
+    pub throttle: Throttle,
     /// The WebAuthn relying party; `None` when passkeys are off.
     pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
     /// The issuer, without trailing slash.

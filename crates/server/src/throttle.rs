@@ -1,4 +1,11 @@
-//! In-memory back-off for failed credential checks, per account and per client address.
+//! In-memory back-off for guessable secrets (passwords, client secrets, second factors) and
+//! for actions that cost someone else (sending codes, registering).
+//!
+//! An attempt is checked and counted in one step under one lock ([`Throttle::begin`]),
+//! before the secret is compared: fifty guesses released together are counted as fifty,
+//! and only those the policy allows are compared at all. An attempt counts as a failure
+//! until its [`Permit`] says it succeeded, which refunds it; so a guess still being hashed
+//! already holds back the next one.
 //!
 //! Per node: behind a load balancer each node counts on its own, so the effective allowance
 //! is multiplied by the number of nodes. The delays still grow exponentially, which is what
@@ -8,58 +15,104 @@ use crate::config::LoginConfig;
 use gatehouse_core::UnixTime;
 use gatehouse_core::throttle::{BackoffPolicy, FailureHistory};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Entries kept before stale ones are swept, bounding memory under a spraying attack.
 const SWEEP_THRESHOLD: usize = 100_000;
 
-/// Failure counters for one kind of key.
-#[derive(Debug)]
-struct Counter {
-    policy: BackoffPolicy,
-    histories: Mutex<HashMap<String, FailureHistory>>,
+/// Which allowance a key draws on; each has its own policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Limit {
+    /// One subject: an account or a client from one address, a user's second factor. The
+    /// fast back-off; keyed with the address where a stranger could otherwise trip it for
+    /// the owner.
+    Subject,
+    /// One account from any address: a slower limit on distributed guessing. Browsers that
+    /// hold a device cookie registered to the account are exempt (OWASP's "device cookies"),
+    /// so nobody can lock the owner out by failing on purpose.
+    AccountAnywhere,
+    /// Everything of one kind from one address: password spraying across accounts.
+    Address,
 }
 
-impl Counter {
-    fn retry_after(&self, key: &str, now: UnixTime) -> Option<i64> {
-        let histories = self
-            .histories
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        histories
-            .get(key)
-            .and_then(|history| self.policy.retry_after(history, now))
-    }
+/// A counter: an allowance and what it is about. Subjects carry their purpose
+/// (`"sign-in:..."`, `"client:..."`), so different kinds of attempts never share a count.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Key {
+    limit: Limit,
+    subject: String,
+}
 
-    fn record_failure(&self, key: &str, now: UnixTime) {
-        let mut histories = self
-            .histories
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if histories.len() >= SWEEP_THRESHOLD {
-            histories.retain(|_, history| !self.policy.is_forgotten(history, now));
+impl Key {
+    /// `subject` (an account, a client, a recipient) tried from `address`.
+    #[must_use]
+    pub fn subject_from(purpose: &str, subject: &str, address: IpAddr) -> Self {
+        Self {
+            limit: Limit::Subject,
+            subject: format!("{purpose}:{subject}@{address}"),
         }
-        let history = histories.get(key).copied().unwrap_or_default();
-        histories.insert(key.to_owned(), self.policy.record_failure(&history, now));
     }
 
-    fn clear(&self, key: &str) {
-        self.histories
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(key);
+    /// `subject` tried from anywhere, on the fast back-off (a second factor, which only
+    /// someone who knows the password reaches).
+    #[must_use]
+    pub fn subject(purpose: &str, subject: &str) -> Self {
+        Self {
+            limit: Limit::Subject,
+            subject: format!("{purpose}:{subject}"),
+        }
+    }
+
+    /// `account` tried from anywhere, on the slower account-wide limit.
+    #[must_use]
+    pub fn account_anywhere(purpose: &str, account: &str) -> Self {
+        Self {
+            limit: Limit::AccountAnywhere,
+            subject: format!("{purpose}:{account}"),
+        }
+    }
+
+    /// Anything of `purpose` from `address`.
+    #[must_use]
+    pub fn address(purpose: &str, address: IpAddr) -> Self {
+        Self {
+            limit: Limit::Address,
+            subject: format!("{purpose}:{address}"),
+        }
     }
 }
 
-/// Back-off for sign-in and client authentication.
+/// Too many attempts: wait this many seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryAfter(pub i64);
+
+/// Back-off state shared by every request of this node.
 #[derive(Debug, Clone)]
-pub struct LoginThrottle {
-    accounts: Arc<Counter>,
-    addresses: Arc<Counter>,
+pub struct Throttle {
+    inner: Arc<Inner>,
 }
 
-impl LoginThrottle {
-    /// Builds the throttle from `[login]`.
+#[derive(Debug)]
+struct Inner {
+    subject: BackoffPolicy,
+    account_anywhere: BackoffPolicy,
+    address: BackoffPolicy,
+    histories: Mutex<HashMap<Key, FailureHistory>>,
+}
+
+impl Inner {
+    fn policy(&self, limit: Limit) -> &BackoffPolicy {
+        match limit {
+            Limit::Subject => &self.subject,
+            Limit::AccountAnywhere => &self.account_anywhere,
+            Limit::Address => &self.address,
+        }
+    }
+}
+
+impl Throttle {
+    /// Builds the policies from `[login]`.
     #[must_use]
     pub fn new(config: &LoginConfig) -> Self {
         let policy = |free_failures| BackoffPolicy {
@@ -69,38 +122,193 @@ impl LoginThrottle {
             forget_after_seconds: config.forget_after_seconds,
         };
         Self {
-            accounts: Arc::new(Counter {
-                policy: policy(config.account_free_failures),
-                histories: Mutex::default(),
-            }),
-            addresses: Arc::new(Counter {
-                policy: policy(config.address_free_failures),
+            inner: Arc::new(Inner {
+                subject: policy(config.account_free_failures),
+                account_anywhere: policy(config.account_free_failures_any_address),
+                address: policy(config.address_free_failures),
                 histories: Mutex::default(),
             }),
         }
     }
 
-    /// Seconds to wait before `account` may be tried from `address`, if any.
+    /// Checks every key and, when none of them must wait, counts one attempt against each,
+    /// all under one lock. The attempt stays counted as a failure unless
+    /// [`Permit::succeeded`] takes it back.
+    pub fn begin(&self, keys: Vec<Key>, now: UnixTime) -> Result<Permit, RetryAfter> {
+        let inner = &self.inner;
+        let mut histories = inner
+            .histories
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let wait = keys
+            .iter()
+            .filter_map(|key| {
+                let history = histories.get(key)?;
+                inner.policy(key.limit).retry_after(history, now)
+            })
+            .max();
+        if let Some(seconds) = wait {
+            return Err(RetryAfter(seconds));
+        }
+        if histories.len() >= SWEEP_THRESHOLD {
+            histories.retain(|key, history| !inner.policy(key.limit).is_forgotten(history, now));
+        }
+        for key in &keys {
+            let history = histories.get(key).copied().unwrap_or_default();
+            let counted = inner.policy(key.limit).record_failure(&history, now);
+            histories.insert(key.clone(), counted);
+        }
+        Ok(Permit {
+            inner: self.inner.clone(),
+            keys,
+        })
+    }
+
+    /// Seconds to wait before an attempt against `keys` would be allowed, without counting
+    /// one (to tell a page's visitor before they type).
     #[must_use]
-    pub fn retry_after(&self, account: &str, address: &str, now: UnixTime) -> Option<i64> {
-        match (
-            self.accounts.retry_after(account, now),
-            self.addresses.retry_after(address, now),
-        ) {
-            (Some(left), Some(right)) => Some(left.max(right)),
-            (left, right) => left.or(right),
+    pub fn retry_after(&self, keys: &[Key], now: UnixTime) -> Option<i64> {
+        let histories = self
+            .inner
+            .histories
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        keys.iter()
+            .filter_map(|key| {
+                let history = histories.get(key)?;
+                self.inner.policy(key.limit).retry_after(history, now)
+            })
+            .max()
+    }
+}
+
+/// One counted attempt. Dropping it leaves the attempt counted as a failure.
+#[derive(Debug)]
+#[must_use = "an attempt that is not marked as succeeded counts as a failure"]
+pub struct Permit {
+    inner: Arc<Inner>,
+    keys: Vec<Key>,
+}
+
+impl Permit {
+    /// The secret was right: the subject's failures are forgotten (the owner proved
+    /// themselves), while an address only gets this one attempt back, so one known
+    /// password does not launder guesses at others.
+    pub fn succeeded(self) {
+        let mut histories = self
+            .inner
+            .histories
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        for key in &self.keys {
+            match key.limit {
+                Limit::Address => {
+                    if let Some(history) = histories.get_mut(key) {
+                        *history = history.without_one_failure();
+                    }
+                }
+                Limit::Subject | Limit::AccountAnywhere => {
+                    histories.remove(key);
+                }
+            }
         }
     }
+}
 
-    /// Counts a failure against both keys.
-    pub fn record_failure(&self, account: &str, address: &str, now: UnixTime) {
-        self.accounts.record_failure(account, now);
-        self.addresses.record_failure(address, now);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn throttle() -> Throttle {
+        Throttle::new(&LoginConfig {
+            account_free_failures: 3,
+            account_free_failures_any_address: 6,
+            address_free_failures: 10,
+            base_delay_seconds: 2,
+            max_delay_seconds: 60,
+            forget_after_seconds: 900,
+        })
     }
 
-    /// Forgets the account's failures after a success (the address keeps its count, so one
-    /// known password does not launder guesses at others).
-    pub fn record_success(&self, account: &str) {
-        self.accounts.clear(account);
+    const HOME: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
+
+    #[test]
+    fn attempts_in_flight_count_before_they_finish() {
+        let throttle = throttle();
+        let now = UnixTime(1_000);
+        let keys = || vec![Key::subject_from("sign-in", "anna", HOME)];
+        // Nobody has finished yet, and still the fourth concurrent attempt must wait.
+        let permits: Vec<_> = (0..3)
+            .map(|_| throttle.begin(keys(), now).expect("free attempt"))
+            .collect();
+        assert_eq!(throttle.begin(keys(), now).err(), Some(RetryAfter(2)));
+        drop(permits);
+        assert_eq!(throttle.retry_after(&keys(), now), Some(2));
+        assert!(throttle.begin(keys(), now.plus_seconds(2)).is_ok());
+    }
+
+    #[test]
+    fn success_refunds_the_subject_and_one_attempt_of_the_address() {
+        let throttle = throttle();
+        let now = UnixTime(1_000);
+        let keys = || {
+            vec![
+                Key::subject_from("sign-in", "anna", HOME),
+                Key::address("sign-in", HOME),
+            ]
+        };
+        for _ in 0..2 {
+            drop(throttle.begin(keys(), now).expect("free"));
+        }
+        throttle.begin(keys(), now).expect("free").succeeded();
+        // Anna's failures are forgotten; the address still remembers the two failures.
+        for _ in 0..3 {
+            drop(throttle.begin(keys(), now).expect("free again"));
+        }
+        assert!(throttle.begin(keys(), now).is_err());
+        let address_only = [Key::address("sign-in", HOME)];
+        assert_eq!(throttle.retry_after(&address_only, now), None, "5 of 10");
+    }
+
+    #[test]
+    fn a_stranger_does_not_slow_the_owner_from_another_address() {
+        let throttle = throttle();
+        let now = UnixTime(1_000);
+        // Guesses from many addresses: each address's own back-off is not enough.
+        for host in 1..=10 {
+            let stranger = IpAddr::V4(std::net::Ipv4Addr::new(198, 51, 100, host));
+            for _ in 0..3 {
+                let _ = throttle.begin(
+                    vec![
+                        Key::subject_from("sign-in", "anna", stranger),
+                        Key::account_anywhere("sign-in", "anna"),
+                    ],
+                    now,
+                );
+            }
+        }
+        // The owner's browser holds a device cookie: the account-wide key is not asked.
+        let owner = vec![Key::subject_from("sign-in", "anna", HOME)];
+        assert!(throttle.begin(owner, now).is_ok());
+        // A new browser of anyone is held back by the account-wide limit.
+        let new_browser = vec![
+            Key::subject_from("sign-in", "anna", HOME),
+            Key::account_anywhere("sign-in", "anna"),
+        ];
+        assert!(throttle.begin(new_browser, now).is_err());
+    }
+
+    #[test]
+    fn purposes_do_not_share_counters() {
+        let throttle = throttle();
+        let now = UnixTime(1_000);
+        for _ in 0..3 {
+            drop(throttle.begin(vec![Key::subject_from("client", "erp", HOME)], now));
+        }
+        assert!(
+            throttle
+                .begin(vec![Key::subject_from("sign-in", "erp", HOME)], now)
+                .is_ok()
+        );
     }
 }

@@ -166,11 +166,37 @@ pub fn find_pending_for_user(
         .transpose()
 }
 
-/// Counts a wrong code.
-pub fn record_failed_attempt(connection: &mut DbConn, id: &str) -> StoreResult<()> {
-    diesel::update(verification_codes::table.find(id))
-        .set(verification_codes::attempts.eq(verification_codes::attempts + 1))
-        .execute(connection)?;
+/// Reserves one of the `max_attempts` guesses at a live code before the guess is compared:
+/// one conditional update, so parallel guesses each take one and the `max_attempts + 1`-th
+/// finds none left. `false` when the code is used, expired or out of attempts.
+pub fn reserve_attempt(
+    connection: &mut DbConn,
+    id: &str,
+    max_attempts: i32,
+    now: UnixTime,
+) -> StoreResult<bool> {
+    Ok(diesel::update(
+        verification_codes::table
+            .find(id)
+            .filter(verification_codes::attempts.lt(max_attempts))
+            .filter(verification_codes::consumed_at.is_null())
+            .filter(verification_codes::expires_at.gt(now.as_secs())),
+    )
+    .set(verification_codes::attempts.eq(verification_codes::attempts + 1))
+    .execute(connection)?
+        == 1)
+}
+
+/// Gives back a reserved attempt whose guess was right (the code may be checked again
+/// before it is consumed, as when a reset code comes back with the new password).
+pub fn refund_attempt(connection: &mut DbConn, id: &str) -> StoreResult<()> {
+    diesel::update(
+        verification_codes::table
+            .find(id)
+            .filter(verification_codes::attempts.gt(0)),
+    )
+    .set(verification_codes::attempts.eq(verification_codes::attempts - 1))
+    .execute(connection)?;
     Ok(())
 }
 

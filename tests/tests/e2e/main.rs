@@ -9,6 +9,7 @@ mod code_flow;
 mod devices;
 mod discovery;
 mod hosted_pages;
+mod hostile;
 mod lifecycle;
 mod logout;
 mod mfa;

@@ -29,7 +29,7 @@ fn data_attribute(page: &Page, name: &str) -> Option<String> {
 }
 
 /// The recovery codes a page shows.
-fn recovery_codes(page: &Page) -> Vec<String> {
+pub(crate) fn recovery_codes(page: &Page) -> Vec<String> {
     page.body
         .split("<code class=\"recovery-code\">")
         .skip(1)
@@ -45,7 +45,7 @@ fn next_link(page: &Page) -> String {
     unescape(&page.body[start..start + end])
 }
 
-fn request_of(url: &str) -> String {
+pub(crate) fn request_of(url: &str) -> String {
     let absolute = if url.starts_with('/') {
         format!("http://localhost{url}")
     } else {
@@ -56,7 +56,7 @@ fn request_of(url: &str) -> String {
 
 /// Moves the server's clock to two seconds into a fresh 30-second step, so a test has the
 /// whole step to type its code.
-fn next_totp_step(app: &TestApp) -> i64 {
+pub(crate) fn next_totp_step(app: &TestApp) -> i64 {
     let now = app.clock.now().as_secs();
     app.clock.advance(32 - now.rem_euclid(30));
     app.clock.now().as_secs()
@@ -64,7 +64,7 @@ fn next_totp_step(app: &TestApp) -> i64 {
 
 /// Starts an authorization and signs in with the password; returns where the browser
 /// landed (a page of ours, or the client's callback) and the PKCE verifier.
-async fn password_step(
+pub(crate) async fn password_step(
     world: &Messaging,
     browser: &Browser,
     email: &str,
@@ -81,7 +81,12 @@ async fn password_step(
 }
 
 /// Submits the code form of the second-factor page at `url`.
-async fn submit_code(browser: &Browser, page: &Page, code: &str, extra: &[(&str, &str)]) -> Page {
+pub(crate) async fn submit_code(
+    browser: &Browser,
+    page: &Page,
+    code: &str,
+    extra: &[(&str, &str)],
+) -> Page {
     let csrf = page.form_value("csrf_token").expect("a CSRF token");
     let request = page.form_value("request").expect("the sign-in attempt");
     let method = page.form_value("method").expect("the method");
@@ -97,7 +102,11 @@ async fn submit_code(browser: &Browser, page: &Page, code: &str, extra: &[(&str,
 
 /// Enrols an authenticator app from the page at `page_url` (the account security page, or
 /// the forced set-up page of a sign-in); returns its key and the page after confirmation.
-async fn enrol_totp(app: &TestApp, browser: &Browser, page_url: &str) -> (Vec<u8>, Page) {
+pub(crate) async fn enrol_totp(
+    app: &TestApp,
+    browser: &Browser,
+    page_url: &str,
+) -> (Vec<u8>, Page) {
     let page = browser.get(page_url).await;
     assert_eq!(page.status, 200, "{}", page.body);
     let csrf = page.form_value("csrf_token").expect("a CSRF token");
@@ -156,7 +165,7 @@ async fn enrol_totp(app: &TestApp, browser: &Browser, page_url: &str) -> (Vec<u8
 }
 
 /// A browser signed in (password only, no flow) with a session.
-async fn session_browser(world: &Messaging, email: &str) -> Browser {
+pub(crate) async fn session_browser(world: &Messaging, email: &str) -> Browser {
     let browser = world.app.browser();
     let tokens = world.sign_in(&browser, email, PASSWORD).await;
     assert!(tokens.id_token().is_some());

@@ -5,6 +5,7 @@
 use crate::error::OAuthError;
 use crate::http::ClientAddress;
 use crate::state::AppState;
+use crate::throttle::{Key, RetryAfter};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
@@ -14,6 +15,9 @@ use gatehouse_core::ClientId;
 use gatehouse_core::client::Client;
 use gatehouse_store::clients;
 use std::collections::BTreeMap;
+
+/// The throttle purpose of client authentication.
+const CLIENT_AUTHENTICATION: &str = "client";
 
 /// Largest form body accepted at these endpoints.
 const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -152,17 +156,31 @@ impl FromRequest<AppState> for AuthenticatedClient {
             (None, None, _) => return Err(OAuthError::invalid_client()),
         };
 
-        let throttle_key = format!("client:{}", credentials.client_id);
-        let address_key = address.0.to_string();
-        let now = state.now();
-        if let Some(seconds) = state.throttle.retry_after(&throttle_key, &address_key, now) {
-            return Err(OAuthError::too_many_attempts(seconds));
-        }
         let client_id = ClientId::new(credentials.client_id.clone());
         let client = state
             .store
             .read(move |connection| clients::find(connection, &client_id))
             .await?;
+        // Client ids are public (every authorization URL carries one), so failures are
+        // counted per client *and address*: a stranger's wrong secrets slow the stranger,
+        // not the application. A public client sent a secret did nothing wrong at all; only
+        // the sender's address is charged.
+        let is_public_sent_a_secret = credentials.secret.is_some()
+            && client
+                .as_ref()
+                .is_some_and(|client| client.secret_digest.is_none());
+        let mut keys = vec![Key::address(CLIENT_AUTHENTICATION, address.0)];
+        if !is_public_sent_a_secret {
+            keys.push(Key::subject_from(
+                CLIENT_AUTHENTICATION,
+                &credentials.client_id,
+                address.0,
+            ));
+        }
+        let permit = state
+            .throttle
+            .begin(keys, state.now())
+            .map_err(|RetryAfter(seconds)| OAuthError::too_many_attempts(seconds))?;
         let authenticated =
             client.filter(
                 |client| match (&client.secret_digest, &credentials.secret) {
@@ -174,15 +192,15 @@ impl FromRequest<AppState> for AuthenticatedClient {
                 },
             );
         match authenticated {
-            Some(client) => Ok(Self {
-                client,
-                parameters,
-                address,
-            }),
+            Some(client) => {
+                permit.succeeded();
+                Ok(Self {
+                    client,
+                    parameters,
+                    address,
+                })
+            }
             None => {
-                state
-                    .throttle
-                    .record_failure(&throttle_key, &address_key, now);
                 tracing::info!(client_id = %credentials.client_id, address = %address.0, "client authentication failed");
                 Err(OAuthError::invalid_client())
             }

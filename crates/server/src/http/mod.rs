@@ -10,11 +10,13 @@ pub mod session;
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
+use gatehouse_core::network::client_address;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 
-/// The caller's IP address: the socket peer, or the first `X-Forwarded-For` hop when
-/// `server.trust_forwarded_for` is on (only behind a proxy that sets it).
+/// The caller's IP address: the socket peer, or, when the peer is one of
+/// `server.trusted_proxies`, the first `X-Forwarded-For` hop from the right that is not
+/// (`gatehouse_core::network::client_address`).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddress(pub IpAddr);
 
@@ -25,22 +27,22 @@ impl FromRequestParts<AppState> for ClientAddress {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if state.config.server.trust_forwarded_for
-            && let Some(forwarded) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|value| value.to_str().ok())
-                .and_then(|value| value.split(',').next())
-                .and_then(|first| first.trim().parse::<IpAddr>().ok())
-        {
-            return Ok(Self(forwarded));
-        }
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(address)| {
                 address.ip()
             });
-        Ok(Self(peer))
+        let trusted = &state.config.server.trusted_proxies;
+        if trusted.is_empty() {
+            return Ok(Self(peer.to_canonical()));
+        }
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .collect();
+        Ok(Self(client_address(peer, &forwarded, trusted)))
     }
 }

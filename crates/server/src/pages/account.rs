@@ -1,12 +1,14 @@
 //! The account page: the user's studio, devices, sessions and password.
 
-use crate::error::{PageError, ServerError};
+use crate::error::PageError;
+use crate::http::ClientAddress;
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
 use crate::http::session::{ActiveSession, CurrentSession};
 use crate::service::accounts::{self, ChangePasswordError};
 use crate::service::profile::ChangeRefusal;
-use crate::service::{devices, sessions};
+use crate::service::{devices, login, sessions};
 use crate::state::AppState;
+use crate::throttle::RetryAfter;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,6 +20,7 @@ use gatehouse_store::sessions::Revocation;
 use gatehouse_store::{StoreError, studios, users};
 use secrecy::SecretString;
 use serde::Deserialize;
+use std::net::IpAddr;
 
 /// A time as the pages show it.
 pub(crate) fn format_time(time: UnixTime) -> String {
@@ -362,13 +365,18 @@ impl CsrfProtected for PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     CurrentSession(session): CurrentSession,
+    ClientAddress(address): ClientAddress,
     CsrfForm { page, form }: CsrfForm<PasswordForm>,
 ) -> Result<Response, PageError> {
     let active =
         session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
     let page = page.with_user_locale(&state, active.user.locale.as_deref());
-    let error = if !current_password_matches(&state, &active, &form.current_password).await? {
-        Some(page.translate("account-error-current-password", &[]))
+    let mut status = StatusCode::BAD_REQUEST;
+    let error = if let Err((message, refusal_status)) =
+        check_current_password(&state, &page, &active, &form.current_password, address).await?
+    {
+        status = refusal_status;
+        Some(message)
     } else if form.new_password != form.confirm_password {
         Some(page.translate("account-error-password-mismatch", &[]))
     } else {
@@ -395,30 +403,29 @@ pub async fn change_password(
         }
     };
     let mut response = render(&state, &page, &active, None, error).await?;
-    *response.status_mut() = StatusCode::BAD_REQUEST;
+    *response.status_mut() = status;
     Ok(response)
 }
 
-async fn current_password_matches(
+/// Whether `password` is the user's current one; a refusal message (wrong, or wait) when not.
+async fn check_current_password(
     state: &AppState,
+    page: &PageContext,
     active: &ActiveSession,
     password: &str,
-) -> Result<bool, PageError> {
-    let user_id = active.user.id.clone();
-    let stored = state
-        .store
-        .read(move |connection| users::find_with_password(connection, &user_id))
-        .await?
-        .and_then(|(_, hash)| hash);
-    let verification = state
-        .passwords
-        .verify(SecretString::from(password.to_owned()), stored)
-        .await
-        .map_err(ServerError::from)?;
-    Ok(matches!(
-        verification,
-        crate::crypto::password::Verification::Match { .. }
-    ))
+    address: IpAddr,
+) -> Result<Result<(), (String, StatusCode)>, PageError> {
+    match login::check_current_password(state, &active.user, password, address).await? {
+        Ok(true) => Ok(Ok(())),
+        Ok(false) => Ok(Err((
+            page.translate("account-error-current-password", &[]),
+            StatusCode::BAD_REQUEST,
+        ))),
+        Err(RetryAfter(seconds)) => Ok(Err((
+            page.translate("login-error-throttled", &[("seconds", seconds.to_string())]),
+            StatusCode::TOO_MANY_REQUESTS,
+        ))),
+    }
 }
 
 /// The profile form.
@@ -661,18 +668,17 @@ impl CsrfProtected for CloseForm {
 pub async fn close(
     State(state): State<AppState>,
     CurrentSession(session): CurrentSession,
+    ClientAddress(address): ClientAddress,
     CsrfForm { page, form }: CsrfForm<CloseForm>,
 ) -> Result<Response, PageError> {
     let active = active_or_refuse(session)?;
     let page = page.with_user_locale(&state, active.user.locale.as_deref());
-    if !current_password_matches(&state, &active, &form.password).await? {
-        return refuse(
-            &state,
-            &page,
-            &active,
-            page.translate("account-error-current-password", &[]),
-        )
-        .await;
+    if let Err((message, status)) =
+        check_current_password(&state, &page, &active, &form.password, address).await?
+    {
+        let mut response = render(&state, &page, &active, None, Some(message)).await?;
+        *response.status_mut() = status;
+        return Ok(response);
     }
     if form.acknowledge.is_none() {
         return refuse(

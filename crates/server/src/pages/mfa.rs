@@ -12,6 +12,7 @@ use crate::service::login::{self, Continuation, Verified};
 use crate::service::mfa::attempt::{self, Attempt, Loaded};
 use crate::service::mfa::{self, codes, passkeys, recovery, totp};
 use crate::state::AppState;
+use crate::throttle::RetryAfter;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -260,8 +261,14 @@ pub async fn submit(
     else {
         return Err(PageError::bad_request("error-bad-request"));
     };
-    if let Some(seconds) = mfa::retry_after(&state, &loaded.user.id, address) {
-        return render_throttled(&state, &page, &loaded, method, &available, seconds).await;
+    let permit = match mfa::begin_check(&state, &loaded.user.id, address) {
+        Ok(permit) => permit,
+        Err(RetryAfter(seconds)) => {
+            return render_throttled(&state, &page, &loaded, method, &available, seconds).await;
+        }
+    };
+    if !attempt::reserve_guess(&state, &loaded).await? {
+        return Err(PageError::flow_expired());
     }
     let passed = match method {
         FactorKind::Totp => totp::verify(&state, &loaded.user, &form.code)
@@ -293,7 +300,6 @@ pub async fn submit(
     };
     if !passed {
         mfa::record_failure(&state, &loaded.user.id, address, Some(method), "sign-in").await?;
-        attempt::record_failure(&state, &loaded).await?;
         let shown = Shown {
             error: Some(page.translate("mfa-error-wrong-code", &[])),
             status: Some(StatusCode::UNAUTHORIZED),
@@ -301,7 +307,7 @@ pub async fn submit(
         };
         return render(&state, &page, &loaded, method, &available, shown).await;
     }
-    mfa::record_success(&state, &loaded.user.id, method).await?;
+    mfa::record_success(&state, permit, &loaded.user.id, method).await?;
     complete_attempt(
         &state,
         &page,
@@ -332,7 +338,7 @@ pub async fn resend(
     else {
         return Err(PageError::bad_request("error-bad-request"));
     };
-    if let Some(seconds) = mfa::enrolment_retry_after(&state, &loaded.user.id, address) {
+    if let Err(RetryAfter(seconds)) = mfa::count_enrolment(&state, &loaded.user.id, address) {
         return render_throttled(&state, &page, &loaded, method, &available, seconds).await;
     }
     let shown = send_code(&state, &page, &loaded, method).await?;
@@ -363,17 +369,23 @@ pub async fn passkey_submit(
     CsrfForm { page, form }: CsrfForm<CodeForm>,
 ) -> Result<Response, PageError> {
     let (page, loaded) = load_attempt(&state, page, &form.request).await?;
-    if let Some(seconds) = mfa::retry_after(&state, &loaded.user.id, address) {
-        let available = usable_kinds(&state, &loaded).await?;
-        return render_throttled(
-            &state,
-            &page,
-            &loaded,
-            FactorKind::Passkey,
-            &available,
-            seconds,
-        )
-        .await;
+    let permit = match mfa::begin_check(&state, &loaded.user.id, address) {
+        Ok(permit) => permit,
+        Err(RetryAfter(seconds)) => {
+            let available = usable_kinds(&state, &loaded).await?;
+            return render_throttled(
+                &state,
+                &page,
+                &loaded,
+                FactorKind::Passkey,
+                &available,
+                seconds,
+            )
+            .await;
+        }
+    };
+    if !attempt::reserve_guess(&state, &loaded).await? {
+        return Err(PageError::flow_expired());
     }
     let answered = passkeys::finish_authentication(
         &state,
@@ -392,7 +404,6 @@ pub async fn passkey_submit(
             "sign-in",
         )
         .await?;
-        attempt::record_failure(&state, &loaded).await?;
         let available = usable_kinds(&state, &loaded).await?;
         let shown = Shown {
             error: Some(page.translate("mfa-error-passkey", &[])),
@@ -409,7 +420,7 @@ pub async fn passkey_submit(
         )
         .await;
     }
-    mfa::record_success(&state, &loaded.user.id, FactorKind::Passkey).await?;
+    mfa::record_success(&state, permit, &loaded.user.id, FactorKind::Passkey).await?;
     complete_attempt(
         &state,
         &page,

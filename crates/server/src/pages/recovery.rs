@@ -7,6 +7,7 @@ use crate::service::accounts::ChangePasswordError;
 use crate::service::recovery::{self, Channel, ResetOutcome};
 use crate::service::verification;
 use crate::state::AppState;
+use crate::throttle::{Key, RetryAfter};
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,6 +16,11 @@ use gatehouse_core::verification::{CodeRejection, Purpose};
 use gatehouse_store::verifications::Verification;
 use secrecy::SecretString;
 use serde::Deserialize;
+
+/// Throttle purposes: reset requests, reset codes typed, user-name reminders.
+const RESET_REQUEST: &str = "reset-request";
+const RESET_CODE: &str = "reset-code";
+const USERNAME_REMINDER: &str = "username-reminder";
 
 /// `GET /forgot-password`
 pub async fn show_forgot_password(
@@ -61,14 +67,13 @@ pub async fn request_reset(
         *response.status_mut() = StatusCode::BAD_REQUEST;
         return Ok(response);
     }
-    // The same back-off as sign-in, per identifier and per address: the form must not be a
-    // way to flood someone's inbox or phone.
-    let now = state.now();
-    let (account_key, address_key) = (
-        format!("reset:{}", identifier.to_lowercase()),
-        address.to_string(),
-    );
-    if let Some(seconds) = state.throttle.retry_after(&account_key, &address_key, now) {
+    // Each request counts, per identifier and per address: the form must not be a way to
+    // flood someone's inbox or phone.
+    let keys = vec![
+        Key::subject(RESET_REQUEST, &identifier.to_lowercase()),
+        Key::address(RESET_REQUEST, address),
+    ];
+    if let Err(RetryAfter(seconds)) = state.throttle.begin(keys, state.now()) {
         let mut response = page.render(
             &state,
             "forgot_password.html",
@@ -83,9 +88,6 @@ pub async fn request_reset(
         }
         return Ok(response);
     }
-    state
-        .throttle
-        .record_failure(&account_key, &address_key, now);
     let channel = if form.channel == "sms" {
         Channel::Sms
     } else {
@@ -258,13 +260,47 @@ async fn apply_reset(
 pub async fn submit_code(
     State(state): State<AppState>,
     Query(query): Query<CodeQuery>,
+    ClientAddress(address): ClientAddress,
     CsrfForm { page, form }: CsrfForm<CodeForm>,
 ) -> Result<Response, PageError> {
+    // Besides the code's own five guesses: per account (however many codes were asked
+    // for) and per address (however many accounts).
+    let account = verification::find_request(&state, Purpose::PasswordReset, &form.request)
+        .await?
+        .map_or_else(
+            || form.request.clone(),
+            |request| {
+                request
+                    .user_id
+                    .map_or(request.id, |user_id| user_id.as_str().to_owned())
+            },
+        );
+    let keys = vec![
+        Key::subject(RESET_CODE, &account),
+        Key::address(RESET_CODE, address),
+    ];
+    let permit = match state.throttle.begin(keys, state.now()) {
+        Ok(permit) => permit,
+        Err(RetryAfter(seconds)) => {
+            let message =
+                page.translate("login-error-throttled", &[("seconds", seconds.to_string())]);
+            let mut response =
+                render_code_page(&state, &page, &form.request, &query.via, Some(message))?;
+            *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return Ok(response);
+        }
+    };
     let request =
         match verification::check_code(&state, Purpose::PasswordReset, &form.request, &form.code)
             .await?
         {
-            Ok(request) => request,
+            Ok(request) => {
+                permit.succeeded();
+                request
+            }
             Err(rejection) => {
                 let mut response = render_code_page(
                     &state,
@@ -369,18 +405,11 @@ pub async fn send_usernames(
     ClientAddress(address): ClientAddress,
     CsrfForm { page, form }: CsrfForm<ForgotUsernameForm>,
 ) -> Result<Response, PageError> {
-    let now = state.now();
-    let (key, address_key) = (
-        format!("usernames:{}", form.contact.trim().to_lowercase()),
-        address.to_string(),
-    );
-    if state
-        .throttle
-        .retry_after(&key, &address_key, now)
-        .is_none()
-        && form.contact.len() <= 254
-    {
-        state.throttle.record_failure(&key, &address_key, now);
+    let keys = vec![
+        Key::subject(USERNAME_REMINDER, &form.contact.trim().to_lowercase()),
+        Key::address(USERNAME_REMINDER, address),
+    ];
+    if form.contact.len() <= 254 && state.throttle.begin(keys, state.now()).is_ok() {
         recovery::send_usernames(&state, &form.contact, &page.language).await?;
     }
     page.render_message(

@@ -5,6 +5,7 @@ use crate::http::ClientAddress;
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
 use crate::service::registration::{self, Confirmed, Form, Refusal, Target};
 use crate::state::AppState;
+use crate::throttle::{Key, RetryAfter};
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -142,21 +143,27 @@ pub async fn submit(
     CsrfForm { page, form }: CsrfForm<RegisterForm>,
 ) -> Result<Response, PageError> {
     let target = target_or_closed(&state, query.studio.as_deref()).await?;
-    let now = state.now();
-    let address_key = address.to_string();
-    if let Some(seconds) = state.throttle.retry_after("register", &address_key, now) {
-        let mut response = page.render_message(
-            &state,
-            "error-title",
-            vec![page.translate("error-rate-limited", &[])],
-            None,
-        )?;
-        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-        if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
+    // Registrations count against the address's allowance (each sends an e-mail); a form
+    // refused for its fields gets its attempt back.
+    let permit = match state
+        .throttle
+        .begin(vec![Key::address("register", address)], state.now())
+    {
+        Ok(permit) => permit,
+        Err(RetryAfter(seconds)) => {
+            let mut response = page.render_message(
+                &state,
+                "error-title",
+                vec![page.translate("error-rate-limited", &[])],
+                None,
+            )?;
+            *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return Ok(response);
         }
-        return Ok(response);
-    }
+    };
     let submitted = Form {
         name: form.name,
         email: form.email,
@@ -175,8 +182,7 @@ pub async fn submit(
     let email = submitted.email.trim().to_owned();
     match registration::register(&state, &target, submitted, &page.language).await? {
         Ok(()) => {
-            // Registrations count against the address's allowance, like failed sign-ins.
-            state.throttle.record_failure("register", &address_key, now);
+            drop(permit);
             page.render_message(
                 &state,
                 "register-check-email-title",
@@ -185,6 +191,7 @@ pub async fn submit(
             )
         }
         Err(refusal) => {
+            permit.succeeded();
             let errors = match refusal {
                 Refusal::Fields(problems) => problems
                     .iter()

@@ -12,6 +12,7 @@ use crate::pages::mfa::{complete_attempt, load_attempt};
 use crate::service::mfa::attempt::Loaded;
 use crate::service::mfa::{self, Removal, codes, passkeys, totp};
 use crate::state::AppState;
+use crate::throttle::RetryAfter;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -287,7 +288,7 @@ pub async fn start_totp(
         Ok(found) => found,
         Err(response) => return Ok(response),
     };
-    if let Some(seconds) = mfa::enrolment_retry_after(&state, &enroller.user().id, address) {
+    if let Err(RetryAfter(seconds)) = mfa::count_enrolment(&state, &enroller.user().id, address) {
         return throttled_page(&page, &state, seconds);
     }
     let enrolment = totp::start(&state, enroller.user()).await?;
@@ -307,11 +308,13 @@ pub async fn confirm_totp(
         Err(response) => return Ok(response),
     };
     let user = enroller.user().clone();
-    if let Some(seconds) = mfa::retry_after(&state, &user.id, address) {
-        return throttled_page(&page, &state, seconds);
-    }
+    let permit = match mfa::begin_check(&state, &user.id, address) {
+        Ok(permit) => permit,
+        Err(RetryAfter(seconds)) => return throttled_page(&page, &state, seconds),
+    };
     match totp::confirm(&state, &user, &form.code).await? {
         totp::Confirmation::Confirmed(_) => {
+            permit.succeeded();
             enrolment_done(
                 &state,
                 page,
@@ -408,7 +411,7 @@ pub async fn start_code(
     else {
         return Err(PageError::bad_request("error-bad-request"));
     };
-    if let Some(seconds) = mfa::enrolment_retry_after(&state, &enroller.user().id, address) {
+    if let Err(RetryAfter(seconds)) = mfa::count_enrolment(&state, &enroller.user().id, address) {
         return throttled_page(&page, &state, seconds);
     }
     match codes::send_enrolment_code(&state, enroller.user(), kind, &page.language).await? {
@@ -448,12 +451,14 @@ pub async fn confirm_code(
         Err(response) => return Ok(response),
     };
     let user = enroller.user().clone();
-    if let Some(seconds) = mfa::retry_after(&state, &user.id, address) {
-        return throttled_page(&page, &state, seconds);
-    }
+    let permit = match mfa::begin_check(&state, &user.id, address) {
+        Ok(permit) => permit,
+        Err(RetryAfter(seconds)) => return throttled_page(&page, &state, seconds),
+    };
     let pending = codes::pending_enrolment(&state, &user).await?;
     match codes::confirm_enrolment(&state, &user, &form.code).await? {
         Ok((_, kind)) => {
+            permit.succeeded();
             enrolment_done(
                 &state,
                 page,
@@ -499,7 +504,7 @@ pub async fn passkey_options(
         Ok(found) => found,
         Err(_) => return Err(PageError::new(StatusCode::FORBIDDEN, "error-not-permitted")),
     };
-    if mfa::enrolment_retry_after(&state, &enroller.user().id, address).is_some() {
+    if mfa::count_enrolment(&state, &enroller.user().id, address).is_err() {
         return Err(PageError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "security-throttled-title",

@@ -4,6 +4,7 @@ use crate::crypto::password::Verification;
 use crate::error::ServerError;
 use crate::service::devices::{self, Admission};
 use crate::state::AppState;
+use crate::throttle::{Key, RetryAfter};
 use gatehouse_core::identifier::{SignInName, parse_sign_in_name};
 use gatehouse_core::mfa;
 use gatehouse_core::password::is_plausible_login_password;
@@ -121,7 +122,7 @@ pub async fn sign_in(
     browser: Browser,
     is_persistent: bool,
 ) -> Result<SignedIn, LoginFailure> {
-    let verified = verify(state, name, password, browser.address).await?;
+    let verified = verify(state, name, password, &browser).await?;
     let user = &verified.user;
     match user.status {
         UserStatus::Active => {
@@ -225,41 +226,40 @@ pub async fn proceed(
 }
 
 /// Checks the sign-in name and password. Unknown accounts cost the same argon2 work as known
-/// ones, and every failure feeds the per-account and per-address back-off.
+/// ones. The attempt is counted before the password is compared (per account from this
+/// address, per address, and per account from anywhere unless this browser holds a device
+/// cookie of the account) and refunded only when it was right.
 async fn verify(
     state: &AppState,
     name: &str,
     password: SecretString,
-    address: IpAddr,
+    browser: &Browser,
 ) -> Result<Verified, LoginFailure> {
     let now = state.now();
-    let account_key = name.trim().to_lowercase();
-    let address_key = address.to_string();
-    if let Some(seconds) = state.throttle.retry_after(&account_key, &address_key, now) {
-        return Err(LoginFailure::Throttled(seconds));
-    }
+    let address = browser.address;
     let parsed = parse_sign_in_name(name).map_err(|_| LoginFailure::MalformedName)?;
     let plausible = is_plausible_login_password(password.expose_secret());
-    let (candidate, requested_studio) = match parsed {
-        SignInName::Email(email) => {
-            let found = if plausible {
-                state
-                    .store
-                    .read(move |connection| users::find_with_password_by_email(connection, &email))
-                    .await?
-            } else {
-                None
-            };
-            (found, None)
-        }
-        SignInName::StudioUser { username, studio } => {
-            let found = state
-                .store
-                .read(move |connection| {
+    let device_digest = browser
+        .device_cookie
+        .as_deref()
+        .map(|cookie| sha256_base64url(cookie.as_bytes()));
+    let (candidate, requested_studio, is_known_device) = state
+        .store
+        .read(move |connection| {
+            let (candidate, requested_studio) = match parsed {
+                SignInName::Email(email) => {
+                    let found = if plausible {
+                        users::find_with_password_by_email(connection, &email)?
+                    } else {
+                        None
+                    };
+                    (found, None)
+                }
+                SignInName::StudioUser { username, studio } => {
                     let Some(studio) = studios::find_by_reference(connection, &studio)? else {
                         return Ok(None);
                     };
-                    let user = match studios::find_member_by_username(
+                    let found = match studios::find_member_by_username(
                         connection, &studio.id, &username,
                     )? {
                         Some(user_id) if plausible => {
@@ -267,15 +267,29 @@ async fn verify(
                         }
                         _ => None,
                     };
-                    Ok(Some((user, studio.id)))
-                })
-                .await?;
-            let Some((user, studio_id)) = found else {
-                return Err(LoginFailure::UnknownStudio);
+                    (found, Some(studio.id))
+                }
             };
-            (user, Some(studio_id))
-        }
-    };
+            let is_known_device = match (&candidate, &device_digest) {
+                (Some((user, _)), Some(digest)) => {
+                    gatehouse_store::devices::find_by_token(connection, &user.id, digest)?.is_some()
+                }
+                _ => false,
+            };
+            Ok(Some((candidate, requested_studio, is_known_device)))
+        })
+        .await?
+        .ok_or(LoginFailure::UnknownStudio)?;
+    // One account has several sign-in names (e-mail, user@licence, user@slug): count them
+    // together once the account is known.
+    let account = candidate.as_ref().map_or_else(
+        || name.trim().to_lowercase(),
+        |(user, _)| user.id.as_str().to_owned(),
+    );
+    let permit = state
+        .throttle
+        .begin(sign_in_keys(&account, address, is_known_device), now)
+        .map_err(|RetryAfter(seconds)| LoginFailure::Throttled(seconds))?;
     let (user, stored_hash) = match candidate {
         Some((user, hash)) => (Some(user), hash),
         None => (None, None),
@@ -289,7 +303,7 @@ async fn verify(
         (Some(user), Verification::Match { upgraded_hash })
             if user.status != UserStatus::Disabled =>
         {
-            state.throttle.record_success(&account_key);
+            permit.succeeded();
             if let (Some(new_hash), Some(old_hash)) = (upgraded_hash, stored_hash) {
                 let user_id = user.id.clone();
                 state
@@ -306,13 +320,60 @@ async fn verify(
             })
         }
         _ => {
-            state
-                .throttle
-                .record_failure(&account_key, &address_key, now);
             tracing::info!(address = %address, "sign-in failed");
             Err(LoginFailure::InvalidCredentials)
         }
     }
+}
+
+/// The counters a password check of `account` from `address` draws on. They are shared by
+/// every page that checks the account's password, so none of them is a side door.
+#[must_use]
+pub fn sign_in_keys(account: &str, address: IpAddr, is_known_device: bool) -> Vec<Key> {
+    let mut keys = vec![
+        Key::subject_from(SIGN_IN, account, address),
+        Key::address(SIGN_IN, address),
+    ];
+    if !is_known_device {
+        keys.push(Key::account_anywhere(SIGN_IN, account));
+    }
+    keys
+}
+
+/// The throttle purpose of password checks.
+const SIGN_IN: &str = "sign-in";
+
+/// Checks the signed-in user's current password (changing the password, closing the
+/// account, confirming it is them), on the same counters as the sign-in page.
+pub async fn check_current_password(
+    state: &AppState,
+    user: &User,
+    password: &str,
+    address: IpAddr,
+) -> Result<Result<bool, RetryAfter>, ServerError> {
+    let user_id = user.id.clone();
+    // The browser is signed in on a registered device: the account-wide limit is not its.
+    let permit = match state
+        .throttle
+        .begin(sign_in_keys(user.id.as_str(), address, true), state.now())
+    {
+        Ok(permit) => permit,
+        Err(wait) => return Ok(Err(wait)),
+    };
+    let stored = state
+        .store
+        .read(move |connection| users::find_with_password(connection, &user_id))
+        .await?
+        .and_then(|(_, hash)| hash);
+    let verification = state
+        .passwords
+        .verify(SecretString::from(password.to_owned()), stored)
+        .await?;
+    let matches = matches!(verification, Verification::Match { .. });
+    if matches {
+        permit.succeeded();
+    }
+    Ok(Ok(matches))
 }
 
 /// Finishes a sign-in whose factors (and any interruption: expired password, closed account)

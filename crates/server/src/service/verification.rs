@@ -237,6 +237,22 @@ async fn check_found(
     let Some(found) = found else {
         return Ok(Err(CodeRejection::InvalidOrExpired));
     };
+    let now = state.now();
+    if let Err(rejection) = verification::check_code(state_of(&found), true, now) {
+        return Ok(Err(rejection));
+    }
+    // The guess is counted before it is compared: one conditional update decides.
+    let id = found.id.clone();
+    let reserved = state
+        .store
+        .write(move |connection| {
+            verifications::reserve_attempt(connection, &id, verification::MAX_CODE_ATTEMPTS, now)
+        })
+        .await?;
+    if !reserved {
+        // Used or out of attempts since it was read: parallel guesses took the rest.
+        return Ok(Err(CodeRejection::TooManyAttempts));
+    }
     let code = code.trim();
     let matches = found.code_digest.as_deref().is_some_and(|stored| {
         constant_time_eq(
@@ -244,15 +260,15 @@ async fn check_found(
             stored.as_bytes(),
         )
     });
-    let outcome = verification::check_code(state_of(&found), matches, state.now());
-    if outcome == Err(CodeRejection::WrongCode) {
-        let id = found.id.clone();
-        state
-            .store
-            .write(move |connection| verifications::record_failed_attempt(connection, &id))
-            .await?;
+    if !matches {
+        return Ok(Err(CodeRejection::WrongCode));
     }
-    Ok(outcome.map(|()| found))
+    let id = found.id.clone();
+    state
+        .store
+        .write(move |connection| verifications::refund_attempt(connection, &id))
+        .await?;
+    Ok(Ok(found))
 }
 
 /// The user's pending change of `purpose`, if any (to show "enter the code sent to ...").

@@ -100,14 +100,19 @@ pub async fn load(
     }))
 }
 
-/// Counts a wrong code against the attempt.
-pub async fn record_failure(state: &AppState, loaded: &Loaded) -> Result<(), ServerError> {
-    let row_id = loaded.row_id.clone();
-    state
+/// Takes one of the attempt's `mfa.max_attempts` guesses before a code is compared, in one
+/// conditional update; `false` when none is left (parallel guesses took them) or the attempt
+/// ended. The guess stays counted: a right one ends the attempt anyway.
+pub async fn reserve_guess(state: &AppState, loaded: &Loaded) -> Result<bool, ServerError> {
+    let (row_id, now, max) = (
+        loaded.row_id.clone(),
+        state.now(),
+        state.config.mfa.max_attempts,
+    );
+    Ok(state
         .store
-        .write(move |connection| verifications::record_failed_attempt(connection, &row_id))
-        .await?;
-    Ok(())
+        .write(move |connection| verifications::reserve_attempt(connection, &row_id, max, now))
+        .await?)
 }
 
 /// Ends the attempt. `false` when it had ended already (a double submission).

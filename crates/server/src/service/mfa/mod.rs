@@ -13,6 +13,7 @@ use crate::error::ServerError;
 use crate::messaging::{self, Outgoing, Sealed};
 use crate::service::accounts::{audit, notice_email};
 use crate::state::AppState;
+use crate::throttle::{Key, Permit, RetryAfter};
 use gatehouse_core::mfa::{self, Factor, FactorKind, MfaPolicy};
 use gatehouse_core::studio::PERMISSION_RESET_MFA;
 use gatehouse_core::user::User;
@@ -57,34 +58,47 @@ pub fn kind_name(language: &str, kind: FactorKind) -> String {
     crate::i18n::translate(language, &format!("factor-{}", kind.as_str()), &[])
 }
 
-fn throttle_key(purpose: &str, user_id: &UserId) -> String {
-    format!("{purpose}:{user_id}")
-}
+/// The throttle purpose of second-factor checks.
+const SECOND_FACTOR: &str = "second-factor";
+/// The throttle purpose of starting enrolments and sending codes.
+const ENROLMENT: &str = "enrolment";
 
-/// Seconds before the user may try another code from `address`, if they must wait.
-#[must_use]
-pub fn retry_after(state: &AppState, user_id: &UserId, address: IpAddr) -> Option<i64> {
-    state.mfa_throttle.retry_after(
-        &throttle_key("verify", user_id),
-        &address.to_string(),
+/// Counts a second-factor check by the user from `address` before the code is compared
+/// (per user, and per address); refund it with [`record_success`] when the factor passes.
+pub fn begin_check(
+    state: &AppState,
+    user_id: &UserId,
+    address: IpAddr,
+) -> Result<Permit, RetryAfter> {
+    state.throttle.begin(
+        vec![
+            Key::subject(SECOND_FACTOR, user_id.as_str()),
+            Key::address(SECOND_FACTOR, address),
+        ],
         state.now(),
     )
 }
 
-/// Seconds before the user may start another enrolment from `address`, if they must wait.
-/// Each start counts: a burst of enrolments (or of codes sent) backs off.
-#[must_use]
-pub fn enrolment_retry_after(state: &AppState, user_id: &UserId, address: IpAddr) -> Option<i64> {
-    let (key, address) = (throttle_key("enrol", user_id), address.to_string());
-    let now = state.now();
-    let wait = state.mfa_throttle.retry_after(&key, &address, now);
-    if wait.is_none() {
-        state.mfa_throttle.record_failure(&key, &address, now);
-    }
-    wait
+/// Counts an enrolment started or a code sent from `address`; each one counts, so a burst
+/// of them backs off. `Err` says how long to wait.
+pub fn count_enrolment(
+    state: &AppState,
+    user_id: &UserId,
+    address: IpAddr,
+) -> Result<(), RetryAfter> {
+    state
+        .throttle
+        .begin(
+            vec![
+                Key::subject(ENROLMENT, user_id.as_str()),
+                Key::address(ENROLMENT, address),
+            ],
+            state.now(),
+        )
+        .map(drop)
 }
 
-/// Records a failed second-factor check: it feeds the back-off and the audit log.
+/// Records a failed second-factor check in the audit log (the throttle counted it already).
 pub async fn record_failure(
     state: &AppState,
     user_id: &UserId,
@@ -93,9 +107,6 @@ pub async fn record_failure(
     during: &str,
 ) -> Result<(), ServerError> {
     let now = state.now();
-    state
-        .mfa_throttle
-        .record_failure(&throttle_key("verify", user_id), &address.to_string(), now);
     let (user_id, secrets, ip) = (user_id.clone(), state.secrets.clone(), address.to_string());
     let detail = serde_json::json!({ "factor": kind.map(FactorKind::as_str), "during": during });
     state
@@ -149,15 +160,15 @@ fn record(
     )
 }
 
-/// Records a passed second-factor check: the factor becomes the one offered first.
+/// Records a passed second-factor check: its attempt is refunded and the factor becomes the
+/// one offered first.
 pub async fn record_success(
     state: &AppState,
+    permit: Permit,
     user_id: &UserId,
     kind: FactorKind,
 ) -> Result<(), ServerError> {
-    state
-        .mfa_throttle
-        .record_success(&throttle_key("verify", user_id));
+    permit.succeeded();
     let user_id = user_id.clone();
     state
         .store

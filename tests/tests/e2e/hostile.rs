@@ -1,0 +1,543 @@
+//! Hostile requests: guesses raced in parallel, lockouts aimed at someone else, forged
+//! client addresses, and a battery of malformed and malicious requests. Each defence is
+//! shown to hold from the outside, as an attacker would probe it.
+
+use crate::accounts::Messaging;
+use crate::mfa::{enrol_totp, password_step, recovery_codes, session_browser, submit_code};
+use crate::{EMAIL, PASSWORD, World, token_request};
+use gatehouse_tests::browser::Page;
+use gatehouse_tests::{Backend, Browser, RegisteredClient, TestApp, totp};
+use std::future::Future;
+
+/// A back-off long enough that no test outruns it by accident: tests move the clock on.
+const SLOW_BACK_OFF: &str = "60";
+
+/// A server with a client and a user whose back-offs start at a minute.
+async fn world_with_slow_back_off(backend: Backend) -> World {
+    let app = TestApp::builder(backend)
+        .with_setting("login", "base_delay_seconds", SLOW_BACK_OFF)
+        .start()
+        .await;
+    World::start_with(app, &["--first-party"]).await
+}
+
+/// Runs the futures at once and collects what they return.
+async fn all_at_once<T: Send + 'static>(
+    futures: impl IntoIterator<Item = impl Future<Output = T> + Send + 'static>,
+) -> Vec<T> {
+    let mut set = tokio::task::JoinSet::new();
+    for future in futures {
+        set.spawn(future);
+    }
+    let mut results = Vec::new();
+    while let Some(result) = set.join_next().await {
+        results.push(result.expect("the request task"));
+    }
+    results
+}
+
+/// How the answers to a burst of guesses split: compared (and wrong), or held back.
+fn tally(pages: &[Page], wrong_marker: &str) -> (usize, usize) {
+    let compared = pages
+        .iter()
+        .filter(|page| page.status != 429 && page.body.contains(wrong_marker))
+        .count();
+    let held_back = pages.iter().filter(|page| page.status == 429).count();
+    (compared, held_back)
+}
+
+/// A six-digit code that is not `right`.
+fn another_code(right: &str, seed: usize) -> String {
+    let mut guess = format!("{:06}", (seed * 7919 + 13) % 1_000_000);
+    if guess == right {
+        guess = format!("{:06}", (seed * 7919 + 14) % 1_000_000);
+    }
+    guess
+}
+
+async fn password_guesses_in_parallel_are_counted_before_they_are_compared(backend: Backend) {
+    let world = world_with_slow_back_off(backend).await;
+    let browser = world.app.browser();
+    let page = browser.get("/login").await;
+    let csrf = page.form_value("csrf_token").expect("a CSRF token");
+    let pages = all_at_once((0..50).map(|guess| {
+        let (browser, csrf) = (browser.clone(), csrf.clone());
+        async move {
+            browser
+                .post(
+                    "/login",
+                    &[
+                        ("csrf_token", &csrf),
+                        ("email", EMAIL),
+                        ("password", &format!("wrong guess number {guess}")),
+                    ],
+                )
+                .await
+        }
+    }))
+    .await;
+    let (compared, held_back) = tally(&pages, "The e-mail or password is incorrect.");
+    assert!(
+        (1..=5).contains(&compared),
+        "login.account_free_failures is 5, yet {compared} guesses were compared"
+    );
+    assert_eq!(compared + held_back, 50);
+
+    // The right password is refused too until the back-off ends, then it works.
+    let form = [
+        ("csrf_token", csrf.as_str()),
+        ("email", EMAIL),
+        ("password", PASSWORD),
+    ];
+    let refused = browser.post("/login", &form).await;
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    assert!(
+        refused.body.contains("Too many attempts"),
+        "{}",
+        refused.body
+    );
+    let wait = refused.retry_after.expect("Retry-After");
+    world.app.clock.advance(wait);
+    let signed_in = browser.post("/login", &form).await;
+    assert_eq!(signed_in.redirect(), "/", "{}", signed_in.body);
+}
+
+/// Asks for a password reset by e-mail; returns the code page's URL and the code.
+async fn reset_code(world: &Messaging, browser: &Browser, mails_before: usize) -> (String, String) {
+    let page = browser.get("/forgot-password").await;
+    let csrf = page.form_value("csrf_token").expect("a CSRF token");
+    let requested = browser
+        .post(
+            "/forgot-password",
+            &[
+                ("csrf_token", &csrf),
+                ("identifier", EMAIL),
+                ("channel", "email"),
+            ],
+        )
+        .await;
+    let code_page = requested.redirect().to_owned();
+    let mails = world.mail.wait_for(EMAIL, mails_before + 1).await;
+    let code = mails[mails_before].code().expect("a code in the mail");
+    (code_page, code)
+}
+
+async fn guess_reset_code(
+    browser: &Browser,
+    code_page: &str,
+    right: &str,
+    guesses: usize,
+) -> Vec<Page> {
+    let page = browser.get(code_page).await;
+    let csrf = page.form_value("csrf_token").expect("a CSRF token");
+    let request = page.form_value("request").expect("the request");
+    all_at_once((0..guesses).map(|guess| {
+        let (browser, csrf, request) = (browser.clone(), csrf.clone(), request.clone());
+        let (action, code) = (code_page.to_owned(), another_code(right, guess));
+        async move {
+            browser
+                .post(
+                    &action,
+                    &[
+                        ("csrf_token", &csrf),
+                        ("request", &request),
+                        ("code", &code),
+                    ],
+                )
+                .await
+        }
+    }))
+    .await
+}
+
+async fn submit_reset_code(browser: &Browser, code_page: &str, code: &str) -> Page {
+    let page = browser.get(code_page).await;
+    let csrf = page.form_value("csrf_token").expect("a CSRF token");
+    let request = page.form_value("request").expect("the request");
+    browser
+        .post(
+            code_page,
+            &[("csrf_token", &csrf), ("request", &request), ("code", code)],
+        )
+        .await
+}
+
+async fn reset_code_guesses_in_parallel_are_counted_before_they_are_compared(backend: Backend) {
+    let world = Messaging::start(backend, |builder| {
+        builder.with_setting("login", "base_delay_seconds", SLOW_BACK_OFF)
+    })
+    .await;
+    world.app.create_user(EMAIL, PASSWORD).await;
+    let browser = world.app.browser();
+    let (code_page, code) = reset_code(&world, &browser, 0).await;
+    let pages = guess_reset_code(&browser, &code_page, &code, 50).await;
+    let (compared, held_back) = tally(&pages, "The code is not correct.");
+    assert!(
+        (1..=5).contains(&compared),
+        "a code allows five guesses, yet {compared} were compared"
+    );
+    assert!(held_back > 0, "the per-account limit held some back");
+
+    // The right code no longer works: this one is spent, and the account backs off.
+    let burnt = submit_reset_code(&browser, &code_page, &code).await;
+    assert!(
+        burnt.status == 429 || burnt.body.contains("Too many wrong codes"),
+        "{}: {}",
+        burnt.status,
+        burnt.body
+    );
+    let (code_page, code) = reset_code(&world, &browser, 1).await;
+    let waiting = submit_reset_code(&browser, &code_page, &code).await;
+    assert_eq!(waiting.status, 429, "{}", waiting.body);
+    world
+        .app
+        .clock
+        .advance(waiting.retry_after.expect("Retry-After"));
+    let accepted = submit_reset_code(&browser, &code_page, &code).await;
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    assert!(
+        accepted.body.contains("name=\"password\""),
+        "the new-password form"
+    );
+}
+
+async fn each_code_allows_five_guesses_even_when_the_throttle_would_allow_more(backend: Backend) {
+    // With a generous back-off, only the code's own attempt counter stands in the way.
+    let world = Messaging::start(backend, |builder| {
+        builder
+            .with_setting("login", "account_free_failures", "1000")
+            .with_setting("login", "address_free_failures", "1000")
+    })
+    .await;
+    world.app.create_user(EMAIL, PASSWORD).await;
+    let browser = world.app.browser();
+    let (code_page, code) = reset_code(&world, &browser, 0).await;
+    let pages = guess_reset_code(&browser, &code_page, &code, 50).await;
+    let (compared, _) = tally(&pages, "The code is not correct.");
+    assert_eq!(compared, 5, "one conditional update per guess decides");
+    let too_many = pages
+        .iter()
+        .filter(|page| page.body.contains("Too many wrong codes"))
+        .count();
+    assert_eq!(too_many, 45);
+    let burnt = submit_reset_code(&browser, &code_page, &code).await;
+    assert!(
+        burnt.body.contains("Too many wrong codes"),
+        "{}",
+        burnt.body
+    );
+}
+
+/// Starts a sign-in that stops at the second-factor page; `method` picks the form.
+async fn second_factor_page(world: &Messaging, browser: &Browser, method: &str) -> Page {
+    let (landed, page, _) = password_step(world, browser, EMAIL, "").await;
+    assert!(landed.contains("/mfa?request="), "{landed}");
+    if method == "totp" {
+        return page;
+    }
+    let url = format!(
+        "{}&method={method}",
+        landed.trim_start_matches(&world.app.base_url)
+    );
+    browser.get(&url).await
+}
+
+async fn guess_second_factor(browser: &Browser, page: &Page, codes: Vec<String>) -> Vec<Page> {
+    all_at_once(codes.into_iter().map(|code| {
+        let browser = browser.clone();
+        let page = Page {
+            status: page.status,
+            location: None,
+            body: page.body.clone(),
+            set_cookies: Vec::new(),
+            retry_after: None,
+        };
+        async move { submit_code(&browser, &page, &code, &[]).await }
+    }))
+    .await
+}
+
+/// A user with an authenticator app and recovery codes; returns its key and the codes.
+async fn user_with_second_factor(world: &Messaging) -> (Vec<u8>, Vec<String>) {
+    world.app.create_user(EMAIL, PASSWORD).await;
+    let browser = session_browser(world, EMAIL).await;
+    let (key, confirmed) = enrol_totp(&world.app, &browser, "/account/security").await;
+    let codes = recovery_codes(&confirmed);
+    assert_eq!(codes.len(), 10);
+    (key, codes)
+}
+
+async fn second_factor_guesses_in_parallel_are_counted_before_they_are_compared(backend: Backend) {
+    let world = Messaging::start(backend, |builder| {
+        builder.with_setting("login", "base_delay_seconds", SLOW_BACK_OFF)
+    })
+    .await;
+    let (key, recovery) = user_with_second_factor(&world).await;
+
+    // Authenticator app codes.
+    let visitor = world.app.browser();
+    let page = second_factor_page(&world, &visitor, "totp").await;
+    let now = crate::mfa::next_totp_step(&world.app);
+    let right = totp::code(&key, now);
+    let guesses = (0..50).map(|seed| another_code(&right, seed)).collect();
+    let pages = guess_second_factor(&visitor, &page, guesses).await;
+    let (compared, held_back) = tally(&pages, "The code is not correct.");
+    assert!(
+        (1..=5).contains(&compared),
+        "{compared} TOTP guesses compared"
+    );
+    assert_eq!(compared + held_back, 50);
+    let refused = submit_code(&visitor, &page, &right, &[]).await;
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    world
+        .app
+        .clock
+        .advance(refused.retry_after.expect("Retry-After"));
+    let now = crate::mfa::next_totp_step(&world.app);
+    let passed = submit_code(&visitor, &page, &totp::code(&key, now), &[]).await;
+    assert_eq!(passed.status, 303, "{}", passed.body);
+
+    // Recovery codes, in a new sign-in once the back-off has passed.
+    world.app.clock.advance(3600);
+    let visitor = world.app.browser();
+    let page = second_factor_page(&world, &visitor, "recovery_code").await;
+    assert_eq!(page.form_value("method").as_deref(), Some("recovery_code"));
+    let guesses = (0..50)
+        .map(|seed| format!("{:05}-{:05}", seed, seed * 3))
+        .collect();
+    let pages = guess_second_factor(&visitor, &page, guesses).await;
+    let (compared, held_back) = tally(&pages, "The code is not correct.");
+    assert!(
+        (1..=5).contains(&compared),
+        "{compared} recovery-code guesses compared"
+    );
+    assert_eq!(compared + held_back, 50);
+    let refused = submit_code(&visitor, &page, &recovery[0], &[]).await;
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    world
+        .app
+        .clock
+        .advance(refused.retry_after.expect("Retry-After"));
+    let passed = submit_code(&visitor, &page, &recovery[0], &[]).await;
+    assert_eq!(passed.status, 303, "{}", passed.body);
+}
+
+async fn a_sign_in_attempt_allows_its_configured_guesses_even_under_a_generous_throttle(
+    backend: Backend,
+) {
+    let world = Messaging::start(backend, |builder| {
+        builder
+            .with_setting("mfa", "max_attempts", "3")
+            .with_setting("login", "account_free_failures", "1000")
+            .with_setting("login", "address_free_failures", "1000")
+    })
+    .await;
+    let (key, _) = user_with_second_factor(&world).await;
+    let visitor = world.app.browser();
+    let page = second_factor_page(&world, &visitor, "totp").await;
+    let now = crate::mfa::next_totp_step(&world.app);
+    let right = totp::code(&key, now);
+    let guesses = (0..50).map(|seed| another_code(&right, seed)).collect();
+    let pages = guess_second_factor(&visitor, &page, guesses).await;
+    let (compared, _) = tally(&pages, "The code is not correct.");
+    assert_eq!(compared, 3, "mfa.max_attempts is 3");
+    // The attempt is used up: even the right code needs the password again.
+    let refused = submit_code(&visitor, &page, &right, &[]).await;
+    assert_ne!(refused.status, 303, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("has expired or was already completed"),
+        "{}",
+        refused.body
+    );
+}
+
+async fn client_credentials_service(app: &TestApp) -> RegisteredClient {
+    app.register_client(
+        "https://rp.example/unused",
+        &[
+            "--grant-types",
+            "client_credentials",
+            "--scopes",
+            "erp:read",
+        ],
+    )
+    .await
+}
+
+async fn a_strangers_wrong_client_secrets_do_not_stop_the_real_client(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let service = client_credentials_service(&app).await;
+    let stranger = reqwest::Client::builder()
+        .local_address(Some("127.0.0.2".parse().expect("address")))
+        .build()
+        .expect("client");
+    let mut statuses = std::collections::BTreeMap::new();
+    for guess in 0..200 {
+        let response = stranger
+            .post(app.url("/token"))
+            .basic_auth(&service.id, Some(format!("guess-{guess}")))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .expect("token request");
+        *statuses.entry(response.status().as_u16()).or_insert(0) += 1;
+    }
+    assert_eq!(statuses.keys().copied().collect::<Vec<_>>(), vec![401, 429]);
+    let (status, body) =
+        token_request(&app, &service, &[("grant_type", "client_credentials")]).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["access_token"].is_string());
+
+    // Anyone may name a public client; a secret sent for it is refused without counting
+    // against the client itself.
+    let public = app
+        .register_client("com.example.app:/callback", &["--public"])
+        .await;
+    for _ in 0..10 {
+        let response = reqwest::Client::new()
+            .post(app.url("/token"))
+            .basic_auth(&public.id, Some("not-a-secret-it-has"))
+            .form(&[("grant_type", "refresh_token"), ("refresh_token", "x")])
+            .send()
+            .await
+            .expect("token request");
+        assert_eq!(response.status(), 401);
+    }
+    let response = reqwest::Client::new()
+        .post(app.url("/token"))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", "not-a-token"),
+            ("client_id", public.id.as_str()),
+        ])
+        .send()
+        .await
+        .expect("token request");
+    assert_eq!(response.status(), 400, "the public client is not held back");
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(body["error"], "invalid_grant");
+}
+
+async fn sign_in(browser: &Browser, password: &str) -> Page {
+    let page = browser.get("/login").await;
+    let csrf = page.form_value("csrf_token").expect("a CSRF token");
+    browser
+        .post(
+            "/login",
+            &[
+                ("csrf_token", &csrf),
+                ("email", EMAIL),
+                ("password", password),
+            ],
+        )
+        .await
+}
+
+async fn a_strangers_wrong_passwords_do_not_lock_out_the_owners_browser(backend: Backend) {
+    let world = world_with_slow_back_off(backend).await;
+    let owner = world.app.browser();
+    assert_eq!(sign_in(&owner, PASSWORD).await.redirect(), "/");
+
+    // Guesses from ten other machines, five each: past the account-wide allowance (20).
+    for host in 2..12 {
+        let stranger = world.app.browser_from(&format!("127.0.0.{host}"));
+        for guess in 0..5 {
+            let page = sign_in(&stranger, &format!("guess {guess}")).await;
+            assert!(page.status == 200 || page.status == 429, "{}", page.status);
+        }
+    }
+    // A browser without the account's device cookie now waits, wherever it is ...
+    let new_browser = world.app.browser();
+    assert_eq!(sign_in(&new_browser, PASSWORD).await.status, 429);
+    // ... but the owner's browser, which holds a device cookie of the account, signs in.
+    let owner_again = sign_in(&owner, PASSWORD).await;
+    assert_eq!(owner_again.redirect(), "/", "{}", owner_again.body);
+}
+
+async fn a_forged_forwarded_for_changes_nothing_without_trusted_proxies(backend: Backend) {
+    let world = world_with_slow_back_off(backend).await;
+    let browser = world.app.browser();
+    let page = browser.get("/login").await;
+    let csrf = page.form_value("csrf_token").expect("a CSRF token");
+    let attempt = |password: String, forged: String| {
+        let (browser, csrf) = (browser.clone(), csrf.clone());
+        async move {
+            browser
+                .post_with(
+                    "/login",
+                    &[
+                        ("csrf_token", &csrf),
+                        ("email", EMAIL),
+                        ("password", &password),
+                    ],
+                    &[("X-Forwarded-For", &forged)],
+                )
+                .await
+        }
+    };
+    for guess in 0..5 {
+        let page = attempt(format!("guess {guess}"), format!("203.0.113.{guess}")).await;
+        assert_eq!(page.status, 200);
+    }
+    // A new "address" in the header does not escape the back-off of the real one.
+    let page = attempt(PASSWORD.to_owned(), "198.51.100.77".to_owned()).await;
+    assert_eq!(page.status, 429, "{}", page.body);
+}
+
+async fn forwarded_for_is_read_from_the_right_behind_a_trusted_proxy(backend: Backend) {
+    let app = TestApp::builder(backend)
+        .with_setting("server", "trusted_proxies", "[\"127.0.0.1\"]")
+        .with_setting("login", "base_delay_seconds", SLOW_BACK_OFF)
+        .start()
+        .await;
+    app.create_user(EMAIL, PASSWORD).await;
+    let browser = app.browser();
+    let page = browser.get("/login").await;
+    let csrf = page.form_value("csrf_token").expect("a CSRF token");
+    let attempt = |password: &'static str, forwarded: &'static str| {
+        let (browser, csrf) = (browser.clone(), csrf.clone());
+        async move {
+            browser
+                .post_with(
+                    "/login",
+                    &[
+                        ("csrf_token", &csrf),
+                        ("email", EMAIL),
+                        ("password", password),
+                    ],
+                    &[("X-Forwarded-For", forwarded)],
+                )
+                .await
+        }
+    };
+    // The client forges a left-most entry each time; the proxy appended the real one.
+    for forged in [
+        "6.6.6.1, 198.51.100.4",
+        "6.6.6.2, 198.51.100.4",
+        "6.6.6.3, 198.51.100.4",
+    ] {
+        assert_eq!(attempt("wrong", forged).await.status, 200);
+    }
+    for forged in ["6.6.6.4, 198.51.100.4", "6.6.6.5, 198.51.100.4"] {
+        assert_eq!(attempt("wrong", forged).await.status, 200);
+    }
+    let held = attempt(PASSWORD, "6.6.6.6, 198.51.100.4").await;
+    assert_eq!(held.status, 429, "198.51.100.4 used its five attempts");
+    // Another client behind the same proxy is a different address.
+    let other = attempt(PASSWORD, "198.51.100.5").await;
+    assert_eq!(other.status, 303, "{}", other.body);
+}
+
+gatehouse_tests::on_both_backends!(
+    password_guesses_in_parallel_are_counted_before_they_are_compared,
+    reset_code_guesses_in_parallel_are_counted_before_they_are_compared,
+    each_code_allows_five_guesses_even_when_the_throttle_would_allow_more,
+    second_factor_guesses_in_parallel_are_counted_before_they_are_compared,
+    a_sign_in_attempt_allows_its_configured_guesses_even_under_a_generous_throttle,
+    a_strangers_wrong_client_secrets_do_not_stop_the_real_client,
+    a_strangers_wrong_passwords_do_not_lock_out_the_owners_browser,
+    a_forged_forwarded_for_changes_nothing_without_trusted_proxies,
+    forwarded_for_is_read_from_the_right_behind_a_trusted_proxy,
+);
