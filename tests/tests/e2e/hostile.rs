@@ -5,7 +5,7 @@
 use crate::accounts::Messaging;
 use crate::mfa::{enrol_totp, password_step, recovery_codes, session_browser, submit_code};
 use crate::{EMAIL, PASSWORD, World, token_request};
-use gatehouse_tests::browser::Page;
+use gatehouse_tests::browser::{Page, unescape};
 use gatehouse_tests::{Backend, Browser, RegisteredClient, TestApp, totp};
 use std::future::Future;
 
@@ -530,7 +530,152 @@ async fn forwarded_for_is_read_from_the_right_behind_a_trusted_proxy(backend: Ba
     assert_eq!(other.status, 303, "{}", other.body);
 }
 
+async fn the_expired_password_page_comes_only_after_the_second_factor(backend: Backend) {
+    let world = Messaging::start(backend, |builder| builder).await;
+    world
+        .app
+        .create_studio("connectprof", "ConnectProf", &[])
+        .await;
+    let set = world
+        .app
+        .cli(
+            &[
+                "studios",
+                "set",
+                "--studio",
+                "connectprof",
+                "--password-max-age-days",
+                "90",
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(set.exit_code, 0, "{}", set.stderr);
+    let (key, _) = user_with_second_factor(&world).await;
+    world
+        .app
+        .add_member("connectprof", EMAIL, "member", None)
+        .await;
+    world.app.clock.advance(91 * 86_400);
+
+    // The password alone leads to the second factor, not to the password form.
+    let browser = world.app.browser();
+    let (landed, page, verifier) = password_step(&world, &browser, EMAIL, "").await;
+    assert!(landed.contains("/mfa?request="), "{landed}");
+    let attempt = crate::mfa::request_of(&landed);
+    let early = browser
+        .get(&format!("/password-expired?request={attempt}"))
+        .await;
+    assert_eq!(
+        early.status, 400,
+        "the sign-in attempt is no interruption ticket"
+    );
+    assert!(!early.body.contains("Your password has expired"));
+
+    let now = crate::mfa::next_totp_step(&world.app);
+    let passed = submit_code(&browser, &page, &totp::code(&key, now), &[]).await;
+    let expired_url = passed.redirect().to_owned();
+    assert!(
+        expired_url.starts_with("/password-expired?request="),
+        "{expired_url}"
+    );
+    assert!(
+        !passed
+            .set_cookies
+            .iter()
+            .any(|cookie| cookie.contains("session=")),
+        "no session before the new password"
+    );
+    // Bound to the browser that signed in: a leaked URL is worth nothing elsewhere.
+    let elsewhere = world.app.browser().get(&expired_url).await;
+    assert_eq!(elsewhere.status, 400);
+    let form = browser.get(&expired_url).await;
+    assert!(
+        form.body.contains("Your password has expired"),
+        "{}",
+        form.body
+    );
+    let csrf = form.form_value("csrf_token").expect("a CSRF token");
+    let request = form.form_value("request").expect("the request");
+    // Two submissions at once: one goes on, the other finds the request used.
+    let submissions = all_at_once((0..2).map(|_| {
+        let (browser, csrf, request) = (browser.clone(), csrf.clone(), request.clone());
+        async move {
+            browser
+                .post(
+                    "/password-expired",
+                    &[
+                        ("csrf_token", csrf.as_str()),
+                        ("request", request.as_str()),
+                        ("password", "renewed password 2026"),
+                        ("confirm_password", "renewed password 2026"),
+                    ],
+                )
+                .await
+        }
+    }))
+    .await;
+    let went_on: Vec<&Page> = submissions
+        .iter()
+        .filter(|page| page.status.is_redirection())
+        .collect();
+    assert_eq!(
+        went_on.len(),
+        1,
+        "{:?}",
+        submissions
+            .iter()
+            .map(|page| page.status)
+            .collect::<Vec<_>>()
+    );
+    assert!(submissions.iter().any(|page| page.status == 400));
+    let callback = browser.follow_to_client(went_on[0].redirect()).await.0;
+    let tokens = crate::exchange(&world.rp, &callback, verifier).await;
+    let claims = crate::code_flow::jwt_payload(
+        &openidconnect::TokenResponse::id_token(&tokens)
+            .expect("an ID token")
+            .to_string(),
+    );
+    assert_eq!(claims["amr"], serde_json::json!(["pwd", "otp", "mfa"]));
+}
+
+async fn the_second_factor_page_fails_closed_when_no_factor_is_usable(backend: Backend) {
+    let world = Messaging::start(backend, |builder| builder).await;
+    user_with_second_factor(&world).await;
+    let browser = world.app.browser();
+    let (landed, _, _) = password_step(&world, &browser, EMAIL, "").await;
+    assert!(landed.contains("/mfa?request="), "{landed}");
+    let reset = world
+        .app
+        .cli(
+            &["mfa", "reset", "--email", EMAIL, "--reason", "lost phone"],
+            "",
+        )
+        .await;
+    assert_eq!(reset.exit_code, 0, "{}", reset.stderr);
+    let page = browser
+        .get(landed.trim_start_matches(&world.app.base_url))
+        .await;
+    assert_eq!(page.status, 403, "{}", page.body);
+    assert!(
+        page.alert()
+            .is_some_and(|alert| alert.contains("None of your two-step verification methods")),
+        "{}",
+        page.body
+    );
+    assert!(unescape(&page.body).contains("Ask my studio's administrators for help"));
+    assert!(
+        !page
+            .set_cookies
+            .iter()
+            .any(|cookie| cookie.contains("session=")),
+        "nothing is issued"
+    );
+}
+
 gatehouse_tests::on_both_backends!(
+    the_expired_password_page_comes_only_after_the_second_factor,
+    the_second_factor_page_fails_closed_when_no_factor_is_usable,
     password_guesses_in_parallel_are_counted_before_they_are_compared,
     reset_code_guesses_in_parallel_are_counted_before_they_are_compared,
     each_code_allows_five_guesses_even_when_the_throttle_would_allow_more,

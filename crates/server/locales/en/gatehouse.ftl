@@ -288,6 +288,7 @@ mfa-use-recovery = Use a recovery code
 mfa-help-sent-title = Your request has been sent
 mfa-help-sent = If your account belongs to a studio, its administrators have been asked to help you and will contact you. If you don't hear from them, contact your organisation's support.
 mfa-help-back = Back to sign-in
+mfa-none-usable = None of your two-step verification methods can be used right now, so you cannot finish signing in here. Ask your studio's administrators for help below, or contact your organisation's support.
 passkey-unsupported = This browser cannot use passkeys. Use another method or another browser.
 login-with-passkey = Sign in with a passkey
 login-error-passkey = The passkey could not be used to sign in. Try again, or sign in with your password.

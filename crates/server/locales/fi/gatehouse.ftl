@@ -288,6 +288,7 @@ mfa-use-recovery = Käytä varakoodia
 mfa-help-sent-title = Pyyntösi on lähetetty
 mfa-help-sent = Jos tilisi kuuluu studioon, sen ylläpitäjiä on pyydetty auttamaan sinua, ja he ottavat sinuun yhteyttä. Jos et kuule heistä, ota yhteyttä organisaatiosi tukeen.
 mfa-help-back = Takaisin kirjautumiseen
+mfa-none-usable = Mitään kaksivaiheisen tunnistautumisen tavoistasi ei voi nyt käyttää, joten kirjautumista ei voi viedä loppuun. Pyydä apua studiosi ylläpitäjiltä alta tai ota yhteyttä organisaatiosi tukeen.
 passkey-unsupported = Tämä selain ei tue pääsyavaimia. Käytä toista tunnistautumistapaa tai toista selainta.
 login-with-passkey = Kirjaudu sisään pääsyavaimella
 login-error-passkey = Kirjautuminen pääsyavaimella ei onnistunut. Yritä uudelleen tai kirjaudu sisään salasanallasi.

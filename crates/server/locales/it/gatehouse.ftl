@@ -288,6 +288,7 @@ mfa-use-recovery = Usa un codice di recupero
 mfa-help-sent-title = La tua richiesta è stata inviata
 mfa-help-sent = Se il tuo account appartiene a uno studio, abbiamo chiesto ai suoi amministratori di aiutarti e ti contatteranno. Se non ricevi notizie, contatta l'assistenza della tua organizzazione.
 mfa-help-back = Torna all'accesso
+mfa-none-usable = Nessuno dei tuoi metodi di verifica in due passaggi può essere usato ora, quindi non puoi completare l'accesso qui. Chiedi aiuto agli amministratori del tuo studio qui sotto o contatta l'assistenza della tua organizzazione.
 passkey-unsupported = Questo browser non supporta le passkey. Usa un altro metodo o un altro browser.
 login-with-passkey = Accedi con una passkey
 login-error-passkey = Non è stato possibile accedere con la passkey. Riprova oppure accedi con la password.

@@ -288,6 +288,7 @@ mfa-use-recovery = Använd en återställningskod
 mfa-help-sent-title = Din begäran har skickats
 mfa-help-sent = Om ditt konto hör till en studio har studions administratörer ombetts att hjälpa dig, och de kommer att kontakta dig. Om du inte hör något från dem kan du kontakta din organisations support.
 mfa-help-back = Tillbaka till inloggningen
+mfa-none-usable = Ingen av dina metoder för tvåstegsverifiering kan användas just nu, så du kan inte slutföra inloggningen här. Be administratörerna för din studio om hjälp nedan, eller kontakta din organisations support.
 passkey-unsupported = Den här webbläsaren har inte stöd för passkeys. Använd en annan metod eller en annan webbläsare.
 login-with-passkey = Logga in med passkey
 login-error-passkey = Det gick inte att logga in med passkeyn. Försök igen eller logga in med ditt lösenord.

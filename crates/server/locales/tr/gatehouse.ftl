@@ -288,6 +288,7 @@ mfa-use-recovery = Kurtarma kodu kullan
 mfa-help-sent-title = Talebiniz gönderildi
 mfa-help-sent = Hesabınız bir büroya bağlıysa, büronun yöneticilerinden size yardım etmeleri istendi; sizinle iletişime geçecekler. Kendilerinden haber alamazsanız kuruluşunuzun destek ekibiyle iletişime geçin.
 mfa-help-back = Giriş sayfasına dön
+mfa-none-usable = İki adımlı doğrulama yöntemlerinizin hiçbiri şu anda kullanılamıyor, bu yüzden girişi burada tamamlayamazsınız. Aşağıdan stüdyonuzun yöneticilerinden yardım isteyin veya kuruluşunuzun destek ekibine başvurun.
 passkey-unsupported = Bu tarayıcı geçiş anahtarlarını desteklemiyor. Başka bir yöntem veya başka bir tarayıcı kullanın.
 login-with-passkey = Geçiş anahtarıyla giriş yap
 login-error-passkey = Geçiş anahtarıyla giriş yapılamadı. Tekrar deneyin veya şifrenizle giriş yapın.

@@ -288,6 +288,7 @@ mfa-use-recovery = Dùng mã khôi phục
 mfa-help-sent-title = Yêu cầu của bạn đã được gửi
 mfa-help-sent = Nếu tài khoản của bạn thuộc một studio, các quản trị viên của studio đó đã được đề nghị hỗ trợ và sẽ liên hệ với bạn. Nếu không nhận được phản hồi, hãy liên hệ bộ phận hỗ trợ của tổ chức bạn.
 mfa-help-back = Quay lại trang đăng nhập
+mfa-none-usable = Hiện không thể dùng phương thức xác minh hai bước nào của bạn, nên bạn không thể hoàn tất đăng nhập tại đây. Hãy nhờ quản trị viên studio của bạn giúp đỡ bên dưới, hoặc liên hệ bộ phận hỗ trợ của tổ chức.
 passkey-unsupported = Trình duyệt này không hỗ trợ khóa truy cập. Hãy dùng phương thức khác hoặc trình duyệt khác.
 login-with-passkey = Đăng nhập bằng khóa truy cập
 login-error-passkey = Không thể đăng nhập bằng khóa truy cập. Vui lòng thử lại hoặc đăng nhập bằng mật khẩu.

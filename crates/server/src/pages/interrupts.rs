@@ -6,16 +6,16 @@ use crate::http::ClientAddress;
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
 use crate::http::session::CurrentSession;
 use crate::pages::account::format_time;
-use crate::pages::login::{browser, divert, finish};
+use crate::pages::login::{Interruption, browser, divert, finish};
 use crate::service::accounts::{self, ChangePasswordError};
-use crate::service::login::{self, Continuation, Verified};
+use crate::service::login::{self, Verified};
 use crate::service::verification;
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use gatehouse_core::StudioId;
-use gatehouse_core::session::Authentication;
+use gatehouse_core::secret::constant_time_eq;
 use gatehouse_core::user::User;
 use gatehouse_core::verification::Purpose;
 use gatehouse_store::verifications::Verification;
@@ -30,23 +30,37 @@ pub struct RequestQuery {
     request: String,
 }
 
+/// The parked sign-in behind `request_id`, if it is live and belongs to this browser.
 async fn load(
     state: &AppState,
+    page: &PageContext,
     purpose: Purpose,
     request_id: &str,
-) -> Result<(Verification, User, Continuation), PageError> {
+) -> Result<(Verification, User, Interruption), PageError> {
     let found = verification::find_request(state, purpose, request_id)
         .await?
         .ok_or_else(PageError::flow_expired)?;
+    let parked: Interruption =
+        serde_json::from_value(found.data.clone()).map_err(|_| PageError::flow_expired())?;
+    if !constant_time_eq(parked.binding.as_bytes(), page.browser_binding().as_bytes()) {
+        return Err(PageError::flow_expired());
+    }
     let user_id = found.user_id.clone().ok_or_else(PageError::flow_expired)?;
     let user = state
         .store
         .read(move |connection| users::find(connection, &user_id))
         .await?
         .ok_or_else(PageError::flow_expired)?;
-    let continuation: Continuation =
-        serde_json::from_value(found.data.clone()).map_err(|_| PageError::flow_expired())?;
-    Ok((found, user, continuation))
+    Ok((found, user, parked))
+}
+
+/// Uses up the parked request: `false` when it was used already (a second submission).
+async fn consume(state: &AppState, found: &Verification) -> Result<bool, PageError> {
+    let (id, now) = (found.id.clone(), state.now());
+    Ok(state
+        .store
+        .write(move |connection| verifications::consume(connection, &id, now))
+        .await?)
 }
 
 fn password_rules(page: &PageContext, state: &AppState) -> String {
@@ -83,7 +97,7 @@ pub async fn show_expired(
     page: PageContext,
     Query(query): Query<RequestQuery>,
 ) -> Result<Response, PageError> {
-    load(&state, Purpose::ExpiredPassword, &query.request).await?;
+    load(&state, &page, Purpose::ExpiredPassword, &query.request).await?;
     render_expired(&state, &page, &query.request, Vec::new())
 }
 
@@ -110,16 +124,21 @@ async fn continue_sign_in(
     state: &AppState,
     page: &PageContext,
     user: User,
-    continuation: Continuation,
+    parked: Interruption,
     browser: login::Browser,
 ) -> Result<Response, PageError> {
+    let Interruption {
+        continuation,
+        authentication,
+        ..
+    } = parked;
     let verified = Verified {
         user,
         requested_studio: continuation.studio.clone().map(StudioId::new),
-        // The password was checked before the interruption.
-        authentication: Authentication::password(state.now()),
+        // Every factor was proved before the interruption.
+        authentication,
     };
-    match login::proceed(state, verified, browser, continuation.remember).await {
+    match login::after_factors(state, verified, browser, continuation.remember).await {
         Ok(signed_in) => {
             finish(
                 state,
@@ -145,12 +164,18 @@ pub async fn submit_expired(
     headers: HeaderMap,
     CsrfForm { page, form }: CsrfForm<NewPasswordForm>,
 ) -> Result<Response, PageError> {
-    let (found, user, continuation) = load(&state, Purpose::ExpiredPassword, &form.request).await?;
+    let (found, user, parked) =
+        load(&state, &page, Purpose::ExpiredPassword, &form.request).await?;
     if form.password != form.confirm_password {
         let errors = vec![page.translate("field-error-password-mismatch", &[])];
         return render_expired(&state, &page, &form.request, errors);
     }
-    match accounts::set_password(
+    // The request is used up before the password changes, so two submissions cannot both
+    // go on; a refused password gives it back.
+    if !consume(&state, &found).await? {
+        return Err(PageError::flow_expired());
+    }
+    let refusal = match accounts::set_password(
         &state,
         &user,
         SecretString::from(form.password),
@@ -159,26 +184,27 @@ pub async fn submit_expired(
     )
     .await
     {
-        Ok(()) => {}
-        Err(ChangePasswordError::WeakPassword(violations)) => {
-            let policy = crate::service::passwords::policy_for_user(&state, &user.id).await?;
-            let errors = crate::service::passwords::describe(&page.language, &policy, &violations);
-            return render_expired(&state, &page, &form.request, errors);
-        }
+        Ok(()) => None,
+        Err(ChangePasswordError::WeakPassword(violations)) => Some(violations),
         Err(ChangePasswordError::Store(error)) => return Err(error.into()),
         Err(ChangePasswordError::Server(error)) => return Err(error.into()),
+    };
+    if let Some(violations) = refusal {
+        let id = found.id.clone();
+        state
+            .store
+            .write(move |connection| verifications::release(connection, &id))
+            .await?;
+        let policy = crate::service::passwords::policy_for_user(&state, &user.id).await?;
+        let errors = crate::service::passwords::describe(&page.language, &policy, &violations);
+        return render_expired(&state, &page, &form.request, errors);
     }
-    let now = state.now();
-    state
-        .store
-        .write(move |connection| verifications::consume(connection, &found.id, now))
-        .await?;
     let user = reload(&state, &user).await?;
     continue_sign_in(
         &state,
         &page,
         user,
-        continuation,
+        parked,
         browser(&state, &headers, address, previous),
     )
     .await
@@ -198,7 +224,7 @@ pub async fn show_reactivate(
     page: PageContext,
     Query(query): Query<RequestQuery>,
 ) -> Result<Response, PageError> {
-    let (_, user, _) = load(&state, Purpose::Reactivation, &query.request).await?;
+    let (_, user, _) = load(&state, &page, Purpose::Reactivation, &query.request).await?;
     let purge_at = user
         .closed_at
         .unwrap_or_else(|| state.now())
@@ -235,19 +261,14 @@ pub async fn submit_reactivate(
     headers: HeaderMap,
     CsrfForm { page, form }: CsrfForm<ReactivateForm>,
 ) -> Result<Response, PageError> {
-    let (found, user, continuation) = load(&state, Purpose::Reactivation, &form.request).await?;
+    let (found, user, parked) = load(&state, &page, Purpose::Reactivation, &form.request).await?;
     if form.decision != "reopen" {
         return Ok(Redirect::to("/login").into_response());
     }
     if !accounts::is_within_grace(&state, &user, state.now()) {
         return Err(PageError::flow_expired());
     }
-    let now = state.now();
-    if !state
-        .store
-        .write(move |connection| verifications::consume(connection, &found.id, now))
-        .await?
-    {
+    if !consume(&state, &found).await? {
         return Err(PageError::flow_expired());
     }
     let user = accounts::reopen(&state, &user).await?;
@@ -255,7 +276,7 @@ pub async fn submit_reactivate(
         &state,
         &page,
         user,
-        continuation,
+        parked,
         browser(&state, &headers, address, previous),
     )
     .await

@@ -103,19 +103,37 @@ pub(crate) fn browser(
     }
 }
 
+/// A sign-in parked behind an interruption page (expired password, closed account): what
+/// was proved, where it goes next, and the browser it belongs to.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Interruption {
+    /// Where the sign-in goes once complete.
+    pub continuation: Continuation,
+    /// Digest of the browser's CSRF cookie: only the browser that signed in may go on.
+    pub binding: String,
+    /// The factors proved before the interruption.
+    pub authentication: gatehouse_core::session::Authentication,
+}
+
 /// Parks a verified sign-in behind an interruption page; returns the page's URL.
 async fn interrupt(
     state: &AppState,
+    page: &PageContext,
     verified: &Verified,
     purpose: Purpose,
     path: &str,
     continuation: Continuation,
 ) -> Result<String, PageError> {
+    let parked = Interruption {
+        continuation,
+        binding: page.browser_binding(),
+        authentication: verified.authentication.clone(),
+    };
     let request_id = verification::store_web_request(
         state,
         purpose,
         Some(&verified.user.id),
-        serde_json::to_value(continuation).unwrap_or_default(),
+        serde_json::to_value(parked).unwrap_or_default(),
         state.config.sessions.flow_ttl_seconds,
     )
     .await?;
@@ -282,6 +300,7 @@ pub(crate) async fn divert(
             continuation.studio = studio_of(&verified);
             interrupt(
                 state,
+                page,
                 &verified,
                 Purpose::ExpiredPassword,
                 "/password-expired",
@@ -293,6 +312,7 @@ pub(crate) async fn divert(
             continuation.studio = studio_of(&verified);
             interrupt(
                 state,
+                page,
                 &verified,
                 Purpose::Reactivation,
                 "/reactivate",

@@ -160,9 +160,6 @@ async fn send_code(
 /// `GET /mfa`
 pub async fn show(
     State(state): State<AppState>,
-    CurrentSession(session): CurrentSession,
-    ClientAddress(address): ClientAddress,
-    headers: HeaderMap,
     page: PageContext,
     Query(query): Query<AttemptQuery>,
 ) -> Result<Response, PageError> {
@@ -179,11 +176,15 @@ pub async fn show(
         .read(move |connection| factors::preferred_kind(connection, &user_id))
         .await?;
     let Some(method) = chosen(query.method.as_deref(), &available, preferred) else {
-        // The factors went away meanwhile (an admin reset): nothing left to ask.
-        return complete_attempt(
-            &state, &page, loaded, None, false, session, address, &headers,
-        )
-        .await;
+        // Nothing can be asked (the factors were reset meanwhile, or the only one is a code
+        // to an address that is no longer confirmed): fail closed, never on to a session.
+        let mut response = page.render(
+            &state,
+            "mfa_help.html",
+            minijinja::context! { request => loaded.request_id, none_usable => true },
+        )?;
+        *response.status_mut() = StatusCode::FORBIDDEN;
+        return Ok(response);
     };
     let mut shown = Shown::default();
     if matches!(method, FactorKind::EmailCode | FactorKind::SmsCode)
@@ -312,7 +313,7 @@ pub async fn submit(
         &state,
         &page,
         loaded,
-        Some(method),
+        method,
         form.remember_device.is_some(),
         session,
         address,
@@ -425,7 +426,7 @@ pub async fn passkey_submit(
         &state,
         &page,
         loaded,
-        Some(FactorKind::Passkey),
+        FactorKind::Passkey,
         form.remember_device.is_some(),
         session,
         address,
@@ -444,7 +445,7 @@ pub(crate) async fn complete_attempt(
     state: &AppState,
     page: &PageContext,
     loaded: Loaded,
-    kind: Option<FactorKind>,
+    kind: FactorKind,
     remember_device: bool,
     session: Option<ActiveSession>,
     address: IpAddr,
@@ -454,12 +455,8 @@ pub(crate) async fn complete_attempt(
         return Err(PageError::flow_expired());
     }
     let now = state.now();
-    let authentication = match kind {
-        Some(kind) => {
-            gatehouse_core::mfa::with_second_factor(&loaded.attempt.authentication, kind, now)
-        }
-        None => loaded.attempt.authentication.clone(),
-    };
+    let authentication =
+        gatehouse_core::mfa::with_second_factor(&loaded.attempt.authentication, kind, now);
     let Attempt {
         continuation,
         session: step_up,
@@ -478,9 +475,9 @@ pub(crate) async fn complete_attempt(
     };
     let remember = continuation.remember;
     let browser = browser(state, headers, address, session);
-    match login::complete(state, verified, browser, remember).await {
+    match login::after_factors(state, verified, browser, remember).await {
         Ok(signed_in) => {
-            if remember_device && kind.is_some() {
+            if remember_device {
                 remember_this_device(
                     state,
                     &signed_in.user.id,

@@ -613,17 +613,7 @@ async fn enrolment_done(
             let Some(address) = address else {
                 return Err(PageError::flow_expired());
             };
-            complete_attempt(
-                state,
-                &page,
-                loaded,
-                Some(kind),
-                false,
-                session,
-                address,
-                headers,
-            )
-            .await?
+            complete_attempt(state, &page, loaded, kind, false, session, address, headers).await?
         }
     };
     match codes {

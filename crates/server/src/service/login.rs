@@ -9,7 +9,7 @@ use gatehouse_core::identifier::{SignInName, parse_sign_in_name};
 use gatehouse_core::mfa;
 use gatehouse_core::password::is_plausible_login_password;
 use gatehouse_core::secret::sha256_base64url;
-use gatehouse_core::session::{ACR_MULTI_FACTOR, Authentication, BrowserSession};
+use gatehouse_core::session::{ACR_MULTI_FACTOR, AMR_PASSWORD, Authentication, BrowserSession};
 use gatehouse_core::studio::{Membership, account_device_limit};
 use gatehouse_core::user::{User, UserStatus};
 use gatehouse_core::{DeviceId, SessionId, StudioId, UnixTime};
@@ -113,8 +113,9 @@ pub struct SignedIn {
     pub requested_studio: Option<StudioId>,
 }
 
-/// Checks the sign-in name and password, then the account's state, admits the device and
-/// starts a session.
+/// Checks the sign-in name and password and whether the account may sign in, then goes on
+/// to the second factor ([`proceed`]). Interruptions that need a proven user (an expired
+/// password, a closed account to reopen) come only after every factor ([`after_factors`]).
 pub async fn sign_in(
     state: &AppState,
     name: &str,
@@ -123,26 +124,43 @@ pub async fn sign_in(
     is_persistent: bool,
 ) -> Result<SignedIn, LoginFailure> {
     let verified = verify(state, name, password, &browser).await?;
-    let user = &verified.user;
-    match user.status {
-        UserStatus::Active => {
-            let policy = crate::service::passwords::policy_for_user(state, &user.id).await?;
-            if policy.is_expired(user.password_changed_at, state.now()) {
-                return Err(LoginFailure::PasswordExpired(verified));
-            }
+    admissible(state, &verified.user)?;
+    proceed(state, verified, browser, is_persistent).await
+}
+
+/// Why an account whose credentials were right may not sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NotAdmissible {
+    Unconfirmed,
+    AwaitingApproval,
+    Unusable,
+}
+
+impl From<NotAdmissible> for LoginFailure {
+    fn from(reason: NotAdmissible) -> Self {
+        match reason {
+            NotAdmissible::Unconfirmed => Self::Unconfirmed,
+            NotAdmissible::AwaitingApproval => Self::AwaitingApproval,
+            NotAdmissible::Unusable => Self::InvalidCredentials,
         }
+    }
+}
+
+/// Whether an account whose credentials were right may go on signing in.
+fn admissible(state: &AppState, user: &User) -> Result<(), NotAdmissible> {
+    match user.status {
+        UserStatus::Active => Ok(()),
         UserStatus::Closed
             if crate::service::accounts::is_within_grace(state, user, state.now()) =>
         {
-            return Err(LoginFailure::AccountClosed(verified));
+            Ok(())
         }
-        UserStatus::PendingVerification => return Err(LoginFailure::Unconfirmed),
-        UserStatus::PendingApproval => return Err(LoginFailure::AwaitingApproval),
+        UserStatus::PendingVerification => Err(NotAdmissible::Unconfirmed),
+        UserStatus::PendingApproval => Err(NotAdmissible::AwaitingApproval),
         UserStatus::Closed | UserStatus::Disabled | UserStatus::PendingActivation => {
-            return Err(LoginFailure::InvalidCredentials);
+            Err(NotAdmissible::Unusable)
         }
     }
-    proceed(state, verified, browser, is_persistent).await
 }
 
 /// Signs in the owner of a passkey (a passwordless sign-in). The passkey proved two factors,
@@ -159,21 +177,15 @@ pub async fn sign_in_with_passkey(
         .read(move |connection| users::find(connection, &lookup))
         .await?
         .ok_or(LoginFailure::InvalidCredentials)?;
+    match admissible(state, &user) {
+        Err(NotAdmissible::Unconfirmed) => return Err(LoginFailure::InvalidCredentials),
+        other => other?,
+    }
     let verified = Verified {
         authentication: mfa::passkey_sign_in(state.now()),
         requested_studio: None,
         user,
     };
-    match verified.user.status {
-        UserStatus::Active => {}
-        UserStatus::Closed
-            if crate::service::accounts::is_within_grace(state, &verified.user, state.now()) =>
-        {
-            return Err(LoginFailure::AccountClosed(verified));
-        }
-        UserStatus::PendingApproval => return Err(LoginFailure::AwaitingApproval),
-        _ => return Err(LoginFailure::InvalidCredentials),
-    }
     proceed(state, verified, browser, is_persistent).await
 }
 
@@ -221,6 +233,53 @@ pub async fn proceed(
         } else if policy.is_required {
             return Err(LoginFailure::EnrolmentRequired(verified));
         }
+    }
+    after_factors_with(state, verified, browser, is_persistent, memberships).await
+}
+
+/// Goes on once every factor is settled: a closed account within its grace period is
+/// offered reopening and an expired password must be replaced (each interrupts the
+/// sign-in); otherwise the sign-in completes. The interruption pages come back here.
+pub async fn after_factors(
+    state: &AppState,
+    verified: Verified,
+    browser: Browser,
+    is_persistent: bool,
+) -> Result<SignedIn, LoginFailure> {
+    let user_id = verified.user.id.clone();
+    let memberships = state
+        .store
+        .read(move |connection| studios::memberships_of(connection, &user_id))
+        .await?;
+    after_factors_with(state, verified, browser, is_persistent, memberships).await
+}
+
+async fn after_factors_with(
+    state: &AppState,
+    verified: Verified,
+    browser: Browser,
+    is_persistent: bool,
+    memberships: Vec<Membership>,
+) -> Result<SignedIn, LoginFailure> {
+    let user = &verified.user;
+    let now = state.now();
+    match user.status {
+        UserStatus::Closed if crate::service::accounts::is_within_grace(state, user, now) => {
+            return Err(LoginFailure::AccountClosed(verified));
+        }
+        UserStatus::Active => {
+            let used_password = verified
+                .authentication
+                .amr
+                .iter()
+                .any(|method| method == AMR_PASSWORD);
+            let policy = crate::service::passwords::policy_of_memberships(state, &memberships);
+            if used_password && policy.is_expired(user.password_changed_at, now) {
+                return Err(LoginFailure::PasswordExpired(verified));
+            }
+        }
+        // Disabled or closed for good since the first factor.
+        _ => return Err(LoginFailure::InvalidCredentials),
     }
     complete_with(state, verified, browser, is_persistent, memberships).await
 }
@@ -374,22 +433,6 @@ pub async fn check_current_password(
         permit.succeeded();
     }
     Ok(Ok(matches))
-}
-
-/// Finishes a sign-in whose factors (and any interruption: expired password, closed account)
-/// are settled: admits the device and starts the session.
-pub async fn complete(
-    state: &AppState,
-    verified: Verified,
-    browser: Browser,
-    is_persistent: bool,
-) -> Result<SignedIn, LoginFailure> {
-    let user_id = verified.user.id.clone();
-    let memberships = state
-        .store
-        .read(move |connection| studios::memberships_of(connection, &user_id))
-        .await?;
-    complete_with(state, verified, browser, is_persistent, memberships).await
 }
 
 async fn complete_with(

@@ -5,7 +5,7 @@ use crate::error::ServerError;
 use crate::state::AppState;
 use gatehouse_core::UserId;
 use gatehouse_core::password::{PasswordOwner, PasswordPolicy, PasswordViolation};
-use gatehouse_core::studio::Studio;
+use gatehouse_core::studio::{Membership, Studio};
 use gatehouse_store::{studios, users};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -19,11 +19,17 @@ pub async fn policy_for_user(
         .store
         .read(move |connection| studios::memberships_of(connection, &user_id))
         .await?;
-    Ok(memberships
+    Ok(policy_of_memberships(state, &memberships))
+}
+
+/// The policy of an account with these memberships.
+#[must_use]
+pub fn policy_of_memberships(state: &AppState, memberships: &[Membership]) -> PasswordPolicy {
+    memberships
         .iter()
         .fold(state.config.passwords.policy(), |policy, membership| {
             policy.strictest(membership.studio.settings.password_policy)
-        }))
+        })
 }
 
 /// The policy for a new account joining `studio` (or none).
