@@ -374,17 +374,22 @@ impl SmsSink {
         Self { url, messages }
     }
 
+    /// The texts received for `number` so far.
+    #[must_use]
+    pub fn messages_to(&self, number: &str) -> Vec<String> {
+        self.messages
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .filter(|message| message["to"] == number)
+            .filter_map(|message| message["text"].as_str().map(str::to_owned))
+            .collect()
+    }
+
     /// Waits (up to 15 s) for `count` messages to `number`; returns their texts.
     pub async fn wait_for(&self, number: &str, count: usize) -> Vec<String> {
         for _ in 0..150 {
-            let texts: Vec<String> = self
-                .messages
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .iter()
-                .filter(|message| message["to"] == number)
-                .filter_map(|message| message["text"].as_str().map(str::to_owned))
-                .collect();
+            let texts = self.messages_to(number);
             if texts.len() >= count {
                 return texts;
             }

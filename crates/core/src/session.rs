@@ -33,6 +33,14 @@ impl Authentication {
     }
 }
 
+/// Whether the proof behind `authentication` is at most `window_seconds` old at `now`
+/// (sensitive changes ask for a recent one). A proof dated in the future counts as old.
+#[must_use]
+pub fn is_recent(authentication: &Authentication, now: UnixTime, window_seconds: i64) -> bool {
+    let age = now.seconds_since(authentication.auth_time);
+    (0..=window_seconds).contains(&age)
+}
+
 /// Whether a session that reached `acr` satisfies a request's `acr_values` (OIDC Core
 /// §3.1.2.1): one listed class must be reached. Classes we do not define are ignored, and a
 /// request that lists none of ours asks for nothing.
@@ -77,5 +85,23 @@ impl BrowserSession {
     #[must_use]
     pub fn is_active(&self, now: UnixTime) -> bool {
         self.ended_at.is_none() && now < self.expires_at
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_proof_is_recent_within_the_window_only() {
+        let proof = Authentication::password(UnixTime(1_000));
+        let check = |now: i64, expected: bool| {
+            assert_eq!(is_recent(&proof, UnixTime(now), 300), expected, "at {now}");
+        };
+        check(1_000, true);
+        check(1_300, true);
+        check(1_301, false);
+        check(999, false);
+        check(i64::MAX, false);
     }
 }

@@ -36,6 +36,10 @@ pub enum Purpose {
     PasskeyRegistration,
     /// A passkey authentication ceremony, passwordless or as a second factor.
     PasskeyChallenge,
+    /// A link to the previous e-mail address that undoes an e-mail change.
+    UndoEmailChange,
+    /// A sensitive change parked until the user proves again who they are.
+    Reauthentication,
 }
 
 impl Purpose {
@@ -55,16 +59,27 @@ impl Purpose {
             Self::FactorEnrolment => "factor_enrolment",
             Self::PasskeyRegistration => "passkey_registration",
             Self::PasskeyChallenge => "passkey_challenge",
+            Self::UndoEmailChange => "undo_email_change",
+            Self::Reauthentication => "reauthentication",
         }
     }
 
     /// Whether a new request replaces the user's earlier ones of this purpose. A newer link
-    /// or code makes older ones worthless, but sign-ins in progress are independent: a
-    /// user may sign in on a laptop and a phone at once, and a stranger who knows the
-    /// password must not be able to cancel the owner's half-finished sign-in.
+    /// or code makes older ones worthless, but some requests are independent: a user may
+    /// sign in on a laptop and a phone at once, and a stranger who knows the password must
+    /// not be able to cancel the owner's half-finished sign-in; each registration of an
+    /// address keeps its own link (the mailbox's owner chooses); and every e-mail change
+    /// keeps its undo link, so a second change cannot take the first one's away.
     #[must_use]
     pub fn replaces_earlier(self) -> bool {
-        !matches!(self, Self::SecondFactor | Self::PasskeyChallenge)
+        !matches!(
+            self,
+            Self::SecondFactor
+                | Self::PasskeyChallenge
+                | Self::ConfirmRegistration
+                | Self::UndoEmailChange
+                | Self::Reauthentication
+        )
     }
 }
 

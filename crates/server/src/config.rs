@@ -55,6 +55,8 @@ pub struct Config {
     pub mfa: MfaConfig,
     /// Passkeys (WebAuthn).
     pub webauthn: WebauthnConfig,
+    /// Re-authentication and caps on what unauthenticated or signed-in callers can cost.
+    pub security: SecurityConfig,
     /// Logging.
     pub log: LogConfig,
 }
@@ -454,6 +456,9 @@ pub struct SmsConfig {
     pub authorization: Option<SecretString>,
     /// Timeout of one request.
     pub timeout_seconds: u64,
+    /// Text messages the instance sends per hour at most, all accounts together (SMS
+    /// pumping costs real money); 0 means no limit.
+    pub max_per_hour: i64,
 }
 
 impl Default for SmsConfig {
@@ -466,6 +471,7 @@ impl Default for SmsConfig {
             from: "Gatehouse".into(),
             authorization: None,
             timeout_seconds: 10,
+            max_per_hour: 100,
         }
     }
 }
@@ -551,6 +557,38 @@ impl Default for MfaConfig {
             code_ttl_seconds: 300,
             max_attempts: 10,
             totp_issuer: String::new(),
+        }
+    }
+}
+
+/// `[security]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecurityConfig {
+    /// Changing the e-mail address or phone number, adding or removing a second factor,
+    /// replacing recovery codes and closing the account need a proof (password or second
+    /// factor) at most this old.
+    pub reauthentication_seconds: i64,
+    /// Codes sent from the account pages (e-mail and phone changes, e-mail and SMS factor
+    /// enrolment) per browser session and day.
+    pub codes_per_session_per_day: i64,
+    /// ... per account and day.
+    pub codes_per_account_per_day: i64,
+    /// ... per client address and day.
+    pub codes_per_address_per_day: i64,
+    /// Rows that unauthenticated requests may create per client address and hour: pending
+    /// authorization requests, passkey ceremonies and DPoP proof records.
+    pub pending_rows_per_address_per_hour: u32,
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        Self {
+            reauthentication_seconds: 300,
+            codes_per_session_per_day: 5,
+            codes_per_account_per_day: 10,
+            codes_per_address_per_day: 20,
+            pending_rows_per_address_per_hour: 1000,
         }
     }
 }
@@ -726,6 +764,22 @@ impl Config {
                 self.sessions.remember_me_seconds,
             ),
             ("sessions.flow_ttl_seconds", self.sessions.flow_ttl_seconds),
+            (
+                "security.reauthentication_seconds",
+                self.security.reauthentication_seconds,
+            ),
+            (
+                "security.codes_per_session_per_day",
+                self.security.codes_per_session_per_day,
+            ),
+            (
+                "security.codes_per_account_per_day",
+                self.security.codes_per_account_per_day,
+            ),
+            (
+                "security.codes_per_address_per_day",
+                self.security.codes_per_address_per_day,
+            ),
             ("login.max_delay_seconds", self.login.max_delay_seconds),
             (
                 "login.forget_after_seconds",

@@ -175,7 +175,8 @@ pub fn render_sms(state: &AppState, message: &Outgoing<'_>, to: &str) -> Sms {
 /// transaction, so the transaction itself only inserts a row.
 #[derive(Debug, Clone)]
 pub struct Sealed {
-    kind: &'static str,
+    /// [`EMAIL`] or [`SMS`].
+    pub kind: &'static str,
     ciphertext: String,
 }
 

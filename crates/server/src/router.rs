@@ -2,8 +2,8 @@
 
 use crate::error::{PageError, render_error_pages};
 use crate::pages::{
-    account, activate, assets, consent, home, interrupts, login, mfa, recovery, register, security,
-    select_account, studio_admin,
+    account, activate, assets, consent, home, interrupts, login, mfa, reauth, recovery, register,
+    security, select_account, studio_admin,
 };
 use crate::protocol::discovery::paths;
 use crate::protocol::{authorize, discovery, introspect, jwks, logout, revoke, token, userinfo};
@@ -44,6 +44,7 @@ pub fn build(state: AppState) -> Router {
         .route("/mfa/setup", get(mfa::setup))
         .route("/mfa/help", get(mfa::help).post(mfa::request_help))
         .route("/account/security", get(security::show))
+        .route("/reauthenticate", get(reauth::show).post(reauth::submit))
         .route("/account/security/totp", post(security::start_totp))
         .route(
             "/account/security/totp/confirm",
@@ -78,7 +79,10 @@ pub fn build(state: AppState) -> Router {
         )
         .route("/consent", get(consent::show).post(consent::submit))
         .route("/register", get(register::show).post(register::submit))
-        .route("/register/confirm", get(register::confirm))
+        .route(
+            "/register/confirm",
+            get(register::show_confirm).post(register::confirm),
+        )
         .route("/activate", get(activate::show).post(activate::submit))
         .route(
             "/forgot-password",
@@ -107,6 +111,10 @@ pub fn build(state: AppState) -> Router {
         .route("/account/profile", post(account::update_profile))
         .route("/account/email", post(account::change_email))
         .route("/account/email/confirm", post(account::confirm_email))
+        .route(
+            "/account/email/undo",
+            get(account::show_undo_email).post(account::undo_email),
+        )
         .route("/account/phone", post(account::change_phone))
         .route("/account/phone/confirm", post(account::confirm_phone))
         .route("/account/language", post(account::set_language))

@@ -10,7 +10,9 @@ use crate::state::{AppContext, AppState};
 use crate::templates::Templates;
 use crate::throttle::Throttle;
 use anyhow::Context as _;
-use gatehouse_store::{Store, codes, flows, grants, keys, outbox, sessions, verifications};
+use gatehouse_store::{
+    Store, codes, flows, grants, keys, outbox, rate_limits, sessions, verifications,
+};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -260,7 +262,8 @@ pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
                     + grants::purge_expired(connection, cutoff)?
                     + keys::purge_retired_before(connection, key_cutoff)?
                     + outbox::purge_finished(connection, now.plus_seconds(-7 * 24 * 3600))?
-                    + verifications::purge_expired(connection, cutoff)?)
+                    + verifications::purge_expired(connection, cutoff)?
+                    + rate_limits::purge_before(connection, cutoff)?)
             },
         )
         .await?;

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// The built-in templates, by name.
-const BUILT_IN: [(&str, &str); 26] = [
+const BUILT_IN: [(&str, &str); 28] = [
     ("base.html", include_str!("../templates/base.html")),
     ("login.html", include_str!("../templates/login.html")),
     (
@@ -29,6 +29,14 @@ const BUILT_IN: [(&str, &str); 26] = [
         include_str!("../templates/studio_members.html"),
     ),
     ("message.html", include_str!("../templates/message.html")),
+    (
+        "confirm_link.html",
+        include_str!("../templates/confirm_link.html"),
+    ),
+    (
+        "reauthenticate.html",
+        include_str!("../templates/reauthenticate.html"),
+    ),
     ("code.html", include_str!("../templates/code.html")),
     (
         "password_form.html",

@@ -18,6 +18,7 @@ pub mod grants;
 pub mod keys;
 pub mod outbox;
 mod pool;
+pub mod rate_limits;
 mod rows;
 pub mod schema;
 pub mod secrets;

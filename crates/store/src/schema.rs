@@ -288,6 +288,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rate_limits (key, window_start) {
+        key -> Text,
+        window_start -> BigInt,
+        count -> Integer,
+    }
+}
+
 diesel::joinable!(user_credentials -> users (user_id));
 diesel::joinable!(memberships -> studios (studio_id));
 diesel::joinable!(memberships -> users (user_id));
@@ -319,4 +327,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     verification_codes,
     password_history,
     audit_events,
+    rate_limits,
 );

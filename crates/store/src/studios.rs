@@ -194,6 +194,21 @@ pub fn upsert_membership(
     Ok(())
 }
 
+/// Ends a membership; `false` when there was none.
+pub fn remove_membership(
+    connection: &mut DbConn,
+    studio_id: &StudioId,
+    user_id: &UserId,
+) -> StoreResult<bool> {
+    Ok(diesel::delete(
+        memberships::table
+            .filter(memberships::studio_id.eq(studio_id.as_str()))
+            .filter(memberships::user_id.eq(user_id.as_str())),
+    )
+    .execute(connection)?
+        > 0)
+}
+
 /// The user's memberships, with their studios, by studio name.
 pub fn memberships_of(connection: &mut DbConn, user_id: &UserId) -> StoreResult<Vec<Membership>> {
     memberships::table

@@ -11,8 +11,8 @@ use gatehouse_core::{StudioId, UnixTime, UserId};
 /// The credential kind of a password (a PHC-format argon2id hash).
 pub const PASSWORD: &str = "password";
 
-#[derive(Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = users, treat_none_as_null = true)]
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
 pub(crate) struct UserRow {
     id: String,
     email: String,
@@ -162,13 +162,161 @@ pub fn find_with_password(
     Ok(row.map(|(user, hash)| (User::from(user), hash)))
 }
 
-/// Writes every field of `user` (profile, status, e-mail, phone, language).
-/// [`StoreError::Conflict`] when the new e-mail belongs to another account.
-pub fn update(connection: &mut DbConn, user: &User) -> StoreResult<()> {
-    diesel::update(users::table.find(user.id.as_str()))
-        .set(UserRow::from(user))
+// Each update below writes only the columns it is about, so two changes made at the same
+// time (a profile edit and an e-mail confirmation, say) never undo each other. Status
+// changes are conditional on the status they start from: the one that finds it changed
+// already does nothing and says so.
+
+/// Saves the name and profile fields.
+pub fn update_profile(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    name: Option<&str>,
+    profile: &Profile,
+    now: UnixTime,
+) -> StoreResult<()> {
+    diesel::update(users::table.find(user_id.as_str()))
+        .set((
+            users::name.eq(name),
+            users::trade_name.eq(profile.trade_name.as_deref()),
+            users::country.eq(profile.country.as_deref()),
+            users::city.eq(profile.city.as_deref()),
+            users::date_of_birth.eq(profile.date_of_birth.as_deref()),
+            users::company.eq(profile.company.as_deref()),
+            users::job_title.eq(profile.job_title.as_deref()),
+            users::updated_at.eq(now.as_secs()),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// Saves the user's language.
+pub fn set_locale(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    locale: Option<&str>,
+    now: UnixTime,
+) -> StoreResult<()> {
+    diesel::update(users::table.find(user_id.as_str()))
+        .set((
+            users::locale.eq(locale),
+            users::updated_at.eq(now.as_secs()),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// Replaces the e-mail address; [`StoreError::Conflict`] when another account has it.
+pub fn set_email(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    email: &str,
+    is_verified: bool,
+    now: UnixTime,
+) -> StoreResult<()> {
+    diesel::update(users::table.find(user_id.as_str()))
+        .set((
+            users::email.eq(email),
+            users::email_verified.eq(is_verified),
+            users::updated_at.eq(now.as_secs()),
+        ))
         .execute(connection)
         .map_err(|error| StoreError::conflict_as(error, "a user with this e-mail"))?;
+    Ok(())
+}
+
+/// Replaces the phone number.
+pub fn set_phone(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    phone: Option<&str>,
+    is_verified: bool,
+    now: UnixTime,
+) -> StoreResult<()> {
+    diesel::update(users::table.find(user_id.as_str()))
+        .set((
+            users::phone_number.eq(phone),
+            users::phone_number_verified.eq(is_verified),
+            users::updated_at.eq(now.as_secs()),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// Moves the account from status `from` to `to`; `confirms_email` also marks the address
+/// verified (the change was proved by a message to it). `false` when the account was not
+/// in `from` any more.
+pub fn change_status(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    from: UserStatus,
+    to: UserStatus,
+    confirms_email: bool,
+    now: UnixTime,
+) -> StoreResult<bool> {
+    let target = users::table
+        .find(user_id.as_str())
+        .filter(users::status.eq(from.as_str()));
+    let changed = if confirms_email {
+        diesel::update(target)
+            .set((
+                users::status.eq(to.as_str()),
+                users::email_verified.eq(true),
+                users::updated_at.eq(now.as_secs()),
+            ))
+            .execute(connection)?
+    } else {
+        diesel::update(target)
+            .set((
+                users::status.eq(to.as_str()),
+                users::updated_at.eq(now.as_secs()),
+            ))
+            .execute(connection)?
+    };
+    Ok(changed == 1)
+}
+
+/// Closes an active account, stamping when (the grace period counts from it).
+pub fn close(connection: &mut DbConn, user_id: &UserId, now: UnixTime) -> StoreResult<bool> {
+    Ok(diesel::update(
+        users::table
+            .find(user_id.as_str())
+            .filter(users::status.eq(UserStatus::Active.as_str())),
+    )
+    .set((
+        users::status.eq(UserStatus::Closed.as_str()),
+        users::closed_at.eq(now.as_secs()),
+        users::updated_at.eq(now.as_secs()),
+    ))
+    .execute(connection)?
+        == 1)
+}
+
+/// Reopens a closed account.
+pub fn reopen(connection: &mut DbConn, user_id: &UserId, now: UnixTime) -> StoreResult<bool> {
+    Ok(diesel::update(
+        users::table
+            .find(user_id.as_str())
+            .filter(users::status.eq(UserStatus::Closed.as_str())),
+    )
+    .set((
+        users::status.eq(UserStatus::Active.as_str()),
+        users::closed_at.eq(None::<i64>),
+        users::updated_at.eq(now.as_secs()),
+    ))
+    .execute(connection)?
+        == 1)
+}
+
+/// Holds the account row until the transaction ends (PostgreSQL), so checks made about the
+/// account in this transaction (how many devices it has) cannot be raced by another
+/// transaction. SQLite transactions are serialised already.
+pub fn lock(connection: &mut DbConn, user_id: &UserId) -> StoreResult<()> {
+    if let DbConn::Postgres(_) = connection {
+        diesel::sql_query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(user_id.as_str())
+            .execute(connection)?;
+    }
     Ok(())
 }
 

@@ -75,6 +75,32 @@ pub async fn submit(
     browser.post(action, &form).await
 }
 
+/// Opens a confirmation link as a person does: the page it opens asks for a click (mail
+/// scanners that follow links confirm nothing), and the button posts it.
+pub async fn follow_confirmation_link(
+    browser: &Browser,
+    link: &str,
+) -> gatehouse_tests::browser::Page {
+    let page = browser.get(link).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("method=\"post\""),
+        "the link opens a page with a button, and changes nothing by itself"
+    );
+    let csrf = page.form_value("csrf_token").expect("a CSRF token");
+    let token = page.form_value("token").expect("the link's token");
+    let action = page
+        .body
+        .split("method=\"post\" action=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(gatehouse_tests::browser::unescape)
+        .expect("the form's action");
+    browser
+        .post(&action, &[("csrf_token", &csrf), ("token", &token)])
+        .await
+}
+
 async fn registration_confirms_the_address_before_sign_in(backend: Backend) {
     let world = Messaging::start(backend, |builder| {
         builder.with_setting("registration", "enabled", "true")
@@ -153,7 +179,7 @@ async fn registration_confirms_the_address_before_sign_in(backend: Backend) {
         early.alert()
     );
 
-    let confirmed = browser.get(&link).await;
+    let confirmed = follow_confirmation_link(&browser, &link).await;
     assert_eq!(confirmed.status, 200);
     assert!(confirmed.body.contains("Your account is ready"));
     let reused = browser.get(&link).await;
@@ -218,7 +244,7 @@ async fn studio_registrations_wait_for_approval(backend: Backend) {
     let link = mails[0]
         .link(&format!("{}/register/confirm?token=", world.app.base_url))
         .expect("link");
-    let confirmed = browser.get(&link).await;
+    let confirmed = follow_confirmation_link(&browser, &link).await;
     assert!(
         confirmed
             .body
@@ -425,9 +451,12 @@ async fn forgotten_password_is_reset_by_email_or_sms(backend: Backend) {
     .await;
     let code_page = requested.redirect().to_owned();
     assert!(code_page.starts_with("/forgot-password/code?request="));
-    let mails = world.mail.wait_for(EMAIL, 1).await;
-    assert_eq!(mails[0].subject, subject("en", "password_reset"));
-    let code = mails[0].code().expect("a code in the mail");
+    // The e-mail address heard of the phone change first.
+    let mails = world.mail.wait_for(EMAIL, 2).await;
+    assert_eq!(mails[0].subject, subject("en", "phone_changed"));
+    assert!(mails[0].text.contains("+358507654321"), "{}", mails[0].text);
+    assert_eq!(mails[1].subject, subject("en", "password_reset"));
+    let code = mails[1].code().expect("a code in the mail");
     let request = query_parameter(&format!("http://x{code_page}"), "request").expect("request");
     let page = visitor.get(&code_page).await;
     let csrf = page.form_value("csrf_token").expect("csrf");
@@ -495,8 +524,8 @@ async fn forgotten_password_is_reset_by_email_or_sms(backend: Backend) {
     )
     .await;
     assert_eq!(status, 400);
-    let mails = world.mail.wait_for(EMAIL, 2).await;
-    assert_eq!(mails[1].subject, subject("en", "password_changed"));
+    let mails = world.mail.wait_for(EMAIL, 3).await;
+    assert_eq!(mails[2].subject, subject("en", "password_changed"));
     let replay = visitor
         .post(
             "/forgot-password/code?via=email",
@@ -553,8 +582,8 @@ async fn forgotten_password_is_reset_by_email_or_sms(backend: Backend) {
         &[("identifier", EMAIL), ("channel", "email")],
     )
     .await;
-    let mails = world.mail.wait_for(EMAIL, 4).await;
-    let link = mails[3]
+    let mails = world.mail.wait_for(EMAIL, 5).await;
+    let link = mails[4]
         .link(&format!("{}/reset-password?token=", world.app.base_url))
         .expect("reset link");
     let reset = submit(
@@ -576,7 +605,7 @@ async fn forgotten_password_is_reset_by_email_or_sms(backend: Backend) {
     assert_eq!(visitor.get(&link).await.status, 400, "the link works once");
 
     // Unknown accounts get exactly the same answer, and nothing is sent.
-    world.mail.wait_for(EMAIL, 5).await;
+    world.mail.wait_for(EMAIL, 6).await;
     let sent_before = world.mail.messages().len();
     let unknown = submit(
         &world.app.browser(),

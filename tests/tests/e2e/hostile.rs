@@ -673,7 +673,370 @@ async fn the_second_factor_page_fails_closed_when_no_factor_is_usable(backend: B
     );
 }
 
+/// A browser signed in (password only) on the account pages.
+async fn signed_in_browser(world: &Messaging) -> Browser {
+    let browser = world.app.browser();
+    let posted = sign_in(&browser, PASSWORD).await;
+    assert_eq!(posted.redirect(), "/", "{}", posted.body);
+    browser
+}
+
+async fn account_form(browser: &Browser, action: &str, fields: &[(&str, &str)]) -> Page {
+    crate::accounts::submit(browser, "/account", action, fields).await
+}
+
+/// A browser signed in with the password and an authenticator code.
+async fn signed_in_with_totp(world: &Messaging, key: &[u8]) -> Browser {
+    let browser = world.app.browser();
+    let posted = sign_in(&browser, PASSWORD).await;
+    let mfa_url = posted.redirect().to_owned();
+    assert!(mfa_url.starts_with("/mfa?request="), "{mfa_url}");
+    let page = browser.get(&mfa_url).await;
+    let now = crate::mfa::next_totp_step(&world.app);
+    let passed = submit_code(&browser, &page, &totp::code(key, now), &[]).await;
+    assert_eq!(passed.redirect(), "/", "{}", passed.body);
+    browser
+}
+
+async fn sensitive_changes_ask_for_a_recent_proof_first(backend: Backend) {
+    let world = Messaging::start(backend, |builder| builder).await;
+    let (key, _) = user_with_second_factor(&world).await;
+    let browser = signed_in_with_totp(&world, &key).await;
+    // Five minutes and a second later, the sign-in no longer counts as recent.
+    world.app.clock.advance(301);
+
+    let asked = account_form(
+        &browser,
+        "/account/email",
+        &[("email", "anna.new@example.com")],
+    )
+    .await;
+    let reauth_url = asked.redirect().to_owned();
+    assert!(
+        reauth_url.starts_with("/reauthenticate?request="),
+        "{reauth_url}"
+    );
+    let page = browser.get(&reauth_url).await;
+    assert!(page.body.contains("Confirm it is you"), "{}", page.body);
+    assert!(
+        page.body.contains("anna.new@example.com"),
+        "the page says what happens next"
+    );
+    assert!(
+        world.mail.messages_to("anna.new@example.com").is_empty(),
+        "nothing sent yet"
+    );
+    // The parked change belongs to this browser only.
+    let elsewhere = signed_in_with_totp(&world, &key).await;
+    assert_eq!(elsewhere.get(&reauth_url).await.status, 400);
+
+    let csrf = page.form_value("csrf_token").expect("a CSRF token");
+    let request = page.form_value("request").expect("the parked change");
+    let proof = |password: &'static str| {
+        let (browser, csrf, request) = (browser.clone(), csrf.clone(), request.clone());
+        async move {
+            browser
+                .post(
+                    "/reauthenticate",
+                    &[
+                        ("csrf_token", csrf.as_str()),
+                        ("request", request.as_str()),
+                        ("method", "password"),
+                        ("password", password),
+                    ],
+                )
+                .await
+        }
+    };
+    let wrong = proof("not my password").await;
+    assert_eq!(wrong.status, 401);
+    assert!(
+        wrong
+            .alert()
+            .is_some_and(|alert| alert.contains("The current password is incorrect"))
+    );
+    let proved = proof(PASSWORD).await;
+    assert_eq!(
+        proved.redirect(),
+        "/account?notice=code-sent",
+        "{}",
+        proved.body
+    );
+    let code = world.mail.wait_for("anna.new@example.com", 1).await[0]
+        .code()
+        .expect("a code to the new address");
+    let replayed = proof(PASSWORD).await;
+    assert_eq!(replayed.status, 400, "the parked change goes on once");
+
+    // The proof is fresh now: the code is confirmed right away.
+    let confirmed = account_form(&browser, "/account/email/confirm", &[("code", &code)]).await;
+    assert_eq!(confirmed.redirect(), "/account?notice=email-changed");
+
+    // The previous address is told, with a link that undoes the change.
+    let mails = world.mail.wait_for(EMAIL, 2).await;
+    let notice = mails
+        .iter()
+        .find(|mail| mail.subject == "Your e-mail address was changed")
+        .expect("the old address is told");
+    assert!(notice.text.contains("anna.new@example.com"));
+    assert!(notice.text.contains("72 hours"));
+    let undo = notice
+        .link(&format!("{}/account/email/undo?token=", world.app.base_url))
+        .expect("an undo link");
+    let stranger = world.app.browser();
+    let undone = crate::accounts::follow_confirmation_link(&stranger, &undo).await;
+    assert_eq!(undone.status, 200, "{}", undone.body);
+    assert!(
+        undone.body.contains("Your e-mail address is back"),
+        "{}",
+        undone.body
+    );
+    // Whoever changed it is signed out, and the account answers to the old address again.
+    let after = browser.get("/account").await;
+    assert_eq!(after.redirect(), "/login");
+    assert_eq!(
+        signed_in_with_totp(&world, &key)
+            .await
+            .get("/account")
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        world.app.browser().get(&undo).await.status,
+        400,
+        "the link works once"
+    );
+
+    // Factor changes on the security page ask for the proof too, then come back.
+    let browser = signed_in_with_totp(&world, &key).await;
+    let security = browser.get("/account/security").await;
+    assert_eq!(security.status, 200);
+    world.app.clock.advance(301);
+    let asked = browser.get("/account/security").await;
+    assert_eq!(
+        asked.redirect(),
+        "/reauthenticate?return_to=%2Faccount%2Fsecurity"
+    );
+    let csrf = security.form_value("csrf_token").expect("a CSRF token");
+    let factor = security
+        .form_value("factor_id")
+        .expect("a factor to remove");
+    let removal = browser
+        .post(
+            "/account/security/remove",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("factor_id", factor.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        removal.redirect(),
+        "/reauthenticate?return_to=%2Faccount%2Fsecurity"
+    );
+    let page = browser.get(removal.redirect()).await;
+    assert!(
+        page.body.contains("authenticator app"),
+        "a code works as proof too"
+    );
+    let now = crate::mfa::next_totp_step(&world.app);
+    let proved = browser
+        .post(
+            "/reauthenticate",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("return_to", "/account/security"),
+                ("method", "totp"),
+                ("code", &totp::code(&key, now)),
+            ],
+        )
+        .await;
+    assert_eq!(proved.redirect(), "/account/security", "{}", proved.body);
+}
+
+async fn phone_changes_are_told_to_the_email_address(backend: Backend) {
+    let world = Messaging::start(backend, |builder| builder).await;
+    world.app.create_user(EMAIL, PASSWORD).await;
+    let browser = signed_in_browser(&world).await;
+    let asked = account_form(&browser, "/account/phone", &[("phone", "+39 333 123 4567")]).await;
+    assert_eq!(asked.redirect(), "/account?notice=code-sent");
+    let code = gatehouse_tests::mail::six_digits(&world.sms.wait_for("+393331234567", 1).await[0])
+        .expect("a code");
+    let confirmed = account_form(&browser, "/account/phone/confirm", &[("code", &code)]).await;
+    assert_eq!(confirmed.redirect(), "/account?notice=phone-changed");
+    let mails = world.mail.wait_for(EMAIL, 1).await;
+    assert_eq!(mails[0].subject, "Your phone number was changed");
+    assert!(mails[0].text.contains("+393331234567"), "{}", mails[0].text);
+}
+
+async fn code_sending_is_capped_per_session_and_text_messages_per_hour(backend: Backend) {
+    let world = Messaging::start(backend, |builder| {
+        builder
+            .with_setting("security", "codes_per_session_per_day", "3")
+            .with_setting("sms", "max_per_hour", "1")
+    })
+    .await;
+    world.app.create_user(EMAIL, PASSWORD).await;
+    let browser = signed_in_browser(&world).await;
+    // Parallel requests cannot take more than the cap between them.
+    let pages = all_at_once((0..6).map(|attempt| {
+        let browser = browser.clone();
+        async move {
+            let email = format!("new{attempt}@example.com");
+            account_form(&browser, "/account/email", &[("email", email.as_str())]).await
+        }
+    }))
+    .await;
+    let sent = pages
+        .iter()
+        .filter(|page| page.status.is_redirection())
+        .count();
+    assert_eq!(
+        sent,
+        3,
+        "{:?}",
+        pages.iter().map(|page| page.status).collect::<Vec<_>>()
+    );
+    let refused = pages
+        .iter()
+        .find(|page| page.status == 429)
+        .expect("a refusal");
+    assert!(
+        refused
+            .alert()
+            .is_some_and(|alert| alert.contains("too many codes today")),
+        "{}",
+        refused.body
+    );
+
+    // Another browser session has its own cap, but the instance sends one text an hour.
+    let other = signed_in_browser(&world).await;
+    let first = account_form(&other, "/account/phone", &[("phone", "+39 333 123 4567")]).await;
+    assert_eq!(first.redirect(), "/account?notice=code-sent");
+    let second = account_form(&other, "/account/phone", &[("phone", "+39 333 765 4321")]).await;
+    assert_eq!(second.status, 503);
+    assert!(
+        second
+            .alert()
+            .is_some_and(|alert| alert.contains("cannot send text messages")),
+        "{}",
+        second.body
+    );
+    world.sms.wait_for("+393331234567", 1).await;
+    assert!(world.sms.messages_to("+393337654321").is_empty());
+}
+
+async fn register(browser: &Browser, password: &str) -> Page {
+    crate::accounts::submit(
+        browser,
+        "/register",
+        "/register",
+        &[
+            ("name", "Anna Rossi"),
+            ("email", EMAIL),
+            ("password", password),
+            ("confirm_password", password),
+        ],
+    )
+    .await
+}
+
+const ATTACKER_PASSWORD: &str = "attacker chose this one";
+
+async fn a_pre_registered_address_ends_up_owned_by_whoever_confirms_it(backend: Backend) {
+    let world = Messaging::start(backend, |builder| {
+        builder.with_setting("registration", "enabled", "true")
+    })
+    .await;
+    // Someone registers the victim's address first, with a password of their own.
+    let attacker = world.app.browser_from("127.0.0.2");
+    assert_eq!(register(&attacker, ATTACKER_PASSWORD).await.status, 200);
+    // The owner registers too: a confirmation link of their own, not "already registered".
+    let owner = world.app.browser();
+    assert_eq!(register(&owner, PASSWORD).await.status, 200);
+    let mails = world.mail.wait_for(EMAIL, 2).await;
+    let link_prefix = format!("{}/register/confirm?token=", world.app.base_url);
+    let attackers_link = mails[0].link(&link_prefix).expect("the first link");
+    let owners_link = mails[1].link(&link_prefix).expect("the second link");
+
+    // A mail scanner following the link confirms nothing.
+    assert_eq!(world.app.browser().get(&owners_link).await.status, 200);
+    let confirmed = crate::accounts::follow_confirmation_link(&owner, &owners_link).await;
+    assert!(
+        confirmed.body.contains("Your account is ready"),
+        "{}",
+        confirmed.body
+    );
+
+    // The account is the owner's: their password works, the earlier one does not, and the
+    // earlier registration's link is dead.
+    world.sign_in(&world.app.browser(), EMAIL, PASSWORD).await;
+    let refused = world
+        .app
+        .browser()
+        .submit_login("/login", EMAIL, ATTACKER_PASSWORD, false)
+        .await;
+    assert_eq!(
+        refused.alert().as_deref(),
+        Some("The e-mail or password is incorrect.")
+    );
+    assert_eq!(world.app.browser().get(&attackers_link).await.status, 400);
+}
+
+async fn a_pending_registration_is_recovered_through_the_reset_flow(backend: Backend) {
+    let world = Messaging::start(backend, |builder| {
+        builder.with_setting("registration", "enabled", "true")
+    })
+    .await;
+    let attacker = world.app.browser_from("127.0.0.2");
+    assert_eq!(register(&attacker, ATTACKER_PASSWORD).await.status, 200);
+    let mails = world.mail.wait_for(EMAIL, 1).await;
+    let attackers_link = mails[0]
+        .link(&format!("{}/register/confirm?token=", world.app.base_url))
+        .expect("a link");
+    // The owner never registered; they reset the password of "their" account.
+    let owner = world.app.browser();
+    let (code_page, code) = reset_code(&world, &owner, 1).await;
+    let page = owner.get(&code_page).await;
+    let csrf = page.form_value("csrf_token").expect("a CSRF token");
+    let request = page.form_value("request").expect("the request");
+    let reset = owner
+        .post(
+            &code_page,
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("request", request.as_str()),
+                ("code", code.as_str()),
+                ("password", PASSWORD),
+                ("confirm_password", PASSWORD),
+            ],
+        )
+        .await;
+    assert!(
+        reset.body.contains("Your password has been changed"),
+        "{}",
+        reset.body
+    );
+    world.sign_in(&world.app.browser(), EMAIL, PASSWORD).await;
+    let refused = world
+        .app
+        .browser()
+        .submit_login("/login", EMAIL, ATTACKER_PASSWORD, false)
+        .await;
+    assert_eq!(
+        refused.alert().as_deref(),
+        Some("The e-mail or password is incorrect.")
+    );
+    assert_eq!(world.app.browser().get(&attackers_link).await.status, 400);
+}
+
 gatehouse_tests::on_both_backends!(
+    sensitive_changes_ask_for_a_recent_proof_first,
+    phone_changes_are_told_to_the_email_address,
+    code_sending_is_capped_per_session_and_text_messages_per_hour,
+    a_pre_registered_address_ends_up_owned_by_whoever_confirms_it,
+    a_pending_registration_is_recovered_through_the_reset_flow,
     the_expired_password_page_comes_only_after_the_second_factor,
     the_second_factor_page_fails_closed_when_no_factor_is_usable,
     password_guesses_in_parallel_are_counted_before_they_are_compared,

@@ -266,9 +266,13 @@ async fn closed_accounts_reopen_within_grace_and_are_purged_after(backend: Backe
     )
     .await;
     assert!(closed.body.contains("Your account is closed"));
-    let mails = world.mail.wait_for(EMAIL, 1).await;
+    let mails = world.mail.wait_for(EMAIL, 2).await;
     assert_eq!(
         mails[0].subject,
+        translate("en", "mail-phone_changed-subject", &[])
+    );
+    assert_eq!(
+        mails[1].subject,
         translate("en", "mail-account_closed-subject", &[])
     );
     let (status, _) = token_request(
@@ -326,7 +330,7 @@ async fn closed_accounts_reopen_within_grace_and_are_purged_after(backend: Backe
         Some("The e-mail or password is incorrect.")
     );
     // Let queued notices go out first, so the outbox holds nothing about the account.
-    world.mail.wait_for(EMAIL, 3).await;
+    world.mail.wait_for(EMAIL, 4).await;
     let output = world.app.cli(&["accounts", "purge-expired"], "").await;
     assert_eq!(output.exit_code, 0, "{}", output.stderr);
     let purged: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON");

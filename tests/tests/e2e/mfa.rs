@@ -351,14 +351,19 @@ async fn email_and_sms_codes_and_recovery_codes(backend: Backend) {
     .await;
     assert_eq!(added.redirect(), "/account/security?notice=factor-added");
 
-    // Both enrolments were told by e-mail (after the e-mailed enrolment code).
-    let notices = world.mail.wait_for(EMAIL, 3).await;
+    // Both enrolments were told by e-mail (after the e-mailed enrolment code), and so was
+    // the phone change in between.
+    let notices = world.mail.wait_for(EMAIL, 4).await;
     assert_eq!(
         notices[1..]
             .iter()
             .map(|mail| mail.subject.clone())
             .collect::<Vec<_>>(),
-        vec![subject("mfa_added"), subject("mfa_added")]
+        vec![
+            subject("mfa_added"),
+            subject("phone_changed"),
+            subject("mfa_added")
+        ]
     );
 
     // Sign-in: the e-mail method is offered first and its code goes out at once.

@@ -6,6 +6,8 @@ use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
 use crate::http::session::{ActiveSession, CurrentSession};
 use crate::service::accounts::{self, ChangePasswordError};
 use crate::service::profile::ChangeRefusal;
+use crate::service::reauth::{self, ParkedChange};
+use crate::service::verification::Requester;
 use crate::service::{devices, login, sessions};
 use crate::state::AppState;
 use crate::throttle::RetryAfter;
@@ -518,80 +520,106 @@ impl CsrfProtected for ValueForm {
     }
 }
 
-/// `POST /account/email`: a code goes to the new address.
+/// `POST /account/email`: a code goes to the new address (after a recent proof of
+/// identity: without one, the change waits on the re-authentication page).
 pub async fn change_email(
     State(state): State<AppState>,
     CurrentSession(session): CurrentSession,
+    ClientAddress(address): ClientAddress,
     CsrfForm { page, form }: CsrfForm<ValueForm>,
 ) -> Result<Response, PageError> {
     let active = active_or_refuse(session)?;
     let page = page.with_user_locale(&state, active.user.locale.as_deref());
-    match crate::service::profile::request_email_change(
-        &state,
-        &active.user,
-        &form.email,
-        &page.language,
-    )
-    .await?
-    {
-        Ok(_) => Ok(done("code-sent")),
-        Err(ChangeRefusal::Invalid) => {
-            refuse(
-                &state,
-                &page,
-                &active,
-                page.translate("field-error-email", &[]),
-            )
-            .await
-        }
-        Err(ChangeRefusal::TooManyCodes) => {
-            refuse(
-                &state,
-                &page,
-                &active,
-                page.translate("code-error-too-many-sent", &[]),
-            )
-            .await
-        }
-    }
+    let change = ParkedChange::ChangeEmail { email: form.email };
+    proceed_or_reauthenticate(&state, &page, &active, change, address).await
 }
 
-/// `POST /account/phone`: an SMS code goes to the new number.
+/// `POST /account/phone`: an SMS code goes to the new number (after a recent proof).
 pub async fn change_phone(
     State(state): State<AppState>,
     CurrentSession(session): CurrentSession,
+    ClientAddress(address): ClientAddress,
     CsrfForm { page, form }: CsrfForm<ValueForm>,
 ) -> Result<Response, PageError> {
     let active = active_or_refuse(session)?;
     let page = page.with_user_locale(&state, active.user.locale.as_deref());
-    match crate::service::profile::request_phone_change(
-        &state,
-        &active.user,
-        &form.phone,
-        &page.language,
-    )
-    .await?
-    {
-        Ok(_) => Ok(done("code-sent")),
-        Err(ChangeRefusal::Invalid) => {
-            refuse(
-                &state,
-                &page,
-                &active,
-                page.translate("field-error-phone", &[]),
-            )
-            .await
-        }
-        Err(ChangeRefusal::TooManyCodes) => {
-            refuse(
-                &state,
-                &page,
-                &active,
-                page.translate("code-error-too-many-sent", &[]),
-            )
-            .await
-        }
+    let change = ParkedChange::ChangePhone { phone: form.phone };
+    proceed_or_reauthenticate(&state, &page, &active, change, address).await
+}
+
+async fn proceed_or_reauthenticate(
+    state: &AppState,
+    page: &PageContext,
+    active: &ActiveSession,
+    change: ParkedChange,
+    address: IpAddr,
+) -> Result<Response, PageError> {
+    if reauth::is_recent(state, &active.session) {
+        return carry_out(state, page, active, change, address).await;
     }
+    let request = reauth::park(state, &active.session, &page.browser_binding(), change).await?;
+    let mut response = Redirect::to(&super::reauth::for_change(&request)).into_response();
+    page.finish(state, &mut response);
+    Ok(response)
+}
+
+/// Starts an e-mail or phone change whose proof of identity is settled: the code goes out
+/// within the session's, account's and address's daily caps.
+pub(crate) async fn carry_out(
+    state: &AppState,
+    page: &PageContext,
+    active: &ActiveSession,
+    change: ParkedChange,
+    address: IpAddr,
+) -> Result<Response, PageError> {
+    let requester = Requester {
+        session: active.session.id.as_str(),
+        user_id: &active.user.id,
+        address,
+    };
+    let (outcome, invalid_key) = match &change {
+        ParkedChange::ChangeEmail { email } => (
+            crate::service::profile::request_email_change(
+                state,
+                &active.user,
+                email,
+                &page.language,
+                requester,
+            )
+            .await?,
+            "field-error-email",
+        ),
+        ParkedChange::ChangePhone { phone } => (
+            crate::service::profile::request_phone_change(
+                state,
+                &active.user,
+                phone,
+                &page.language,
+                requester,
+            )
+            .await?,
+            "field-error-phone",
+        ),
+    };
+    let (message, status) = match outcome {
+        Ok(_) => return Ok(done("code-sent")),
+        Err(ChangeRefusal::Invalid) => (page.translate(invalid_key, &[]), StatusCode::BAD_REQUEST),
+        Err(ChangeRefusal::TooManyCodes) => (
+            page.translate("code-error-too-many-sent", &[]),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        Err(ChangeRefusal::TooManyToday) => (
+            page.translate("code-error-too-many-today", &[]),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        Err(ChangeRefusal::SmsUnavailable) => (
+            page.translate("sms-error-budget", &[]),
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
+    };
+    let mut response = render(state, page, active, None, Some(message)).await?;
+    *response.status_mut() = status;
+    Ok(response)
 }
 
 async fn confirm(
@@ -633,6 +661,88 @@ pub async fn confirm_phone(
     CsrfForm { page, form }: CsrfForm<ValueForm>,
 ) -> Result<Response, PageError> {
     confirm(state, session, page, form, Purpose::ChangePhone).await
+}
+
+/// `?token=`
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// The undo button's form.
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    token: String,
+}
+
+impl CsrfProtected for TokenForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+fn invalid_link(state: &AppState, page: &PageContext) -> Result<Response, PageError> {
+    let mut response = page.render_message(
+        state,
+        "link-invalid-title",
+        vec![page.translate("link-invalid-body", &[])],
+        None,
+    )?;
+    *response.status_mut() = StatusCode::BAD_REQUEST;
+    Ok(response)
+}
+
+/// `GET /account/email/undo?token=`: the page the link to the previous address opens (no
+/// session needed: the owner may have lost the account to whoever changed the address).
+pub async fn show_undo_email(
+    State(state): State<AppState>,
+    page: PageContext,
+    Query(query): Query<TokenQuery>,
+) -> Result<Response, PageError> {
+    if !crate::service::profile::check_undo_link(&state, &query.token).await? {
+        return invalid_link(&state, &page);
+    }
+    page.render(
+        &state,
+        "confirm_link.html",
+        minijinja::context! {
+            title => page.translate("email-undo-title", &[]),
+            intro => page.translate("email-undo-intro", &[]),
+            submit => page.translate("email-undo-submit", &[]),
+            action => "/account/email/undo",
+            token => query.token,
+        },
+    )
+}
+
+/// `POST /account/email/undo`
+pub async fn undo_email(
+    State(state): State<AppState>,
+    CsrfForm { page, form }: CsrfForm<TokenForm>,
+) -> Result<Response, PageError> {
+    match crate::service::profile::undo_email_change(&state, &form.token).await? {
+        Ok(email) => {
+            let mut response = page.render_message(
+                &state,
+                "email-undo-done-title",
+                vec![page.translate("email-undo-done-body", &[("email", email)])],
+                Some(("/forgot-password", "forgot-password-title")),
+            )?;
+            if let Ok(value) = axum::http::HeaderValue::from_str(
+                &crate::http::session::clear_session_cookie(&state),
+            ) {
+                response
+                    .headers_mut()
+                    .append(axum::http::header::SET_COOKIE, value);
+            }
+            Ok(response)
+        }
+        Err(_) => invalid_link(&state, &page),
+    }
 }
 
 /// `POST /account/language`

@@ -2,8 +2,10 @@
 //! password, and may correct the e-mail and add a phone number (each confirmed by a code).
 
 use crate::error::PageError;
+use crate::http::ClientAddress;
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
 use crate::service::accounts::{self, ChangePasswordError, audit, sign_in_name};
+use crate::service::verification::Requester;
 use crate::service::{profile, verification};
 use crate::state::AppState;
 use axum::extract::{Query, State};
@@ -152,6 +154,7 @@ impl CsrfProtected for ActivationForm {
 /// `POST /activate`
 pub async fn submit(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     CsrfForm { page, form }: CsrfForm<ActivationForm>,
 ) -> Result<Response, PageError> {
     let Some((found, user, username)) = load(&state, &form.token).await? else {
@@ -229,7 +232,14 @@ pub async fn submit(
             if !verifications::consume(connection, &found.id, now)? {
                 return Ok(false);
             }
-            users::update(connection, &stored)?;
+            users::change_status(
+                connection,
+                &stored.id,
+                UserStatus::PendingActivation,
+                UserStatus::Active,
+                true,
+                now,
+            )?;
             audit(
                 connection,
                 &secrets,
@@ -247,14 +257,20 @@ pub async fn submit(
         return invalid_link(&state, &page);
     }
     let mut paragraphs = vec![page.translate("activate-done-body", &[])];
+    // The activation link is this "session": its codes count against the same daily caps.
+    let requester = Requester {
+        session: &form.token,
+        user_id: &activated.id,
+        address,
+    };
     if let Some(email) = &new_email {
-        profile::request_email_change(&state, &activated, email, &page.language)
+        profile::request_email_change(&state, &activated, email, &page.language, requester)
             .await?
             .ok();
         paragraphs.push(page.translate("activate-done-confirm-email", &[("email", email.clone())]));
     }
     if let Some(phone) = &phone {
-        profile::request_phone_change(&state, &activated, phone, &page.language)
+        profile::request_phone_change(&state, &activated, phone, &page.language, requester)
             .await?
             .ok();
     }

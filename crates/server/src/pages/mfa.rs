@@ -149,6 +149,16 @@ async fn send_code(
                 status: Some(StatusCode::TOO_MANY_REQUESTS),
                 ..Shown::default()
             },
+            Err(codes::NotSent::TooManyToday) => Shown {
+                error: Some(page.translate("code-error-too-many-today", &[])),
+                status: Some(StatusCode::TOO_MANY_REQUESTS),
+                ..Shown::default()
+            },
+            Err(codes::NotSent::SmsUnavailable) => Shown {
+                error: Some(page.translate("sms-error-budget", &[])),
+                status: Some(StatusCode::SERVICE_UNAVAILABLE),
+                ..Shown::default()
+            },
             Err(codes::NotSent::NoTarget) => Shown {
                 error: Some(page.translate("mfa-error-no-target", &[])),
                 ..Shown::default()
@@ -534,22 +544,12 @@ async fn step_up_done(
                 authorization::resume(state, &flow_id, flow.progress, Some(active)).await?,
             )
         }
-        None => Redirect::to(&safe_return(continuation.return_to.as_deref())).into_response(),
+        None => {
+            Redirect::to(&super::safe_return(continuation.return_to.as_deref())).into_response()
+        }
     };
     page.finish(state, &mut response);
     Ok(response)
-}
-
-/// Only our own account pages are places to return to.
-fn safe_return(path: Option<&str>) -> String {
-    match path {
-        Some(path)
-            if path.starts_with("/account") && !path.contains("//") && !path.contains('\\') =>
-        {
-            path.to_owned()
-        }
-        _ => "/account".to_owned(),
-    }
 }
 
 /// `?flow=&return=` of a step-up.
@@ -583,7 +583,7 @@ pub async fn step_up(
         &Attempt {
             continuation: Continuation {
                 flow,
-                return_to: Some(safe_return(query.return_to.as_deref())),
+                return_to: Some(super::safe_return(query.return_to.as_deref())),
                 ..Continuation::default()
             },
             binding: page.browser_binding(),

@@ -8,6 +8,7 @@ pub mod home;
 pub mod interrupts;
 pub mod login;
 pub mod mfa;
+pub mod reauth;
 pub mod recovery;
 pub mod register;
 pub mod security;
@@ -35,6 +36,22 @@ pub(crate) async fn flow_page(
     let (flow, client) = authorization::load_flow(state, flow_id).await?;
     let page = page.with_ui_locales(state, &flow.request.ui_locales);
     Ok((page, flow, client))
+}
+
+/// Where a page may send the browser back to: only our own account pages, never a path
+/// another site could be hiding in (`//host`, backslashes, control characters).
+pub(crate) fn safe_return(path: Option<&str>) -> String {
+    match path {
+        Some(path)
+            if path.starts_with("/account")
+                && !path.contains("//")
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control) =>
+        {
+            path.to_owned()
+        }
+        _ => "/account".to_owned(),
+    }
 }
 
 /// A redirect for an authorization outcome.

@@ -224,13 +224,50 @@ pub struct TokenQuery {
     token: String,
 }
 
-/// `GET /register/confirm`
-pub async fn confirm(
+/// `GET /register/confirm?token=`: the page the e-mailed link opens. It confirms nothing by
+/// itself, since mail scanners follow links; the button on it does.
+pub async fn show_confirm(
     State(state): State<AppState>,
     page: PageContext,
     Query(query): Query<TokenQuery>,
 ) -> Result<Response, PageError> {
-    match registration::confirm(&state, &query.token).await? {
+    if !registration::check_confirmation(&state, &query.token).await? {
+        return invalid_link(&state, &page);
+    }
+    page.render(
+        &state,
+        "confirm_link.html",
+        minijinja::context! {
+            title => page.translate("register-confirm-title", &[]),
+            intro => page.translate("register-confirm-intro", &[]),
+            submit => page.translate("register-confirm-submit", &[]),
+            action => "/register/confirm",
+            token => query.token,
+        },
+    )
+}
+
+/// The confirmation button's form.
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    token: String,
+}
+
+impl CsrfProtected for TokenForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST /register/confirm`
+pub async fn confirm(
+    State(state): State<AppState>,
+    CsrfForm { page, form }: CsrfForm<TokenForm>,
+) -> Result<Response, PageError> {
+    match registration::confirm(&state, &form.token).await? {
         Ok(Confirmed::Active) => page.render_message(
             &state,
             "register-confirmed-title",
@@ -243,15 +280,17 @@ pub async fn confirm(
             vec![page.translate("register-awaiting-body", &[])],
             None,
         ),
-        Err(_) => {
-            let mut response = page.render_message(
-                &state,
-                "link-invalid-title",
-                vec![page.translate("link-invalid-body", &[])],
-                None,
-            )?;
-            *response.status_mut() = StatusCode::BAD_REQUEST;
-            Ok(response)
-        }
+        Err(_) => invalid_link(&state, &page),
     }
+}
+
+fn invalid_link(state: &AppState, page: &PageContext) -> Result<Response, PageError> {
+    let mut response = page.render_message(
+        state,
+        "link-invalid-title",
+        vec![page.translate("link-invalid-body", &[])],
+        None,
+    )?;
+    *response.status_mut() = StatusCode::BAD_REQUEST;
+    Ok(response)
 }

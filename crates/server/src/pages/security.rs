@@ -11,6 +11,8 @@ use crate::pages::account::format_time;
 use crate::pages::mfa::{complete_attempt, load_attempt};
 use crate::service::mfa::attempt::Loaded;
 use crate::service::mfa::{self, Removal, codes, passkeys, totp};
+use crate::service::reauth;
+use crate::service::verification::Requester;
 use crate::state::AppState;
 use crate::throttle::RetryAfter;
 use axum::extract::{Query, State};
@@ -61,6 +63,12 @@ fn step_up_url() -> String {
     format!("/mfa/step-up?return={SECURITY_PAGE}")
 }
 
+/// Changes to second factors need a recent proof of identity: the browser goes to the
+/// re-authentication page and comes back here.
+fn reauthenticate_first() -> Response {
+    Redirect::to(&super::reauth::for_page(SECURITY_PAGE)).into_response()
+}
+
 /// Finds who is enrolling: the sign-in named by `request`, which must be one that has to
 /// enrol (a user who has a factor already presents it instead), or the signed-in user, who
 /// must be allowed to manage factors. `Err(response)` sends the browser elsewhere first.
@@ -85,6 +93,9 @@ async fn enroller(
     let enrolled = mfa::factors_of(state, &active.user.id).await?;
     if !may_manage(&active, &enrolled) {
         return Ok(Err(Redirect::to(&step_up_url()).into_response()));
+    }
+    if !reauth::is_recent(state, &active.session) {
+        return Ok(Err(reauthenticate_first()));
     }
     Ok(Ok((page, Enroller::Session(active))))
 }
@@ -142,6 +153,9 @@ pub async fn show(
     let Some(active) = session else {
         return Ok(Redirect::to("/login").into_response());
     };
+    if !reauth::is_recent(&state, &active.session) {
+        return Ok(reauthenticate_first());
+    }
     let page = page.with_user_locale(&state, active.user.locale.as_deref());
     let enrolled = mfa::factors_of(&state, &active.user.id).await?;
     let policy = mfa::policy(&state, &active.user.id).await?;
@@ -414,28 +428,45 @@ pub async fn start_code(
     if let Err(RetryAfter(seconds)) = mfa::count_enrolment(&state, &enroller.user().id, address) {
         return throttled_page(&page, &state, seconds);
     }
-    match codes::send_enrolment_code(&state, enroller.user(), kind, &page.language).await? {
-        Ok(target) => render_code_setup(
-            &state,
-            &page,
-            &enroller,
-            kind,
-            &target,
-            None,
-            StatusCode::OK,
-        ),
-        Err(codes::NotSent::TooMany) => {
-            let mut response = page.render_message(
-                &state,
-                "security-throttled-title",
-                vec![page.translate("code-error-too-many-sent", &[])],
-                Some((SECURITY_PAGE, "security-back")),
-            )?;
-            *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-            Ok(response)
-        }
-        Err(codes::NotSent::NoTarget) => Err(PageError::bad_request("mfa-error-no-target")),
-    }
+    let session_key = match &enroller {
+        Enroller::Session(active) => active.session.id.as_str().to_owned(),
+        Enroller::Attempt(loaded) => loaded.request_id.clone(),
+    };
+    let requester = Requester {
+        session: &session_key,
+        user_id: &enroller.user().id,
+        address,
+    };
+    let refusal_key =
+        match codes::send_enrolment_code(&state, enroller.user(), kind, &page.language, requester)
+            .await?
+        {
+            Ok(target) => {
+                return render_code_setup(
+                    &state,
+                    &page,
+                    &enroller,
+                    kind,
+                    &target,
+                    None,
+                    StatusCode::OK,
+                );
+            }
+            Err(codes::NotSent::TooMany) => "code-error-too-many-sent",
+            Err(codes::NotSent::TooManyToday) => "code-error-too-many-today",
+            Err(codes::NotSent::SmsUnavailable) => "sms-error-budget",
+            Err(codes::NotSent::NoTarget) => {
+                return Err(PageError::bad_request("mfa-error-no-target"));
+            }
+        };
+    let mut response = page.render_message(
+        &state,
+        "security-throttled-title",
+        vec![page.translate(refusal_key, &[])],
+        Some((SECURITY_PAGE, "security-back")),
+    )?;
+    *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    Ok(response)
 }
 
 /// `POST /account/security/code/confirm`: the code that arrived.
@@ -661,6 +692,9 @@ async fn managing_session(
     let enrolled = mfa::factors_of(state, &active.user.id).await?;
     if !may_manage(&active, &enrolled) {
         return Ok(Err(Redirect::to(&step_up_url()).into_response()));
+    }
+    if !reauth::is_recent(state, &active.session) {
+        return Ok(Err(reauthenticate_first()));
     }
     Ok(Ok(active))
 }

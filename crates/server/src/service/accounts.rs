@@ -348,6 +348,30 @@ pub async fn set_password(
     keep_session: Option<SessionId>,
     actor: &str,
 ) -> Result<(), ChangePasswordError> {
+    set_password_with(state, user, password, keep_session, actor, false).await
+}
+
+/// [`set_password`] for a reset whose code or link was sent to the account's e-mail
+/// address: that proves the address, so a registration never confirmed becomes an account
+/// in the same transaction (its other pending registrations are discarded).
+pub async fn set_password_proving_email(
+    state: &AppState,
+    user: &User,
+    password: SecretString,
+    actor: &str,
+) -> Result<(), ChangePasswordError> {
+    set_password_with(state, user, password, None, actor, true).await
+}
+
+async fn set_password_with(
+    state: &AppState,
+    user: &User,
+    password: SecretString,
+    keep_session: Option<SessionId>,
+    actor: &str,
+    proves_email: bool,
+) -> Result<(), ChangePasswordError> {
+    let confirms_registration = proves_email && user.status == UserStatus::PendingVerification;
     let policy = crate::service::passwords::policy_for_user(state, &user.id).await?;
     let violations = crate::service::passwords::check_new_password(
         state,
@@ -371,6 +395,9 @@ pub async fn set_password(
         .store
         .write(move |connection| -> Result<(), StoreError> {
             users::set_password(connection, &user_id, &crate::random::row_id(), &hash, now)?;
+            if confirms_registration {
+                crate::service::registration::activate_pending_in(connection, &user_id, now)?;
+            }
             let ended: Vec<_> = sessions::active_ids(connection, &user_id, None, now)?
                 .into_iter()
                 .filter(|id| Some(id) != keep_session.as_ref())
@@ -437,14 +464,14 @@ pub async fn close(state: &AppState, user: &User, actor: &str) -> Result<(), Ser
     let mut variables = BTreeMap::new();
     variables.insert("days", state.config.accounts.closure_grace_days.to_string());
     let notice = notice_email(state, user, "account_closed", variables)?;
-    let (mut closed, secrets, actor) = (user.clone(), state.secrets.clone(), actor.to_owned());
+    let (closed, secrets, actor) = (user.clone(), state.secrets.clone(), actor.to_owned());
     state
         .store
         .write(move |connection| -> Result<(), StoreError> {
-            closed.status = UserStatus::Closed;
-            closed.closed_at = Some(now);
-            closed.updated_at = now;
-            users::update(connection, &closed)?;
+            if !users::close(connection, &closed.id, now)? {
+                // Closed (or disabled) meanwhile: nothing more to do.
+                return Ok(());
+            }
             let ended = sessions::active_ids(connection, &closed.id, None, now)?;
             crate::service::sessions::end_sessions_in(
                 connection,
@@ -495,7 +522,9 @@ pub async fn reopen(state: &AppState, user: &User) -> Result<User, ServerError> 
     state
         .store
         .write(move |connection| -> Result<(), StoreError> {
-            users::update(connection, &stored)?;
+            if !users::reopen(connection, &stored.id, now)? {
+                return Ok(());
+            }
             if let Some(notice) = &notice {
                 messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
             }

@@ -42,6 +42,9 @@ pub async fn admit(
     let admission = state
         .store
         .write(move |connection| -> Result<Admission, StoreError> {
+            // Count and insert under the account's row lock: two first sign-ins at once on
+            // PostgreSQL (read committed) would otherwise both see room for one more.
+            gatehouse_store::users::lock(connection, &user_id)?;
             if let Some(device) = devices::find_by_token(connection, &user_id, &digest)? {
                 devices::touch(connection, &device.id, now)?;
                 return Ok(Admission::Admitted {

@@ -10,6 +10,7 @@ pub mod logout;
 pub mod mfa;
 pub mod passwords;
 pub mod profile;
+pub mod reauth;
 pub mod recovery;
 pub mod registration;
 pub mod sessions;

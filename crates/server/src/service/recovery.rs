@@ -63,11 +63,17 @@ pub async fn request_password_reset(
     channel: Channel,
     language: &str,
 ) -> Result<String, ServerError> {
-    let account = find_account(state, identifier)
-        .await?
-        .filter(|user| matches!(user.status, UserStatus::Active | UserStatus::Closed));
+    // A registration never confirmed can be recovered too: a reset sent to the address
+    // proves it as well as the confirmation link would.
+    let account = find_account(state, identifier).await?.filter(|user| {
+        matches!(
+            user.status,
+            UserStatus::Active | UserStatus::Closed | UserStatus::PendingVerification
+        )
+    });
     let target = account.as_ref().and_then(|user| match channel {
-        Channel::Email => user.email_verified.then(|| user.email.clone()),
+        Channel::Email => (user.email_verified || user.status == UserStatus::PendingVerification)
+            .then(|| user.email.clone()),
         Channel::Sms => user
             .phone_number
             .clone()
@@ -132,7 +138,11 @@ pub async fn request_password_reset(
         }
     }
     let request_id = issued.request_id.clone();
-    verification::store_and_send(state, issued, sealed).await?;
+    // A refused text (the SMS budget is used up) stores nothing: the code page then says the
+    // code is invalid, as for any other address — nothing tells the caller more.
+    if let Err(refusal) = verification::store_and_send(state, issued, sealed).await? {
+        tracing::warn!(?refusal, "a password-reset code was not sent");
+    }
     Ok(request_id)
 }
 
@@ -172,9 +182,18 @@ pub async fn complete_password_reset(
     {
         return Ok(ResetOutcome::Invalid);
     }
-    match crate::service::accounts::set_password(state, &user, password, None, "password-reset")
+    let outcome = if request.channel == "email" {
+        crate::service::accounts::set_password_proving_email(
+            state,
+            &user,
+            password,
+            "password-reset",
+        )
         .await
-    {
+    } else {
+        crate::service::accounts::set_password(state, &user, password, None, "password-reset").await
+    };
+    match outcome {
         Ok(()) => {
             let (user_id, secrets) = (user.id.clone(), state.secrets.clone());
             state
@@ -317,6 +336,8 @@ pub async fn send_usernames(
             ttl_seconds: 60,
         },
     );
-    verification::store_and_send(state, issued, vec![sealed]).await?;
+    if let Err(refusal) = verification::store_and_send(state, issued, vec![sealed]).await? {
+        tracing::warn!(?refusal, "a user-name reminder was not sent");
+    }
     Ok(())
 }

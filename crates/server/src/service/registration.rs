@@ -12,8 +12,8 @@ use gatehouse_core::profile::{InvalidField, Profile, clean_text, normalize_phone
 use gatehouse_core::studio::{FieldRule, RegistrationFields, Studio};
 use gatehouse_core::user::{User, UserStatus, normalize_email};
 use gatehouse_core::verification::{CodeRejection, Purpose};
-use gatehouse_core::{UnixTime, UserId};
-use gatehouse_store::{StoreError, studios, users, verifications};
+use gatehouse_core::{StudioId, UnixTime, UserId};
+use gatehouse_store::{DbConn, StoreError, studios, users, verifications};
 use secrecy::SecretString;
 use std::collections::BTreeMap;
 
@@ -217,6 +217,36 @@ pub async fn register(
         .read(move |connection| users::find_by_email(connection, &lookup))
         .await?;
     let now = state.now();
+    let registration = PendingRegistration {
+        studio: target
+            .studio
+            .as_ref()
+            .map(|studio| studio.id.as_str().to_owned()),
+        name: name.clone(),
+        phone: phone.clone(),
+        profile: profile.clone(),
+        password_hash: hash.clone(),
+        language: language.to_owned(),
+    };
+    if let Some(pending) = existing
+        .as_ref()
+        .filter(|existing| existing.status == UserStatus::PendingVerification)
+    {
+        // An earlier registration of this address was never confirmed: this one gets its own
+        // link. Whichever link the mailbox's owner follows decides the account; the earlier
+        // registrant's password stays out of it.
+        return send_confirmation(
+            state,
+            target,
+            &pending.id,
+            &email,
+            registration,
+            language,
+            None,
+        )
+        .await
+        .map(Ok);
+    }
     if let Some(existing) = existing {
         let mut variables = BTreeMap::new();
         variables.insert("name", existing.name.clone().unwrap_or_default());
@@ -258,21 +288,60 @@ pub async fn register(
         created_at: now,
         updated_at: now,
     };
+    let user_id = user.id.clone();
+    send_confirmation(
+        state,
+        target,
+        &user_id,
+        &email,
+        registration,
+        language,
+        Some(user),
+    )
+    .await
+    .map(Ok)
+}
+
+/// What a registration asked for, kept with its confirmation link until the link is used.
+/// The account takes these details from the link that is followed, not from whichever
+/// registration came first.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct PendingRegistration {
+    studio: Option<String>,
+    name: String,
+    phone: Option<String>,
+    profile: Profile,
+    password_hash: String,
+    language: String,
+}
+
+/// Stores a confirmation link for `registration` (and the pending account itself, when
+/// `new_account` is given) and queues the mail, in one transaction.
+async fn send_confirmation(
+    state: &AppState,
+    target: &Target,
+    user_id: &UserId,
+    email: &str,
+    registration: PendingRegistration,
+    language: &str,
+    new_account: Option<User>,
+) -> Result<(), ServerError> {
+    let now = state.now();
     let issued = verification::prepare(
         state,
         &Request {
             purpose: Purpose::ConfirmRegistration,
-            user_id: Some(&user.id),
+            user_id: Some(user_id),
             channel: "email",
-            target: Some(&email),
+            target: Some(email),
             with_link: true,
             with_code: false,
-            data: serde_json::json!({ "studio": target.studio.as_ref().map(|studio| studio.id.as_str()) }),
+            data: serde_json::to_value(&registration).unwrap_or_default(),
             ttl_seconds: state.config.accounts.link_ttl_seconds,
         },
     );
     let mut variables = BTreeMap::new();
-    variables.insert("name", name);
+    variables.insert("name", registration.name.clone());
     variables.insert(
         "link",
         format!(
@@ -295,51 +364,54 @@ pub async fn register(
             studio: target.studio.as_ref(),
             variables,
         },
-        &email,
+        email,
     )?;
     let sealed = messaging::seal_email(&state.kek, &message)?;
-    let (studio_id, secrets) = (
+    let (studio_id, secrets, hash) = (
         target.studio.as_ref().map(|studio| studio.id.clone()),
         state.secrets.clone(),
+        registration.password_hash,
     );
     let stored = state
         .store
         .write(move |connection| -> Result<bool, StoreError> {
-            match users::insert(connection, &user) {
-                // Registered at the same moment by someone else: answer the same way.
-                Err(StoreError::Conflict(_)) => return Ok(false),
-                other => other?,
-            }
-            users::set_password(connection, &user.id, &crate::random::row_id(), &hash, now)?;
-            if let Some(studio_id) = &studio_id {
-                studios::upsert_membership(
+            if let Some(user) = &new_account {
+                match users::insert(connection, user) {
+                    // Registered at the same moment by someone else: answer the same way.
+                    Err(StoreError::Conflict(_)) => return Ok(false),
+                    other => other?,
+                }
+                users::set_password(connection, &user.id, &crate::random::row_id(), &hash, now)?;
+                if let Some(studio_id) = &studio_id {
+                    studios::upsert_membership(
+                        connection,
+                        studio_id,
+                        &user.id,
+                        &["member".to_owned()],
+                        None,
+                        now,
+                    )?;
+                }
+                audit(
                     connection,
-                    studio_id,
+                    &secrets,
+                    "account.registered",
                     &user.id,
-                    &["member".to_owned()],
+                    Some(user.id.as_str()),
                     None,
+                    serde_json::json!({}),
                     now,
                 )?;
             }
             verification::store(connection, &issued)?;
             messaging::enqueue(connection, &[sealed], now)?;
-            audit(
-                connection,
-                &secrets,
-                "account.registered",
-                &user.id,
-                Some(user.id.as_str()),
-                None,
-                serde_json::json!({}),
-                now,
-            )?;
             Ok(true)
         })
         .await?;
     if stored {
         state.outbox_wakeup.notify_one();
     }
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// What confirming the e-mail led to.
@@ -351,7 +423,19 @@ pub enum Confirmed {
     AwaitingApproval,
 }
 
-/// Follows the confirmation link.
+/// Checks a confirmation link without using it (the page the link opens).
+pub async fn check_confirmation(state: &AppState, token: &str) -> Result<bool, ServerError> {
+    Ok(
+        verification::check_link(state, Purpose::ConfirmRegistration, token)
+            .await?
+            .is_ok(),
+    )
+}
+
+/// Confirms the address with the link's token (posted from the page the link opens, never
+/// on a GET that mail scanners follow). The account comes to life with the details and the
+/// password of the registration whose link was used; every other pending registration of
+/// the address is discarded.
 pub async fn confirm(
     state: &AppState,
     token: &str,
@@ -363,9 +447,7 @@ pub async fn confirm(
     let Some(user_id) = found.user_id.clone() else {
         return Ok(Err(CodeRejection::InvalidOrExpired));
     };
-    let studio_id = found.data["studio"]
-        .as_str()
-        .map(gatehouse_core::StudioId::new);
+    let registration = serde_json::from_value::<PendingRegistration>(found.data.clone()).ok();
     let now = state.now();
     let secrets = state.secrets.clone();
     let outcome = state
@@ -375,22 +457,16 @@ pub async fn confirm(
                 if !verifications::consume(connection, &found.id, now)? {
                     return Ok(Err(CodeRejection::InvalidOrExpired));
                 }
-                let Some(mut user) = users::find(connection, &user_id)? else {
+                let Some(user) = users::find(connection, &user_id)? else {
                     return Ok(Err(CodeRejection::InvalidOrExpired));
                 };
-                let requires_approval = match &studio_id {
-                    Some(studio_id) => studios::find(connection, studio_id)?
-                        .is_some_and(|studio| studio.settings.registration.requires_approval),
-                    None => false,
-                };
-                user.email_verified = true;
-                user.status = if requires_approval {
-                    UserStatus::PendingApproval
-                } else {
-                    UserStatus::Active
-                };
-                user.updated_at = now;
-                users::update(connection, &user)?;
+                if user.status != UserStatus::PendingVerification {
+                    return Ok(Err(CodeRejection::InvalidOrExpired));
+                }
+                if let Some(registration) = &registration {
+                    apply_registration(connection, &user.id, registration, now)?;
+                }
+                let confirmed = activate_pending_in(connection, &user.id, now)?;
                 audit(
                     connection,
                     &secrets,
@@ -401,15 +477,85 @@ pub async fn confirm(
                     serde_json::json!({}),
                     now,
                 )?;
-                Ok(Ok(if requires_approval {
-                    Confirmed::AwaitingApproval
-                } else {
-                    Confirmed::Active
-                }))
+                Ok(Ok(confirmed))
             },
         )
         .await?;
     Ok(outcome)
+}
+
+/// Makes the pending account what `registration` asked for: its password, its details, and
+/// its studio (the only membership a pending account has came from a registration).
+fn apply_registration(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    registration: &PendingRegistration,
+    now: UnixTime,
+) -> Result<(), StoreError> {
+    users::set_password(
+        connection,
+        user_id,
+        &crate::random::row_id(),
+        &registration.password_hash,
+        now,
+    )?;
+    users::update_profile(
+        connection,
+        user_id,
+        Some(&registration.name),
+        &registration.profile,
+        now,
+    )?;
+    users::set_phone(
+        connection,
+        user_id,
+        registration.phone.as_deref(),
+        false,
+        now,
+    )?;
+    users::set_locale(connection, user_id, Some(&registration.language), now)?;
+    for membership in studios::memberships_of(connection, user_id)? {
+        studios::remove_membership(connection, &membership.studio.id, user_id)?;
+    }
+    if let Some(studio) = &registration.studio {
+        studios::upsert_membership(
+            connection,
+            &StudioId::new(studio.clone()),
+            user_id,
+            &["member".to_owned()],
+            None,
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+/// A pending account whose address was just proved (its confirmation link, or a password
+/// reset sent to it) becomes active, or waits for approval when one of its studios requires
+/// it; the other pending registrations of the address are discarded.
+pub fn activate_pending_in(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    now: UnixTime,
+) -> Result<Confirmed, StoreError> {
+    let requires_approval = studios::memberships_of(connection, user_id)?
+        .iter()
+        .any(|membership| membership.studio.settings.registration.requires_approval);
+    let (status, confirmed) = if requires_approval {
+        (UserStatus::PendingApproval, Confirmed::AwaitingApproval)
+    } else {
+        (UserStatus::Active, Confirmed::Active)
+    };
+    users::change_status(
+        connection,
+        user_id,
+        UserStatus::PendingVerification,
+        status,
+        true,
+        now,
+    )?;
+    verifications::retire_for_user(connection, user_id, Purpose::ConfirmRegistration, now)?;
+    Ok(confirmed)
 }
 
 /// A studio admin approves a pending registration; the user is mailed.
@@ -436,13 +582,20 @@ pub async fn approve(
     let notice = notice_email(state, &user, "registration_approved", variables)?;
     let now: UnixTime = state.now();
     let (secrets, actor) = (state.secrets.clone(), actor.clone());
-    state
+    let approved = state
         .store
-        .write(move |connection| -> Result<(), StoreError> {
-            let mut user = user;
-            user.status = UserStatus::Active;
-            user.updated_at = now;
-            users::update(connection, &user)?;
+        .write(move |connection| -> Result<bool, StoreError> {
+            if !users::change_status(
+                connection,
+                &user.id,
+                UserStatus::PendingApproval,
+                UserStatus::Active,
+                false,
+                now,
+            )? {
+                // Approved (or rejected) by another admin meanwhile.
+                return Ok(false);
+            }
             if let Some(notice) = &notice {
                 messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
             }
@@ -455,9 +608,10 @@ pub async fn approve(
                 None,
                 serde_json::json!({}),
                 now,
-            )
+            )?;
+            Ok(true)
         })
         .await?;
     state.outbox_wakeup.notify_one();
-    Ok(true)
+    Ok(approved)
 }

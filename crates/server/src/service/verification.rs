@@ -7,7 +7,7 @@ use gatehouse_core::secret::{constant_time_eq, sha256_base64url};
 use gatehouse_core::verification::{self, CodeRejection, CodeState, Purpose};
 use gatehouse_core::{UnixTime, UserId};
 use gatehouse_store::verifications::{self, NewVerification, Verification};
-use gatehouse_store::{DbConn, StoreError, StoreResult};
+use gatehouse_store::{DbConn, StoreError, StoreResult, rate_limits};
 
 /// What to issue.
 #[derive(Debug, Clone)]
@@ -121,23 +121,158 @@ pub fn store(connection: &mut DbConn, issued: &Issued) -> StoreResult<()> {
     )
 }
 
+/// A limit that sending a message counts against: at most `max` per window of
+/// `window_seconds` for `key`.
+#[derive(Debug, Clone)]
+pub struct Quota {
+    key: String,
+    window_seconds: i64,
+    max: i64,
+    refusal: SendRefusal,
+}
+
+impl Quota {
+    /// At most `max` a day for `key`; a refusal says "too many today".
+    #[must_use]
+    pub fn per_day(key: impl Into<String>, max: i64) -> Self {
+        Self {
+            key: key.into(),
+            window_seconds: 86_400,
+            max,
+            refusal: SendRefusal::TooManyToday,
+        }
+    }
+
+    fn window_start(&self, now: UnixTime) -> UnixTime {
+        UnixTime(now.as_secs() - now.as_secs().rem_euclid(self.window_seconds))
+    }
+}
+
+/// Who asks the account pages for a code: their caps are per browser session (or sign-in
+/// attempt), per account and per client address, each per day.
+#[derive(Debug, Clone, Copy)]
+pub struct Requester<'a> {
+    /// The session id, or the sign-in attempt's request id during forced enrolment.
+    pub session: &'a str,
+    /// The account.
+    pub user_id: &'a UserId,
+    /// The client address.
+    pub address: std::net::IpAddr,
+}
+
+impl Requester<'_> {
+    /// The three daily caps of `[security]`.
+    #[must_use]
+    pub fn daily_quotas(&self, state: &AppState) -> Vec<Quota> {
+        let limits = &state.config.security;
+        vec![
+            Quota::per_day(
+                format!(
+                    "codes:session:{}",
+                    sha256_base64url(self.session.as_bytes())
+                ),
+                limits.codes_per_session_per_day,
+            ),
+            Quota::per_day(
+                format!("codes:account:{}", self.user_id),
+                limits.codes_per_account_per_day,
+            ),
+            Quota::per_day(
+                format!("codes:address:{}", self.address),
+                limits.codes_per_address_per_day,
+            ),
+        ]
+    }
+}
+
+/// Why a message was not sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendRefusal {
+    /// A daily cap (per session, account or address) is used up.
+    TooManyToday,
+    /// The instance's hourly budget of text messages (`sms.max_per_hour`) is used up.
+    SmsBudget,
+}
+
+/// The transaction's way out when a quota refuses: everything it wrote is rolled back.
+enum SendFailure {
+    Store(StoreError),
+    Refused(SendRefusal),
+}
+
+impl From<StoreError> for SendFailure {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
+}
+
+impl From<gatehouse_store::DieselError> for SendFailure {
+    fn from(error: gatehouse_store::DieselError) -> Self {
+        Self::Store(error.into())
+    }
+}
+
 /// Stores an issued request with the messages that carry its code or link, in one
-/// transaction (a request is never live without its message queued), then wakes the outbox.
+/// transaction (a request is never live without its message queued), then wakes the
+/// outbox. Every text message counts against the instance's hourly SMS budget.
 pub async fn store_and_send(
     state: &AppState,
     issued: Issued,
     messages: Vec<Sealed>,
-) -> Result<(), ServerError> {
+) -> Result<Result<(), SendRefusal>, ServerError> {
+    store_and_send_within(state, issued, messages, Vec::new()).await
+}
+
+/// [`store_and_send`] that also counts against `quotas`. Each allowance is taken with one
+/// conditional write in the same transaction as the message; when one is used up, nothing
+/// is stored and nothing is sent.
+pub async fn store_and_send_within(
+    state: &AppState,
+    issued: Issued,
+    messages: Vec<Sealed>,
+    mut quotas: Vec<Quota>,
+) -> Result<Result<(), SendRefusal>, ServerError> {
     let now = state.now();
-    state
+    let texts = messages
+        .iter()
+        .filter(|message| message.kind == messaging::SMS)
+        .count();
+    let budget = state.config.sms.max_per_hour;
+    if texts > 0 && budget > 0 {
+        for _ in 0..texts {
+            quotas.push(Quota {
+                key: "sms:instance".to_owned(),
+                window_seconds: 3600,
+                max: budget,
+                refusal: SendRefusal::SmsBudget,
+            });
+        }
+    }
+    let outcome = state
         .store
-        .write(move |connection| -> Result<(), StoreError> {
+        .write(move |connection| -> Result<(), SendFailure> {
+            for quota in &quotas {
+                let window = quota.window_start(now);
+                if !rate_limits::take(connection, &quota.key, window, quota.max)? {
+                    return Err(SendFailure::Refused(quota.refusal));
+                }
+            }
             store(connection, &issued)?;
-            messaging::enqueue(connection, &messages, now)
+            messaging::enqueue(connection, &messages, now)?;
+            Ok(())
         })
-        .await?;
-    state.outbox_wakeup.notify_one();
-    Ok(())
+        .await;
+    match outcome {
+        Ok(()) => {
+            state.outbox_wakeup.notify_one();
+            Ok(Ok(()))
+        }
+        Err(SendFailure::Refused(refusal)) => {
+            tracing::info!(?refusal, "a message was not sent: its limit is used up");
+            Ok(Err(refusal))
+        }
+        Err(SendFailure::Store(error)) => Err(error.into()),
+    }
 }
 
 /// Stores a request that sends nothing — a sign-in parked between its steps, a passkey

@@ -4,7 +4,7 @@
 use crate::error::ServerError;
 use crate::messaging::{self, Outgoing};
 use crate::service::mfa::attempt::Loaded;
-use crate::service::verification::{self, Request};
+use crate::service::verification::{self, Quota, Request, Requester, SendRefusal};
 use crate::state::AppState;
 use gatehouse_core::mfa::FactorKind;
 use gatehouse_core::secret::sha256_base64url;
@@ -31,6 +31,19 @@ pub enum NotSent {
     NoTarget,
     /// Too many codes went to this address or phone this hour.
     TooMany,
+    /// Too many codes were asked for today (per session, account or address).
+    TooManyToday,
+    /// The instance's hourly budget of text messages is used up.
+    SmsUnavailable,
+}
+
+impl From<SendRefusal> for NotSent {
+    fn from(refusal: SendRefusal) -> Self {
+        match refusal {
+            SendRefusal::TooManyToday => Self::TooManyToday,
+            SendRefusal::SmsBudget => Self::SmsUnavailable,
+        }
+    }
 }
 
 fn channel(kind: FactorKind) -> &'static str {
@@ -49,6 +62,7 @@ async fn send(
     purpose: Purpose,
     data: serde_json::Value,
     language: &str,
+    quotas: Vec<Quota>,
 ) -> Result<Result<String, NotSent>, ServerError> {
     let Some(target) = target(user, kind) else {
         return Ok(Err(NotSent::NoTarget));
@@ -99,8 +113,12 @@ async fn send(
         )?;
         messaging::seal_email(&state.kek, &email)?
     };
-    verification::store_and_send(state, issued, vec![sealed]).await?;
-    Ok(Ok(target))
+    Ok(
+        verification::store_and_send_within(state, issued, vec![sealed], quotas)
+            .await?
+            .map(|()| target)
+            .map_err(NotSent::from),
+    )
 }
 
 fn attempt_tag(loaded: &Loaded) -> String {
@@ -121,6 +139,7 @@ pub async fn send_sign_in_code(
         Purpose::FactorCode,
         serde_json::json!({ "attempt": attempt_tag(loaded), "kind": kind }),
         language,
+        Vec::new(),
     )
     .await
 }
@@ -172,12 +191,14 @@ pub async fn verify_sign_in_code(
     })
 }
 
-/// Sends the code that confirms a new e-mail or SMS factor.
+/// Sends the code that confirms a new e-mail or SMS factor, within the requester's daily
+/// caps.
 pub async fn send_enrolment_code(
     state: &AppState,
     user: &User,
     kind: FactorKind,
     language: &str,
+    requester: Requester<'_>,
 ) -> Result<Result<String, NotSent>, ServerError> {
     send(
         state,
@@ -186,6 +207,7 @@ pub async fn send_enrolment_code(
         Purpose::FactorEnrolment,
         serde_json::json!({ "kind": kind }),
         language,
+        requester.daily_quotas(state),
     )
     .await
 }
