@@ -27,6 +27,27 @@ impl DpopKey {
     /// A proof for `method` on `url`, optionally for `access_token` (`ath`).
     #[must_use]
     pub fn proof(&self, method: &str, url: &str, access_token: Option<&str>) -> String {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|elapsed| elapsed.as_secs())
+            .unwrap_or_default();
+        self.proof_issued_at(
+            method,
+            url,
+            access_token,
+            i64::try_from(now).unwrap_or(i64::MAX),
+        )
+    }
+
+    /// A proof that claims to be issued at `iat` (a hostile client's clock).
+    #[must_use]
+    pub fn proof_issued_at(
+        &self,
+        method: &str,
+        url: &str,
+        access_token: Option<&str>,
+        iat: i64,
+    ) -> String {
         let mut header = JwsHeader::new();
         header.set_token_type("dpop+jwt");
         header.set_jwk(self.public.clone());
@@ -34,10 +55,7 @@ impl DpopKey {
             "jti": uuid::Uuid::new_v4().to_string(),
             "htm": method,
             "htu": url,
-            "iat": std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|elapsed| elapsed.as_secs())
-                .unwrap_or_default(),
+            "iat": iat,
         });
         if let Some(token) = access_token {
             claims["ath"] = URL_SAFE_NO_PAD

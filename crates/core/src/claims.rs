@@ -84,6 +84,16 @@ pub struct AccessTokenClaims {
     pub studio: Map<String, Value>,
 }
 
+impl AccessTokenClaims {
+    /// Whether `caller` may learn about this token at introspection (RFC 7662 §4: the
+    /// server decides whom it tells): the client it was issued to, or a resource server it
+    /// is meant for (its `aud`). Anyone else hears `{"active": false}`.
+    #[must_use]
+    pub fn is_disclosed_to(&self, caller: &str) -> bool {
+        self.client_id == caller || self.aud.iter().any(|audience| audience == caller)
+    }
+}
+
 /// The event that marks a logout token (OIDC Back-Channel Logout 1.0 §2.4).
 pub const BACKCHANNEL_LOGOUT_EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
 

@@ -49,6 +49,9 @@ pub enum DpopRejection {
     /// The proof's key is not the key the token is bound to.
     #[error("the DPoP proof key does not match the token's key")]
     KeyMismatch,
+    /// This address sent more proofs this hour than we keep records for.
+    #[error("too many DPoP proofs from this address; retry later")]
+    TooMany,
 }
 
 /// The claims of a proof.
@@ -103,8 +106,7 @@ pub fn check_claims(
     if !same_target(&claims.htu, url) {
         return Err(DpopRejection::WrongUrl);
     }
-    // Allow a little clock skew into the future, and `max_age_seconds` into the past.
-    if claims.iat > now.as_secs() + 5 || now.as_secs() - claims.iat > max_age_seconds {
+    if !is_fresh(claims.iat, now, max_age_seconds) {
         return Err(DpopRejection::Stale);
     }
     if let Some(token) = access_token {
@@ -118,6 +120,19 @@ pub fn check_claims(
         }
     }
     Ok(())
+}
+
+/// Seconds a proof may claim to come from the future (clock skew between client and us).
+pub const FUTURE_SKEW_SECONDS: i64 = 5;
+
+/// Whether a proof issued at `iat` is acceptable at `now`: at most `max_age_seconds` old and
+/// at most [`FUTURE_SKEW_SECONDS`] ahead. `iat` is the caller's number, so the arithmetic is
+/// checked: an `iat` far outside the clock's range is refused, never wrapped around.
+#[must_use]
+pub fn is_fresh(iat: i64, now: UnixTime, max_age_seconds: i64) -> bool {
+    now.as_secs()
+        .checked_sub(iat)
+        .is_some_and(|age| (-FUTURE_SKEW_SECONDS..=max_age_seconds).contains(&age))
 }
 
 /// Compares URLs as RFC 9449 §4.3 says: scheme, host, port and path, ignoring query and
@@ -229,5 +244,51 @@ mod tests {
             check_header(Some(PROOF_TYPE), Some("ES256"), None),
             Err(DpopRejection::BadKey)
         );
+    }
+}
+
+#[cfg(test)]
+mod freshness {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The rule in plain (overflow-free) arithmetic.
+    fn expected(iat: i64, now: i64, max_age: i64) -> bool {
+        let age = i128::from(now) - i128::from(iat);
+        age >= -i128::from(FUTURE_SKEW_SECONDS) && age <= i128::from(max_age)
+    }
+
+    #[test]
+    fn extreme_issue_times_are_refused_not_wrapped() {
+        let now = UnixTime(1_750_000_000);
+        assert!(!is_fresh(i64::MIN, now, 300));
+        assert!(!is_fresh(i64::MAX, now, 300));
+        assert!(!is_fresh(i64::MIN, UnixTime(i64::MAX), i64::MAX));
+        assert!(is_fresh(now.as_secs(), now, 300));
+        assert!(is_fresh(now.as_secs() + 5, now, 300));
+        assert!(!is_fresh(now.as_secs() + 6, now, 300));
+        assert!(is_fresh(now.as_secs() - 300, now, 300));
+        assert!(!is_fresh(now.as_secs() - 301, now, 300));
+    }
+
+    proptest! {
+        #[test]
+        fn freshness_matches_the_rule_for_any_numbers(
+            iat in any::<i64>(),
+            now in any::<i64>(),
+            max_age in 0_i64..=86_400,
+        ) {
+            prop_assert_eq!(is_fresh(iat, UnixTime(now), max_age), expected(iat, now, max_age));
+        }
+
+        #[test]
+        fn freshness_near_now_matches_the_rule(
+            now in 0_i64..=4_102_444_800,
+            offset in -100_000_i64..=100_000,
+            max_age in 0_i64..=86_400,
+        ) {
+            let iat = now - offset;
+            prop_assert_eq!(is_fresh(iat, UnixTime(now), max_age), expected(iat, now, max_age));
+        }
     }
 }

@@ -184,6 +184,10 @@ pub enum RefreshRejection {
     /// A wider scope than granted (RFC 6749 §6).
     #[error("the requested scope exceeds the scope originally granted")]
     ScopeExceedsGrant,
+    /// The grant lives only as long as the browser session it was born in (no
+    /// `offline_access`), and that session has ended or expired.
+    #[error("the sign-in this refresh token belongs to has ended")]
+    SessionEnded,
 }
 
 /// Decides a refresh-token request.
@@ -194,6 +198,7 @@ pub fn decide_refresh(
     client_id: &ClientId,
     requested_scope: Option<&Scope>,
     is_user_active: bool,
+    is_birth_session_active: bool,
     now: UnixTime,
 ) -> RefreshDecision {
     if &grant.client_id != client_id {
@@ -210,6 +215,9 @@ pub fn decide_refresh(
     }
     if !is_user_active {
         return RefreshDecision::Reject(RefreshRejection::InactiveUser);
+    }
+    if !grant.is_offline && grant.session_id.is_some() && !is_birth_session_active {
+        return RefreshDecision::Reject(RefreshRejection::SessionEnded);
     }
     match requested_scope {
         Some(scope) if !scope.is_subset_of(&grant.scope) => {
@@ -358,7 +366,15 @@ mod tests {
         let client = ClientId::new("c");
         let decide = |token: &RefreshToken, grant: &Grant, scope: Option<&str>, now| {
             let scope = scope.map(|text| Scope::parse(text).unwrap_or_default());
-            decide_refresh(token, grant, &client, scope.as_ref(), true, UnixTime(now))
+            decide_refresh(
+                token,
+                grant,
+                &client,
+                scope.as_ref(),
+                true,
+                true,
+                UnixTime(now),
+            )
         };
         assert_eq!(
             decide(&token, &grant, None, 10),
@@ -392,5 +408,25 @@ mod tests {
             decide(&token, &revoked, None, 10),
             RefreshDecision::Reject(RefreshRejection::Revoked)
         );
+        // A grant born in a browser session lives as long as the session, unless offline.
+        let online = Grant {
+            session_id: Some(SessionId::new("s")),
+            ..grant.clone()
+        };
+        let ended =
+            |grant: &Grant| decide_refresh(&token, grant, &client, None, true, false, UnixTime(10));
+        assert_eq!(
+            ended(&online),
+            RefreshDecision::Reject(RefreshRejection::SessionEnded)
+        );
+        let offline = Grant {
+            is_offline: true,
+            ..online.clone()
+        };
+        assert_eq!(
+            ended(&offline),
+            RefreshDecision::Rotate(grant.scope.clone())
+        );
+        assert_eq!(ended(&grant), RefreshDecision::Rotate(grant.scope.clone()));
     }
 }

@@ -11,7 +11,7 @@ use std::str::FromStr;
 pub const KNOWN_PROVIDERS: [&str; 4] = ["google", "microsoft", "facebook", "x"];
 
 /// The messages Gatehouse sends; studios may reword each.
-pub const MESSAGE_NAMES: [&str; 21] = [
+pub const MESSAGE_NAMES: [&str; 23] = [
     "confirm_registration",
     "already_registered",
     "registration_approved",
@@ -24,6 +24,7 @@ pub const MESSAGE_NAMES: [&str; 21] = [
     "email_change_code",
     "email_changed",
     "phone_code",
+    "phone_changed",
     "account_closed",
     "account_reactivated",
     "mfa_code",
@@ -32,6 +33,7 @@ pub const MESSAGE_NAMES: [&str; 21] = [
     "mfa_removed",
     "mfa_reset",
     "mfa_help_request",
+    "mfa_reset_elsewhere",
     "recovery_code_used",
 ];
 
@@ -41,6 +43,12 @@ pub const PERMISSION_MANAGE_MEMBERS: &str = "members.manage";
 pub const PERMISSION_MANAGE_DEVICES: &str = "devices.manage";
 /// Permission to reset members' second factors.
 pub const PERMISSION_RESET_MFA: &str = "mfa.reset";
+/// Every permission a role can hold.
+pub const PERMISSIONS: [&str; 3] = [
+    PERMISSION_MANAGE_MEMBERS,
+    PERMISSION_MANAGE_DEVICES,
+    PERMISSION_RESET_MFA,
+];
 
 /// The roles every new studio starts with: `member` (no permissions) and `admin`.
 #[must_use]
@@ -220,6 +228,52 @@ pub struct MessageOverride {
     pub html: Option<String>,
 }
 
+/// Whose second factors a studio's admins may reset.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MfaResetScope {
+    /// Any member (the help pages' rule: a studio admin helps members who lost a factor).
+    #[default]
+    AllMembers,
+    /// Only members who belong to no other studio. A member this studio shares with others
+    /// cannot have their factors reset by a studio admin, here or there: the instance's
+    /// administrators must do it.
+    ExclusiveMembers,
+}
+
+impl FromStr for MfaResetScope {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "all_members" => Ok(Self::AllMembers),
+            "exclusive_members" => Ok(Self::ExclusiveMembers),
+            other => Err(format!(
+                "{other:?} is not a reset scope; use all_members or exclusive_members"
+            )),
+        }
+    }
+}
+
+/// Whether an admin of studio `acting` may reset the second factors of a user with
+/// `memberships` (which must include `acting`). A member of `acting` alone: yes. A member
+/// shared with other studios: only when none of the member's studios keeps resets to its
+/// exclusive members.
+#[must_use]
+pub fn may_reset_mfa(acting: &StudioId, memberships: &[Membership]) -> bool {
+    let is_member = memberships
+        .iter()
+        .any(|membership| &membership.studio.id == acting);
+    let is_shared = memberships
+        .iter()
+        .any(|membership| &membership.studio.id != acting);
+    is_member
+        && (!is_shared
+            || memberships.iter().all(|membership| {
+                membership.studio.settings.mfa_reset_scope == MfaResetScope::AllMembers
+            }))
+}
+
 /// A studio's own settings. Absent values follow the instance defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -245,6 +299,8 @@ pub struct StudioSettings {
     pub email_sender_name: Option<String>,
     /// The studio's wording of messages, by message name (e.g. `activation`).
     pub message_overrides: std::collections::BTreeMap<String, MessageOverride>,
+    /// Whose second factors the studio's admins may reset.
+    pub mfa_reset_scope: MfaResetScope,
 }
 
 impl Default for StudioSettings {
@@ -263,6 +319,7 @@ impl Default for StudioSettings {
             registration: RegistrationSettings::default(),
             email_sender_name: None,
             message_overrides: std::collections::BTreeMap::new(),
+            mfa_reset_scope: MfaResetScope::AllMembers,
         }
     }
 }
@@ -613,6 +670,41 @@ mod tests {
             roles: vec!["member".into()],
             username: None,
         }
+    }
+
+    #[test]
+    fn mfa_resets_of_shared_members_follow_every_studio() {
+        let with_scope = |id: &str, scope: MfaResetScope| {
+            let mut member = membership(id, None);
+            member.studio.settings.mfa_reset_scope = scope;
+            member
+        };
+        let acting = StudioId::new("a");
+        let open = MfaResetScope::AllMembers;
+        let exclusive = MfaResetScope::ExclusiveMembers;
+        assert!(may_reset_mfa(&acting, &[with_scope("a", open)]));
+        assert!(
+            may_reset_mfa(&acting, &[with_scope("a", exclusive)]),
+            "its own member"
+        );
+        assert!(may_reset_mfa(
+            &acting,
+            &[with_scope("a", open), with_scope("b", open)]
+        ));
+        assert!(!may_reset_mfa(
+            &acting,
+            &[with_scope("a", open), with_scope("b", exclusive)]
+        ));
+        assert!(!may_reset_mfa(
+            &acting,
+            &[with_scope("a", exclusive), with_scope("b", open)]
+        ));
+        assert!(
+            !may_reset_mfa(&acting, &[with_scope("b", open)]),
+            "not a member"
+        );
+        assert_eq!("exclusive_members".parse(), Ok(exclusive));
+        assert!("some".parse::<MfaResetScope>().is_err());
     }
 
     #[test]

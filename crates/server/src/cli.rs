@@ -108,6 +108,8 @@ pub enum StudiosCommand {
     Set(SetStudioArgs),
     /// Add an existing user to a studio (or change their role and user name).
     AddMember(AddMemberArgs),
+    /// Define a role of a studio (or change its permissions).
+    DefineRole(DefineRoleArgs),
 }
 
 /// `gatehouse studios create`
@@ -167,6 +169,33 @@ pub struct SetStudioArgs {
     /// Self-registration into the studio: "closed", "open" or "approval".
     #[arg(long, value_name = "MODE")]
     pub registration: Option<String>,
+    /// Whose second factors the studio's admins may reset: "all_members", or
+    /// "exclusive_members" (a member shared with another studio needs the instance's
+    /// administrators).
+    #[arg(long, value_name = "SCOPE")]
+    pub mfa_reset_scope: Option<String>,
+    /// Sender name of the studio's e-mail, or "default".
+    #[arg(long, value_name = "NAME")]
+    pub email_sender_name: Option<String>,
+    /// A JSON file of the studio's message wording: `{"activation": {"subject": ...,
+    /// "text": ..., "html": ...}}`, each part a template; replaces the studio's overrides.
+    #[arg(long, value_name = "FILE")]
+    pub message_overrides: Option<PathBuf>,
+}
+
+/// `gatehouse studios define-role`
+#[derive(Debug, Args)]
+pub struct DefineRoleArgs {
+    /// The studio's slug.
+    #[arg(long)]
+    pub studio: String,
+    /// The role's name.
+    #[arg(long)]
+    pub role: String,
+    /// Its permissions, comma-separated: members.manage, devices.manage, mfa.reset (none:
+    /// an empty value).
+    #[arg(long, value_delimiter = ',')]
+    pub permissions: Vec<String>,
 }
 
 /// `gatehouse studios add-member`
@@ -549,8 +578,17 @@ async fn run(
             }
             let state = crate::startup::build_state(config, clock).await?;
             let user = find_user(&state.store, &email).await?;
-            let removed =
-                crate::service::mfa::reset(&state, &user, "cli", &reason, None, None).await?;
+            let removed = crate::service::mfa::reset(
+                &state,
+                &user,
+                crate::service::mfa::ResetBy {
+                    actor: "cli",
+                    reason: &reason,
+                    ..Default::default()
+                },
+            )
+            .await?
+            .unwrap_or_default();
             Ok(Printed {
                 stderr: format!(
                     "{removed} second factor(s) removed; the user was told by e-mail and signs in with the password next time\n"
@@ -865,7 +903,37 @@ async fn studios_command(
                     bail!("invalid setting registration: {other:?}; use closed, open or approval")
                 }
             };
+            let mfa_reset_scope = arguments
+                .mfa_reset_scope
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(|message: String| {
+                    anyhow::anyhow!("invalid setting mfa_reset_scope: {message}")
+                })?;
+            let email_sender_name = match arguments.email_sender_name.as_deref() {
+                None => None,
+                Some("default") => Some(None),
+                Some(name) => Some(Some(name.to_owned())),
+            };
+            let message_overrides = match &arguments.message_overrides {
+                None => None,
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    Some(serde_json::from_str(&text).with_context(|| {
+                        format!(
+                            "invalid setting message_overrides: {} is not a JSON object of \
+                             messages with subject, text and html",
+                            path.display()
+                        )
+                    })?)
+                }
+            };
             let change = SettingsChange {
+                mfa_reset_scope,
+                email_sender_name,
+                message_overrides,
                 password_classes: arguments.password_classes,
                 password_max_age_days: arguments.password_max_age_days,
                 password_history: arguments.password_history,
@@ -891,6 +959,22 @@ async fn studios_command(
             };
             let studio = studios::update_settings(&store, &arguments.studio, change, now).await?;
             Ok(json_line(&studio_json(&studio)))
+        }
+        StudiosCommand::DefineRole(arguments) => {
+            let permissions = arguments
+                .permissions
+                .iter()
+                .map(|permission| permission.trim().to_owned())
+                .filter(|permission| !permission.is_empty())
+                .collect();
+            let (studio, role) =
+                studios::define_role(&store, &arguments.studio, &arguments.role, permissions)
+                    .await?;
+            Ok(json_line(&serde_json::json!({
+                "studio_id": studio.id,
+                "role": role.name,
+                "permissions": role.permissions,
+            })))
         }
         StudiosCommand::AddMember(arguments) => {
             let (studio, user_id) = studios::add_member(

@@ -579,6 +579,8 @@ pub struct SecurityConfig {
     /// Rows that unauthenticated requests may create per client address and hour: pending
     /// authorization requests, passkey ceremonies and DPoP proof records.
     pub pending_rows_per_address_per_hour: u32,
+    /// Second-factor resets a studio's admins may make per day, all members together.
+    pub mfa_resets_per_studio_per_day: i64,
 }
 
 impl Default for SecurityConfig {
@@ -588,7 +590,8 @@ impl Default for SecurityConfig {
             codes_per_session_per_day: 5,
             codes_per_account_per_day: 10,
             codes_per_address_per_day: 20,
-            pending_rows_per_address_per_hour: 1000,
+            pending_rows_per_address_per_hour: 10_000,
+            mfa_resets_per_studio_per_day: 20,
         }
     }
 }
@@ -779,6 +782,10 @@ impl Config {
             (
                 "security.codes_per_address_per_day",
                 self.security.codes_per_address_per_day,
+            ),
+            (
+                "security.mfa_resets_per_studio_per_day",
+                self.security.mfa_resets_per_studio_per_day,
             ),
             ("login.max_delay_seconds", self.login.max_delay_seconds),
             (

@@ -74,17 +74,45 @@ fn fluent_arguments<'a>(
     arguments
 }
 
+/// What a studio's message override is rendered into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// The subject or a plain-text body: no markup; a subject loses line breaks.
+    Text,
+    /// The HTML body: every variable is HTML-escaped (a user's name is the user's words).
+    Html,
+}
+
 fn render_override(
     template: &str,
     state: &AppState,
     variables: &BTreeMap<&'static str, String>,
+    part: Part,
 ) -> Option<String> {
     let mut context: BTreeMap<&str, String> = variables.clone().into_iter().collect();
     context.insert("product", state.config.ui.product_name.clone());
-    minijinja::Environment::new()
+    let mut environment = minijinja::Environment::new();
+    environment.set_auto_escape_callback(move |_| match part {
+        Part::Html => minijinja::AutoEscape::Html,
+        Part::Text => minijinja::AutoEscape::None,
+    });
+    environment
         .render_str(template, context)
         .map_err(|error| tracing::warn!(%error, "a studio's message override failed to render; using the default"))
         .ok()
+}
+
+/// A header value without control characters: CR and LF would start a header of their own.
+fn single_line(text: &str) -> String {
+    text.chars()
+        .map(|character| {
+            if character.is_control() {
+                ' '
+            } else {
+                character
+            }
+        })
+        .collect()
 }
 
 /// Renders an e-mail to `to`.
@@ -100,8 +128,9 @@ pub fn render_email(
         .and_then(|studio| studio.settings.message_overrides.get(message.name));
     let subject = overrides
         .and_then(|custom| custom.subject.as_deref())
-        .and_then(|template| render_override(template, state, &message.variables))
+        .and_then(|template| render_override(template, state, &message.variables, Part::Text))
         .unwrap_or_else(|| translate(format!("mail-{}-subject", message.name)));
+    let subject = single_line(&subject);
     let body = translate(format!("mail-{}-body", message.name));
     let action = crate::i18n::try_translate(
         message.language,
@@ -129,12 +158,12 @@ pub fn render_email(
         studio_name => message.studio.map(|studio| studio.name.clone()),
     };
     let text = match overrides.and_then(|custom| custom.text.as_deref()) {
-        Some(template) => render_override(template, state, &message.variables),
+        Some(template) => render_override(template, state, &message.variables, Part::Text),
         None => None,
     }
     .map_or_else(|| state.templates.render("mail.txt", context.clone()), Ok)?;
     let html = match overrides.and_then(|custom| custom.html.as_deref()) {
-        Some(template) => render_override(template, state, &message.variables),
+        Some(template) => render_override(template, state, &message.variables, Part::Html),
         None => None,
     }
     .map_or_else(|| state.templates.render("mail.html", context), Ok)?;
@@ -142,7 +171,8 @@ pub fn render_email(
         to: to.to_owned(),
         sender_name: message
             .studio
-            .and_then(|studio| studio.settings.email_sender_name.clone()),
+            .and_then(|studio| studio.settings.email_sender_name.as_deref())
+            .map(single_line),
         subject,
         text,
         html,
@@ -157,7 +187,7 @@ pub fn render_sms(state: &AppState, message: &Outgoing<'_>, to: &str) -> Sms {
         .studio
         .and_then(|studio| studio.settings.message_overrides.get(message.name))
         .and_then(|custom| custom.text.as_deref())
-        .and_then(|template| render_override(template, state, &message.variables))
+        .and_then(|template| render_override(template, state, &message.variables, Part::Text))
         .unwrap_or_else(|| {
             crate::i18n::translate(
                 message.language,
@@ -217,6 +247,21 @@ pub fn enqueue(connection: &mut DbConn, messages: &[Sealed], now: UnixTime) -> S
     Ok(())
 }
 
+/// Stores `message` as a stand-in that is never sent (see [`outbox::insert_discarded`]).
+pub fn enqueue_discarded(
+    connection: &mut DbConn,
+    message: &Sealed,
+    now: UnixTime,
+) -> StoreResult<()> {
+    outbox::insert_discarded(
+        connection,
+        &crate::random::row_id(),
+        message.kind,
+        &message.ciphertext,
+        now,
+    )
+}
+
 /// Sends e-mail: over SMTP, or to the log when no server is configured (development).
 #[derive(Clone)]
 pub enum Mailer {
@@ -245,7 +290,8 @@ impl Mailer {
     pub fn from_config(config: &SmtpConfig) -> anyhow::Result<Self> {
         if config.host.is_empty() {
             tracing::warn!(
-                "smtp.host is empty: e-mail is written to the log instead of being sent"
+                "smtp.host is empty: e-mail is not sent; its text (codes and links included) \
+                 is written to the log at debug level only, for development"
             );
             return Ok(Self::Log);
         }
@@ -275,7 +321,9 @@ impl Mailer {
     pub async fn send(&self, email: &Email) -> Result<(), String> {
         match self {
             Self::Log => {
-                tracing::info!(to = %email.to, subject = %email.subject, body = %email.text, "e-mail (not sent: smtp.host is empty)");
+                // The body carries codes and links: never at the levels production logs keep.
+                tracing::info!(subject = %email.subject, "e-mail not sent: smtp.host is empty");
+                tracing::debug!(to = %email.to, subject = %email.subject, body = %email.text, "e-mail (not sent)");
                 Ok(())
             }
             Self::Smtp { transport, from } => {
@@ -309,7 +357,8 @@ impl Mailer {
 /// Sends an SMS through the configured gateway, or logs it.
 pub async fn send_sms(config: &SmsConfig, http: &reqwest::Client, sms: &Sms) -> Result<(), String> {
     if config.provider != "http" {
-        tracing::info!(to = %sms.to, text = %sms.text, "SMS (not sent: sms.provider is log)");
+        tracing::info!("SMS not sent: sms.provider is log");
+        tracing::debug!(to = %sms.to, text = %sms.text, "SMS (not sent)");
         return Ok(());
     }
     let templates: serde_json::Map<String, serde_json::Value> =
@@ -345,5 +394,84 @@ pub async fn send_sms(config: &SmsConfig, http: &reqwest::Client, sms: &Sms) -> 
         Ok(())
     } else {
         Err(format!("the SMS gateway answered {}", response.status()))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// Everything logged while `work` runs with `filter`, as text.
+    pub(crate) fn logged(filter: &str, work: impl FnOnce()) -> String {
+        let buffer = Arc::new(Mutex::new(Vec::<u8>::new()));
+        let sink = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(move || Writer(sink.clone()))
+            .finish();
+        tracing::subscriber::with_default(subscriber, work);
+        let bytes = buffer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    struct Writer(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Writer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn send_in_log_mode() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let email = Email {
+            to: "anna@example.com".into(),
+            sender_name: None,
+            subject: "Reset your password".into(),
+            text: "Your code is 493817: https://id.example/reset-password?token=SECRET".into(),
+            html: String::new(),
+        };
+        let sms = Sms {
+            to: "+393331234567".into(),
+            text: "Your code is 493817".into(),
+        };
+        runtime.block_on(async {
+            Mailer::Log.send(&email).await.expect("logged");
+            send_sms(&SmsConfig::default(), &reqwest::Client::new(), &sms)
+                .await
+                .expect("logged");
+        });
+    }
+
+    #[test]
+    fn log_mode_keeps_codes_and_links_out_of_info_logs() {
+        let info = logged("info", send_in_log_mode);
+        assert!(
+            info.contains("e-mail not sent") && info.contains("SMS not sent"),
+            "{info}"
+        );
+        assert!(
+            !info.contains("493817") && !info.contains("SECRET"),
+            "{info}"
+        );
+        let debug = logged("debug", send_in_log_mode);
+        assert!(
+            debug.contains("493817") && debug.contains("SECRET"),
+            "{debug}"
+        );
     }
 }

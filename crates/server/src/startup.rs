@@ -8,8 +8,9 @@ use crate::crypto::password::PasswordHasher;
 use crate::crypto::secrets::InstanceSecrets;
 use crate::state::{AppContext, AppState};
 use crate::templates::Templates;
-use crate::throttle::Throttle;
+use crate::throttle::{RowAllowance, Throttle};
 use anyhow::Context as _;
+use gatehouse_core::verification::Purpose;
 use gatehouse_store::{
     Store, codes, flows, grants, keys, outbox, rate_limits, sessions, verifications,
 };
@@ -76,11 +77,18 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     let templates = Templates::load(config.ui.templates_dir.as_deref())?;
     let discovery_document = crate::protocol::discovery::build_document(&config)?;
     let mailer = crate::messaging::Mailer::from_config(&config.smtp)?;
+    if config.sms.provider != "http" {
+        tracing::warn!(
+            "sms.provider is log: text messages are not sent; their text (codes included) is \
+             written to the log at debug level only, for development"
+        );
+    }
     let webauthn = crate::service::mfa::passkeys::relying_party(&config)?;
     Ok(AppState::new(AppContext {
         issuer: config.issuer(),
         access_token_algorithm: config.access_token_algorithm()?,
         throttle: Throttle::new(&config.login),
+        pending_rows: RowAllowance::new(config.security.pending_rows_per_address_per_hour),
         webauthn,
         config: Arc::new(config),
         store,
@@ -263,6 +271,18 @@ pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
                     + keys::purge_retired_before(connection, key_cutoff)?
                     + outbox::purge_finished(connection, now.plus_seconds(-7 * 24 * 3600))?
                     + verifications::purge_expired(connection, cutoff)?
+                    // What requests without a session left behind goes as soon as it expires.
+                    + verifications::purge_expired_of(
+                        connection,
+                        &[
+                            Purpose::PasskeyChallenge,
+                            Purpose::PasskeyRegistration,
+                            Purpose::SecondFactor,
+                            Purpose::Reauthentication,
+                        ],
+                        now,
+                    )?
+                    + grants::purge_dpop_proofs(connection, now)?
                     + rate_limits::purge_before(connection, cutoff)?)
             },
         )

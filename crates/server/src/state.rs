@@ -7,7 +7,7 @@ use crate::crypto::keyring::KeyRing;
 use crate::crypto::password::PasswordHasher;
 use crate::crypto::secrets::InstanceSecrets;
 use crate::templates::Templates;
-use crate::throttle::Throttle;
+use crate::throttle::{RowAllowance, Throttle};
 use gatehouse_core::keys::SigningAlgorithm;
 use gatehouse_store::Store;
 use std::ops::Deref;
@@ -37,6 +37,8 @@ pub struct AppContext {
     pub templates: Templates,
     /// Back-off for guessable secrets and for actions that cost someone else.
     pub throttle: Throttle,
+    /// Rows that requests without a session may create, per address and hour.
+    pub pending_rows: RowAllowance,
     /// The WebAuthn relying party; `None` when passkeys are off.
     pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
     /// The issuer, without trailing slash.

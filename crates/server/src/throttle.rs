@@ -215,6 +215,45 @@ impl Permit {
     }
 }
 
+/// Rows that requests without a session may create, per client address and hour, all
+/// kinds together (pending authorization requests, passkey ceremonies, DPoP proof records):
+/// nobody can grow the database without bound from one address. Per node, like the
+/// back-off; the rows themselves expire and are purged.
+#[derive(Debug, Clone)]
+pub struct RowAllowance {
+    per_hour: u32,
+    counts: Arc<Mutex<HashMap<IpAddr, (i64, u32)>>>,
+}
+
+impl RowAllowance {
+    /// `per_hour` rows per address and hour.
+    #[must_use]
+    pub fn new(per_hour: u32) -> Self {
+        Self {
+            per_hour,
+            counts: Arc::default(),
+        }
+    }
+
+    /// Takes one row of `address`'s allowance for this hour; `false` when it is used up.
+    pub fn take(&self, address: IpAddr, now: UnixTime) -> bool {
+        let hour = now.as_secs().div_euclid(3600);
+        let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        if counts.len() >= SWEEP_THRESHOLD {
+            counts.retain(|_, (window, _)| *window == hour);
+        }
+        let entry = counts.entry(address.to_canonical()).or_insert((hour, 0));
+        if entry.0 != hour {
+            *entry = (hour, 0);
+        }
+        if entry.1 >= self.per_hour {
+            return false;
+        }
+        entry.1 += 1;
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,6 +335,18 @@ mod tests {
             Key::account_anywhere("sign-in", "anna"),
         ];
         assert!(throttle.begin(new_browser, now).is_err());
+    }
+
+    #[test]
+    fn row_allowances_are_per_address_and_hour() {
+        let allowance = RowAllowance::new(2);
+        let now = UnixTime(7_200);
+        assert!(allowance.take(HOME, now));
+        assert!(allowance.take(HOME, now));
+        assert!(!allowance.take(HOME, now.plus_seconds(3599)));
+        let other = IpAddr::V4(std::net::Ipv4Addr::new(198, 51, 100, 1));
+        assert!(allowance.take(other, now));
+        assert!(allowance.take(HOME, now.plus_seconds(3600)), "a new hour");
     }
 
     #[test]

@@ -286,8 +286,14 @@ pub fn purge_expired(connection: &mut DbConn, cutoff: UnixTime) -> StoreResult<u
         revoked_access_tokens::table.filter(revoked_access_tokens::expires_at.lt(cutoff.as_secs())),
     )
     .execute(connection)?;
-    let proofs =
-        diesel::delete(dpop_proofs::table.filter(dpop_proofs::expires_at.lt(cutoff.as_secs())))
-            .execute(connection)?;
-    Ok(tokens + grants + denials + proofs)
+    Ok(tokens + grants + denials)
+}
+
+/// Deletes DPoP proof records whose proofs can no longer be replayed (past `now`): they
+/// are only kept to refuse a replay within the proof's lifetime.
+pub fn purge_dpop_proofs(connection: &mut DbConn, now: UnixTime) -> StoreResult<usize> {
+    Ok(
+        diesel::delete(dpop_proofs::table.filter(dpop_proofs::expires_at.lt(now.as_secs())))
+            .execute(connection)?,
+    )
 }

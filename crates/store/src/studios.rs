@@ -85,6 +85,24 @@ pub fn insert(connection: &mut DbConn, studio: &Studio, roles: &[Role]) -> Store
     Ok(())
 }
 
+/// Defines (or redefines) one of a studio's roles.
+pub fn upsert_role(connection: &mut DbConn, studio_id: &StudioId, role: &Role) -> StoreResult<()> {
+    diesel::delete(
+        studio_roles::table
+            .filter(studio_roles::studio_id.eq(studio_id.as_str()))
+            .filter(studio_roles::name.eq(&role.name)),
+    )
+    .execute(connection)?;
+    diesel::insert_into(studio_roles::table)
+        .values((
+            studio_roles::studio_id.eq(studio_id.as_str()),
+            studio_roles::name.eq(&role.name),
+            studio_roles::permissions.eq(to_json_list(&role.permissions)),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
 /// Replaces a studio's settings.
 pub fn update_settings(
     connection: &mut DbConn,

@@ -254,6 +254,22 @@ pub fn count_sent_since(
         .get_result(connection)?)
 }
 
+/// Deletes requests of `purposes` that expired before `now` (ceremonies and parked sign-ins
+/// that nobody will look at again).
+pub fn purge_expired_of(
+    connection: &mut DbConn,
+    purposes: &[Purpose],
+    now: UnixTime,
+) -> StoreResult<usize> {
+    let names: Vec<&str> = purposes.iter().map(|purpose| purpose.as_str()).collect();
+    Ok(diesel::delete(
+        verification_codes::table
+            .filter(verification_codes::purpose.eq_any(names))
+            .filter(verification_codes::expires_at.lt(now.as_secs())),
+    )
+    .execute(connection)?)
+}
+
 /// Deletes codes that expired before `cutoff`.
 pub fn purge_expired(connection: &mut DbConn, cutoff: UnixTime) -> StoreResult<usize> {
     Ok(diesel::delete(

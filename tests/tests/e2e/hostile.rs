@@ -1031,7 +1031,429 @@ async fn a_pending_registration_is_recovered_through_the_reset_flow(backend: Bac
     assert_eq!(world.app.browser().get(&attackers_link).await.status, 400);
 }
 
+async fn dpop_proofs_from_the_ends_of_time_are_refused(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let service = client_credentials_service(&app).await;
+    let key = gatehouse_tests::dpop::DpopKey::generate();
+    let token_url = app.url("/token");
+    for iat in [i64::MIN, i64::MIN + 1, -1, i64::MAX] {
+        let response = reqwest::Client::new()
+            .post(&token_url)
+            .basic_auth(&service.id, service.secret.as_deref())
+            .header("DPoP", key.proof_issued_at("POST", &token_url, None, iat))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .expect("token request");
+        assert_eq!(response.status(), 400, "iat {iat}");
+        let body: serde_json::Value = response.json().await.expect("JSON");
+        assert_eq!(body["error"], "invalid_dpop_proof", "iat {iat}: {body}");
+    }
+    let response = reqwest::Client::new()
+        .post(&token_url)
+        .basic_auth(&service.id, service.secret.as_deref())
+        .header("DPoP", key.proof("POST", &token_url, None))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("token request");
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(body["token_type"], "DPoP");
+}
+
+async fn refresh_tokens_without_offline_access_end_with_the_browser_session(backend: Backend) {
+    let world = World::start(backend).await;
+    let online = crate::sign_in(&world, &["email"]).await;
+    let offline = crate::sign_in(&world, &["offline_access"]).await;
+    let refresh = |tokens: &openidconnect::core::CoreTokenResponse| {
+        openidconnect::OAuth2TokenResponse::refresh_token(tokens)
+            .expect("a refresh token")
+            .secret()
+            .clone()
+    };
+    let (online_refresh, offline_refresh) = (refresh(&online.tokens), refresh(&offline.tokens));
+    // The browser sessions expire (sessions.lifetime_seconds), nobody signs out.
+    world.app.clock.advance(43_200 + 60);
+    let (status, body) = token_request(
+        &world.app,
+        &world.client,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &online_refresh),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"], "invalid_grant");
+    assert!(
+        body["error_description"]
+            .as_str()
+            .is_some_and(|text| text.contains("has ended")),
+        "{body}"
+    );
+    let (status, body) = token_request(
+        &world.app,
+        &world.client,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &offline_refresh),
+        ],
+    )
+    .await;
+    assert_eq!(
+        status, 200,
+        "offline_access outlives the browser session: {body}"
+    );
+}
+
+async fn introspection_tells_a_client_only_about_its_own_tokens(backend: Backend) {
+    let world = World::start(backend).await;
+    let signed_in = crate::sign_in(&world, &["email"]).await;
+    let access = openidconnect::OAuth2TokenResponse::access_token(&signed_in.tokens)
+        .secret()
+        .clone();
+    let other = world
+        .app
+        .register_client("https://other.example/callback", &[])
+        .await;
+    let answer = crate::client_post(&world.app, &other, "/introspect", &[("token", &access)])
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .expect("JSON");
+    assert_eq!(answer, serde_json::json!({ "active": false }));
+    let own = crate::client_post(
+        &world.app,
+        &world.client,
+        "/introspect",
+        &[("token", &access)],
+    )
+    .await
+    .json::<serde_json::Value>()
+    .await
+    .expect("JSON");
+    assert_eq!(own["active"], true, "{own}");
+    // A resource server named in the client's audiences may ask too.
+    let api = world
+        .app
+        .register_client(
+            "https://api.example/unused",
+            &["--grant-types", "client_credentials"],
+        )
+        .await;
+    let caller = world
+        .app
+        .register_client(
+            "https://caller.example/callback",
+            &[
+                "--grant-types",
+                "client_credentials",
+                "--scopes",
+                "erp:read",
+                "--audience",
+                &api.id,
+            ],
+        )
+        .await;
+    let (status, issued) =
+        token_request(&world.app, &caller, &[("grant_type", "client_credentials")]).await;
+    assert_eq!(status, 200, "{issued}");
+    let token = issued["access_token"].as_str().expect("a token").to_owned();
+    let seen = crate::client_post(&world.app, &api, "/introspect", &[("token", &token)])
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .expect("JSON");
+    assert_eq!(seen["active"], true, "{seen}");
+    assert_eq!(seen["client_id"], caller.id.as_str());
+}
+
+async fn the_device_limit_holds_under_concurrent_first_sign_ins(backend: Backend) {
+    // Cheap hashes, many at once: the sign-ins reach the device check together.
+    let app = TestApp::builder(backend)
+        .with_setting("passwords", "argon2_memory_kib", "64")
+        .with_setting("passwords", "argon2_iterations", "1")
+        .with_setting("passwords", "max_concurrent_hashes", "32")
+        .with_setting("database", "max_connections", "16")
+        .start()
+        .await;
+    let world = World::start_with(app, &["--first-party"]).await;
+    world
+        .app
+        .create_studio("fiin", "FiinPro", &["--device-limit", "1"])
+        .await;
+    world.app.add_member("fiin", EMAIL, "member", None).await;
+    let mut browsers = Vec::new();
+    let mut forms = Vec::new();
+    for attempt in 0..16 {
+        let browser = world.app.browser_named(&format!("Phone {attempt}"));
+        let page = browser.get("/login").await;
+        forms.push(page.form_value("csrf_token").expect("a CSRF token"));
+        browsers.push(browser);
+    }
+    let pages = all_at_once(
+        browsers
+            .into_iter()
+            .zip(forms)
+            .map(|(browser, csrf)| async move {
+                browser
+                    .post(
+                        "/login",
+                        &[
+                            ("csrf_token", csrf.as_str()),
+                            ("email", EMAIL),
+                            ("password", PASSWORD),
+                        ],
+                    )
+                    .await
+            }),
+    )
+    .await;
+    let admitted = pages
+        .iter()
+        .filter(|page| page.status.is_redirection())
+        .count();
+    let refused = pages
+        .iter()
+        .filter(|page| page.status == 403 && page.body.contains("as many devices"))
+        .count();
+    assert_eq!(
+        (admitted, refused),
+        (1, 15),
+        "{:?}",
+        pages.iter().map(|page| page.status).collect::<Vec<_>>()
+    );
+    let listed = world
+        .app
+        .cli(&["devices", "list", "--email", EMAIL], "")
+        .await;
+    let devices: serde_json::Value = serde_json::from_str(&listed.stdout).expect("JSON");
+    assert_eq!(devices.as_array().map(Vec::len), Some(1));
+}
+
+async fn concurrent_account_changes_keep_each_other(backend: Backend) {
+    let world = Messaging::start(backend, |builder| builder).await;
+    world.app.create_user(EMAIL, PASSWORD).await;
+    let browser = signed_in_browser(&world).await;
+    let page = browser.get("/account").await;
+    let csrf = page.form_value("csrf_token").expect("a CSRF token");
+    for round in 0..5 {
+        let language = ["fi", "it", "sv", "tr", "vi"][round];
+        let name = format!("Anna Rossi {round}");
+        let profile = {
+            let (browser, csrf, name) = (browser.clone(), csrf.clone(), name.clone());
+            async move {
+                browser
+                    .post(
+                        "/account/profile",
+                        &[("csrf_token", csrf.as_str()), ("name", name.as_str())],
+                    )
+                    .await
+            }
+        };
+        let choice = {
+            let (browser, csrf) = (browser.clone(), csrf.clone());
+            async move {
+                browser
+                    .post(
+                        "/account/language",
+                        &[("csrf_token", csrf.as_str()), ("language", language)],
+                    )
+                    .await
+            }
+        };
+        let (saved, chosen) = tokio::join!(profile, choice);
+        assert!(saved.status.is_redirection() && chosen.status.is_redirection());
+        let page = browser.get("/account").await;
+        assert!(page.body.contains(&name), "round {round}: the name stuck");
+        assert!(
+            page.body.contains(&format!("lang=\"{language}\"")),
+            "round {round}: the language stuck"
+        );
+    }
+}
+
+async fn studio_wording_of_messages_escapes_what_users_typed(backend: Backend) {
+    let world = Messaging::start(backend, |builder| builder).await;
+    world.app.create_studio("fiin", "FiinPro", &[]).await;
+    let folder = tempfile::tempdir().expect("a folder");
+    let overrides = folder.path().join("overrides.json");
+    std::fs::write(
+        &overrides,
+        r#"{"confirm_registration": {"subject": "Welcome {{ name }}", "html": "<p>Dear {{ name }}, <a href='{{ link }}'>confirm</a></p>"}}"#,
+    )
+    .expect("write the file");
+    let set = world
+        .app
+        .cli(
+            &[
+                "studios",
+                "set",
+                "--studio",
+                "fiin",
+                "--registration",
+                "open",
+                "--message-overrides",
+                overrides.to_str().expect("a path"),
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(set.exit_code, 0, "{}", set.stderr);
+    let browser = world.app.browser();
+    let page = browser.get("/register?studio=fiin").await;
+    let csrf = page.form_value("csrf_token").expect("a CSRF token");
+    let done = browser
+        .post(
+            "/register?studio=fiin",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("name", "<img src=x onerror=alert(1)>"),
+                ("email", EMAIL),
+                ("password", PASSWORD),
+                ("confirm_password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let mail = &world.mail.wait_for(EMAIL, 1).await[0];
+    assert_eq!(
+        mail.subject, "Welcome <img src=x onerror=alert(1)>",
+        "plain text stays text"
+    );
+    assert!(
+        mail.html
+            .contains("Dear &lt;img src=x onerror=alert(1)&gt;"),
+        "{}",
+        mail.html
+    );
+    assert!(!mail.html.contains("<img"), "{}", mail.html);
+}
+
+async fn approving_a_registration_needs_the_members_permission(backend: Backend) {
+    let world = Messaging::start(backend, |builder| builder).await;
+    world.app.create_studio("fiin", "FiinPro", &[]).await;
+    let set = world
+        .app
+        .cli(
+            &[
+                "studios",
+                "set",
+                "--studio",
+                "fiin",
+                "--registration",
+                "approval",
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(set.exit_code, 0, "{}", set.stderr);
+    let defined = world
+        .app
+        .cli(
+            &[
+                "studios",
+                "define-role",
+                "--studio",
+                "fiin",
+                "--role",
+                "support",
+                "--permissions",
+                "devices.manage",
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(defined.exit_code, 0, "{}", defined.stderr);
+    world.app.create_user(EMAIL, PASSWORD).await;
+    world.app.add_member("fiin", EMAIL, "support", None).await;
+    world.app.create_user("boss@example.com", PASSWORD).await;
+    world
+        .app
+        .add_member("fiin", "boss@example.com", "admin", None)
+        .await;
+
+    // Someone registers into the studio and confirms the address: now waiting for approval.
+    let newcomer = world.app.browser();
+    let page = newcomer.get("/register?studio=fiin").await;
+    let csrf = page.form_value("csrf_token").expect("a CSRF token");
+    let done = newcomer
+        .post(
+            "/register?studio=fiin",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("name", "Nguyen Van A"),
+                ("email", "nguyen@example.com"),
+                ("password", PASSWORD),
+                ("confirm_password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let link = world.mail.wait_for("nguyen@example.com", 1).await[0]
+        .link(&format!("{}/register/confirm?token=", world.app.base_url))
+        .expect("a link");
+    crate::accounts::follow_confirmation_link(&newcomer, &link).await;
+
+    let boss = world.app.browser();
+    let posted = boss
+        .submit_login("/login", "boss@example.com", PASSWORD, false)
+        .await;
+    assert_eq!(posted.redirect(), "/");
+    let members = boss.get("/studios/fiin/members").await;
+    let pending = members.form_value("user_id").expect("the approve button");
+
+    let support = signed_in_browser(&world).await;
+    let members = support.get("/studios/fiin/members").await;
+    assert_eq!(members.status, 200, "{}", members.body);
+    assert!(members.body.contains("Waiting for approval"));
+    assert!(
+        !members.body.contains("/members/approve"),
+        "no approve button"
+    );
+    let csrf = members.form_value("csrf_token").expect("a CSRF token");
+    let refused = support
+        .post(
+            "/studios/fiin/members/approve",
+            &[("csrf_token", csrf.as_str()), ("user_id", pending.as_str())],
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    let waiting = world
+        .app
+        .browser()
+        .submit_login("/login", "nguyen@example.com", PASSWORD, false)
+        .await;
+    assert!(
+        waiting
+            .alert()
+            .is_some_and(|alert| alert.contains("approv")),
+        "still waiting: {:?}",
+        waiting.alert()
+    );
+    let csrf = boss
+        .get("/studios/fiin/members")
+        .await
+        .form_value("csrf_token")
+        .expect("a CSRF token");
+    let approved = boss
+        .post(
+            "/studios/fiin/members/approve",
+            &[("csrf_token", csrf.as_str()), ("user_id", pending.as_str())],
+        )
+        .await;
+    assert_eq!(approved.redirect(), "/studios/fiin/members?notice=approved");
+}
+
 gatehouse_tests::on_both_backends!(
+    dpop_proofs_from_the_ends_of_time_are_refused,
+    refresh_tokens_without_offline_access_end_with_the_browser_session,
+    introspection_tells_a_client_only_about_its_own_tokens,
+    the_device_limit_holds_under_concurrent_first_sign_ins,
+    concurrent_account_changes_keep_each_other,
+    studio_wording_of_messages_escapes_what_users_typed,
+    approving_a_registration_needs_the_members_permission,
     sensitive_changes_ask_for_a_recent_proof_first,
     phone_changes_are_told_to_the_email_address,
     code_sending_is_capped_per_session_and_text_messages_per_hour,

@@ -350,6 +350,8 @@ members-reset-reason = Reason (saved in the audit log and sent to the member)
 members-reset-mfa = Turn off two-step verification
 members-reset-reason-required = Give a reason for turning off the member's two-step verification.
 members-notice-mfa-reset = Two-step verification was turned off and the member has been told.
+members-reset-shared-member = This member also belongs to another studio that keeps resets of two-step verification to its own members. Ask your organisation's administrators to do it.
+members-reset-too-many = This studio has turned off two-step verification for as many members today as it may. Try again tomorrow, or ask your organisation's administrators.
 
 ## E-mail and SMS messages
 mail-greeting = Hello,
@@ -418,6 +420,8 @@ mail-recovery_code_used-action = Review your sign-in methods
 mail-email_changed-action = Undo this change
 mail-phone_changed-subject = Your phone number was changed
 mail-phone_changed-body = The phone number of your account was changed to { $phone }. If you did not do this, change your password at once and contact support.
+mail-mfa_reset_elsewhere-subject = Two-step verification of a member was turned off
+mail-mfa_reset_elsewhere-body = An administrator of { $acting_studio } turned off two-step verification for { $member }, who is also a member of { $studio }. The reason given: { $reason }. If this was not expected, check with the member.
 sms-mfa_code_sms = Your { $product } sign-in code is { $code }. It expires in { $minutes } minutes. Do not share it.
 sms-error-budget = We cannot send text messages right now. Try again in an hour, or use e-mail instead.
 email-undo-title = Undo the e-mail address change

@@ -350,6 +350,8 @@ members-reset-reason = Syy (tallennetaan tarkastuslokiin ja lähetetään jäsen
 members-reset-mfa = Poista kaksivaiheinen tunnistautuminen käytöstä
 members-reset-reason-required = Kerro, miksi jäsenen kaksivaiheinen tunnistautuminen poistetaan käytöstä.
 members-notice-mfa-reset = Kaksivaiheinen tunnistautuminen poistettiin käytöstä, ja jäsenelle on ilmoitettu asiasta.
+members-reset-shared-member = Tämä jäsen kuuluu myös toiseen studioon, joka sallii kaksivaiheisen tunnistautumisen nollauksen vain omille jäsenilleen. Pyydä organisaatiosi ylläpitäjiä tekemään se.
+members-reset-too-many = Tämä studio on jo tänään poistanut kaksivaiheisen tunnistautumisen käytöstä niin monelta jäseneltä kuin se saa. Yritä huomenna uudelleen tai pyydä organisaatiosi ylläpitäjiä.
 
 ## E-mail and SMS messages
 mail-greeting = Hei,
@@ -418,6 +420,8 @@ mail-recovery_code_used-action = Tarkista tunnistautumistapasi
 mail-email_changed-action = Peru muutos
 mail-phone_changed-subject = Puhelinnumerosi vaihdettiin
 mail-phone_changed-body = Tilisi puhelinnumeroksi vaihdettiin { $phone }. Jos et tehnyt muutosta itse, vaihda salasanasi heti ja ota yhteyttä tukeen.
+mail-mfa_reset_elsewhere-subject = Jäsenen kaksivaiheinen tunnistautuminen poistettiin käytöstä
+mail-mfa_reset_elsewhere-body = Studion { $acting_studio } ylläpitäjä poisti kaksivaiheisen tunnistautumisen käytöstä jäseneltä { $member }, joka kuuluu myös studioon { $studio }. Annettu syy: { $reason }. Jos tätä ei odotettu, tarkista asia jäseneltä.
 sms-mfa_code_sms = Palvelun { $product } kirjautumiskoodisi on { $code }. Koodi vanhenee { $minutes } minuutin kuluttua. Älä kerro koodia kenellekään.
 sms-error-budget = Emme voi juuri nyt lähettää tekstiviestejä. Yritä uudelleen tunnin kuluttua tai käytä sähköpostia.
 email-undo-title = Peru sähköpostiosoitteen vaihto

@@ -350,6 +350,8 @@ members-reset-reason = Motivo (salvato nel registro di controllo e comunicato al
 members-reset-mfa = Disattiva la verifica in due passaggi
 members-reset-reason-required = Indica il motivo per cui disattivi la verifica in due passaggi del membro.
 members-notice-mfa-reset = La verifica in due passaggi è stata disattivata e il membro ne è stato informato.
+members-reset-shared-member = Questo membro appartiene anche a un altro studio che consente di disattivare la verifica in due passaggi solo ai propri membri. Chiedi agli amministratori della tua organizzazione di farlo.
+members-reset-too-many = Oggi questo studio ha già disattivato la verifica in due passaggi per il numero massimo di membri consentito. Riprova domani o chiedi agli amministratori della tua organizzazione.
 
 ## E-mail and SMS messages
 mail-greeting = Buongiorno,
@@ -418,6 +420,8 @@ mail-recovery_code_used-action = Controlla i tuoi metodi di accesso
 mail-email_changed-action = Annulla questa modifica
 mail-phone_changed-subject = Il tuo numero di telefono è stato modificato
 mail-phone_changed-body = Il numero di telefono del tuo account è stato modificato in { $phone }. Se non hai effettuato tu questa modifica, cambia subito la password e contatta l'assistenza.
+mail-mfa_reset_elsewhere-subject = La verifica in due passaggi di un membro è stata disattivata
+mail-mfa_reset_elsewhere-body = Un amministratore di { $acting_studio } ha disattivato la verifica in due passaggi per { $member }, che è anche membro di { $studio }. Motivo indicato: { $reason }. Se non era previsto, verifica con il membro.
 sms-mfa_code_sms = Il tuo codice di accesso per { $product } è { $code }. Scade tra { $minutes } minuti. Non condividerlo con nessuno.
 sms-error-budget = Al momento non possiamo inviare SMS. Riprova tra un'ora oppure usa l'e-mail.
 email-undo-title = Annulla il cambio di indirizzo e-mail

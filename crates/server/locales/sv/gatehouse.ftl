@@ -350,6 +350,8 @@ members-reset-reason = Anledning (sparas i granskningsloggen och skickas till me
 members-reset-mfa = Stäng av tvåstegsverifiering
 members-reset-reason-required = Ange en anledning till att medlemmens tvåstegsverifiering stängs av.
 members-notice-mfa-reset = Tvåstegsverifieringen har stängts av och medlemmen har meddelats.
+members-reset-shared-member = Den här medlemmen tillhör också en annan studio som bara låter sina egna medlemmar få tvåstegsverifieringen återställd. Be din organisations administratörer att göra det.
+members-reset-too-many = Den här studion har redan i dag stängt av tvåstegsverifieringen för så många medlemmar som den får. Försök igen i morgon eller be din organisations administratörer.
 
 ## E-mail and SMS messages
 mail-greeting = Hej,
@@ -418,6 +420,8 @@ mail-recovery_code_used-action = Granska dina inloggningsmetoder
 mail-email_changed-action = Ångra ändringen
 mail-phone_changed-subject = Ditt telefonnummer har ändrats
 mail-phone_changed-body = Telefonnumret för ditt konto har ändrats till { $phone }. Om det inte var du som ändrade det ska du genast byta lösenord och kontakta supporten.
+mail-mfa_reset_elsewhere-subject = Tvåstegsverifieringen för en medlem har stängts av
+mail-mfa_reset_elsewhere-body = En administratör för { $acting_studio } stängde av tvåstegsverifieringen för { $member }, som också är medlem i { $studio }. Angiven orsak: { $reason }. Om det inte var väntat, kontrollera med medlemmen.
 sms-mfa_code_sms = Din inloggningskod för { $product } är { $code }. Koden gäller i { $minutes } minuter. Dela inte koden med någon.
 sms-error-budget = Vi kan inte skicka sms just nu. Försök igen om en timme eller använd e-post i stället.
 email-undo-title = Ångra bytet av e-postadress

@@ -350,6 +350,8 @@ members-reset-reason = Neden (denetim kaydına eklenir ve üyeye gönderilir)
 members-reset-mfa = İki adımlı doğrulamayı kapat
 members-reset-reason-required = Üyenin iki adımlı doğrulamasını neden kapattığınızı belirtin.
 members-notice-mfa-reset = İki adımlı doğrulama kapatıldı ve üyeye bilgi verildi.
+members-reset-shared-member = Bu üye, iki adımlı doğrulama sıfırlamalarını yalnızca kendi üyelerine izin veren başka bir stüdyoya da bağlı. Bunu kuruluşunuzun yöneticilerinden isteyin.
+members-reset-too-many = Bu stüdyo bugün izin verilen sayıda üyenin iki adımlı doğrulamasını zaten kapattı. Yarın tekrar deneyin veya kuruluşunuzun yöneticilerine başvurun.
 
 ## E-mail and SMS messages
 mail-greeting = Merhaba,
@@ -418,6 +420,8 @@ mail-recovery_code_used-action = Giriş yöntemlerini gözden geçir
 mail-email_changed-action = Bu değişikliği geri al
 mail-phone_changed-subject = Telefon numaranız değiştirildi
 mail-phone_changed-body = Hesabınızın telefon numarası { $phone } olarak değiştirildi. Bu değişikliği siz yapmadıysanız hemen şifrenizi değiştirin ve destek ekibiyle iletişime geçin.
+mail-mfa_reset_elsewhere-subject = Bir üyenin iki adımlı doğrulaması kapatıldı
+mail-mfa_reset_elsewhere-body = { $acting_studio } stüdyosunun bir yöneticisi, aynı zamanda { $studio } üyesi olan { $member } için iki adımlı doğrulamayı kapattı. Belirtilen neden: { $reason }. Bu beklenmiyorsa üyeyle kontrol edin.
 sms-mfa_code_sms = { $product } giriş kodunuz: { $code }. Kod { $minutes } dakika içinde geçerliliğini yitirir. Kodu kimseyle paylaşmayın.
 sms-error-budget = Şu anda SMS gönderemiyoruz. Bir saat sonra tekrar deneyin veya e-postayı kullanın.
 email-undo-title = E-posta adresi değişikliğini geri alın

@@ -350,6 +350,8 @@ members-reset-reason = Lý do (được lưu vào nhật ký kiểm tra và gử
 members-reset-mfa = Tắt xác minh hai bước
 members-reset-reason-required = Vui lòng nêu lý do tắt xác minh hai bước của thành viên.
 members-notice-mfa-reset = Đã tắt xác minh hai bước và thành viên đã được thông báo.
+members-reset-shared-member = Thành viên này cũng thuộc một studio khác chỉ cho phép đặt lại xác minh hai bước cho thành viên riêng của mình. Hãy nhờ quản trị viên của tổ chức bạn thực hiện.
+members-reset-too-many = Hôm nay studio này đã tắt xác minh hai bước cho số thành viên tối đa được phép. Hãy thử lại vào ngày mai hoặc nhờ quản trị viên của tổ chức bạn.
 
 ## E-mail and SMS messages
 mail-greeting = Xin chào,
@@ -418,6 +420,8 @@ mail-recovery_code_used-action = Xem lại các phương thức đăng nhập
 mail-email_changed-action = Hoàn tác thay đổi này
 mail-phone_changed-subject = Số điện thoại của bạn đã được thay đổi
 mail-phone_changed-body = Số điện thoại của tài khoản bạn đã được đổi thành { $phone }. Nếu bạn không thực hiện thay đổi này, hãy đổi mật khẩu ngay và liên hệ bộ phận hỗ trợ.
+mail-mfa_reset_elsewhere-subject = Xác minh hai bước của một thành viên đã bị tắt
+mail-mfa_reset_elsewhere-body = Một quản trị viên của { $acting_studio } đã tắt xác minh hai bước cho { $member }, người cũng là thành viên của { $studio }. Lý do được nêu: { $reason }. Nếu việc này không được dự kiến, hãy kiểm tra lại với thành viên.
 sms-mfa_code_sms = Mã đăng nhập { $product } của bạn là { $code }, hết hạn sau { $minutes } phút. Không chia sẻ mã này cho bất kỳ ai.
 sms-error-budget = Hiện chúng tôi không thể gửi tin nhắn SMS. Hãy thử lại sau một giờ, hoặc dùng email.
 email-undo-title = Hoàn tác việc đổi địa chỉ email

@@ -30,6 +30,7 @@ struct ProofHeader {
 pub async fn verify(
     state: &AppState,
     headers: &HeaderMap,
+    address: std::net::IpAddr,
     method: &str,
     url: &str,
     access_token: Option<&str>,
@@ -79,7 +80,11 @@ pub async fn verify(
     let now = state.now();
     let max_age = state.config.dpop.proof_max_age_seconds;
     dpop::check_claims(&claims, method, url, access_token, now, max_age)?;
-    // The same jti may only be used once within the proof's lifetime (§11.1).
+    // The same jti may only be used once within the proof's lifetime (§11.1); each one
+    // is a row, so one address may only leave so many.
+    if !state.pending_rows.take(address, now) {
+        return Err(DpopRejection::TooMany);
+    }
     let jti_digest = sha256_base64url(format!("{jkt}:{}", claims.jti).as_bytes());
     let expires_at = now.plus_seconds(max_age + 10);
     let is_new = state

@@ -380,8 +380,16 @@ impl CsrfProtected for PasskeyForm {
 /// `POST /login/passkey/options`: options for a passwordless sign-in.
 pub async fn passkey_options(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     CsrfForm { page, .. }: CsrfForm<PasskeyForm>,
 ) -> Result<Response, PageError> {
+    // Anyone may ask, and each ceremony is a row until it expires.
+    if !state.pending_rows.take(address, state.now()) {
+        return Err(PageError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "error-rate-limited",
+        ));
+    }
     let ceremony = mfa::passkeys::start_discoverable(&state, &page.browser_binding())
         .await?
         .ok_or_else(|| PageError::new(StatusCode::NOT_FOUND, "error-not-found"))?;

@@ -12,7 +12,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gatehouse_core::DeviceId;
-use gatehouse_core::studio::{PERMISSION_MANAGE_DEVICES, PERMISSION_RESET_MFA, Studio};
+use gatehouse_core::studio::{
+    PERMISSION_MANAGE_DEVICES, PERMISSION_MANAGE_MEMBERS, PERMISSION_RESET_MFA, Studio,
+};
 use gatehouse_core::user::User;
 use serde::Deserialize;
 
@@ -21,9 +23,11 @@ use serde::Deserialize;
 struct AdminPowers {
     devices: bool,
     mfa: bool,
+    members: bool,
 }
 
-/// The studio, for an actor who may administer something in it (devices or second factors).
+/// The studio, for an actor who may administer something in it (devices, second factors
+/// or members).
 async fn studio_for_admin(
     state: &AppState,
     slug: &str,
@@ -45,11 +49,12 @@ async fn studio_for_admin(
                 Ok(AdminPowers {
                     devices: held(connection, PERMISSION_MANAGE_DEVICES)?,
                     mfa: held(connection, PERMISSION_RESET_MFA)?,
+                    members: held(connection, PERMISSION_MANAGE_MEMBERS)?,
                 })
             },
         )
         .await?;
-    if powers.devices || powers.mfa {
+    if powers.devices || powers.mfa || powers.members {
         Ok((studio, powers))
     } else {
         Err(PageError::new(StatusCode::FORBIDDEN, "error-not-permitted"))
@@ -128,6 +133,7 @@ pub async fn members(
             notice => notice,
             can_manage_devices => powers.devices,
             can_reset_mfa => powers.mfa,
+            can_approve => powers.members,
         },
     )
 }
@@ -204,7 +210,11 @@ pub async fn approve(
 ) -> Result<Response, PageError> {
     let active =
         session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
-    let (studio, _) = studio_for_admin(&state, &slug, &active.user).await?;
+    let (studio, powers) = studio_for_admin(&state, &slug, &active.user).await?;
+    // Approving a registration lets a person into the studio: a members matter.
+    if !powers.members {
+        return Err(PageError::new(StatusCode::FORBIDDEN, "error-not-permitted"));
+    }
     let user_id = gatehouse_core::UserId::new(form.user_id);
     let (studio_id, member) = (studio.id.clone(), user_id.clone());
     let is_member = state
@@ -278,6 +288,14 @@ pub async fn reset_mfa(
         AdminReset::NotPermitted => {
             Err(PageError::new(StatusCode::FORBIDDEN, "error-not-permitted"))
         }
+        AdminReset::SharedMember => Err(PageError::new(
+            StatusCode::FORBIDDEN,
+            "members-reset-shared-member",
+        )),
+        AdminReset::TooManyToday => Err(PageError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "members-reset-too-many",
+        )),
         AdminReset::NotFound => Err(PageError::new(StatusCode::NOT_FOUND, "error-not-found")),
     }
 }

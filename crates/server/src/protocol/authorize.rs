@@ -1,6 +1,7 @@
 //! The authorization endpoint, GET and POST (OIDC Core §3.1.2.1).
 
 use crate::error::PageError;
+use crate::http::ClientAddress;
 use crate::http::session::CurrentSession;
 use crate::service::authorization::{self, Outcome};
 use crate::state::AppState;
@@ -23,11 +24,12 @@ fn parse(text: &[u8]) -> RawAuthorizationRequest {
 pub async fn get(
     State(state): State<AppState>,
     CurrentSession(session): CurrentSession,
+    ClientAddress(address): ClientAddress,
     RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
     let raw = parse(query.unwrap_or_default().as_bytes());
     Ok(respond(
-        authorization::begin(&state, raw, session.as_ref()).await?,
+        authorization::begin(&state, raw, session.as_ref(), address).await?,
     ))
 }
 
@@ -35,10 +37,11 @@ pub async fn get(
 pub async fn post(
     State(state): State<AppState>,
     CurrentSession(session): CurrentSession,
+    ClientAddress(address): ClientAddress,
     body: Bytes,
 ) -> Result<Response, PageError> {
     let raw = parse(&body);
     Ok(respond(
-        authorization::begin(&state, raw, session.as_ref()).await?,
+        authorization::begin(&state, raw, session.as_ref(), address).await?,
     ))
 }

@@ -18,10 +18,12 @@ pub async fn issue(
     request: AuthenticatedClient,
 ) -> Result<Response, OAuthError> {
     let AuthenticatedClient {
-        client, parameters, ..
+        client,
+        parameters,
+        address,
     } = request;
     let token_url = format!("{}{}", state.issuer, paths::TOKEN);
-    let proof = dpop::verify(&state, &headers, "POST", &token_url, None)
+    let proof = dpop::verify(&state, &headers, address.0, "POST", &token_url, None)
         .await
         .map_err(|rejection| OAuthError::invalid_dpop_proof(rejection.to_string()))?;
     let response = match parameters.require("grant_type")? {

@@ -1,7 +1,7 @@
 //! The UserInfo endpoint (OIDC Core §5.3), GET and POST, for bearer and DPoP-bound tokens.
 
 use crate::error::BearerError;
-use crate::http::dpop;
+use crate::http::{ClientAddress, dpop};
 use crate::protocol::discovery::paths;
 use crate::service::tokens;
 use crate::state::AppState;
@@ -62,6 +62,7 @@ fn presented_token(
 async fn respond(
     state: &AppState,
     headers: &HeaderMap,
+    address: std::net::IpAddr,
     method: &str,
     (scheme, token): (Scheme, String),
 ) -> Result<impl IntoResponse + use<>, BearerError> {
@@ -70,7 +71,7 @@ async fn respond(
     match (&claims.cnf, scheme) {
         (Some(confirmation), Scheme::Dpop) => {
             let url = format!("{}{}", state.issuer, paths::USERINFO);
-            let proof = dpop::verify(state, headers, method, &url, Some(&token))
+            let proof = dpop::verify(state, headers, address, method, &url, Some(&token))
                 .await
                 .map_err(|_| BearerError::InvalidDpopProof("the DPoP proof is missing or invalid"))?
                 .ok_or(BearerError::InvalidDpopProof("a DPoP proof is required"))?;
@@ -113,18 +114,20 @@ async fn respond(
 /// `GET /userinfo`
 pub async fn get(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, BearerError> {
     let token = presented_token(&headers, None)?;
-    respond(&state, &headers, "GET", token).await
+    respond(&state, &headers, address, "GET", token).await
 }
 
 /// `POST /userinfo`
 pub async fn post(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<impl IntoResponse, BearerError> {
     let token = presented_token(&headers, Some(&body))?;
-    respond(&state, &headers, "POST", token).await
+    respond(&state, &headers, address, "POST", token).await
 }

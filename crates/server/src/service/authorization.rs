@@ -117,6 +117,7 @@ pub async fn begin(
     state: &AppState,
     raw: RawAuthorizationRequest,
     session: Option<&ActiveSession>,
+    address: std::net::IpAddr,
 ) -> Result<Outcome, PageError> {
     let client = match authorize::client_id(&raw) {
         Some(client_id) => {
@@ -148,11 +149,19 @@ pub async fn begin(
         state,
         &client,
         request,
-        None,
+        FlowRow::New { address },
         FlowProgress::default(),
         session,
     )
     .await
+}
+
+/// The flow row behind a step: one stored earlier, or one to store for a new request (from
+/// an address whose allowance of pending rows it takes).
+#[derive(Debug, Clone, Copy)]
+enum FlowRow<'a> {
+    New { address: std::net::IpAddr },
+    Stored(&'a str),
 }
 
 /// Continues a stored flow after one of its pages.
@@ -167,7 +176,7 @@ pub async fn resume(
         state,
         &client,
         flow.request,
-        Some(flow_id),
+        FlowRow::Stored(flow_id),
         progress,
         session,
     )
@@ -356,10 +365,14 @@ async fn advance(
     state: &AppState,
     client: &Client,
     request: AuthorizationRequest,
-    flow_id: Option<&str>,
+    flow_row: FlowRow<'_>,
     progress: FlowProgress,
     session: Option<&ActiveSession>,
 ) -> Result<Outcome, PageError> {
+    let flow_id = match flow_row {
+        FlowRow::Stored(existing) => Some(existing),
+        FlowRow::New { .. } => None,
+    };
     let granted: Option<Scope> = match (session, client.is_first_party) {
         (Some(active), false) => {
             let user_id = active.user.id.clone();
@@ -444,9 +457,15 @@ async fn advance(
         NextStep::SelectAccount => FlowPage::SelectAccount,
         NextStep::Consent(_) => FlowPage::Consent,
     };
-    let flow_id = match flow_id {
-        Some(existing) => existing.to_owned(),
-        None => {
+    let flow_id = match flow_row {
+        FlowRow::Stored(existing) => existing.to_owned(),
+        FlowRow::New { address } => {
+            if !state.pending_rows.take(address, now) {
+                return Err(PageError::new(
+                    axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    "error-rate-limited",
+                ));
+            }
             let flow_id = crate::random::token();
             let digest = sha256_base64url(flow_id.as_bytes());
             let expires_at = now.plus_seconds(state.config.sessions.flow_ttl_seconds);

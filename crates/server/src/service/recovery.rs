@@ -56,7 +56,9 @@ async fn find_account(state: &AppState, identifier: &str) -> Result<Option<User>
 
 /// Starts a password reset; returns the request id for the code page. For an unknown
 /// account, an unverified address or phone, or too many recent codes, a decoy request is
-/// made and nothing is sent — the page cannot tell the difference.
+/// made and nothing is sent — the page cannot tell the difference, and neither can a
+/// stopwatch: both paths read the same rows, render and seal a message, and write a request
+/// and a message row (the decoy's message is stored as never to be sent).
 pub async fn request_password_reset(
     state: &AppState,
     identifier: &str,
@@ -79,10 +81,10 @@ pub async fn request_password_reset(
             .clone()
             .filter(|_| user.phone_number_verified),
     });
-    let allowed = match &target {
-        Some(target) => verification::may_send(state, Purpose::PasswordReset, target).await?,
-        None => false,
-    };
+    let counted = target
+        .clone()
+        .unwrap_or_else(|| identifier.trim().to_lowercase());
+    let allowed = verification::may_send(state, Purpose::PasswordReset, &counted).await?;
     let recipient = account.as_ref().filter(|_| allowed && target.is_some());
     let issued = verification::prepare(
         state,
@@ -97,50 +99,61 @@ pub async fn request_password_reset(
             ttl_seconds: state.config.accounts.code_ttl_seconds,
         },
     );
-    let mut sealed = Vec::new();
-    if let (Some(user), Some(target)) = (recipient, target.as_deref()) {
-        let language = user.locale.clone().unwrap_or_else(|| language.to_owned());
-        let mut variables = BTreeMap::new();
-        variables.insert("name", user.name.clone().unwrap_or_default());
-        variables.insert("code", issued.code.clone().unwrap_or_default());
-        variables.insert(
-            "minutes",
-            (state.config.accounts.code_ttl_seconds / 60).to_string(),
-        );
-        let outgoing = |name, variables| Outgoing {
-            name,
-            language: &language,
-            studio: None,
-            variables,
-        };
-        match channel {
-            Channel::Email => {
-                variables.insert(
-                    "link",
-                    format!(
-                        "{}/reset-password?token={}",
-                        state.issuer,
-                        issued.link_token.clone().unwrap_or_default()
-                    ),
-                );
-                let email =
-                    messaging::render_email(state, &outgoing("password_reset", variables), target)?;
-                sealed.push(messaging::seal_email(&state.kek, &email)?);
-            }
-            Channel::Sms => {
-                let sms = messaging::render_sms(
-                    state,
-                    &outgoing("password_reset_sms", variables),
-                    target,
-                );
-                sealed.push(messaging::seal_sms(&state.kek, &sms)?);
-            }
+    let language = recipient
+        .and_then(|user| user.locale.clone())
+        .unwrap_or_else(|| language.to_owned());
+    let mut variables = BTreeMap::new();
+    variables.insert(
+        "name",
+        recipient
+            .and_then(|user| user.name.clone())
+            .unwrap_or_default(),
+    );
+    // A decoy has no code: its stand-in message carries a random one of the same length.
+    variables.insert(
+        "code",
+        issued.code.clone().unwrap_or_else(|| {
+            gatehouse_core::verification::six_digit_code(crate::random::bytes::<4>())
+        }),
+    );
+    variables.insert(
+        "minutes",
+        (state.config.accounts.code_ttl_seconds / 60).to_string(),
+    );
+    let to = target.clone().unwrap_or_else(|| counted.clone());
+    let outgoing = |name, variables| Outgoing {
+        name,
+        language: &language,
+        studio: None,
+        variables,
+    };
+    let sealed = match channel {
+        Channel::Email => {
+            variables.insert(
+                "link",
+                format!(
+                    "{}/reset-password?token={}",
+                    state.issuer,
+                    issued.link_token.clone().unwrap_or_default()
+                ),
+            );
+            let email =
+                messaging::render_email(state, &outgoing("password_reset", variables), &to)?;
+            messaging::seal_email(&state.kek, &email)?
         }
-    }
+        Channel::Sms => {
+            let sms = messaging::render_sms(state, &outgoing("password_reset_sms", variables), &to);
+            messaging::seal_sms(&state.kek, &sms)?
+        }
+    };
     let request_id = issued.request_id.clone();
+    if recipient.is_none() {
+        verification::store_decoy(state, issued, sealed).await?;
+        return Ok(request_id);
+    }
     // A refused text (the SMS budget is used up) stores nothing: the code page then says the
     // code is invalid, as for any other address — nothing tells the caller more.
-    if let Err(refusal) = verification::store_and_send(state, issued, sealed).await? {
+    if let Err(refusal) = verification::store_and_send(state, issued, vec![sealed]).await? {
         tracing::warn!(?refusal, "a password-reset code was not sent");
     }
     Ok(request_id)
@@ -228,7 +241,8 @@ pub async fn complete_password_reset(
 }
 
 /// Sends the sign-in names linked to a verified e-mail or phone. Says nothing about whether
-/// any were found.
+/// any were found, and takes as long either way: the same reads, a rendered and sealed
+/// message, and the same writes (a stand-in message that is never sent when nobody matched).
 pub async fn send_usernames(
     state: &AppState,
     email_or_phone: &str,
@@ -266,18 +280,23 @@ pub async fn send_usernames(
         .into_iter()
         .filter(|user| user.status == UserStatus::Active)
         .collect();
-    if accounts.is_empty()
-        || !verification::may_send(state, Purpose::PasswordReset, &target).await?
-    {
-        return Ok(());
-    }
+    let allowed = verification::may_send(state, Purpose::PasswordReset, &target).await?;
     let mut names = Vec::new();
-    for user in &accounts {
-        let user_id = user.id.clone();
+    // With nobody to write to, the memberships of a made-up account are read instead.
+    let owners: Vec<(Option<&User>, gatehouse_core::UserId)> = if accounts.is_empty() {
+        vec![(None, gatehouse_core::UserId::new(crate::random::row_id()))]
+    } else {
+        accounts
+            .iter()
+            .map(|user| (Some(user), user.id.clone()))
+            .collect()
+    };
+    for (user, user_id) in owners {
         let memberships = state
             .store
             .read(move |connection| studios::memberships_of(connection, &user_id))
             .await?;
+        let Some(user) = user else { continue };
         names.push(user.email.clone());
         for membership in &memberships {
             if let Some(username) = &membership.username {
@@ -289,12 +308,15 @@ pub async fn send_usernames(
             }
         }
     }
-    let language = accounts[0]
-        .locale
-        .clone()
+    let first = accounts.first();
+    let language = first
+        .and_then(|user| user.locale.clone())
         .unwrap_or_else(|| language.to_owned());
     let mut variables = BTreeMap::new();
-    variables.insert("name", accounts[0].name.clone().unwrap_or_default());
+    variables.insert(
+        "name",
+        first.and_then(|user| user.name.clone()).unwrap_or_default(),
+    );
     variables.insert("usernames", names.join("\n"));
     variables.insert("link", format!("{}/login", state.issuer));
     let sealed = if channel == "email" {
@@ -336,6 +358,9 @@ pub async fn send_usernames(
             ttl_seconds: 60,
         },
     );
+    if accounts.is_empty() || !allowed {
+        return verification::store_decoy(state, issued, sealed).await;
+    }
     if let Err(refusal) = verification::store_and_send(state, issued, vec![sealed]).await? {
         tracing::warn!(?refusal, "a user-name reminder was not sent");
     }

@@ -1,16 +1,18 @@
 //! Studios: creating them, their settings and members, and what their admins may do.
 
 use crate::error::ServerError;
+use crate::messaging::{self, Outgoing};
 use crate::service::devices;
 use crate::state::AppState;
 use gatehouse_core::device::Device;
 use gatehouse_core::studio::{
-    self, DeviceLimit, InvalidName, InvalidSetting, Studio, StudioSettings, default_roles,
+    self, DeviceLimit, InvalidName, InvalidSetting, Role, Studio, StudioSettings, default_roles,
     normalize_licence, normalize_role, normalize_slug, normalize_username,
 };
 use gatehouse_core::user::{InvalidEmail, normalize_email};
 use gatehouse_core::{DeviceId, StudioId, UnixTime, UserId};
 use gatehouse_store::{Store, StoreError, studios, users};
+use std::collections::BTreeMap;
 
 /// Why a studio operation was refused.
 #[derive(Debug, thiserror::Error)]
@@ -139,6 +141,12 @@ pub struct SettingsChange {
     pub password_history: Option<usize>,
     /// Self-registration: (enabled, requires approval).
     pub registration: Option<(bool, bool)>,
+    /// Whose second factors the studio's admins may reset.
+    pub mfa_reset_scope: Option<studio::MfaResetScope>,
+    /// Sender name of the studio's e-mail; `Some(None)` returns to the instance's.
+    pub email_sender_name: Option<Option<String>>,
+    /// The studio's message wording, replacing what it had.
+    pub message_overrides: Option<BTreeMap<String, studio::MessageOverride>>,
 }
 
 /// Applies a settings change after validating the result.
@@ -186,12 +194,50 @@ pub async fn update_settings(
         settings.registration.enabled = enabled;
         settings.registration.requires_approval = requires_approval;
     }
+    if let Some(scope) = change.mfa_reset_scope {
+        settings.mfa_reset_scope = scope;
+    }
+    if let Some(name) = change.email_sender_name {
+        settings.email_sender_name = name;
+    }
+    if let Some(overrides) = change.message_overrides {
+        settings.message_overrides = overrides;
+    }
     settings.validate()?;
     let (id, stored) = (studio.id.clone(), studio.settings.clone());
     store
         .write(move |connection| studios::update_settings(connection, &id, &stored, now))
         .await?;
     Ok(studio)
+}
+
+/// Defines a role of a studio with exactly `permissions` (each one of the known ones).
+pub async fn define_role(
+    store: &Store,
+    slug: &str,
+    role: &str,
+    permissions: Vec<String>,
+) -> Result<(Studio, Role), StudioError> {
+    let studio = get_by_slug(store, slug).await?;
+    let name = normalize_role(role)?;
+    if let Some(unknown) = permissions
+        .iter()
+        .find(|permission| !studio::PERMISSIONS.contains(&permission.as_str()))
+    {
+        return Err(StudioError::InvalidSetting(InvalidSetting {
+            setting: "permissions",
+            message: format!(
+                "unknown permission {unknown:?}; use {}",
+                studio::PERMISSIONS.join(", ")
+            ),
+        }));
+    }
+    let role = Role { name, permissions };
+    let (studio_id, stored) = (studio.id.clone(), role.clone());
+    store
+        .write(move |connection| studios::upsert_role(connection, &studio_id, &stored))
+        .await?;
+    Ok((studio, role))
 }
 
 /// Adds a user (by e-mail) to a studio with a role and an optional studio user name.
@@ -292,12 +338,20 @@ pub enum AdminReset {
     Reset(usize),
     /// The actor may not reset second factors in this studio, or the user is not its member.
     NotPermitted,
+    /// The member belongs to other studios too, and one of the member's studios keeps
+    /// resets to its exclusive members.
+    SharedMember,
+    /// The studio reset as many members today as `security.mfa_resets_per_studio_per_day`.
+    TooManyToday,
     /// No such user.
     NotFound,
 }
 
 /// A studio admin removes a member's second factors (a lost phone). Allowed only with the
-/// `mfa.reset` permission in that studio and only for that studio's members.
+/// `mfa.reset` permission in that studio, only for that studio's members, and for members
+/// shared with other studios only when none of them keeps resets to its own members. The
+/// user is told, and so are the admins of the user's other studios; each studio resets at
+/// most `security.mfa_resets_per_studio_per_day` members a day.
 pub async fn reset_member_mfa(
     state: &AppState,
     actor: &UserId,
@@ -319,24 +373,82 @@ pub async fn reset_member_mfa(
                 &actor_id,
                 studio::PERMISSION_RESET_MFA,
             )?;
-            let is_member = studios::find_membership(connection, &studio_id, &member_id)?.is_some();
-            Ok(Some((user, may_reset && is_member)))
+            let memberships = studios::memberships_of(connection, &member_id)?;
+            let mut other_admins = Vec::new();
+            for membership in memberships
+                .iter()
+                .filter(|membership| membership.studio.id != studio_id)
+            {
+                for admin in studios::members_with_permission(
+                    connection,
+                    &membership.studio.id,
+                    studio::PERMISSION_RESET_MFA,
+                )? {
+                    if admin.id != member_id && admin.id != actor_id && admin.email_verified {
+                        other_admins.push((membership.studio.clone(), admin));
+                    }
+                }
+            }
+            Ok(Some((user, may_reset, memberships, other_admins)))
         })
         .await?;
-    match found {
-        None => Ok(AdminReset::NotFound),
-        Some((_, false)) => Ok(AdminReset::NotPermitted),
-        Some((user, true)) => {
-            let removed = crate::service::mfa::reset(
-                state,
-                &user,
-                actor.as_str(),
-                reason,
-                Some(&studio.slug),
-                address,
-            )
-            .await?;
-            Ok(AdminReset::Reset(removed))
-        }
+    let Some((user, may_reset, memberships, other_admins)) = found else {
+        return Ok(AdminReset::NotFound);
+    };
+    let is_member = memberships
+        .iter()
+        .any(|membership| membership.studio.id == studio.id);
+    if !may_reset || !is_member {
+        return Ok(AdminReset::NotPermitted);
     }
+    if !studio::may_reset_mfa(&studio.id, &memberships) {
+        return Ok(AdminReset::SharedMember);
+    }
+    let mut also_tell = Vec::with_capacity(other_admins.len());
+    for (their_studio, admin) in &other_admins {
+        let mut variables = BTreeMap::new();
+        variables.insert("name", admin.name.clone().unwrap_or_default());
+        variables.insert(
+            "member",
+            match &user.name {
+                Some(name) => format!("{name} <{}>", user.email),
+                None => user.email.clone(),
+            },
+        );
+        variables.insert("studio", their_studio.name.clone());
+        variables.insert("acting_studio", studio.name.clone());
+        variables.insert("reason", reason.to_owned());
+        let language = admin
+            .locale
+            .clone()
+            .unwrap_or_else(|| state.config.ui.default_locale.clone());
+        let email = messaging::render_email(
+            state,
+            &Outgoing {
+                name: "mfa_reset_elsewhere",
+                language: &language,
+                studio: Some(their_studio),
+                variables,
+            },
+            &admin.email,
+        )?;
+        also_tell.push(messaging::seal_email(&state.kek, &email)?);
+    }
+    let removed = crate::service::mfa::reset(
+        state,
+        &user,
+        crate::service::mfa::ResetBy {
+            actor: actor.as_str(),
+            reason,
+            studio: Some(&studio.slug),
+            address,
+            also_tell,
+            daily_cap: Some((
+                format!("mfa-resets:studio:{}", studio.id),
+                state.config.security.mfa_resets_per_studio_per_day,
+            )),
+        },
+    )
+    .await?;
+    Ok(removed.map_or(AdminReset::TooManyToday, AdminReset::Reset))
 }

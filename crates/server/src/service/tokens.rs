@@ -370,13 +370,31 @@ pub async fn refresh(
             }
             let user = users::find(connection, &grant.user_id)?;
             let is_user_active = user.as_ref().is_some_and(User::is_active);
-            let decision = grant::decide_refresh(&token, &grant, &client_id, requested_scope.as_ref(), is_user_active, now);
+            let is_birth_session_active = match (&grant.session_id, grant.is_offline) {
+                (Some(session_id), false) => sessions::find(connection, session_id)?
+                    .is_some_and(|session| session.is_active(now)),
+                _ => true,
+            };
+            let decision = grant::decide_refresh(
+                &token,
+                &grant,
+                &client_id,
+                requested_scope.as_ref(),
+                is_user_active,
+                is_birth_session_active,
+                now,
+            );
             let scope = match decision {
                 RefreshDecision::Rotate(scope) => scope,
                 RefreshDecision::Reject(RefreshRejection::ScopeExceedsGrant) => {
                     return Ok(Exchange::Refused(OAuthError::invalid_scope(
                         RefreshRejection::ScopeExceedsGrant.to_string(),
                     )));
+                }
+                RefreshDecision::Reject(rejection @ RefreshRejection::SessionEnded) => {
+                    // Its access tokens stop working too (introspection, UserInfo).
+                    grants::revoke(connection, &grant.id, now)?;
+                    return Ok(Exchange::Refused(OAuthError::invalid_grant(rejection.to_string())));
                 }
                 RefreshDecision::Reject(rejection) => {
                     return Ok(Exchange::Refused(OAuthError::invalid_grant(rejection.to_string())));
@@ -588,6 +606,7 @@ pub async fn introspect(
     let inactive = serde_json::json!({ "active": false });
     if token.matches('.').count() == 2 {
         return Ok(match validate_access_token(state, &token).await {
+            Ok(claims) if !claims.is_disclosed_to(client.id.as_str()) => inactive,
             Ok(claims) => {
                 let username = if claims.sub == claims.client_id {
                     None

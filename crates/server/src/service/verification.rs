@@ -275,6 +275,25 @@ pub async fn store_and_send_within(
     }
 }
 
+/// Stores a decoy request with a stand-in message that is never sent, in one transaction:
+/// the same writes as [`store_and_send`], so a request about no account takes as long as
+/// one about an account.
+pub async fn store_decoy(
+    state: &AppState,
+    issued: Issued,
+    stand_in: Sealed,
+) -> Result<(), ServerError> {
+    let now = state.now();
+    state
+        .store
+        .write(move |connection| -> Result<(), StoreError> {
+            store(connection, &issued)?;
+            messaging::enqueue_discarded(connection, &stand_in, now)
+        })
+        .await?;
+    Ok(())
+}
+
 /// Stores a request that sends nothing — a sign-in parked between its steps, a passkey
 /// ceremony — and returns its id, the bearer secret the page's URL or form carries.
 pub async fn store_web_request(

@@ -393,29 +393,52 @@ pub async fn rename(
         .await?)
 }
 
+/// Who resets a user's second factors, why, and what else the reset must do.
+#[derive(Debug, Default)]
+pub struct ResetBy<'a> {
+    /// The actor for the audit log (`cli`, or the admin's user id).
+    pub actor: &'a str,
+    /// Why, for the audit log and the message to the user.
+    pub reason: &'a str,
+    /// The studio whose admin resets, if any.
+    pub studio: Option<&'a str>,
+    /// The admin's address.
+    pub address: Option<IpAddr>,
+    /// Further notices queued with the reset (the admins of the user's other studios).
+    pub also_tell: Vec<Sealed>,
+    /// A daily cap the reset counts against: `(key, most per day)`.
+    pub daily_cap: Option<(String, i64)>,
+}
+
 /// Removes all of a user's second factors (an admin reset): audited with its reason, and
 /// the user is told. The next sign-in asks for a password only, or — where a studio
-/// requires MFA — for a new enrolment. Returns how many factors went.
+/// requires MFA — for a new enrolment. Returns how many factors went, or `None` when the
+/// daily cap is used up (nothing changed then).
 pub async fn reset(
     state: &AppState,
     user: &User,
-    actor: &str,
-    reason: &str,
-    studio: Option<&str>,
-    address: Option<IpAddr>,
-) -> Result<usize, ServerError> {
+    by: ResetBy<'_>,
+) -> Result<Option<usize>, ServerError> {
     let mut variables = BTreeMap::new();
-    variables.insert("reason", reason.to_owned());
+    variables.insert("reason", by.reason.to_owned());
     let notice = factor_notice(state, user, "mfa_reset", None, variables)?;
     let now = state.now();
     let (user_id, secrets) = (user.id.clone(), state.secrets.clone());
-    let (actor, reason) = (actor.to_owned(), reason.to_owned());
-    let studio = studio.map(str::to_owned);
-    let ip = address.map(|address| address.to_string());
+    let (actor, reason) = (by.actor.to_owned(), by.reason.to_owned());
+    let studio = by.studio.map(str::to_owned);
+    let ip = by.address.map(|address| address.to_string());
+    let (also_tell, daily_cap) = (by.also_tell, by.daily_cap);
     let removed = state
         .store
-        .write(move |connection| -> Result<usize, StoreError> {
+        .write(move |connection| -> Result<Option<usize>, StoreError> {
+            if let Some((key, max)) = &daily_cap {
+                let today = UnixTime(now.as_secs() - now.as_secs().rem_euclid(86_400));
+                if !gatehouse_store::rate_limits::take(connection, key, today, *max)? {
+                    return Ok(None);
+                }
+            }
             let removed = factors::delete_all(connection, &user_id)?;
+            messaging::enqueue(connection, &also_tell, now)?;
             record(
                 connection,
                 &secrets,
@@ -433,7 +456,7 @@ pub async fn reset(
                     now,
                 },
             )?;
-            Ok(removed)
+            Ok(Some(removed))
         })
         .await?;
     state.outbox_wakeup.notify_one();
