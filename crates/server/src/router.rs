@@ -10,7 +10,8 @@ use crate::protocol::{authorize, discovery, introspect, jwks, logout, revoke, to
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::StatusCode;
+use axum::handler::Handler;
+use axum::http::{Method, StatusCode};
 use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -18,6 +19,47 @@ use tower_http::trace::TraceLayer;
 
 /// Largest request body anywhere (forms and token requests are small).
 const BODY_LIMIT_BYTES: usize = 64 * 1024;
+/// Largest total of request header names and values; browsers send a few kilobytes.
+const HEADER_LIMIT_BYTES: usize = 32 * 1024;
+
+/// Refuses requests whose headers are larger than any browser or client of ours sends
+/// (`431`), before any handler reads them.
+async fn limit_header_size(
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let size: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if size > HEADER_LIMIT_BYTES {
+        return (
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "request headers too large",
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
+/// Every HTML answer carries the page headers (no framing, the content security policy,
+/// `no-store`), whichever handler made it: a page cannot forget them.
+async fn page_headers_everywhere(
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    if is_html {
+        crate::http::page::add_page_headers(response.headers_mut());
+    }
+    response
+}
 
 /// The application's router.
 pub fn build(state: AppState) -> Router {
@@ -31,110 +73,7 @@ pub fn build(state: AppState) -> Router {
         .route(paths::INTROSPECTION, post(introspect::introspect))
         .route(paths::END_SESSION, get(logout::get).post(logout::post));
 
-    let hosted_pages = Router::new()
-        .route("/", get(home::show))
-        .route("/login", get(login::show).post(login::submit))
-        .route("/login/passkey/options", post(login::passkey_options))
-        .route("/login/passkey", post(login::passkey_submit))
-        .route("/mfa", get(mfa::show).post(mfa::submit))
-        .route("/mfa/send", post(mfa::resend))
-        .route("/mfa/passkey/options", post(mfa::passkey_options))
-        .route("/mfa/passkey", post(mfa::passkey_submit))
-        .route("/mfa/step-up", get(mfa::step_up))
-        .route("/mfa/setup", get(mfa::setup))
-        .route("/mfa/help", get(mfa::help).post(mfa::request_help))
-        .route("/account/security", get(security::show))
-        .route("/reauthenticate", get(reauth::show).post(reauth::submit))
-        .route("/account/security/totp", post(security::start_totp))
-        .route(
-            "/account/security/totp/confirm",
-            post(security::confirm_totp),
-        )
-        .route("/account/security/code", post(security::start_code))
-        .route(
-            "/account/security/code/confirm",
-            post(security::confirm_code),
-        )
-        .route(
-            "/account/security/passkeys/options",
-            post(security::passkey_options),
-        )
-        .route(
-            "/account/security/passkeys",
-            post(security::register_passkey),
-        )
-        .route(
-            "/account/security/recovery-codes",
-            post(security::replace_recovery_codes),
-        )
-        .route("/account/security/remove", post(security::remove))
-        .route("/account/security/rename", post(security::rename))
-        .route(
-            "/studios/{slug}/members/mfa-reset",
-            post(studio_admin::reset_mfa),
-        )
-        .route(
-            "/select-account",
-            get(select_account::show).post(select_account::submit),
-        )
-        .route("/consent", get(consent::show).post(consent::submit))
-        .route("/register", get(register::show).post(register::submit))
-        .route(
-            "/register/confirm",
-            get(register::show_confirm).post(register::confirm),
-        )
-        .route("/activate", get(activate::show).post(activate::submit))
-        .route(
-            "/forgot-password",
-            get(recovery::show_forgot_password).post(recovery::request_reset),
-        )
-        .route(
-            "/forgot-password/code",
-            get(recovery::show_code).post(recovery::submit_code),
-        )
-        .route(
-            "/reset-password",
-            get(recovery::show_reset_link).post(recovery::submit_reset_link),
-        )
-        .route(
-            "/forgot-username",
-            get(recovery::show_forgot_username).post(recovery::send_usernames),
-        )
-        .route(
-            "/password-expired",
-            get(interrupts::show_expired).post(interrupts::submit_expired),
-        )
-        .route(
-            "/reactivate",
-            get(interrupts::show_reactivate).post(interrupts::submit_reactivate),
-        )
-        .route("/account/profile", post(account::update_profile))
-        .route("/account/email", post(account::change_email))
-        .route("/account/email/confirm", post(account::confirm_email))
-        .route(
-            "/account/email/undo",
-            get(account::show_undo_email).post(account::undo_email),
-        )
-        .route("/account/phone", post(account::change_phone))
-        .route("/account/phone/confirm", post(account::confirm_phone))
-        .route("/account/language", post(account::set_language))
-        .route("/account/close", post(account::close))
-        .route(
-            "/studios/{slug}/members/approve",
-            post(studio_admin::approve),
-        )
-        .route("/account", get(account::show))
-        .route("/account/devices/remove", post(account::remove_device))
-        .route("/account/sessions/end", post(account::end_session))
-        .route("/account/studio", post(account::switch_studio))
-        .route("/account/password", post(account::change_password))
-        .route("/studios/{slug}/members", get(studio_admin::members))
-        .route(
-            "/studios/{slug}/devices/remove",
-            post(studio_admin::remove_device),
-        )
-        .route("/assets/gatehouse.css", get(assets::stylesheet))
-        .route("/assets/passkeys.js", get(assets::passkeys_script));
+    let hosted_pages = hosted_pages().router;
 
     let health = Router::new()
         .route("/health/live", get(|| async { "ok" }))
@@ -149,7 +88,9 @@ pub fn build(state: AppState) -> Router {
             state.clone(),
             render_error_pages,
         ))
+        .layer(middleware::from_fn(page_headers_everywhere))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(middleware::from_fn(limit_header_size))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }
@@ -162,6 +103,158 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
         method = %request.method(),
         path = %request.uri().path(),
     )
+}
+
+/// The hosted pages, built and listed from the same calls, so the list can never miss a
+/// route: the tests walk it (every form refuses a missing CSRF token, every page sends its
+/// security headers).
+fn hosted_pages() -> PageRoutes {
+    PageRoutes::default()
+        .get("/", home::show)
+        .get_and_post("/login", login::show, login::submit)
+        .post("/login/passkey/options", login::passkey_options)
+        .post("/login/passkey", login::passkey_submit)
+        .get_and_post("/mfa", mfa::show, mfa::submit)
+        .post("/mfa/send", mfa::resend)
+        .post("/mfa/passkey/options", mfa::passkey_options)
+        .post("/mfa/passkey", mfa::passkey_submit)
+        .get("/mfa/step-up", mfa::step_up)
+        .get("/mfa/setup", mfa::setup)
+        .get_and_post("/mfa/help", mfa::help, mfa::request_help)
+        .get("/account/security", security::show)
+        .get_and_post("/reauthenticate", reauth::show, reauth::submit)
+        .post("/account/security/totp", security::start_totp)
+        .post("/account/security/totp/confirm", security::confirm_totp)
+        .post("/account/security/code", security::start_code)
+        .post("/account/security/code/confirm", security::confirm_code)
+        .post(
+            "/account/security/passkeys/options",
+            security::passkey_options,
+        )
+        .post("/account/security/passkeys", security::register_passkey)
+        .post(
+            "/account/security/recovery-codes",
+            security::replace_recovery_codes,
+        )
+        .post("/account/security/remove", security::remove)
+        .post("/account/security/rename", security::rename)
+        .post("/studios/{slug}/members/mfa-reset", studio_admin::reset_mfa)
+        .get_and_post(
+            "/select-account",
+            select_account::show,
+            select_account::submit,
+        )
+        .get_and_post("/consent", consent::show, consent::submit)
+        .get_and_post("/register", register::show, register::submit)
+        .get_and_post(
+            "/register/confirm",
+            register::show_confirm,
+            register::confirm,
+        )
+        .get_and_post("/activate", activate::show, activate::submit)
+        .get_and_post(
+            "/forgot-password",
+            recovery::show_forgot_password,
+            recovery::request_reset,
+        )
+        .get_and_post(
+            "/forgot-password/code",
+            recovery::show_code,
+            recovery::submit_code,
+        )
+        .get_and_post(
+            "/reset-password",
+            recovery::show_reset_link,
+            recovery::submit_reset_link,
+        )
+        .get_and_post(
+            "/forgot-username",
+            recovery::show_forgot_username,
+            recovery::send_usernames,
+        )
+        .get_and_post(
+            "/password-expired",
+            interrupts::show_expired,
+            interrupts::submit_expired,
+        )
+        .get_and_post(
+            "/reactivate",
+            interrupts::show_reactivate,
+            interrupts::submit_reactivate,
+        )
+        .post("/account/profile", account::update_profile)
+        .post("/account/email", account::change_email)
+        .post("/account/email/confirm", account::confirm_email)
+        .get_and_post(
+            "/account/email/undo",
+            account::show_undo_email,
+            account::undo_email,
+        )
+        .post("/account/phone", account::change_phone)
+        .post("/account/phone/confirm", account::confirm_phone)
+        .post("/account/language", account::set_language)
+        .post("/account/close", account::close)
+        .post("/studios/{slug}/members/approve", studio_admin::approve)
+        .get("/account", account::show)
+        .post("/account/devices/remove", account::remove_device)
+        .post("/account/sessions/end", account::end_session)
+        .post("/account/studio", account::switch_studio)
+        .post("/account/password", account::change_password)
+        .get("/studios/{slug}/members", studio_admin::members)
+        .post(
+            "/studios/{slug}/devices/remove",
+            studio_admin::remove_device,
+        )
+        .get("/assets/gatehouse.css", assets::stylesheet)
+        .get("/assets/passkeys.js", assets::passkeys_script)
+}
+
+/// Every hosted-page route as `(method, path)`, path parameters left as `{name}`.
+#[must_use]
+pub fn hosted_page_routes() -> Vec<(Method, &'static str)> {
+    hosted_pages().listed
+}
+
+/// A router that remembers what it was given.
+#[derive(Default)]
+struct PageRoutes {
+    router: Router<AppState>,
+    listed: Vec<(Method, &'static str)>,
+}
+
+impl PageRoutes {
+    fn get<H, T>(mut self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.router = self.router.route(path, get(handler));
+        self.listed.push((Method::GET, path));
+        self
+    }
+
+    fn post<H, T>(mut self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.router = self.router.route(path, post(handler));
+        self.listed.push((Method::POST, path));
+        self
+    }
+
+    fn get_and_post<G, GT, P, PT>(mut self, path: &'static str, show: G, submit: P) -> Self
+    where
+        G: Handler<GT, AppState>,
+        GT: 'static,
+        P: Handler<PT, AppState>,
+        PT: 'static,
+    {
+        self.router = self.router.route(path, get(show).post(submit));
+        self.listed.push((Method::GET, path));
+        self.listed.push((Method::POST, path));
+        self
+    }
 }
 
 /// `GET /health/ready`: the database answers.

@@ -5,6 +5,7 @@
 use crate::accounts::Messaging;
 use crate::mfa::{enrol_totp, password_step, recovery_codes, session_browser, submit_code};
 use crate::{EMAIL, PASSWORD, World, token_request};
+use axum::http::Method;
 use gatehouse_tests::browser::{Page, unescape};
 use gatehouse_tests::{Backend, Browser, RegisteredClient, TestApp, totp};
 use std::future::Future;
@@ -1187,7 +1188,8 @@ async fn the_device_limit_holds_under_concurrent_first_sign_ins(backend: Backend
     let mut browsers = Vec::new();
     let mut forms = Vec::new();
     for attempt in 0..16 {
-        let browser = world.app.browser_named(&format!("Phone {attempt}"));
+        // Each from its own machine, so the sign-in back-off stays out of the way.
+        let browser = world.app.browser_from(&format!("127.0.0.{}", attempt + 2));
         let page = browser.get("/login").await;
         forms.push(page.form_value("csrf_token").expect("a CSRF token"));
         browsers.push(browser);
@@ -1446,7 +1448,363 @@ async fn approving_a_registration_needs_the_members_permission(backend: Backend)
     assert_eq!(approved.redirect(), "/studios/fiin/members?notice=approved");
 }
 
+// ----- The battery: malformed and malicious requests get the right refusal, never a 500.
+
+/// A route's path with its parameters filled in.
+fn concrete(path: &str) -> String {
+    path.replace("{slug}", "fiin")
+}
+
+async fn every_form_refuses_a_request_without_its_csrf_token(backend: Backend) {
+    let world = World::start(backend).await;
+    world.app.create_studio("fiin", "FiinPro", &[]).await;
+    let browser = world.app.browser();
+    assert_eq!(sign_in(&browser, PASSWORD).await.redirect(), "/");
+    let posts: Vec<String> = gatehouse_server::router::hosted_page_routes()
+        .into_iter()
+        .filter(|(method, _)| method == Method::POST)
+        .map(|(_, path)| concrete(path))
+        .collect();
+    assert!(posts.len() >= 30, "{posts:?}");
+    let stranger = world.app.browser();
+    for path in &posts {
+        // Signed in, with a CSRF cookie, but no token in the form; then a stranger's wrong one.
+        for (who, form) in [
+            (&browser, vec![("user_id", "x"), ("code", "123456")]),
+            (
+                &stranger,
+                vec![("csrf_token", "forged"), ("code", "123456")],
+            ),
+        ] {
+            let page = who.post(path, &form).await;
+            assert_eq!(page.status, 403, "POST {path}: {}", page.body);
+            assert!(
+                page.body.contains("This form has expired"),
+                "POST {path}: {}",
+                page.body
+            );
+        }
+    }
+}
+
+async fn every_page_sends_its_security_headers(backend: Backend) {
+    let world = World::start(backend).await;
+    world.app.create_studio("fiin", "FiinPro", &[]).await;
+    let signed_in = world.app.browser();
+    assert_eq!(sign_in(&signed_in, PASSWORD).await.redirect(), "/");
+    let gets: Vec<String> = gatehouse_server::router::hosted_page_routes()
+        .into_iter()
+        .filter(|(method, path)| method == Method::GET && !path.starts_with("/assets"))
+        .map(|(_, path)| concrete(path))
+        .collect();
+    let mut pages_seen = 0;
+    for browser in [&world.app.browser(), &signed_in] {
+        for path in gets.iter().cloned().chain(["/no/such/page".to_owned()]) {
+            let response = browser
+                .http
+                .get(world.app.url(&path))
+                .send()
+                .await
+                .expect("GET");
+            let status = response.status();
+            assert_ne!(status, 500, "GET {path}");
+            let headers = response.headers();
+            let is_html = headers
+                .get("content-type")
+                .and_then(|value| value.to_str().ok())
+                .is_some_and(|value| value.starts_with("text/html"));
+            if !is_html {
+                assert!(status.is_redirection(), "GET {path}: {status} without HTML");
+                continue;
+            }
+            pages_seen += 1;
+            let header = |name: &str| {
+                headers
+                    .get(name)
+                    .and_then(|value| value.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            assert_eq!(header("x-frame-options"), "DENY", "GET {path}");
+            assert!(
+                header("content-security-policy").contains("frame-ancestors 'none'"),
+                "GET {path}"
+            );
+            assert_eq!(header("cache-control"), "no-store", "GET {path}");
+            assert_eq!(header("x-content-type-options"), "nosniff", "GET {path}");
+        }
+    }
+    assert!(pages_seen >= 20, "{pages_seen} pages checked");
+}
+
+async fn oversized_bodies_and_headers_are_refused(backend: Backend) {
+    let world = World::start(backend).await;
+    let browser = world.app.browser();
+    let page = browser.get("/login").await;
+    let csrf = page.form_value("csrf_token").expect("a CSRF token");
+    let huge = "x".repeat(200 * 1024);
+    let posted = browser
+        .post(
+            "/login",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("email", EMAIL),
+                ("password", &huge),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status, 413, "{}", posted.body);
+    assert!(posted.body.contains("too large"), "{}", posted.body);
+    let (status, body) = token_request(
+        &world.app,
+        &world.client,
+        &[("grant_type", "authorization_code"), ("code", &huge)],
+    )
+    .await;
+    assert!(status == 413 || status == 400, "{status} {body}");
+    assert_ne!(status, 500);
+    let big_header = browser
+        .get_with("/login", &[("X-Padding", &"y".repeat(40 * 1024))])
+        .await;
+    assert_eq!(big_header.status, 431);
+}
+
+async fn invalid_utf8_is_a_bad_request_not_a_crash(backend: Backend) {
+    let world = World::start(backend).await;
+    let browser = world.app.browser();
+    let page = browser.get("/login").await;
+    let csrf = page.form_value("csrf_token").expect("a CSRF token");
+    let form = format!("csrf_token={csrf}&email=%FF%FEanna&password=%C3%28");
+    let response = browser
+        .http
+        .post(world.app.url("/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .expect("POST");
+    let status = response.status();
+    assert!(status == 400 || status == 200, "{status}");
+    let raw = response.bytes().await.expect("body");
+    assert!(
+        std::str::from_utf8(&raw).is_ok(),
+        "the answer is well-formed text"
+    );
+    for path in [
+        "/authorize?client_id=%FF%FE&redirect_uri=%C3%28&response_type=code",
+        "/login?flow=%FF%FE",
+        "/forgot-password/code?request=%C3%28&via=%FF",
+        "/reauthenticate?return_to=%FF",
+        "/register/confirm?token=%FF%FE",
+    ] {
+        let page = browser.get(path).await;
+        assert!(
+            page.status.is_client_error() || page.status.is_redirection() || page.status == 200,
+            "GET {path}: {}",
+            page.status
+        );
+    }
+    let response = reqwest::Client::new()
+        .post(world.app.url("/token"))
+        .basic_auth(&world.client.id, world.client.secret.as_deref())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=%FF%FE&code=%C3%28")
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value = response.json().await.expect("an OAuth error");
+    assert!(body["error"].is_string(), "{body}");
+}
+
+async fn line_breaks_cannot_reach_mail_headers(backend: Backend) {
+    let world = Messaging::start(backend, |builder| {
+        builder.with_setting("registration", "enabled", "true")
+    })
+    .await;
+    let browser = world.app.browser();
+    for name in [
+        "Anna\r\nBcc: evil@example.com",
+        "Anna\nSubject: free money",
+        "Anna\u{0}",
+    ] {
+        let refused = crate::accounts::submit(
+            &browser,
+            "/register",
+            "/register",
+            &[
+                ("name", name),
+                ("email", EMAIL),
+                ("password", PASSWORD),
+                ("confirm_password", PASSWORD),
+            ],
+        )
+        .await;
+        assert_eq!(refused.status, 400, "{name:?}: {}", refused.body);
+        assert!(
+            refused.body.contains("Full name"),
+            "the message names the field: {}",
+            refused.body
+        );
+    }
+    assert!(world.mail.messages().is_empty(), "nothing was sent");
+}
+
+async fn nothing_redirects_where_it_was_not_registered_to(backend: Backend) {
+    let world = World::start(backend).await;
+    let browser = world.app.browser();
+    for redirect_uri in [
+        "https://evil.example/callback",
+        "https://rp.example/callback/../../evil",
+        "https://rp.example/callback?next=https://evil.example",
+        "https://rp.example.evil.example/callback",
+        "https://rp.example/callback#fragment",
+        "//evil.example/callback",
+        "https://rp.example/Callback",
+    ] {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query
+            .append_pair("client_id", &world.client.id)
+            .append_pair("redirect_uri", redirect_uri)
+            .append_pair("response_type", "code")
+            .append_pair("scope", "openid")
+            .append_pair(
+                "code_challenge",
+                "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            )
+            .append_pair("code_challenge_method", "S256");
+        let page = browser.get(&format!("/authorize?{}", query.finish())).await;
+        assert_eq!(page.status, 400, "{redirect_uri}: {}", page.body);
+        assert!(page.location.is_none(), "{redirect_uri}");
+        assert!(page.body.contains("not registered"), "{redirect_uri}");
+    }
+    for post_logout in [
+        "https://evil.example/",
+        "https://rp.example/signed-out/../x",
+    ] {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query
+            .append_pair("client_id", &world.client.id)
+            .append_pair("post_logout_redirect_uri", post_logout);
+        let page = browser.get(&format!("/logout?{}", query.finish())).await;
+        assert!(
+            page.location.is_none(),
+            "{post_logout}: {:?}",
+            page.location
+        );
+        assert_ne!(page.status, 500);
+    }
+    // Return paths of our own pages stay on our own account pages.
+    let signed_in = world.app.browser();
+    assert_eq!(sign_in(&signed_in, PASSWORD).await.redirect(), "/");
+    let csrf = signed_in
+        .get("/reauthenticate")
+        .await
+        .form_value("csrf_token")
+        .expect("a CSRF token");
+    for return_to in [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example/",
+        "/account//evil.example",
+        "/account/\\evil.example",
+        "javascript:alert(1)",
+    ] {
+        let proved = signed_in
+            .post(
+                "/reauthenticate",
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("method", "password"),
+                    ("password", PASSWORD),
+                    ("return_to", return_to),
+                ],
+            )
+            .await;
+        assert_eq!(proved.redirect(), "/account", "{return_to}");
+    }
+}
+
+async fn studio_resets_of_shared_members_are_told_and_can_be_refused(backend: Backend) {
+    const ADMIN_A: &str = "admin@acme.example";
+    const ADMIN_B: &str = "admin@bank.example";
+    let world = Messaging::start(backend, |builder| builder).await;
+    let member_id = world.app.create_user(EMAIL, PASSWORD).await;
+    world.app.create_user(ADMIN_A, PASSWORD).await;
+    world.app.create_user(ADMIN_B, PASSWORD).await;
+    world.app.create_studio("acme", "Acme Oy", &[]).await;
+    world.app.create_studio("bank", "Bank Oyj", &[]).await;
+    world.app.add_member("acme", EMAIL, "member", None).await;
+    world.app.add_member("bank", EMAIL, "member", None).await;
+    world.app.add_member("acme", ADMIN_A, "admin", None).await;
+    world.app.add_member("bank", ADMIN_B, "admin", None).await;
+    let member = signed_in_browser(&world).await;
+    enrol_totp(&world.app, &member, "/account/security").await;
+    let admin = session_browser(&world, ADMIN_A).await;
+    let reset = |reason: &'static str| {
+        let (admin, member_id) = (admin.clone(), member_id.clone());
+        async move {
+            crate::accounts::submit(
+                &admin,
+                "/studios/acme/members",
+                "/studios/acme/members/mfa-reset",
+                &[("user_id", member_id.as_str()), ("reason", reason)],
+            )
+            .await
+        }
+    };
+    let done = reset("Phone stolen, verified by call").await;
+    assert_eq!(done.redirect(), "/studios/acme/members?notice=mfa-reset");
+    // The other studio's admin hears of it, with the reason.
+    let told = world.mail.wait_for(ADMIN_B, 1).await;
+    let notice = told
+        .iter()
+        .find(|mail| mail.subject == "Two-step verification of a member was turned off")
+        .expect("the other studio's admin is told");
+    assert!(notice.text.contains("Acme Oy") && notice.text.contains("Bank Oyj"));
+    assert!(notice.text.contains("Phone stolen, verified by call"));
+
+    // The bank keeps resets to its own members: a shared member is refused from now on.
+    let set = world
+        .app
+        .cli(
+            &[
+                "studios",
+                "set",
+                "--studio",
+                "bank",
+                "--mfa-reset-scope",
+                "exclusive_members",
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(set.exit_code, 0, "{}", set.stderr);
+    enrol_totp(
+        &world.app,
+        &signed_in_browser(&world).await,
+        "/account/security",
+    )
+    .await;
+    let refused = reset("Lost phone again").await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(
+        refused.body.contains("also belongs to another studio"),
+        "{}",
+        refused.body
+    );
+    let listed = world.app.cli(&["mfa", "list", "--email", EMAIL], "").await;
+    assert_ne!(listed.stdout.trim(), "[]", "nothing was removed");
+}
+
 gatehouse_tests::on_both_backends!(
+    studio_resets_of_shared_members_are_told_and_can_be_refused,
+    every_form_refuses_a_request_without_its_csrf_token,
+    every_page_sends_its_security_headers,
+    oversized_bodies_and_headers_are_refused,
+    invalid_utf8_is_a_bad_request_not_a_crash,
+    line_breaks_cannot_reach_mail_headers,
+    nothing_redirects_where_it_was_not_registered_to,
     dpop_proofs_from_the_ends_of_time_are_refused,
     refresh_tokens_without_offline_access_end_with_the_browser_session,
     introspection_tells_a_client_only_about_its_own_tokens,

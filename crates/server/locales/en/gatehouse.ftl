@@ -81,6 +81,7 @@ error-studio-not-member = Your account is not a member of the studio this sign-i
 error-studio-none = Your account does not belong to any studio this application accepts, so you cannot use it. Ask your studio's administrator for access.
 error-device-limit = Your account is already registered on as many devices as it allows, so it cannot be used on this device. Ask your studio's administrator or customer support to remove a device you no longer use, then try again.
 error-not-permitted = You do not have permission to do this.
+error-too-large = The request is too large. Shorten what you typed and try again.
 
 ## Account page
 account-title = Your account

@@ -81,6 +81,7 @@ error-studio-not-member = Tilisi ei ole sen studion jäsen, jota tämä kirjautu
 error-studio-none = Tilisi ei kuulu yhteenkään studioon, jonka tämä sovellus hyväksyy, joten et voi käyttää sovellusta. Pyydä käyttöoikeutta studiosi ylläpitäjältä.
 error-device-limit = Tilillesi on jo rekisteröity suurin sallittu määrä laitteita, joten sitä ei voi käyttää tällä laitteella. Pyydä studiosi ylläpitäjää tai asiakastukea poistamaan laite, jota et enää käytä, ja yritä sitten uudelleen.
 error-not-permitted = Sinulla ei ole oikeutta tähän toimintoon.
+error-too-large = Pyyntö on liian suuri. Lyhennä kirjoittamaasi ja yritä uudelleen.
 
 ## Account page
 account-title = Oma tili

@@ -81,6 +81,7 @@ error-studio-not-member = Il tuo account non è membro dello studio a cui si rif
 error-studio-none = Il tuo account non appartiene a nessuno studio accettato da questa applicazione, quindi non puoi utilizzarla. Chiedi l'accesso all'amministratore del tuo studio.
 error-device-limit = Il tuo account è già registrato sul numero massimo di dispositivi consentiti, quindi non può essere usato su questo dispositivo. Chiedi all'amministratore del tuo studio o all'assistenza clienti di rimuovere un dispositivo che non usi più, poi riprova.
 error-not-permitted = Non hai l'autorizzazione per eseguire questa operazione.
+error-too-large = La richiesta è troppo grande. Accorcia ciò che hai scritto e riprova.
 
 ## Account page
 account-title = Il tuo account

@@ -81,6 +81,7 @@ error-studio-not-member = Ditt konto är inte medlem i den studio som inloggning
 error-studio-none = Ditt konto hör inte till någon studio som den här applikationen godkänner, så du kan inte använda den. Be din studios administratör om åtkomst.
 error-device-limit = Ditt konto är redan registrerat på det högsta tillåtna antalet enheter och kan därför inte användas på den här enheten. Be din studios administratör eller kundtjänst att ta bort en enhet som du inte längre använder och försök sedan igen.
 error-not-permitted = Du har inte behörighet att göra detta.
+error-too-large = Begäran är för stor. Korta ner det du skrev och försök igen.
 
 ## Account page
 account-title = Mitt konto

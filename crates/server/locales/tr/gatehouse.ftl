@@ -81,6 +81,7 @@ error-studio-not-member = Hesabınız, bu girişin yapıldığı büronun üyesi
 error-studio-none = Hesabınız bu uygulamanın kabul ettiği hiçbir büroya bağlı olmadığından uygulamayı kullanamazsınız. Erişim için büronuzun yöneticisine başvurun.
 error-device-limit = Hesabınız izin verilen en fazla sayıda cihazda zaten kayıtlı olduğundan bu cihazda kullanılamaz. Büronuzun yöneticisinden veya müşteri desteğinden artık kullanmadığınız bir cihazı kaldırmasını isteyin, ardından tekrar deneyin.
 error-not-permitted = Bu işlemi yapma yetkiniz yok.
+error-too-large = İstek çok büyük. Yazdıklarınızı kısaltıp tekrar deneyin.
 
 ## Account page
 account-title = Hesabınız

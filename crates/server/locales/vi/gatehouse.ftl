@@ -81,6 +81,7 @@ error-studio-not-member = Tài khoản của bạn không phải là thành viê
 error-studio-none = Tài khoản của bạn không thuộc studio nào mà ứng dụng này chấp nhận, vì vậy bạn không thể sử dụng ứng dụng. Hãy liên hệ quản trị viên studio để được cấp quyền.
 error-device-limit = Tài khoản của bạn đã được đăng ký trên số thiết bị tối đa cho phép nên không thể sử dụng trên thiết bị này. Vui lòng liên hệ quản trị viên studio hoặc bộ phận chăm sóc khách hàng để gỡ bỏ thiết bị bạn không còn dùng, rồi thử lại.
 error-not-permitted = Bạn không có quyền thực hiện thao tác này.
+error-too-large = Yêu cầu quá lớn. Hãy rút ngắn nội dung bạn đã nhập và thử lại.
 
 ## Account page
 account-title = Tài khoản của bạn

@@ -301,7 +301,13 @@ where
         let request = Request::from_parts(parts, body);
         let Form(form) = Form::<T>::from_request(request, state)
             .await
-            .map_err(|_| PageError::bad_request("error-bad-request"))?;
+            .map_err(|rejection| {
+                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    PageError::new(rejection.status(), "error-too-large")
+                } else {
+                    PageError::bad_request("error-bad-request")
+                }
+            })?;
         if !page.is_valid_csrf(state, form.csrf_token()) {
             return Err(PageError::csrf());
         }
