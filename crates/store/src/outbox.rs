@@ -28,16 +28,7 @@ pub fn enqueue(
     payload: &str,
     now: UnixTime,
 ) -> StoreResult<()> {
-    diesel::insert_into(outbox::table)
-        .values((
-            outbox::id.eq(id),
-            outbox::kind.eq(kind),
-            outbox::payload.eq(payload),
-            outbox::next_attempt_at.eq(now.as_secs()),
-            outbox::created_at.eq(now.as_secs()),
-        ))
-        .execute(connection)?;
-    Ok(())
+    insert(connection, id, kind, payload, now, None)
 }
 
 /// Stores a message that is never sent: the stand-in a request about nobody writes, so
@@ -49,6 +40,17 @@ pub fn insert_discarded(
     payload: &str,
     now: UnixTime,
 ) -> StoreResult<()> {
+    insert(connection, id, kind, payload, now, Some(now))
+}
+
+fn insert(
+    connection: &mut DbConn,
+    id: &str,
+    kind: &str,
+    payload: &str,
+    now: UnixTime,
+    delivered_at: Option<UnixTime>,
+) -> StoreResult<()> {
     diesel::insert_into(outbox::table)
         .values((
             outbox::id.eq(id),
@@ -56,7 +58,7 @@ pub fn insert_discarded(
             outbox::payload.eq(payload),
             outbox::next_attempt_at.eq(now.as_secs()),
             outbox::created_at.eq(now.as_secs()),
-            outbox::delivered_at.eq(now.as_secs()),
+            outbox::delivered_at.eq(delivered_at.map(UnixTime::as_secs)),
         ))
         .execute(connection)?;
     Ok(())

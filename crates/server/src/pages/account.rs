@@ -663,48 +663,15 @@ pub async fn confirm_phone(
     confirm(state, session, page, form, Purpose::ChangePhone).await
 }
 
-/// `?token=`
-#[derive(Debug, Deserialize)]
-pub struct TokenQuery {
-    #[serde(default)]
-    token: String,
-}
-
-/// The undo button's form.
-#[derive(Debug, Deserialize)]
-pub struct TokenForm {
-    #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
-    token: String,
-}
-
-impl CsrfProtected for TokenForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
-fn invalid_link(state: &AppState, page: &PageContext) -> Result<Response, PageError> {
-    let mut response = page.render_message(
-        state,
-        "link-invalid-title",
-        vec![page.translate("link-invalid-body", &[])],
-        None,
-    )?;
-    *response.status_mut() = StatusCode::BAD_REQUEST;
-    Ok(response)
-}
-
 /// `GET /account/email/undo?token=`: the page the link to the previous address opens (no
 /// session needed: the owner may have lost the account to whoever changed the address).
 pub async fn show_undo_email(
     State(state): State<AppState>,
     page: PageContext,
-    Query(query): Query<TokenQuery>,
+    Query(query): Query<super::TokenQuery>,
 ) -> Result<Response, PageError> {
     if !crate::service::profile::check_undo_link(&state, &query.token).await? {
-        return invalid_link(&state, &page);
+        return super::invalid_link(&state, &page, None);
     }
     page.render(
         &state,
@@ -722,7 +689,7 @@ pub async fn show_undo_email(
 /// `POST /account/email/undo`
 pub async fn undo_email(
     State(state): State<AppState>,
-    CsrfForm { page, form }: CsrfForm<TokenForm>,
+    CsrfForm { page, form }: CsrfForm<super::TokenForm>,
 ) -> Result<Response, PageError> {
     match crate::service::profile::undo_email_change(&state, &form.token).await? {
         Ok(email) => {
@@ -741,7 +708,7 @@ pub async fn undo_email(
             }
             Ok(response)
         }
-        Err(_) => invalid_link(&state, &page),
+        Err(_) => super::invalid_link(&state, &page, None),
     }
 }
 

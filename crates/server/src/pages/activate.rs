@@ -19,13 +19,6 @@ use gatehouse_store::{StoreError, studios, users, verifications};
 use secrecy::SecretString;
 use serde::Deserialize;
 
-/// `?token=`
-#[derive(Debug, Deserialize)]
-pub struct TokenQuery {
-    #[serde(default)]
-    token: String,
-}
-
 async fn load(
     state: &AppState,
     token: &str,
@@ -94,25 +87,14 @@ fn render(
     )
 }
 
-fn invalid_link(state: &AppState, page: &PageContext) -> Result<Response, PageError> {
-    let mut response = page.render_message(
-        state,
-        "link-invalid-title",
-        vec![page.translate("link-invalid-body", &[])],
-        None,
-    )?;
-    *response.status_mut() = StatusCode::BAD_REQUEST;
-    Ok(response)
-}
-
 /// `GET /activate`
 pub async fn show(
     State(state): State<AppState>,
     page: PageContext,
-    Query(query): Query<TokenQuery>,
+    Query(query): Query<super::TokenQuery>,
 ) -> Result<Response, PageError> {
     let Some((_, user, username)) = load(&state, &query.token).await? else {
-        return invalid_link(&state, &page);
+        return super::invalid_link(&state, &page, None);
     };
     let page = page.with_user_locale(&state, user.locale.as_deref());
     render(
@@ -158,7 +140,7 @@ pub async fn submit(
     CsrfForm { page, form }: CsrfForm<ActivationForm>,
 ) -> Result<Response, PageError> {
     let Some((found, user, username)) = load(&state, &form.token).await? else {
-        return invalid_link(&state, &page);
+        return super::invalid_link(&state, &page, None);
     };
     let page = page.with_user_locale(&state, user.locale.as_deref());
     let shown = Shown {
@@ -254,7 +236,7 @@ pub async fn submit(
         })
         .await?;
     if !done {
-        return invalid_link(&state, &page);
+        return super::invalid_link(&state, &page, None);
     }
     let mut paragraphs = vec![page.translate("activate-done-body", &[])];
     // The activation link is this "session": its codes count against the same daily caps.

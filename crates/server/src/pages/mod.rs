@@ -54,6 +54,46 @@ pub(crate) fn safe_return(path: Option<&str>) -> String {
     }
 }
 
+/// `?token=` of a page that an e-mailed link opens.
+#[derive(Debug, serde::Deserialize)]
+pub struct TokenQuery {
+    /// The link's token.
+    #[serde(default)]
+    pub token: String,
+}
+
+/// The button of a page that an e-mailed link opens: its token, posted back.
+#[derive(Debug, serde::Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf_token: String,
+    /// The link's token.
+    #[serde(default)]
+    pub token: String,
+}
+
+impl crate::http::page::CsrfProtected for TokenForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// "This link is invalid or has expired" (`400`), with a way on where there is one.
+pub(crate) fn invalid_link(
+    state: &AppState,
+    page: &PageContext,
+    way_on: Option<(&str, &str)>,
+) -> Result<Response, PageError> {
+    let mut response = page.render_message(
+        state,
+        "link-invalid-title",
+        vec![page.translate("link-invalid-body", &[])],
+        way_on,
+    )?;
+    *response.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+    Ok(response)
+}
+
 /// A redirect for an authorization outcome.
 pub(crate) fn follow(outcome: Outcome) -> Response {
     match outcome {

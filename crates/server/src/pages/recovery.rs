@@ -324,35 +324,21 @@ pub async fn submit_code(
     apply_reset(&state, &page, request, &form, &action, hidden).await
 }
 
-/// `?token=`
-#[derive(Debug, Deserialize)]
-pub struct TokenQuery {
-    #[serde(default)]
-    token: String,
-}
-
-fn invalid_link(state: &AppState, page: &PageContext) -> Result<Response, PageError> {
-    let mut response = page.render_message(
-        state,
-        "link-invalid-title",
-        vec![page.translate("link-invalid-body", &[])],
-        Some(("/forgot-password", "forgot-password-title")),
-    )?;
-    *response.status_mut() = StatusCode::BAD_REQUEST;
-    Ok(response)
-}
-
 /// `GET /reset-password?token=` (the e-mailed link).
 pub async fn show_reset_link(
     State(state): State<AppState>,
     page: PageContext,
-    Query(query): Query<TokenQuery>,
+    Query(query): Query<super::TokenQuery>,
 ) -> Result<Response, PageError> {
     if verification::check_link(&state, Purpose::PasswordReset, &query.token)
         .await?
         .is_err()
     {
-        return invalid_link(&state, &page);
+        return super::invalid_link(
+            &state,
+            &page,
+            Some(("/forgot-password", "forgot-password-title")),
+        );
     }
     render_new_password(
         &state,
@@ -370,7 +356,11 @@ pub async fn submit_reset_link(
 ) -> Result<Response, PageError> {
     let Ok(request) = verification::check_link(&state, Purpose::PasswordReset, &form.token).await?
     else {
-        return invalid_link(&state, &page);
+        return super::invalid_link(
+            &state,
+            &page,
+            Some(("/forgot-password", "forgot-password-title")),
+        );
     };
     let hidden = vec![minijinja::context! { name => "token", value => form.token.clone() }];
     apply_reset(&state, &page, request, &form, "/reset-password", hidden).await

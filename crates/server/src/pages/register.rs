@@ -217,22 +217,15 @@ pub async fn submit(
     }
 }
 
-/// `?token=`
-#[derive(Debug, Deserialize)]
-pub struct TokenQuery {
-    #[serde(default)]
-    token: String,
-}
-
 /// `GET /register/confirm?token=`: the page the e-mailed link opens. It confirms nothing by
 /// itself, since mail scanners follow links; the button on it does.
 pub async fn show_confirm(
     State(state): State<AppState>,
     page: PageContext,
-    Query(query): Query<TokenQuery>,
+    Query(query): Query<super::TokenQuery>,
 ) -> Result<Response, PageError> {
     if !registration::check_confirmation(&state, &query.token).await? {
-        return invalid_link(&state, &page);
+        return super::invalid_link(&state, &page, None);
     }
     page.render(
         &state,
@@ -247,25 +240,10 @@ pub async fn show_confirm(
     )
 }
 
-/// The confirmation button's form.
-#[derive(Debug, Deserialize)]
-pub struct TokenForm {
-    #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
-    token: String,
-}
-
-impl CsrfProtected for TokenForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
 /// `POST /register/confirm`
 pub async fn confirm(
     State(state): State<AppState>,
-    CsrfForm { page, form }: CsrfForm<TokenForm>,
+    CsrfForm { page, form }: CsrfForm<super::TokenForm>,
 ) -> Result<Response, PageError> {
     match registration::confirm(&state, &form.token).await? {
         Ok(Confirmed::Active) => page.render_message(
@@ -280,17 +258,6 @@ pub async fn confirm(
             vec![page.translate("register-awaiting-body", &[])],
             None,
         ),
-        Err(_) => invalid_link(&state, &page),
+        Err(_) => super::invalid_link(&state, &page, None),
     }
-}
-
-fn invalid_link(state: &AppState, page: &PageContext) -> Result<Response, PageError> {
-    let mut response = page.render_message(
-        state,
-        "link-invalid-title",
-        vec![page.translate("link-invalid-body", &[])],
-        None,
-    )?;
-    *response.status_mut() = StatusCode::BAD_REQUEST;
-    Ok(response)
 }
