@@ -54,6 +54,13 @@ pub enum DpopRejection {
     TooMany,
 }
 
+/// A verified proof: the thumbprint of the key that signed it, which tokens get bound to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DpopProof {
+    /// JWK SHA-256 thumbprint (`jkt`).
+    pub jkt: String,
+}
+
 /// The claims of a proof.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ProofClaims {

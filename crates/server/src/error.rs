@@ -168,6 +168,32 @@ impl OAuthError {
     }
 }
 
+impl From<crate::service::tokens::TokenRefusal> for OAuthError {
+    fn from(refusal: crate::service::tokens::TokenRefusal) -> Self {
+        use crate::service::tokens::TokenRefusal;
+        match refusal {
+            TokenRefusal::InvalidRequest(description) => Self::invalid_request(description),
+            TokenRefusal::InvalidClient => Self::invalid_client(),
+            TokenRefusal::InvalidGrant(description) => Self::invalid_grant(description),
+            TokenRefusal::UnauthorizedClient(description) => Self::unauthorized_client(description),
+            TokenRefusal::InvalidScope(description) => Self::invalid_scope(description),
+            TokenRefusal::UnsupportedTokenType => Self::unsupported_token_type(),
+            TokenRefusal::InvalidDpopProof(description) => Self::invalid_dpop_proof(description),
+            TokenRefusal::Server(error) => error.into(),
+        }
+    }
+}
+
+impl From<crate::service::tokens::AccessTokenRefusal> for BearerError {
+    fn from(refusal: crate::service::tokens::AccessTokenRefusal) -> Self {
+        use crate::service::tokens::AccessTokenRefusal;
+        match refusal {
+            AccessTokenRefusal::InvalidToken(reason) => Self::InvalidToken(reason),
+            AccessTokenRefusal::Internal(error) => Self::Internal(error),
+        }
+    }
+}
+
 impl From<ServerError> for OAuthError {
     fn from(error: ServerError) -> Self {
         let reference = log_internal(&error);
@@ -368,6 +394,46 @@ impl PageError {
     #[must_use]
     pub fn status(&self) -> StatusCode {
         self.status
+    }
+}
+
+impl From<crate::service::authorization::AuthorizationRefusal> for PageError {
+    fn from(refusal: crate::service::authorization::AuthorizationRefusal) -> Self {
+        use crate::service::authorization::AuthorizationRefusal;
+        use gatehouse_core::authorize::{StudioRefusal, UntrustedRequestError};
+        match refusal {
+            AuthorizationRefusal::Untrusted(error) => Self::bad_request(match error {
+                UntrustedRequestError::MissingClientId => "error-missing-client-id",
+                UntrustedRequestError::UnknownClient => "error-unknown-client",
+                UntrustedRequestError::MissingRedirectUri => "error-missing-redirect-uri",
+                UntrustedRequestError::UnregisteredRedirectUri => "error-unregistered-redirect-uri",
+                UntrustedRequestError::DuplicatedParameter => "error-duplicated-parameter",
+            }),
+            AuthorizationRefusal::FlowExpired => Self::flow_expired(),
+            AuthorizationRefusal::Studio(refusal) => Self::new(
+                StatusCode::FORBIDDEN,
+                match refusal {
+                    StudioRefusal::UnknownStudio => "error-studio-unknown",
+                    StudioRefusal::NotAMember => "error-studio-not-member",
+                    StudioRefusal::NoAcceptableStudio => "error-studio-none",
+                },
+            ),
+            AuthorizationRefusal::TooManyPending => {
+                Self::new(StatusCode::TOO_MANY_REQUESTS, "error-rate-limited")
+            }
+            AuthorizationRefusal::Server(error) => error.into(),
+        }
+    }
+}
+
+impl From<crate::service::logout::LogoutRefusal> for PageError {
+    fn from(refusal: crate::service::logout::LogoutRefusal) -> Self {
+        use crate::service::logout::LogoutRefusal;
+        match refusal {
+            LogoutRefusal::BadHint => Self::bad_request("error-logout-hint"),
+            LogoutRefusal::UnregisteredRedirect => Self::bad_request("error-logout-redirect"),
+            LogoutRefusal::Server(error) => error.into(),
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 use crate::error::OAuthError;
 use crate::http::ClientAddress;
+use crate::service::tokens::FormParameters;
 use crate::state::AppState;
 use crate::throttle::{Key, RetryAfter};
 use axum::body::Bytes;
@@ -14,47 +15,12 @@ use base64::engine::general_purpose::STANDARD;
 use gatehouse_core::ClientId;
 use gatehouse_core::client::Client;
 use gatehouse_store::clients;
-use std::collections::BTreeMap;
 
 /// The throttle purpose of client authentication.
 const CLIENT_AUTHENTICATION: &str = "client";
 
 /// Largest form body accepted at these endpoints.
 const MAX_BODY_BYTES: usize = 64 * 1024;
-
-/// The form parameters of a request, each present at most once (RFC 6749 §3.2).
-#[derive(Debug, Clone, Default)]
-pub struct FormParameters(BTreeMap<String, String>);
-
-impl FormParameters {
-    /// Parses a form body; a repeated parameter is an `invalid_request`.
-    pub fn parse(body: &[u8]) -> Result<Self, OAuthError> {
-        let mut parameters = BTreeMap::new();
-        for (name, value) in url::form_urlencoded::parse(body).into_owned() {
-            if parameters.insert(name.clone(), value).is_some() {
-                return Err(OAuthError::invalid_request(format!(
-                    "parameter {name} appears more than once"
-                )));
-            }
-        }
-        Ok(Self(parameters))
-    }
-
-    /// A parameter; empty values count as absent.
-    #[must_use]
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .get(name)
-            .map(String::as_str)
-            .filter(|value| !value.is_empty())
-    }
-
-    /// A required parameter.
-    pub fn require(&self, name: &str) -> Result<&str, OAuthError> {
-        self.get(name)
-            .ok_or_else(|| OAuthError::invalid_request(format!("{name} is required")))
-    }
-}
 
 /// A request from a client that proved who it is.
 #[derive(Debug)]
@@ -131,7 +97,7 @@ impl FromRequest<AppState> for AuthenticatedClient {
         if body.len() > MAX_BODY_BYTES {
             return Err(OAuthError::invalid_request("the request body is too large"));
         }
-        let parameters = FormParameters::parse(&body)?;
+        let parameters = FormParameters::parse(&body).map_err(OAuthError::from)?;
 
         let credentials = match (
             basic,

@@ -11,12 +11,7 @@ use josekit::jwk::Jwk;
 use josekit::jws::{self, ES256, EdDSA, JwsVerifier, RS256};
 use serde_json::{Map, Value};
 
-/// A verified proof: the thumbprint of the key that signed it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DpopProof {
-    /// JWK SHA-256 thumbprint (`jkt`).
-    pub jkt: String,
-}
+pub use gatehouse_core::dpop::DpopProof;
 
 #[derive(serde::Deserialize)]
 struct ProofHeader {

@@ -5,18 +5,9 @@ use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use gatehouse_core::secret::sha256_base64url;
-use gatehouse_core::session::BrowserSession;
-use gatehouse_core::user::User;
 use gatehouse_store::sessions;
 
-/// A session that is active and whose user may sign in.
-#[derive(Debug, Clone)]
-pub struct ActiveSession {
-    /// The session.
-    pub session: BrowserSession,
-    /// Its user.
-    pub user: User,
-}
+pub use crate::service::sessions::ActiveSession;
 
 /// The request's session, if it has a valid one. Never rejects: pages decide what to do
 /// without one. A database failure counts as no session and is logged.

@@ -2,8 +2,8 @@
 //! sign-in, account choice and consent, and finally issue the code (RFC 6749 §4.1,
 //! OIDC Core §3.1.2, RFC 9207).
 
-use crate::error::{PageError, ServerError};
-use crate::http::session::ActiveSession;
+use crate::error::ServerError;
+use crate::service::sessions::ActiveSession;
 use crate::service::tokens::{self, CodeRequest};
 use crate::state::AppState;
 use gatehouse_core::authorize::{
@@ -61,15 +61,31 @@ pub fn page_url(page: FlowPage, flow_id: &str) -> String {
     format!("{}?flow={}", page.path(), flow_id)
 }
 
-fn untrusted_page(error: UntrustedRequestError) -> PageError {
-    let key = match error {
-        UntrustedRequestError::MissingClientId => "error-missing-client-id",
-        UntrustedRequestError::UnknownClient => "error-unknown-client",
-        UntrustedRequestError::MissingRedirectUri => "error-missing-redirect-uri",
-        UntrustedRequestError::UnregisteredRedirectUri => "error-unregistered-redirect-uri",
-        UntrustedRequestError::DuplicatedParameter => "error-duplicated-parameter",
-    };
-    PageError::bad_request(key)
+/// Why an authorization request cannot go on. `error.rs` shows each on a page: none of them
+/// may be redirected (the redirect URI is not trusted, or the browser is mid-flow on our
+/// pages).
+#[derive(Debug)]
+pub enum AuthorizationRefusal {
+    /// The client or redirect URI cannot be trusted.
+    Untrusted(UntrustedRequestError),
+    /// The flow expired or was completed.
+    FlowExpired,
+    /// The user's studios do not fit the client.
+    Studio(StudioRefusal),
+    /// This address has too many pending requests.
+    TooManyPending,
+    /// Our fault.
+    Server(ServerError),
+}
+
+impl<E: Into<ServerError>> From<E> for AuthorizationRefusal {
+    fn from(error: E) -> Self {
+        Self::Server(error.into())
+    }
+}
+
+fn untrusted_page(error: UntrustedRequestError) -> AuthorizationRefusal {
+    AuthorizationRefusal::Untrusted(error)
 }
 
 /// The authorization response URL: `redirect_uri` plus our parameters and `iss` (RFC 9207).
@@ -118,7 +134,7 @@ pub async fn begin(
     raw: RawAuthorizationRequest,
     session: Option<&ActiveSession>,
     address: std::net::IpAddr,
-) -> Result<Outcome, PageError> {
+) -> Result<Outcome, AuthorizationRefusal> {
     let client = match authorize::client_id(&raw) {
         Some(client_id) => {
             state
@@ -170,7 +186,7 @@ pub async fn resume(
     flow_id: &str,
     progress: FlowProgress,
     session: Option<&ActiveSession>,
-) -> Result<Outcome, PageError> {
+) -> Result<Outcome, AuthorizationRefusal> {
     let (flow, client) = load_flow(state, flow_id).await?;
     advance(
         state,
@@ -184,7 +200,10 @@ pub async fn resume(
 }
 
 /// Loads a live flow and its client.
-pub async fn load_flow(state: &AppState, flow_id: &str) -> Result<(StoredFlow, Client), PageError> {
+pub async fn load_flow(
+    state: &AppState,
+    flow_id: &str,
+) -> Result<(StoredFlow, Client), AuthorizationRefusal> {
     let digest = sha256_base64url(flow_id.as_bytes());
     let now = state.now();
     let found = state
@@ -199,7 +218,7 @@ pub async fn load_flow(state: &AppState, flow_id: &str) -> Result<(StoredFlow, C
         .await?;
     match found {
         Some((flow, client)) if now < flow.expires_at => Ok((flow, client)),
-        _ => Err(PageError::flow_expired()),
+        _ => Err(AuthorizationRefusal::FlowExpired),
     }
 }
 
@@ -222,7 +241,7 @@ pub async fn save_language(
     state: &AppState,
     flow_id: &str,
     language: &str,
-) -> Result<(), PageError> {
+) -> Result<(), AuthorizationRefusal> {
     let (mut flow, _) = load_flow(state, flow_id).await?;
     flow.request.ui_locales = vec![language.to_owned()];
     let digest = sha256_base64url(flow_id.as_bytes());
@@ -234,7 +253,7 @@ pub async fn save_language(
 }
 
 /// The user refused consent: the flow ends with `access_denied`.
-pub async fn deny(state: &AppState, flow_id: &str) -> Result<Outcome, PageError> {
+pub async fn deny(state: &AppState, flow_id: &str) -> Result<Outcome, AuthorizationRefusal> {
     let (flow, _) = load_flow(state, flow_id).await?;
     let digest = sha256_base64url(flow_id.as_bytes());
     state
@@ -255,7 +274,7 @@ pub async fn record_consent(
     state: &AppState,
     flow_id: &str,
     session: &ActiveSession,
-) -> Result<FlowProgress, PageError> {
+) -> Result<FlowProgress, AuthorizationRefusal> {
     let (flow, _) = load_flow(state, flow_id).await?;
     let user_id = session.user.id.clone();
     let client_id = flow.request.client_id.clone();
@@ -285,7 +304,7 @@ async fn studio_choice(
     request: &AuthorizationRequest,
     progress: &FlowProgress,
     user: &User,
-) -> Result<(Option<StudioChoice>, MfaPolicy), PageError> {
+) -> Result<(Option<StudioChoice>, MfaPolicy), AuthorizationRefusal> {
     let user_id = user.id.clone();
     let organization = request.organization.clone();
     let (memberships, pinned) = state
@@ -326,7 +345,7 @@ pub async fn studio_candidates(
     state: &AppState,
     client: &Client,
     user: &User,
-) -> Result<Vec<Studio>, PageError> {
+) -> Result<Vec<Studio>, AuthorizationRefusal> {
     let user_id = user.id.clone();
     let memberships = state
         .store
@@ -341,16 +360,14 @@ pub async fn studio_candidates(
         .collect())
 }
 
-fn refusal_page(refusal: StudioRefusal) -> PageError {
-    let key = match refusal {
-        StudioRefusal::UnknownStudio => "error-studio-unknown",
-        StudioRefusal::NotAMember => "error-studio-not-member",
-        StudioRefusal::NoAcceptableStudio => "error-studio-none",
-    };
-    PageError::new(axum::http::StatusCode::FORBIDDEN, key)
+fn refusal_page(refusal: StudioRefusal) -> AuthorizationRefusal {
+    AuthorizationRefusal::Studio(refusal)
 }
 
-async fn delete_flow(state: &AppState, flow_id: Option<&str>) -> Result<bool, PageError> {
+async fn delete_flow(
+    state: &AppState,
+    flow_id: Option<&str>,
+) -> Result<bool, AuthorizationRefusal> {
     let Some(flow_id) = flow_id else {
         return Ok(true);
     };
@@ -368,7 +385,7 @@ async fn advance(
     flow_row: FlowRow<'_>,
     progress: FlowProgress,
     session: Option<&ActiveSession>,
-) -> Result<Outcome, PageError> {
+) -> Result<Outcome, AuthorizationRefusal> {
     let flow_id = match flow_row {
         FlowRow::Stored(existing) => Some(existing),
         FlowRow::New { .. } => None,
@@ -423,12 +440,12 @@ async fn advance(
         }
         NextStep::IssueCode => {
             let Some(active) = session else {
-                return Err(PageError::flow_expired());
+                return Err(AuthorizationRefusal::FlowExpired);
             };
             // A flow finishes once: a second submission (double click, back button) finds
             // it gone.
             if !delete_flow(state, flow_id).await? {
-                return Err(PageError::flow_expired());
+                return Err(AuthorizationRefusal::FlowExpired);
             }
             let studio_id = match studio {
                 Some(StudioChoice::Chosen(studio_id)) => Some(studio_id),
@@ -461,10 +478,7 @@ async fn advance(
         FlowRow::Stored(existing) => existing.to_owned(),
         FlowRow::New { address } => {
             if !state.pending_rows.take(address, now) {
-                return Err(PageError::new(
-                    axum::http::StatusCode::TOO_MANY_REQUESTS,
-                    "error-rate-limited",
-                ));
+                return Err(AuthorizationRefusal::TooManyPending);
             }
             let flow_id = crate::random::token();
             let digest = sha256_base64url(flow_id.as_bytes());

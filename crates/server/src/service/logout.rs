@@ -1,6 +1,6 @@
 //! RP-Initiated Logout 1.0: checking the request and ending the session.
 
-use crate::error::PageError;
+use crate::error::ServerError;
 use crate::service::tokens::ID_TOKEN_TYPE;
 use crate::state::AppState;
 use gatehouse_core::ClientId;
@@ -22,6 +22,23 @@ pub struct LogoutParameters {
     pub ui_locales: Option<String>,
 }
 
+/// Why a logout request is refused (it is shown on a page, never redirected).
+#[derive(Debug)]
+pub enum LogoutRefusal {
+    /// The `id_token_hint` is not one of ours or does not fit the request.
+    BadHint,
+    /// The `post_logout_redirect_uri` is not registered for the client.
+    UnregisteredRedirect,
+    /// Our fault.
+    Server(ServerError),
+}
+
+impl<E: Into<ServerError>> From<E> for LogoutRefusal {
+    fn from(error: E) -> Self {
+        Self::Server(error.into())
+    }
+}
+
 /// A checked logout request.
 #[derive(Debug, Clone)]
 pub struct CheckedLogout {
@@ -40,7 +57,7 @@ pub struct CheckedLogout {
 pub async fn check(
     state: &AppState,
     parameters: &LogoutParameters,
-) -> Result<CheckedLogout, PageError> {
+) -> Result<CheckedLogout, LogoutRefusal> {
     let hint = match parameters
         .id_token_hint
         .as_deref()
@@ -50,9 +67,9 @@ pub async fn check(
             let claims: IdTokenClaims = state
                 .keys
                 .verify(token, ID_TOKEN_TYPE)
-                .map_err(|_| PageError::bad_request("error-logout-hint"))?;
+                .map_err(|_| LogoutRefusal::BadHint)?;
             if claims.iss != state.issuer {
-                return Err(PageError::bad_request("error-logout-hint"));
+                return Err(LogoutRefusal::BadHint);
             }
             Some(claims)
         }
@@ -63,7 +80,7 @@ pub async fn check(
         parameters.client_id.clone().filter(|id| !id.is_empty()),
     ) {
         (Some(from_hint), Some(given)) if from_hint != given => {
-            return Err(PageError::bad_request("error-logout-hint"));
+            return Err(LogoutRefusal::BadHint);
         }
         (from_hint, given) => from_hint.or(given),
     };
@@ -74,7 +91,7 @@ pub async fn check(
     {
         Some(uri) => {
             let Some(client_id) = client_id.clone() else {
-                return Err(PageError::bad_request("error-logout-redirect"));
+                return Err(LogoutRefusal::UnregisteredRedirect);
             };
             let client_id = ClientId::new(client_id);
             let client = state
@@ -82,10 +99,9 @@ pub async fn check(
                 .read(move |connection| clients::find(connection, &client_id))
                 .await?;
             if !client.is_some_and(|client| client.has_post_logout_redirect_uri(uri)) {
-                return Err(PageError::bad_request("error-logout-redirect"));
+                return Err(LogoutRefusal::UnregisteredRedirect);
             }
-            let mut url = url::Url::parse(uri)
-                .map_err(|_| PageError::bad_request("error-logout-redirect"))?;
+            let mut url = url::Url::parse(uri).map_err(|_| LogoutRefusal::UnregisteredRedirect)?;
             if let Some(client_state) = parameters
                 .state
                 .as_deref()

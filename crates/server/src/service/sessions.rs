@@ -1,6 +1,15 @@
 //! Ending browser sessions, with what must follow: grants revoked and relying parties told
 //! over OpenID Connect Back-Channel Logout, all in one transaction.
 
+/// A session that is active and whose user may sign in.
+#[derive(Debug, Clone)]
+pub struct ActiveSession {
+    /// The session.
+    pub session: gatehouse_core::session::BrowserSession,
+    /// Its user.
+    pub user: gatehouse_core::user::User,
+}
+
 use crate::error::ServerError;
 use crate::state::AppState;
 use gatehouse_core::{SessionId, UnixTime, UserId};

@@ -1,12 +1,11 @@
 //! Issuing, refreshing, revoking and inspecting tokens (RFC 6749 §4–6, RFC 7009, RFC 7662,
 //! RFC 9068, RFC 9449, OIDC Core §3.1.3).
 
-use crate::error::{BearerError, OAuthError, ServerError};
-use crate::http::client_auth::FormParameters;
-use crate::http::dpop::DpopProof;
+use crate::error::ServerError;
 use crate::state::AppState;
 use gatehouse_core::claims::{self, AccessTokenClaims, Confirmation, IdTokenClaims, studio_claims};
 use gatehouse_core::client::{Client, GrantType};
+use gatehouse_core::dpop::DpopProof;
 use gatehouse_core::grant::{
     self, CodeRejection, Grant, RefreshDecision, RefreshRejection, RefreshToken,
 };
@@ -18,11 +17,129 @@ use gatehouse_core::user::User;
 use gatehouse_core::{GrantId, SessionId, StudioId, UnixTime};
 use gatehouse_store::{DbConn, StoreError, codes, grants, sessions, studios, users};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The `typ` header of JWT access tokens (RFC 9068 §2.1).
 pub const ACCESS_TOKEN_TYPE: &str = "at+jwt";
 /// The `typ` header of ID tokens.
 pub const ID_TOKEN_TYPE: &str = "JWT";
+
+/// Why the token, revocation or introspection endpoint refuses a request: the OAuth2
+/// error codes (RFC 6749 §5.2, RFC 7009 §2.2.1, RFC 9449 §5) as domain values, turned into
+/// responses in `error.rs` only.
+#[derive(Debug)]
+pub enum TokenRefusal {
+    /// `invalid_request`: a parameter is missing, repeated or malformed.
+    InvalidRequest(String),
+    /// `invalid_client`: the client could not be authenticated, or may not do this.
+    InvalidClient,
+    /// `invalid_grant`: the code, refresh token or verifier is not good.
+    InvalidGrant(String),
+    /// `unauthorized_client`: the client may not use this grant.
+    UnauthorizedClient(String),
+    /// `invalid_scope`.
+    InvalidScope(String),
+    /// `unsupported_token_type` (revocation).
+    UnsupportedTokenType,
+    /// `invalid_dpop_proof`.
+    InvalidDpopProof(String),
+    /// Our fault.
+    Server(ServerError),
+}
+
+impl TokenRefusal {
+    /// `invalid_request`.
+    pub fn invalid_request(description: impl Into<String>) -> Self {
+        Self::InvalidRequest(description.into())
+    }
+
+    /// `invalid_client`.
+    #[must_use]
+    pub fn invalid_client() -> Self {
+        Self::InvalidClient
+    }
+
+    /// `invalid_grant`.
+    pub fn invalid_grant(description: impl Into<String>) -> Self {
+        Self::InvalidGrant(description.into())
+    }
+
+    /// `unauthorized_client`.
+    pub fn unauthorized_client(description: impl Into<String>) -> Self {
+        Self::UnauthorizedClient(description.into())
+    }
+
+    /// `invalid_scope`.
+    pub fn invalid_scope(description: impl Into<String>) -> Self {
+        Self::InvalidScope(description.into())
+    }
+
+    /// `unsupported_token_type`.
+    #[must_use]
+    pub fn unsupported_token_type() -> Self {
+        Self::UnsupportedTokenType
+    }
+
+    /// `invalid_dpop_proof`.
+    pub fn invalid_dpop_proof(description: impl Into<String>) -> Self {
+        Self::InvalidDpopProof(description.into())
+    }
+}
+
+impl<E: Into<ServerError>> From<E> for TokenRefusal {
+    fn from(error: E) -> Self {
+        Self::Server(error.into())
+    }
+}
+
+/// Why an access token is refused at a resource (UserInfo, the management API).
+#[derive(Debug)]
+pub enum AccessTokenRefusal {
+    /// Expired, revoked, malformed or foreign.
+    InvalidToken(&'static str),
+    /// Our fault.
+    Internal(ServerError),
+}
+
+impl<E: Into<ServerError>> From<E> for AccessTokenRefusal {
+    fn from(error: E) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+/// The form parameters of a request, each present at most once (RFC 6749 §3.2).
+#[derive(Debug, Clone, Default)]
+pub struct FormParameters(BTreeMap<String, String>);
+
+impl FormParameters {
+    /// Parses a form body; a repeated parameter is an `invalid_request`.
+    pub fn parse(body: &[u8]) -> Result<Self, TokenRefusal> {
+        let mut parameters = BTreeMap::new();
+        for (name, value) in url::form_urlencoded::parse(body).into_owned() {
+            if parameters.insert(name.clone(), value).is_some() {
+                return Err(TokenRefusal::invalid_request(format!(
+                    "parameter {name} appears more than once"
+                )));
+            }
+        }
+        Ok(Self(parameters))
+    }
+
+    /// A parameter; empty values count as absent.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .filter(|value| !value.is_empty())
+    }
+
+    /// A required parameter.
+    pub fn require(&self, name: &str) -> Result<&str, TokenRefusal> {
+        self.get(name)
+            .ok_or_else(|| TokenRefusal::invalid_request(format!("{name} is required")))
+    }
+}
 
 /// A successful token response (RFC 6749 §5.1, OIDC Core §3.1.3.3).
 #[derive(Debug, Serialize)]
@@ -169,7 +286,7 @@ fn issue_user_tokens(
 /// revocations it triggered (replayed code, reused refresh token) stick.
 enum Exchange<T> {
     Issued(T),
-    Refused(OAuthError),
+    Refused(TokenRefusal),
 }
 
 /// The membership behind a studio-bound grant; `Err` refuses the grant when the user has
@@ -178,14 +295,14 @@ fn grant_membership(
     connection: &mut DbConn,
     studio_id: Option<&StudioId>,
     user: &User,
-) -> Result<Result<Option<Membership>, OAuthError>, StoreError> {
+) -> Result<Result<Option<Membership>, TokenRefusal>, StoreError> {
     let Some(studio_id) = studio_id else {
         return Ok(Ok(None));
     };
     Ok(
         match studios::find_membership(connection, studio_id, &user.id)? {
             Some(membership) => Ok(Some(membership)),
-            None => Err(OAuthError::invalid_grant(
+            None => Err(TokenRefusal::invalid_grant(
                 "the user is no longer a member of the studio",
             )),
         },
@@ -215,9 +332,9 @@ pub async fn exchange_code(
     client: Client,
     parameters: &FormParameters,
     proof: Option<DpopProof>,
-) -> Result<TokenResponse, OAuthError> {
+) -> Result<TokenResponse, TokenRefusal> {
     if !client.allows_grant(GrantType::AuthorizationCode) {
-        return Err(OAuthError::unauthorized_client(
+        return Err(TokenRefusal::unauthorized_client(
             "this client may not use the authorization_code grant",
         ));
     }
@@ -237,7 +354,7 @@ pub async fn exchange_code(
         .store
         .write(move |connection| -> Result<Exchange<Exchanged>, StoreError> {
             let Some(code) = codes::find(connection, &code_digest)? else {
-                return Ok(Exchange::Refused(OAuthError::invalid_grant("the authorization code is invalid")));
+                return Ok(Exchange::Refused(TokenRefusal::invalid_grant("the authorization code is invalid")));
             };
             if let Err(rejection) = grant::check_code_exchange(
                 &code,
@@ -253,10 +370,10 @@ pub async fn exchange_code(
                     grants::revoke(connection, grant_id, now)?;
                     tracing::warn!(client_id = %client_id, grant_id = %grant_id, "authorization code replayed; grant revoked");
                 }
-                return Ok(Exchange::Refused(OAuthError::invalid_grant(rejection.to_string())));
+                return Ok(Exchange::Refused(TokenRefusal::invalid_grant(rejection.to_string())));
             }
             let Some(user) = users::find(connection, &code.user_id)?.filter(User::is_active) else {
-                return Ok(Exchange::Refused(OAuthError::invalid_grant("the account is not active")));
+                return Ok(Exchange::Refused(TokenRefusal::invalid_grant("the account is not active")));
             };
             let membership = match grant_membership(connection, code.studio_id.as_ref(), &user)? {
                 Ok(membership) => membership,
@@ -265,7 +382,7 @@ pub async fn exchange_code(
             // The session may have ended (logout, device removed) since the code was issued.
             let Some(session) = sessions::find(connection, &code.session_id)?.filter(|session| session.is_active(now))
             else {
-                return Ok(Exchange::Refused(OAuthError::invalid_grant("the sign-in session has ended")));
+                return Ok(Exchange::Refused(TokenRefusal::invalid_grant("the sign-in session has ended")));
             };
             let grant = Grant {
                 id: GrantId::new(crate::random::row_id()),
@@ -310,7 +427,7 @@ pub async fn exchange_code(
         })
         .await
         .map_err(|error| match error {
-            StoreError::Conflict(_) => OAuthError::invalid_grant(CodeRejection::AlreadyUsed.to_string()),
+            StoreError::Conflict(_) => TokenRefusal::invalid_grant(CodeRejection::AlreadyUsed.to_string()),
             other => other.into(),
         })?;
     let exchanged = match outcome {
@@ -336,9 +453,9 @@ pub async fn refresh(
     client: Client,
     parameters: &FormParameters,
     proof: Option<DpopProof>,
-) -> Result<TokenResponse, OAuthError> {
+) -> Result<TokenResponse, TokenRefusal> {
     if !client.allows_grant(GrantType::RefreshToken) {
-        return Err(OAuthError::unauthorized_client(
+        return Err(TokenRefusal::unauthorized_client(
             "this client may not use the refresh_token grant",
         ));
     }
@@ -347,7 +464,7 @@ pub async fn refresh(
         .get("scope")
         .map(Scope::parse)
         .transpose()
-        .map_err(|error| OAuthError::invalid_scope(error.to_string()))?;
+        .map_err(|error| TokenRefusal::invalid_scope(error.to_string()))?;
     let now = state.now();
     let successor = crate::random::token();
     let successor_digest = sha256_base64url(successor.as_bytes());
@@ -357,14 +474,14 @@ pub async fn refresh(
         .store
         .write(move |connection| -> Result<Exchange<Refreshed>, StoreError> {
             let Some((token, grant)) = grants::find_refresh_token(connection, &token_digest)? else {
-                return Ok(Exchange::Refused(OAuthError::invalid_grant("the refresh token is invalid")));
+                return Ok(Exchange::Refused(TokenRefusal::invalid_grant("the refresh token is invalid")));
             };
             // RFC 9449 §5: a bound refresh token is useless without the key. Checked before
             // anything else, so a thief's attempt neither rotates nor revokes the family.
             if let Some(bound) = &grant.dpop_jkt
                 && proof.as_ref().is_none_or(|proof| &proof.jkt != bound)
             {
-                return Ok(Exchange::Refused(OAuthError::invalid_dpop_proof(
+                return Ok(Exchange::Refused(TokenRefusal::invalid_dpop_proof(
                     "this refresh token is bound to a DPoP key; send a proof signed with it",
                 )));
             }
@@ -387,26 +504,26 @@ pub async fn refresh(
             let scope = match decision {
                 RefreshDecision::Rotate(scope) => scope,
                 RefreshDecision::Reject(RefreshRejection::ScopeExceedsGrant) => {
-                    return Ok(Exchange::Refused(OAuthError::invalid_scope(
+                    return Ok(Exchange::Refused(TokenRefusal::invalid_scope(
                         RefreshRejection::ScopeExceedsGrant.to_string(),
                     )));
                 }
                 RefreshDecision::Reject(rejection @ RefreshRejection::SessionEnded) => {
                     // Its access tokens stop working too (introspection, UserInfo).
                     grants::revoke(connection, &grant.id, now)?;
-                    return Ok(Exchange::Refused(OAuthError::invalid_grant(rejection.to_string())));
+                    return Ok(Exchange::Refused(TokenRefusal::invalid_grant(rejection.to_string())));
                 }
                 RefreshDecision::Reject(rejection) => {
-                    return Ok(Exchange::Refused(OAuthError::invalid_grant(rejection.to_string())));
+                    return Ok(Exchange::Refused(TokenRefusal::invalid_grant(rejection.to_string())));
                 }
                 RefreshDecision::RevokeFamily => {
                     grants::revoke(connection, &grant.id, now)?;
                     tracing::warn!(client_id = %client_id, grant_id = %grant.id, "refresh token reused; token family revoked");
-                    return Ok(Exchange::Refused(OAuthError::invalid_grant(RefreshRejection::Reused.to_string())));
+                    return Ok(Exchange::Refused(TokenRefusal::invalid_grant(RefreshRejection::Reused.to_string())));
                 }
             };
             let Some(user) = user else {
-                return Ok(Exchange::Refused(OAuthError::invalid_grant(RefreshRejection::InactiveUser.to_string())));
+                return Ok(Exchange::Refused(TokenRefusal::invalid_grant(RefreshRejection::InactiveUser.to_string())));
             };
             let membership = match grant_membership(connection, grant.studio_id.as_ref(), &user)? {
                 Ok(membership) => membership,
@@ -415,7 +532,7 @@ pub async fn refresh(
             if !grants::mark_refresh_token_used(connection, &token.id, now)? {
                 // Lost a race with another refresh of the same token: that is reuse too.
                 grants::revoke(connection, &grant.id, now)?;
-                return Ok(Exchange::Refused(OAuthError::invalid_grant(RefreshRejection::Reused.to_string())));
+                return Ok(Exchange::Refused(TokenRefusal::invalid_grant(RefreshRejection::Reused.to_string())));
             }
             let next = RefreshToken {
                 id: crate::random::row_id(),
@@ -461,26 +578,26 @@ pub fn client_credentials(
     client: &Client,
     parameters: &FormParameters,
     proof: Option<&DpopProof>,
-) -> Result<TokenResponse, OAuthError> {
+) -> Result<TokenResponse, TokenRefusal> {
     if client.is_public() || !client.allows_grant(GrantType::ClientCredentials) {
-        return Err(OAuthError::unauthorized_client(
+        return Err(TokenRefusal::unauthorized_client(
             "this client may not use the client_credentials grant",
         ));
     }
     let user_scopes = Scope::from_tokens(scope::STANDARD_SCOPES);
     let scope = match parameters.get("scope") {
         Some(text) => {
-            let requested =
-                Scope::parse(text).map_err(|error| OAuthError::invalid_scope(error.to_string()))?;
+            let requested = Scope::parse(text)
+                .map_err(|error| TokenRefusal::invalid_scope(error.to_string()))?;
             let user_only = requested.intersection(&user_scopes);
             if !user_only.is_empty() {
-                return Err(OAuthError::invalid_scope(format!(
+                return Err(TokenRefusal::invalid_scope(format!(
                     "{user_only} cannot be granted without a user"
                 )));
             }
             let not_allowed = requested.difference(&client.scopes);
             if !not_allowed.is_empty() {
-                return Err(OAuthError::invalid_scope(format!(
+                return Err(TokenRefusal::invalid_scope(format!(
                     "scope not allowed for this client: {not_allowed}"
                 )));
             }
@@ -515,18 +632,20 @@ pub fn client_credentials(
 pub async fn validate_access_token(
     state: &AppState,
     token: &str,
-) -> Result<AccessTokenClaims, BearerError> {
+) -> Result<AccessTokenClaims, AccessTokenRefusal> {
     let claims: AccessTokenClaims = state
         .keys
         .verify(token, ACCESS_TOKEN_TYPE)
-        .map_err(|_| BearerError::InvalidToken("the access token is invalid"))?;
+        .map_err(|_| AccessTokenRefusal::InvalidToken("the access token is invalid"))?;
     if claims.iss != state.issuer {
-        return Err(BearerError::InvalidToken(
+        return Err(AccessTokenRefusal::InvalidToken(
             "the access token was issued elsewhere",
         ));
     }
     if state.now().as_secs() >= claims.exp {
-        return Err(BearerError::InvalidToken("the access token has expired"));
+        return Err(AccessTokenRefusal::InvalidToken(
+            "the access token has expired",
+        ));
     }
     let jti = claims.jti.clone();
     let grant_id = claims.grant_id().map(str::to_owned);
@@ -537,7 +656,7 @@ pub async fn validate_access_token(
         })
         .await?;
     if is_revoked {
-        return Err(BearerError::InvalidToken(
+        return Err(AccessTokenRefusal::InvalidToken(
             "the access token has been revoked",
         ));
     }
@@ -550,13 +669,13 @@ pub async fn revoke(
     state: &AppState,
     client: &Client,
     parameters: &FormParameters,
-) -> Result<(), OAuthError> {
+) -> Result<(), TokenRefusal> {
     let token = parameters.require("token")?.to_owned();
     let hint = parameters.get("token_type_hint");
     if let Some(hint) = hint
         && !matches!(hint, "access_token" | "refresh_token")
     {
-        return Err(OAuthError::unsupported_token_type());
+        return Err(TokenRefusal::unsupported_token_type());
     }
     let now = state.now();
     // Access tokens are JWTs with three parts; refresh tokens are opaque. The hint only
@@ -598,9 +717,9 @@ pub async fn introspect(
     state: &AppState,
     client: &Client,
     parameters: &FormParameters,
-) -> Result<serde_json::Value, OAuthError> {
+) -> Result<serde_json::Value, TokenRefusal> {
     if client.is_public() {
-        return Err(OAuthError::invalid_client());
+        return Err(TokenRefusal::invalid_client());
     }
     let token = parameters.require("token")?.to_owned();
     let inactive = serde_json::json!({ "active": false });
@@ -647,7 +766,7 @@ pub async fn introspect(
                 }
                 response
             }
-            Err(BearerError::Internal(error)) => return Err(error.into()),
+            Err(AccessTokenRefusal::Internal(error)) => return Err(error.into()),
             Err(_) => inactive,
         });
     }
