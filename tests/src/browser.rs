@@ -251,6 +251,7 @@ impl Browser {
             .form_value("csrf_token")
             .expect("the login form has a CSRF token");
         let flow = page.form_value("flow").unwrap_or_default();
+        let return_to = page.form_value("return_to").unwrap_or_default();
         let mut form = vec![
             ("csrf_token", csrf.as_str()),
             ("email", email),
@@ -258,6 +259,9 @@ impl Browser {
         ];
         if !flow.is_empty() {
             form.push(("flow", flow.as_str()));
+        }
+        if !return_to.is_empty() {
+            form.push(("return_to", return_to.as_str()));
         }
         if remember_me {
             form.push(("remember_me", "1"));

@@ -2,8 +2,8 @@
 
 use crate::error::{PageError, render_error_pages};
 use crate::pages::{
-    account, activate, assets, consent, home, interrupts, login, mfa, reauth, recovery, register,
-    security, select_account, studio_admin,
+    account, activate, assets, consent, home, interrupts, login, mfa, recovery, register, security,
+    select_account, studio_admin,
 };
 use crate::protocol::discovery::paths;
 use crate::protocol::{authorize, discovery, introspect, jwks, logout, revoke, token, userinfo};
@@ -122,7 +122,11 @@ fn hosted_pages() -> PageRoutes {
         .get("/mfa/setup", mfa::setup)
         .get_and_post("/mfa/help", mfa::help, mfa::request_help)
         .get("/account/security", security::show)
-        .get_and_post("/reauthenticate", reauth::show, reauth::submit)
+        .get_and_post(
+            "/reauthenticate",
+            account::show_reauthenticate,
+            account::submit_reauthenticate,
+        )
         .post("/account/security/totp", security::start_totp)
         .post("/account/security/totp/confirm", security::confirm_totp)
         .post("/account/security/code", security::start_code)

@@ -330,6 +330,32 @@ pub fn has_permission(
     ))
 }
 
+/// Every permission the user holds in the studio, through all their roles there (none
+/// when they are not a member).
+pub fn permissions_of(
+    connection: &mut DbConn,
+    studio_id: &StudioId,
+    user_id: &UserId,
+) -> StoreResult<Vec<String>> {
+    let Some(roles) = memberships::table
+        .find((studio_id.as_str(), user_id.as_str()))
+        .select(memberships::roles)
+        .first::<String>(connection)
+        .optional()?
+    else {
+        return Ok(Vec::new());
+    };
+    let held = from_json_list(&roles, "memberships.roles")?;
+    let mut permissions: Vec<String> = self::roles(connection, studio_id)?
+        .into_iter()
+        .filter(|role| held.contains(&role.name))
+        .flat_map(|role| role.permissions)
+        .collect();
+    permissions.sort();
+    permissions.dedup();
+    Ok(permissions)
+}
+
 fn roles_grant(defined: &[Role], held: &[String], permission: &str) -> bool {
     defined
         .iter()

@@ -203,7 +203,31 @@ async fn pages_carry_security_headers(backend: Backend) {
     assert_eq!(stylesheet.status(), 200);
 }
 
+async fn pages_that_need_a_user_come_back_after_sign_in(backend: Backend) {
+    let world = World::start(backend).await;
+    let browser = world.app.browser();
+    let asked = browser.get("/account").await;
+    assert_eq!(asked.redirect(), "/login?return_to=%2Faccount");
+    let login = browser.get(asked.redirect()).await;
+    assert_eq!(login.form_value("return_to").as_deref(), Some("/account"));
+    let signed_in = browser
+        .submit_login(asked.redirect(), EMAIL, PASSWORD, false)
+        .await;
+    assert_eq!(signed_in.redirect(), "/account");
+    let account = browser.get("/account").await;
+    assert_eq!(account.status, 200);
+    assert!(account.body.contains(EMAIL), "{}", account.body);
+
+    // The return path can only be one of our own pages.
+    let elsewhere = world.app.browser();
+    let page = elsewhere
+        .get("/login?return_to=https%3A%2F%2Fevil.example%2F")
+        .await;
+    assert_eq!(page.form_value("return_to").as_deref(), Some("/account"));
+}
+
 gatehouse_tests::on_both_backends!(
+    pages_that_need_a_user_come_back_after_sign_in,
     failed_sign_in_says_so_without_revealing_accounts,
     repeated_failures_are_slowed_down,
     pages_speak_the_users_language,

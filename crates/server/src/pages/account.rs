@@ -1,35 +1,30 @@
 //! The account page: the user's studio, devices, sessions and password.
 
+use super::format_time;
 use crate::error::PageError;
 use crate::http::ClientAddress;
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
-use crate::http::session::{ActiveSession, CurrentSession};
+use crate::http::session::{ActiveSession, SignedIn};
 use crate::service::accounts::{self, ChangePasswordError};
 use crate::service::profile::ChangeRefusal;
-use crate::service::reauth::{self, ParkedChange};
+use crate::service::reauth::{self, ParkedChange, Proof, Proved};
 use crate::service::verification::Requester;
 use crate::service::{devices, login, sessions};
 use crate::state::AppState;
 use crate::throttle::RetryAfter;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use gatehouse_core::mfa::FactorKind;
 use gatehouse_core::profile::{InvalidField, Profile};
 use gatehouse_core::studio::PERMISSION_MANAGE_DEVICES;
 use gatehouse_core::verification::Purpose;
-use gatehouse_core::{DeviceId, SessionId, StudioId, UnixTime};
+use gatehouse_core::{DeviceId, SessionId, StudioId};
 use gatehouse_store::sessions::Revocation;
 use gatehouse_store::{StoreError, studios, users};
 use secrecy::SecretString;
 use serde::Deserialize;
 use std::net::IpAddr;
-
-/// A time as the pages show it.
-pub(crate) fn format_time(time: UnixTime) -> String {
-    chrono::DateTime::from_timestamp(time.as_secs(), 0)
-        .map(|moment| moment.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_default()
-}
 
 /// `?notice=` after an action.
 #[derive(Debug, Deserialize)]
@@ -225,12 +220,9 @@ async fn render(
 pub async fn show(
     State(state): State<AppState>,
     page: PageContext,
-    CurrentSession(session): CurrentSession,
+    SignedIn(active): SignedIn,
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    let Some(active) = session else {
-        return Ok(Redirect::to("/login").into_response());
-    };
     let page = page.with_user_locale(&state, active.user.locale.as_deref());
     render(&state, &page, &active, query.notice.as_deref(), None).await
 }
@@ -261,11 +253,9 @@ impl CsrfProtected for ChoiceForm {
 /// `POST /account/devices/remove`: the user removes one of their other devices.
 pub async fn remove_device(
     State(state): State<AppState>,
-    CurrentSession(session): CurrentSession,
+    SignedIn(active): SignedIn,
     CsrfForm { form, .. }: CsrfForm<ChoiceForm>,
 ) -> Result<Response, PageError> {
-    let active =
-        session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
     let device_id = DeviceId::new(form.device_id);
     // The current device cannot be removed from itself: that is what signing out is for.
     if active.session.device_id.as_ref() == Some(&device_id) {
@@ -288,11 +278,9 @@ pub async fn remove_device(
 /// `POST /account/sessions/end`: the user ends one of their sessions.
 pub async fn end_session(
     State(state): State<AppState>,
-    CurrentSession(session): CurrentSession,
+    SignedIn(active): SignedIn,
     CsrfForm { form, .. }: CsrfForm<ChoiceForm>,
 ) -> Result<Response, PageError> {
-    let active =
-        session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
     let session_id = SessionId::new(form.session_id);
     let lookup = session_id.clone();
     let owned = state
@@ -316,11 +304,9 @@ pub async fn end_session(
 /// `POST /account/studio`: switch the studio the session works in.
 pub async fn switch_studio(
     State(state): State<AppState>,
-    CurrentSession(session): CurrentSession,
+    SignedIn(active): SignedIn,
     CsrfForm { form, .. }: CsrfForm<ChoiceForm>,
 ) -> Result<Response, PageError> {
-    let active =
-        session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
     let studio_id = StudioId::new(form.studio_id);
     let (user_id, session_id) = (active.user.id.clone(), active.session.id.clone());
     let switched = state
@@ -366,12 +352,10 @@ impl CsrfProtected for PasswordForm {
 /// ends, so apps must ask for the new password.
 pub async fn change_password(
     State(state): State<AppState>,
-    CurrentSession(session): CurrentSession,
+    SignedIn(active): SignedIn,
     ClientAddress(address): ClientAddress,
     CsrfForm { page, form }: CsrfForm<PasswordForm>,
 ) -> Result<Response, PageError> {
-    let active =
-        session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
     let page = page.with_user_locale(&state, active.user.locale.as_deref());
     let mut status = StatusCode::BAD_REQUEST;
     let error = if let Err((message, refusal_status)) =
@@ -468,17 +452,12 @@ async fn refuse(
     Ok(response)
 }
 
-fn active_or_refuse(session: Option<ActiveSession>) -> Result<ActiveSession, PageError> {
-    session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))
-}
-
 /// `POST /account/profile`
 pub async fn update_profile(
     State(state): State<AppState>,
-    CurrentSession(session): CurrentSession,
+    SignedIn(active): SignedIn,
     CsrfForm { page, form }: CsrfForm<ProfileForm>,
 ) -> Result<Response, PageError> {
-    let active = active_or_refuse(session)?;
     let page = page.with_user_locale(&state, active.user.locale.as_deref());
     let profile = Profile {
         trade_name: Some(form.trade_name),
@@ -524,11 +503,10 @@ impl CsrfProtected for ValueForm {
 /// identity: without one, the change waits on the re-authentication page).
 pub async fn change_email(
     State(state): State<AppState>,
-    CurrentSession(session): CurrentSession,
+    SignedIn(active): SignedIn,
     ClientAddress(address): ClientAddress,
     CsrfForm { page, form }: CsrfForm<ValueForm>,
 ) -> Result<Response, PageError> {
-    let active = active_or_refuse(session)?;
     let page = page.with_user_locale(&state, active.user.locale.as_deref());
     let change = ParkedChange::ChangeEmail { email: form.email };
     proceed_or_reauthenticate(&state, &page, &active, change, address).await
@@ -537,11 +515,10 @@ pub async fn change_email(
 /// `POST /account/phone`: an SMS code goes to the new number (after a recent proof).
 pub async fn change_phone(
     State(state): State<AppState>,
-    CurrentSession(session): CurrentSession,
+    SignedIn(active): SignedIn,
     ClientAddress(address): ClientAddress,
     CsrfForm { page, form }: CsrfForm<ValueForm>,
 ) -> Result<Response, PageError> {
-    let active = active_or_refuse(session)?;
     let page = page.with_user_locale(&state, active.user.locale.as_deref());
     let change = ParkedChange::ChangePhone { phone: form.phone };
     proceed_or_reauthenticate(&state, &page, &active, change, address).await
@@ -558,7 +535,7 @@ async fn proceed_or_reauthenticate(
         return carry_out(state, page, active, change, address).await;
     }
     let request = reauth::park(state, &active.session, &page.browser_binding(), change).await?;
-    let mut response = Redirect::to(&super::reauth::for_change(&request)).into_response();
+    let mut response = Redirect::to(&super::reauthenticate_for_change(&request)).into_response();
     page.finish(state, &mut response);
     Ok(response)
 }
@@ -624,12 +601,11 @@ pub(crate) async fn carry_out(
 
 async fn confirm(
     state: AppState,
-    session: Option<ActiveSession>,
+    active: ActiveSession,
     page: PageContext,
     form: ValueForm,
     purpose: Purpose,
 ) -> Result<Response, PageError> {
-    let active = active_or_refuse(session)?;
     let page = page.with_user_locale(&state, active.user.locale.as_deref());
     match crate::service::profile::confirm_change(&state, &active.user, purpose, &form.code).await?
     {
@@ -639,7 +615,7 @@ async fn confirm(
             "phone-changed"
         })),
         Err(rejection) => {
-            let message = crate::pages::recovery::code_error(&page, rejection);
+            let message = super::code_error(&page, rejection);
             refuse(&state, &page, &active, message).await
         }
     }
@@ -648,19 +624,19 @@ async fn confirm(
 /// `POST /account/email/confirm`
 pub async fn confirm_email(
     State(state): State<AppState>,
-    CurrentSession(session): CurrentSession,
+    SignedIn(active): SignedIn,
     CsrfForm { page, form }: CsrfForm<ValueForm>,
 ) -> Result<Response, PageError> {
-    confirm(state, session, page, form, Purpose::ChangeEmail).await
+    confirm(state, active, page, form, Purpose::ChangeEmail).await
 }
 
 /// `POST /account/phone/confirm`
 pub async fn confirm_phone(
     State(state): State<AppState>,
-    CurrentSession(session): CurrentSession,
+    SignedIn(active): SignedIn,
     CsrfForm { page, form }: CsrfForm<ValueForm>,
 ) -> Result<Response, PageError> {
-    confirm(state, session, page, form, Purpose::ChangePhone).await
+    confirm(state, active, page, form, Purpose::ChangePhone).await
 }
 
 /// `GET /account/email/undo?token=`: the page the link to the previous address opens (no
@@ -699,12 +675,10 @@ pub async fn undo_email(
                 vec![page.translate("email-undo-done-body", &[("email", email)])],
                 Some(("/forgot-password", "forgot-password-title")),
             )?;
-            if let Ok(value) = axum::http::HeaderValue::from_str(
-                &crate::http::session::clear_session_cookie(&state),
-            ) {
-                response
-                    .headers_mut()
-                    .append(axum::http::header::SET_COOKIE, value);
+            if let Ok(value) =
+                HeaderValue::from_str(&crate::http::session::clear_session_cookie(&state))
+            {
+                response.headers_mut().append(header::SET_COOKIE, value);
             }
             Ok(response)
         }
@@ -715,10 +689,9 @@ pub async fn undo_email(
 /// `POST /account/language`
 pub async fn set_language(
     State(state): State<AppState>,
-    CurrentSession(session): CurrentSession,
+    SignedIn(active): SignedIn,
     CsrfForm { form, .. }: CsrfForm<ValueForm>,
 ) -> Result<Response, PageError> {
-    let active = active_or_refuse(session)?;
     if !crate::service::profile::set_language(&state, &active.user, &form.language).await? {
         return Err(PageError::bad_request("error-bad-request"));
     }
@@ -744,11 +717,10 @@ impl CsrfProtected for CloseForm {
 /// `POST /account/close`: password and the "I have read the warnings" box.
 pub async fn close(
     State(state): State<AppState>,
-    CurrentSession(session): CurrentSession,
+    SignedIn(active): SignedIn,
     ClientAddress(address): ClientAddress,
     CsrfForm { page, form }: CsrfForm<CloseForm>,
 ) -> Result<Response, PageError> {
-    let active = active_or_refuse(session)?;
     let page = page.with_user_locale(&state, active.user.locale.as_deref());
     if let Err((message, status)) =
         check_current_password(&state, &page, &active, &form.password, address).await?
@@ -776,12 +748,168 @@ pub async fn close(
         )],
         None,
     )?;
-    if let Ok(value) =
-        axum::http::HeaderValue::from_str(&crate::http::session::clear_session_cookie(&state))
-    {
-        response
-            .headers_mut()
-            .append(axum::http::header::SET_COOKIE, value);
+    if let Ok(value) = HeaderValue::from_str(&crate::http::session::clear_session_cookie(&state)) {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
     Ok(response)
+}
+
+/// `?request=` (a parked change) or `?return_to=` (a page).
+#[derive(Debug, Deserialize)]
+pub struct ReauthQuery {
+    #[serde(default)]
+    request: String,
+    #[serde(default)]
+    return_to: String,
+}
+
+fn describe_change(page: &PageContext, change: &ParkedChange) -> String {
+    match change {
+        ParkedChange::ChangeEmail { email } => {
+            page.translate("reauth-pending-email", &[("email", email.clone())])
+        }
+        ParkedChange::ChangePhone { phone } => {
+            page.translate("reauth-pending-phone", &[("phone", phone.clone())])
+        }
+    }
+}
+
+async fn render_reauthenticate(
+    state: &AppState,
+    page: &PageContext,
+    active: &ActiveSession,
+    request: &str,
+    return_to: &str,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let pending = match request {
+        "" => None,
+        request => {
+            reauth::find_parked(state, request, &active.session, &page.browser_binding()).await?
+        }
+    };
+    if !request.is_empty() && pending.is_none() {
+        return Err(PageError::flow_expired());
+    }
+    let has_authenticator = crate::service::mfa::factors_of(state, &active.user.id)
+        .await?
+        .iter()
+        .any(|factor| factor.kind == FactorKind::Totp && factor.is_active());
+    page.render(
+        state,
+        "reauthenticate.html",
+        minijinja::context! {
+            request => request,
+            return_to => return_to,
+            pending => pending.as_ref().map(|change| describe_change(page, change)),
+            has_authenticator => has_authenticator,
+            error => error,
+        },
+    )
+}
+
+/// `GET /reauthenticate`: prove it is you again before a sensitive change.
+pub async fn show_reauthenticate(
+    State(state): State<AppState>,
+    page: PageContext,
+    SignedIn(active): SignedIn,
+    Query(query): Query<ReauthQuery>,
+) -> Result<Response, PageError> {
+    let page = page.with_user_locale(&state, active.user.locale.as_deref());
+    let return_to = super::safe_return(Some(&query.return_to));
+    render_reauthenticate(&state, &page, &active, &query.request, &return_to, None).await
+}
+
+/// The proof form.
+#[derive(Debug, Deserialize)]
+pub struct ProofForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    request: String,
+    #[serde(default)]
+    return_to: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    code: String,
+}
+
+impl CsrfProtected for ProofForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST /reauthenticate`
+pub async fn submit_reauthenticate(
+    State(state): State<AppState>,
+    SignedIn(active): SignedIn,
+    ClientAddress(address): ClientAddress,
+    CsrfForm { page, form }: CsrfForm<ProofForm>,
+) -> Result<Response, PageError> {
+    let mut active = active;
+    let page = page.with_user_locale(&state, active.user.locale.as_deref());
+    let return_to = super::safe_return(Some(&form.return_to));
+    let proof = if form.method == "totp" {
+        Proof::AuthenticatorCode(&form.code)
+    } else {
+        Proof::Password(&form.password)
+    };
+    let refusal = match reauth::prove(&state, &active.session, &active.user, proof, address).await?
+    {
+        Proved::Yes => None,
+        Proved::No => Some((
+            page.translate(
+                if form.method == "totp" {
+                    "mfa-error-wrong-code"
+                } else {
+                    "account-error-current-password"
+                },
+                &[],
+            ),
+            StatusCode::UNAUTHORIZED,
+            None,
+        )),
+        Proved::Wait(seconds) => Some((
+            page.translate("login-error-throttled", &[("seconds", seconds.to_string())]),
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(seconds),
+        )),
+    };
+    if let Some((message, status, wait)) = refusal {
+        let mut response = render_reauthenticate(
+            &state,
+            &page,
+            &active,
+            &form.request,
+            &return_to,
+            Some(message),
+        )
+        .await?;
+        *response.status_mut() = status;
+        if let Some(seconds) = wait
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return Ok(response);
+    }
+    if form.request.is_empty() {
+        return Ok(Redirect::to(&return_to).into_response());
+    }
+    let Some(change) = reauth::take_parked(
+        &state,
+        &form.request,
+        &active.session,
+        &page.browser_binding(),
+    )
+    .await?
+    else {
+        return Err(PageError::flow_expired());
+    };
+    active.session.authentication.auth_time = state.now();
+    carry_out(&state, &page, &active, change, address).await
 }

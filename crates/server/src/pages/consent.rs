@@ -1,9 +1,9 @@
 //! The consent page for clients that are not first-party.
 
+use super::FlowQuery;
 use crate::error::PageError;
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
 use crate::http::session::CurrentSession;
-use crate::pages::login::FlowQuery;
 use crate::service::authorization::{self, FlowPage, page_url};
 use crate::state::AppState;
 use axum::extract::{Query, State};

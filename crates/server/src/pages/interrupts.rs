@@ -1,20 +1,18 @@
 //! Pages that interrupt a sign-in after the password: an expired password must be replaced,
 //! and a closed account may be reopened, before any session or token exists.
 
+use super::{browser, format_time, go_on, sign_in_refused};
 use crate::error::{PageError, ServerError};
 use crate::http::ClientAddress;
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
 use crate::http::session::CurrentSession;
-use crate::pages::account::format_time;
-use crate::pages::login::{Interruption, browser, divert, finish};
 use crate::service::accounts::{self, ChangePasswordError};
-use crate::service::login::{self, Verified};
+use crate::service::login::{self, Interruption};
 use crate::service::verification;
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use gatehouse_core::StudioId;
 use gatehouse_core::secret::constant_time_eq;
 use gatehouse_core::user::User;
 use gatehouse_core::verification::Purpose;
@@ -127,32 +125,9 @@ async fn continue_sign_in(
     parked: Interruption,
     browser: login::Browser,
 ) -> Result<Response, PageError> {
-    let Interruption {
-        continuation,
-        authentication,
-        ..
-    } = parked;
-    let verified = Verified {
-        user,
-        requested_studio: continuation.studio.clone().map(StudioId::new),
-        // Every factor was proved before the interruption.
-        authentication,
-    };
-    match login::after_factors(state, verified, browser, continuation.remember).await {
-        Ok(signed_in) => {
-            finish(
-                state,
-                page,
-                signed_in,
-                continuation.flow,
-                continuation.remember,
-            )
-            .await
-        }
-        Err(failure) => match divert(state, page, failure, continuation).await? {
-            Ok(response) => Ok(response),
-            Err(_) => Err(PageError::flow_expired()),
-        },
+    match login::resume_after_interruption(state, user, parked, browser).await {
+        Ok(next) => go_on(state, page, next).await,
+        Err(failure) => Err(sign_in_refused(failure)),
     }
 }
 

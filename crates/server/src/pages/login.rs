@@ -1,41 +1,42 @@
-//! The sign-in page, and finishing a sign-in (cookies, then back into the authorization flow).
+//! The sign-in page: password and passkey sign-in. Where a sign-in goes next is decided by
+//! `service::login`; `pages::go_on` turns it into cookies and a redirect.
 
 use crate::error::PageError;
 use crate::http::ClientAddress;
-use crate::http::cookies::{self, Lifetime};
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
-use crate::http::session::{ActiveSession, CurrentSession, session_cookie};
-use crate::service::authorization;
-use crate::service::login::{self, Browser, Continuation, LoginFailure, SignedIn, Verified};
-use crate::service::mfa::{self, attempt};
-use crate::service::verification;
+use crate::http::session::CurrentSession;
+use crate::service::login::{self, Continuation, LoginFailure};
+use crate::service::mfa;
 use crate::state::AppState;
 use axum::extract::{Query, State};
-use axum::http::header::USER_AGENT;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
-use gatehouse_core::authorize::FlowProgress;
-use gatehouse_core::verification::Purpose;
+use axum::response::Response;
 use secrecy::SecretString;
 use serde::Deserialize;
 
-/// `?flow=` on flow pages.
-#[derive(Debug, Deserialize)]
-pub struct FlowQuery {
-    /// The authorization flow, if the page is part of one.
-    pub flow: Option<String>,
-}
-
 async fn registration_open(state: &AppState) -> bool {
     state.config.registration.enabled
+}
+
+/// `?flow=` (a sign-in for an application) or `?return_to=` (a page of ours that needs a
+/// signed-in user).
+#[derive(Debug, Deserialize)]
+pub struct LoginQuery {
+    flow: Option<String>,
+    return_to: Option<String>,
 }
 
 /// `GET /login`
 pub async fn show(
     State(state): State<AppState>,
     page: PageContext,
-    Query(query): Query<FlowQuery>,
+    Query(query): Query<LoginQuery>,
 ) -> Result<Response, PageError> {
+    let return_to = query
+        .return_to
+        .as_deref()
+        .filter(|path| !path.is_empty())
+        .map(|path| super::safe_return(Some(path)));
     let registration_open = registration_open(&state).await;
     match query.flow.filter(|flow| !flow.is_empty()) {
         Some(flow_id) => {
@@ -57,6 +58,7 @@ pub async fn show(
             "login.html",
             minijinja::context! {
                 email => "",
+                return_to => return_to,
                 registration_open => registration_open,
                 passkeys => state.webauthn.is_some(),
             },
@@ -75,125 +77,14 @@ pub struct LoginForm {
     #[serde(default)]
     password: String,
     remember_me: Option<String>,
+    /// A page of ours to come back to (a page that needed a signed-in user).
+    return_to: Option<String>,
 }
 
 impl CsrfProtected for LoginForm {
     fn csrf_token(&self) -> &str {
         &self.csrf_token
     }
-}
-
-/// The browser as the sign-in services see it.
-pub(crate) fn browser(
-    state: &AppState,
-    headers: &HeaderMap,
-    address: std::net::IpAddr,
-    previous: Option<ActiveSession>,
-) -> Browser {
-    let is_https = state.config.is_https();
-    Browser {
-        address,
-        user_agent: headers
-            .get(USER_AGENT)
-            .and_then(|value| value.to_str().ok())
-            .map(|agent| agent.chars().take(512).collect()),
-        device_cookie: cookies::read(headers, &cookies::name(cookies::DEVICE, is_https))
-            .filter(|value| value.len() >= 32),
-        previous_session: previous.map(|active| active.session.id),
-    }
-}
-
-/// A sign-in parked behind an interruption page (expired password, closed account): what
-/// was proved, where it goes next, and the browser it belongs to.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub(crate) struct Interruption {
-    /// Where the sign-in goes once complete.
-    pub continuation: Continuation,
-    /// Digest of the browser's CSRF cookie: only the browser that signed in may go on.
-    pub binding: String,
-    /// The factors proved before the interruption.
-    pub authentication: gatehouse_core::session::Authentication,
-}
-
-/// Parks a verified sign-in behind an interruption page; returns the page's URL.
-async fn interrupt(
-    state: &AppState,
-    page: &PageContext,
-    verified: &Verified,
-    purpose: Purpose,
-    path: &str,
-    continuation: Continuation,
-) -> Result<String, PageError> {
-    let parked = Interruption {
-        continuation,
-        binding: page.browser_binding(),
-        authentication: verified.authentication.clone(),
-    };
-    let request_id = verification::store_web_request(
-        state,
-        purpose,
-        Some(&verified.user.id),
-        serde_json::to_value(parked).unwrap_or_default(),
-        state.config.sessions.flow_ttl_seconds,
-    )
-    .await?;
-    Ok(format!("{path}?request={request_id}"))
-}
-
-/// Sets the session (and device) cookies and continues: back into the authorization flow,
-/// or to the landing page.
-pub(crate) async fn finish(
-    state: &AppState,
-    page: &PageContext,
-    signed_in: SignedIn,
-    flow_id: Option<String>,
-    is_persistent: bool,
-) -> Result<Response, PageError> {
-    let is_https = state.config.is_https();
-    let mut set_cookies = vec![session_cookie(
-        state,
-        &signed_in.session_cookie,
-        is_persistent,
-    )];
-    if let Some(device_cookie) = &signed_in.new_device_cookie {
-        set_cookies.push(cookies::set(
-            &cookies::name(cookies::DEVICE, is_https),
-            device_cookie,
-            Lifetime::Seconds(state.config.devices.cookie_lifetime_seconds),
-            is_https,
-        ));
-    }
-    let flow = match &flow_id {
-        Some(flow_id) => authorization::load_flow(state, flow_id)
-            .await
-            .ok()
-            .map(|(flow, _)| (flow_id.clone(), flow)),
-        None => None,
-    };
-    let mut response = match flow {
-        Some((flow_id, flow)) => {
-            let progress = FlowProgress {
-                login_completed: true,
-                account_selected: true,
-                requested_studio: signed_in.requested_studio.clone(),
-                ..flow.progress
-            };
-            authorization::save_progress(state, &flow_id, progress.clone()).await?;
-            let active = ActiveSession {
-                session: signed_in.session,
-                user: signed_in.user,
-            };
-            super::follow(authorization::resume(state, &flow_id, progress, Some(&active)).await?)
-        }
-        None => Redirect::to("/").into_response(),
-    };
-    for cookie in set_cookies {
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
-    }
-    page.finish(state, &mut response);
-    Ok(response)
 }
 
 /// `POST /login`
@@ -225,6 +116,7 @@ pub async fn submit(
                 flow => flow_id.clone(),
                 client_name => client_name.clone(),
                 email => form.email.clone(),
+                return_to => form.return_to.clone(),
                 remember_me => is_persistent,
                 error => page.translate(message_key, arguments),
                 registration_open => registration_open,
@@ -237,20 +129,22 @@ pub async fn submit(
     if form.email.trim().is_empty() || form.password.is_empty() {
         return rerender("login-error-missing", &[], StatusCode::OK);
     }
-    let browser = browser(&state, &headers, address, previous);
+    let browser = super::browser(&state, &headers, address, previous);
     let password = SecretString::from(form.password.clone());
     let continuation = Continuation {
         flow: flow_id.clone(),
         remember: is_persistent,
+        return_to: form
+            .return_to
+            .as_deref()
+            .filter(|path| !path.is_empty())
+            .map(|path| super::safe_return(Some(path))),
         ..Continuation::default()
     };
-    let failure = match login::sign_in(&state, &form.email, password, browser, is_persistent).await
-    {
-        Ok(signed_in) => return finish(&state, &page, signed_in, flow_id, is_persistent).await,
-        Err(failure) => match divert(&state, &page, failure, continuation).await? {
-            Ok(response) => return Ok(response),
-            Err(failure) => failure,
-        },
+    let outcome = login::sign_in(&state, &form.email, password, browser, is_persistent).await;
+    let failure = match login::next(&state, outcome, &page.browser_binding(), continuation).await {
+        Ok(next) => return super::go_on(&state, &page, next).await,
+        Err(failure) => failure,
     };
     match failure {
         LoginFailure::InvalidCredentials => rerender("login-error-invalid", &[], StatusCode::OK),
@@ -271,91 +165,8 @@ pub async fn submit(
             }
             Ok(response)
         }
-        // `divert` answered the rest.
-        _ => Err(PageError::flow_expired()),
+        other => Err(super::sign_in_refused(other)),
     }
-}
-
-/// Sends a sign-in that stopped after its first factor where it must go next: the expired
-/// password form, the reopen page, the second-factor page or enrolment. Failures that
-/// belong on the sign-in form come back for the caller to show.
-pub(crate) async fn divert(
-    state: &AppState,
-    page: &PageContext,
-    failure: LoginFailure,
-    mut continuation: Continuation,
-) -> Result<Result<Response, LoginFailure>, PageError> {
-    let studio_of = |verified: &Verified| {
-        verified
-            .requested_studio
-            .as_ref()
-            .map(|id| id.as_str().to_owned())
-    };
-    let url = match failure {
-        LoginFailure::DeviceLimitReached => {
-            return Err(PageError::new(StatusCode::FORBIDDEN, "error-device-limit"));
-        }
-        LoginFailure::Server(error) => return Err(error.into()),
-        LoginFailure::PasswordExpired(verified) => {
-            continuation.studio = studio_of(&verified);
-            interrupt(
-                state,
-                page,
-                &verified,
-                Purpose::ExpiredPassword,
-                "/password-expired",
-                continuation,
-            )
-            .await?
-        }
-        LoginFailure::AccountClosed(verified) => {
-            continuation.studio = studio_of(&verified);
-            interrupt(
-                state,
-                page,
-                &verified,
-                Purpose::Reactivation,
-                "/reactivate",
-                continuation,
-            )
-            .await?
-        }
-        LoginFailure::SecondFactorRequired(verified) => {
-            continuation.studio = studio_of(&verified);
-            let request = begin_attempt(state, page, &verified, continuation, false).await?;
-            format!("/mfa?request={request}")
-        }
-        LoginFailure::EnrolmentRequired(verified) => {
-            continuation.studio = studio_of(&verified);
-            let request = begin_attempt(state, page, &verified, continuation, true).await?;
-            format!("/mfa/setup?request={request}")
-        }
-        other => return Ok(Err(other)),
-    };
-    let mut response = Redirect::to(&url).into_response();
-    page.finish(state, &mut response);
-    Ok(Ok(response))
-}
-
-async fn begin_attempt(
-    state: &AppState,
-    page: &PageContext,
-    verified: &Verified,
-    continuation: Continuation,
-    must_enrol: bool,
-) -> Result<String, PageError> {
-    Ok(attempt::begin(
-        state,
-        &verified.user.id,
-        &attempt::Attempt {
-            continuation,
-            binding: page.browser_binding(),
-            authentication: verified.authentication.clone(),
-            session: None,
-            must_enrol,
-        },
-    )
-    .await?)
 }
 
 /// A passkey ceremony's id and the browser's answer (`PublicKeyCredential.toJSON()`).
@@ -369,6 +180,7 @@ pub struct PasskeyForm {
     #[serde(default)]
     credential: String,
     remember_me: Option<String>,
+    return_to: Option<String>,
 }
 
 impl CsrfProtected for PasskeyForm {
@@ -433,24 +245,24 @@ pub async fn passkey_submit(
         *response.status_mut() = StatusCode::UNAUTHORIZED;
         return Ok(response);
     };
-    let browser = browser(&state, &headers, address, previous);
+    let browser = super::browser(&state, &headers, address, previous);
     let continuation = Continuation {
         flow: flow_id.clone(),
         remember: is_persistent,
+        return_to: form
+            .return_to
+            .as_deref()
+            .filter(|path| !path.is_empty())
+            .map(|path| super::safe_return(Some(path))),
         ..Continuation::default()
     };
-    match login::sign_in_with_passkey(&state, &user_id, browser, is_persistent).await {
-        Ok(signed_in) => finish(&state, &page, signed_in, flow_id, is_persistent).await,
-        Err(failure) => match divert(&state, &page, failure, continuation).await? {
-            Ok(response) => Ok(response),
-            Err(LoginFailure::AwaitingApproval) => Err(PageError::new(
-                StatusCode::FORBIDDEN,
-                "login-error-awaiting-approval",
-            )),
-            Err(_) => Err(PageError::new(
-                StatusCode::UNAUTHORIZED,
-                "login-error-passkey",
-            )),
-        },
+    let outcome = login::sign_in_with_passkey(&state, &user_id, browser, is_persistent).await;
+    match login::next(&state, outcome, &page.browser_binding(), continuation).await {
+        Ok(next) => super::go_on(&state, &page, next).await,
+        Err(LoginFailure::InvalidCredentials) => Err(PageError::new(
+            StatusCode::UNAUTHORIZED,
+            "login-error-passkey",
+        )),
+        Err(other) => Err(super::sign_in_refused(other)),
     }
 }

@@ -5,10 +5,9 @@
 use crate::error::PageError;
 use crate::http::ClientAddress;
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
-use crate::http::session::{ActiveSession, CurrentSession};
-use crate::pages::login::{browser, divert, finish};
+use crate::http::session::{CurrentSession, SignedIn};
 use crate::service::authorization;
-use crate::service::login::{self, Continuation, Verified};
+use crate::service::login::Continuation;
 use crate::service::mfa::attempt::{self, Attempt, Loaded};
 use crate::service::mfa::{self, codes, passkeys, recovery, totp};
 use crate::state::AppState;
@@ -17,12 +16,9 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use gatehouse_core::mfa::{FactorKind, available_kinds, default_kind, mask_target};
-use gatehouse_core::session::Authentication;
 use gatehouse_core::verification::CodeRejection;
-use gatehouse_core::{StudioId, UserId};
-use gatehouse_store::{factors, sessions};
+use gatehouse_store::factors;
 use serde::Deserialize;
-use std::net::IpAddr;
 
 /// `?request=&method=` on the second-factor pages.
 #[derive(Debug, Deserialize)]
@@ -30,24 +26,6 @@ pub struct AttemptQuery {
     #[serde(default)]
     request: String,
     method: Option<String>,
-}
-
-/// Loads the attempt behind the page, in the user's language (or the flow's).
-pub(crate) async fn load_attempt(
-    state: &AppState,
-    page: PageContext,
-    request_id: &str,
-) -> Result<(PageContext, Loaded), PageError> {
-    let loaded = attempt::load(state, request_id, &page.browser_binding())
-        .await?
-        .ok_or_else(PageError::flow_expired)?;
-    let mut page = page.with_user_locale(state, loaded.user.locale.as_deref());
-    if let Some(flow_id) = &loaded.attempt.continuation.flow
-        && let Ok((flow, _)) = authorization::load_flow(state, flow_id).await
-    {
-        page = page.with_ui_locales(state, &flow.request.ui_locales);
-    }
-    Ok((page, loaded))
 }
 
 /// The kinds this user can use now: enrolled, and usable here (a verified address for
@@ -173,7 +151,7 @@ pub async fn show(
     page: PageContext,
     Query(query): Query<AttemptQuery>,
 ) -> Result<Response, PageError> {
-    let (page, loaded) = load_attempt(&state, page, &query.request).await?;
+    let (page, loaded) = super::load_attempt(&state, page, &query.request).await?;
     if loaded.attempt.must_enrol {
         return Ok(
             Redirect::to(&format!("/mfa/setup?request={}", loaded.request_id)).into_response(),
@@ -262,7 +240,7 @@ pub async fn submit(
     headers: HeaderMap,
     CsrfForm { page, form }: CsrfForm<CodeForm>,
 ) -> Result<Response, PageError> {
-    let (page, loaded) = load_attempt(&state, page, &form.request).await?;
+    let (page, loaded) = super::load_attempt(&state, page, &form.request).await?;
     let available = usable_kinds(&state, &loaded).await?;
     let Some(method) = form
         .method
@@ -319,7 +297,7 @@ pub async fn submit(
         return render(&state, &page, &loaded, method, &available, shown).await;
     }
     mfa::record_success(&state, permit, &loaded.user.id, method).await?;
-    complete_attempt(
+    super::finish_second_factor(
         &state,
         &page,
         loaded,
@@ -338,7 +316,7 @@ pub async fn resend(
     ClientAddress(address): ClientAddress,
     CsrfForm { page, form }: CsrfForm<CodeForm>,
 ) -> Result<Response, PageError> {
-    let (page, loaded) = load_attempt(&state, page, &form.request).await?;
+    let (page, loaded) = super::load_attempt(&state, page, &form.request).await?;
     let available = usable_kinds(&state, &loaded).await?;
     let Some(method) = form
         .method
@@ -379,7 +357,7 @@ pub async fn passkey_submit(
     headers: HeaderMap,
     CsrfForm { page, form }: CsrfForm<CodeForm>,
 ) -> Result<Response, PageError> {
-    let (page, loaded) = load_attempt(&state, page, &form.request).await?;
+    let (page, loaded) = super::load_attempt(&state, page, &form.request).await?;
     let permit = match mfa::begin_check(&state, &loaded.user.id, address) {
         Ok(permit) => permit,
         Err(RetryAfter(seconds)) => {
@@ -432,7 +410,7 @@ pub async fn passkey_submit(
         .await;
     }
     mfa::record_success(&state, permit, &loaded.user.id, FactorKind::Passkey).await?;
-    complete_attempt(
+    super::finish_second_factor(
         &state,
         &page,
         loaded,
@@ -443,113 +421,6 @@ pub async fn passkey_submit(
         &headers,
     )
     .await
-}
-
-/// Finishes an attempt whose second factor (`kind`) was presented: a new session for a
-/// sign-in, or a stronger one for a step-up; then on into the flow or back to the page.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the request parts a finished sign-in needs"
-)]
-pub(crate) async fn complete_attempt(
-    state: &AppState,
-    page: &PageContext,
-    loaded: Loaded,
-    kind: FactorKind,
-    remember_device: bool,
-    session: Option<ActiveSession>,
-    address: IpAddr,
-    headers: &HeaderMap,
-) -> Result<Response, PageError> {
-    if !attempt::finish(state, &loaded).await? {
-        return Err(PageError::flow_expired());
-    }
-    let now = state.now();
-    let authentication =
-        gatehouse_core::mfa::with_second_factor(&loaded.attempt.authentication, kind, now);
-    let Attempt {
-        continuation,
-        session: step_up,
-        ..
-    } = loaded.attempt;
-    if let Some(session_id) = step_up {
-        let Some(mut active) = session.filter(|active| active.session.id == session_id) else {
-            return Err(PageError::flow_expired());
-        };
-        return step_up_done(state, page, &mut active, authentication, continuation).await;
-    }
-    let verified = Verified {
-        user: loaded.user,
-        requested_studio: continuation.studio.clone().map(StudioId::new),
-        authentication,
-    };
-    let remember = continuation.remember;
-    let browser = browser(state, headers, address, session);
-    match login::after_factors(state, verified, browser, remember).await {
-        Ok(signed_in) => {
-            if remember_device {
-                remember_this_device(
-                    state,
-                    &signed_in.user.id,
-                    signed_in.session.device_id.as_ref(),
-                )
-                .await?;
-            }
-            finish(state, page, signed_in, continuation.flow, remember).await
-        }
-        Err(failure) => match divert(state, page, failure, continuation).await? {
-            Ok(response) => Ok(response),
-            Err(_) => Err(PageError::flow_expired()),
-        },
-    }
-}
-
-async fn remember_this_device(
-    state: &AppState,
-    user_id: &UserId,
-    device_id: Option<&gatehouse_core::DeviceId>,
-) -> Result<(), PageError> {
-    let days = mfa::policy(state, user_id).await?.remember_device_days;
-    let Some(device_id) = device_id.cloned() else {
-        return Ok(());
-    };
-    if days == 0 {
-        return Ok(());
-    }
-    let until = state.now().plus_seconds(i64::from(days) * 86_400);
-    state
-        .store
-        .write(move |connection| factors::remember_device(connection, &device_id, until))
-        .await?;
-    Ok(())
-}
-
-async fn step_up_done(
-    state: &AppState,
-    page: &PageContext,
-    active: &mut ActiveSession,
-    authentication: Authentication,
-    continuation: Continuation,
-) -> Result<Response, PageError> {
-    let (session_id, stored) = (active.session.id.clone(), authentication.clone());
-    state
-        .store
-        .write(move |connection| sessions::set_authentication(connection, &session_id, &stored))
-        .await?;
-    active.session.authentication = authentication;
-    let mut response = match continuation.flow {
-        Some(flow_id) => {
-            let (flow, _) = authorization::load_flow(state, &flow_id).await?;
-            super::follow(
-                authorization::resume(state, &flow_id, flow.progress, Some(active)).await?,
-            )
-        }
-        None => {
-            Redirect::to(&super::safe_return(continuation.return_to.as_deref())).into_response()
-        }
-    };
-    page.finish(state, &mut response);
-    Ok(response)
 }
 
 /// `?flow=&return=` of a step-up.
@@ -564,13 +435,10 @@ pub struct StepUpQuery {
 /// this flow or page.
 pub async fn step_up(
     State(state): State<AppState>,
-    CurrentSession(session): CurrentSession,
+    SignedIn(active): SignedIn,
     page: PageContext,
     Query(query): Query<StepUpQuery>,
 ) -> Result<Response, PageError> {
-    let Some(active) = session else {
-        return Ok(Redirect::to("/login").into_response());
-    };
     let flow = query.flow.filter(|flow| !flow.is_empty());
     if let Some(flow_id) = &flow {
         authorization::load_flow(&state, flow_id).await?;
@@ -605,8 +473,8 @@ pub async fn setup(
     page: PageContext,
     Query(query): Query<AttemptQuery>,
 ) -> Result<Response, PageError> {
-    let (page, loaded) = load_attempt(&state, page, &query.request).await?;
-    let choices = super::security::enrolment_choices(&state, &page, &loaded.user);
+    let (page, loaded) = super::load_attempt(&state, page, &query.request).await?;
+    let choices = super::enrolment_choices(&state, &page, &loaded.user);
     page.render(
         &state,
         "mfa_setup.html",
@@ -624,7 +492,7 @@ pub async fn help(
     page: PageContext,
     Query(query): Query<AttemptQuery>,
 ) -> Result<Response, PageError> {
-    let (page, loaded) = load_attempt(&state, page, &query.request).await?;
+    let (page, loaded) = super::load_attempt(&state, page, &query.request).await?;
     page.render(
         &state,
         "mfa_help.html",
@@ -638,7 +506,7 @@ pub async fn request_help(
     ClientAddress(address): ClientAddress,
     CsrfForm { page, form }: CsrfForm<CodeForm>,
 ) -> Result<Response, PageError> {
-    let (page, loaded) = load_attempt(&state, page, &form.request).await?;
+    let (page, loaded) = super::load_attempt(&state, page, &form.request).await?;
     mfa::request_help(&state, &loaded.user, address).await?;
     // The same answer whether admins were written to now, earlier this hour, or not at all:
     // the page tells what happens next, not who administers what.

@@ -12,7 +12,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use gatehouse_core::password::PasswordPolicy;
-use gatehouse_core::verification::{CodeRejection, Purpose};
+use gatehouse_core::verification::Purpose;
 use gatehouse_store::verifications::Verification;
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -172,17 +172,6 @@ impl CsrfProtected for CodeForm {
     }
 }
 
-pub(crate) fn code_error(page: &PageContext, rejection: CodeRejection) -> String {
-    page.translate(
-        match rejection {
-            CodeRejection::WrongCode => "code-error-wrong",
-            CodeRejection::InvalidOrExpired => "code-error-expired",
-            CodeRejection::TooManyAttempts => "code-error-too-many",
-        },
-        &[],
-    )
-}
-
 fn render_new_password(
     state: &AppState,
     page: &PageContext,
@@ -307,7 +296,7 @@ pub async fn submit_code(
                     &page,
                     &form.request,
                     &query.via,
-                    Some(code_error(&page, rejection)),
+                    Some(super::code_error(&page, rejection)),
                 )?;
                 *response.status_mut() = StatusCode::BAD_REQUEST;
                 return Ok(response);

@@ -3,12 +3,11 @@
 //! factor before it may finish (a studio requires one): they then carry the sign-in's
 //! `request` instead of relying on a session.
 
+use super::{enrolment_choices, format_time, load_attempt};
 use crate::error::PageError;
 use crate::http::ClientAddress;
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
-use crate::http::session::{ActiveSession, CurrentSession};
-use crate::pages::account::format_time;
-use crate::pages::mfa::{complete_attempt, load_attempt};
+use crate::http::session::{ActiveSession, CurrentSession, SignInFirst, SignedIn};
 use crate::service::mfa::attempt::Loaded;
 use crate::service::mfa::{self, Removal, codes, passkeys, totp};
 use crate::service::reauth;
@@ -66,7 +65,7 @@ fn step_up_url() -> String {
 /// Changes to second factors need a recent proof of identity: the browser goes to the
 /// re-authentication page and comes back here.
 fn reauthenticate_first() -> Response {
-    Redirect::to(&super::reauth::for_page(SECURITY_PAGE)).into_response()
+    Redirect::to(&super::reauthenticate_for_page(SECURITY_PAGE)).into_response()
 }
 
 /// Finds who is enrolling: the sign-in named by `request`, which must be one that has to
@@ -87,7 +86,7 @@ async fn enroller(
         return Ok(Ok((page, Enroller::Attempt(loaded))));
     }
     let Some(active) = session else {
-        return Ok(Err(Redirect::to("/login").into_response()));
+        return Ok(Err(SignInFirst::back_to(SECURITY_PAGE).into_response()));
     };
     let page = page.with_user_locale(state, active.user.locale.as_deref());
     let enrolled = mfa::factors_of(state, &active.user.id).await?;
@@ -98,36 +97,6 @@ async fn enroller(
         return Ok(Err(reauthenticate_first()));
     }
     Ok(Ok((page, Enroller::Session(active))))
-}
-
-/// The factors a user can add now, as the choice lists show them.
-pub(crate) fn enrolment_choices(
-    state: &AppState,
-    page: &PageContext,
-    user: &User,
-) -> Vec<minijinja::Value> {
-    let mut choices = vec![minijinja::context! {
-        kind => FactorKind::Totp.as_str(),
-        name => mfa::kind_name(&page.language, FactorKind::Totp),
-        hint => page.translate("security-hint-totp", &[]),
-    }];
-    if state.webauthn.is_some() {
-        choices.push(minijinja::context! {
-            kind => FactorKind::Passkey.as_str(),
-            name => mfa::kind_name(&page.language, FactorKind::Passkey),
-            hint => page.translate("security-hint-passkey", &[]),
-        });
-    }
-    for kind in [FactorKind::EmailCode, FactorKind::SmsCode] {
-        if let Some(target) = codes::target(user, kind) {
-            choices.push(minijinja::context! {
-                kind => kind.as_str(),
-                name => mfa::kind_name(&page.language, kind),
-                hint => page.translate("security-hint-code", &[("target", mask_target(&target))]),
-            });
-        }
-    }
-    choices
 }
 
 /// `?notice=` after an action.
@@ -147,12 +116,9 @@ const NOTICES: [&str; 4] = [
 pub async fn show(
     State(state): State<AppState>,
     page: PageContext,
-    CurrentSession(session): CurrentSession,
+    SignedIn(active): SignedIn,
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    let Some(active) = session else {
-        return Ok(Redirect::to("/login").into_response());
-    };
     if !reauth::is_recent(&state, &active.session) {
         return Ok(reauthenticate_first());
     }
@@ -644,7 +610,10 @@ async fn enrolment_done(
             let Some(address) = address else {
                 return Err(PageError::flow_expired());
             };
-            complete_attempt(state, &page, loaded, kind, false, session, address, headers).await?
+            super::finish_second_factor(
+                state, &page, loaded, kind, false, session, address, headers,
+            )
+            .await?
         }
     };
     match codes {
@@ -687,7 +656,7 @@ async fn managing_session(
     session: Option<ActiveSession>,
 ) -> Result<Result<ActiveSession, Response>, PageError> {
     let Some(active) = session else {
-        return Ok(Err(Redirect::to("/login").into_response()));
+        return Ok(Err(SignInFirst::back_to(SECURITY_PAGE).into_response()));
     };
     let enrolled = mfa::factors_of(state, &active.user.id).await?;
     if !may_manage(&active, &enrolled) {

@@ -1,10 +1,10 @@
 //! "Continue as ... / use another account", and the studio picker for users who belong to
 //! several studios (`prompt=select_account`, or no remembered choice).
 
+use super::FlowQuery;
 use crate::error::PageError;
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
 use crate::http::session::CurrentSession;
-use crate::pages::login::FlowQuery;
 use crate::service::authorization::{self, FlowPage, page_url};
 use crate::state::AppState;
 use axum::extract::{Query, State};

@@ -1,65 +1,21 @@
 //! The studio admin's page: members and their devices, with removal (the "support removes a
 //! device when the customer changes phones" rule).
 
+use super::format_time;
 use crate::error::PageError;
 use crate::http::ClientAddress;
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
-use crate::http::session::CurrentSession;
-use crate::pages::account::format_time;
+use crate::http::session::StudioAdmin;
 use crate::service::studios::{self, AdminRemoval, AdminReset};
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gatehouse_core::DeviceId;
 use gatehouse_core::studio::{
-    PERMISSION_MANAGE_DEVICES, PERMISSION_MANAGE_MEMBERS, PERMISSION_RESET_MFA, Studio,
+    PERMISSION_MANAGE_DEVICES, PERMISSION_MANAGE_MEMBERS, PERMISSION_RESET_MFA,
 };
-use gatehouse_core::user::User;
 use serde::Deserialize;
-
-/// What the admin may do in the studio.
-#[derive(Debug, Clone, Copy)]
-struct AdminPowers {
-    devices: bool,
-    mfa: bool,
-    members: bool,
-}
-
-/// The studio, for an actor who may administer something in it (devices, second factors
-/// or members).
-async fn studio_for_admin(
-    state: &AppState,
-    slug: &str,
-    actor: &User,
-) -> Result<(Studio, AdminPowers), PageError> {
-    let studio = studios::get_by_slug(&state.store, slug)
-        .await
-        .map_err(|_| PageError::new(StatusCode::NOT_FOUND, "error-studio-unknown"))?;
-    let (studio_id, actor_id) = (studio.id.clone(), actor.id.clone());
-    let powers = state
-        .store
-        .read(
-            move |connection| -> Result<AdminPowers, gatehouse_store::StoreError> {
-                let held = |connection: &mut gatehouse_store::DbConn, permission| {
-                    gatehouse_store::studios::has_permission(
-                        connection, &studio_id, &actor_id, permission,
-                    )
-                };
-                Ok(AdminPowers {
-                    devices: held(connection, PERMISSION_MANAGE_DEVICES)?,
-                    mfa: held(connection, PERMISSION_RESET_MFA)?,
-                    members: held(connection, PERMISSION_MANAGE_MEMBERS)?,
-                })
-            },
-        )
-        .await?;
-    if powers.devices || powers.mfa || powers.members {
-        Ok((studio, powers))
-    } else {
-        Err(PageError::new(StatusCode::FORBIDDEN, "error-not-permitted"))
-    }
-}
 
 /// `?notice=`.
 #[derive(Debug, Deserialize)]
@@ -71,14 +27,11 @@ pub struct MembersQuery {
 pub async fn members(
     State(state): State<AppState>,
     page: PageContext,
-    CurrentSession(session): CurrentSession,
-    Path(slug): Path<String>,
+    admin: StudioAdmin,
     Query(query): Query<MembersQuery>,
 ) -> Result<Response, PageError> {
-    let Some(active) = session else {
-        return Ok(Redirect::to("/login").into_response());
-    };
-    let (studio, powers) = studio_for_admin(&state, &slug, &active.user).await?;
+    let StudioAdmin { studio, .. } = &admin;
+    let studio = studio.clone();
     let studio_id = studio.id.clone();
     let listed = state
         .store
@@ -131,9 +84,9 @@ pub async fn members(
             studio_slug => studio.slug,
             members => members,
             notice => notice,
-            can_manage_devices => powers.devices,
-            can_reset_mfa => powers.mfa,
-            can_approve => powers.members,
+            can_manage_devices => admin.may(PERMISSION_MANAGE_DEVICES),
+            can_reset_mfa => admin.may(PERMISSION_RESET_MFA),
+            can_approve => admin.may(PERMISSION_MANAGE_MEMBERS),
         },
     )
 }
@@ -156,13 +109,9 @@ impl CsrfProtected for RemoveDeviceForm {
 /// `POST /studios/{slug}/devices/remove`
 pub async fn remove_device(
     State(state): State<AppState>,
-    CurrentSession(session): CurrentSession,
-    Path(slug): Path<String>,
+    StudioAdmin { active, studio, .. }: StudioAdmin,
     CsrfForm { form, .. }: CsrfForm<RemoveDeviceForm>,
 ) -> Result<Response, PageError> {
-    let active =
-        session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
-    let (studio, _) = studio_for_admin(&state, &slug, &active.user).await?;
     match studios::remove_member_device(
         &state,
         &active.user.id,
@@ -204,17 +153,14 @@ impl CsrfProtected for ApproveForm {
 /// `POST /studios/{slug}/members/approve`: a studio admin approves a pending registration.
 pub async fn approve(
     State(state): State<AppState>,
-    CurrentSession(session): CurrentSession,
-    Path(slug): Path<String>,
+    admin: StudioAdmin,
     CsrfForm { form, .. }: CsrfForm<ApproveForm>,
 ) -> Result<Response, PageError> {
-    let active =
-        session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
-    let (studio, powers) = studio_for_admin(&state, &slug, &active.user).await?;
     // Approving a registration lets a person into the studio: a members matter.
-    if !powers.members {
+    if !admin.may(PERMISSION_MANAGE_MEMBERS) {
         return Err(PageError::new(StatusCode::FORBIDDEN, "error-not-permitted"));
     }
+    let StudioAdmin { active, studio, .. } = admin;
     let user_id = gatehouse_core::UserId::new(form.user_id);
     let (studio_id, member) = (studio.id.clone(), user_id.clone());
     let is_member = state
@@ -254,14 +200,10 @@ impl CsrfProtected for ResetMfaForm {
 /// factors (the member lost their phone), giving a reason for the audit log.
 pub async fn reset_mfa(
     State(state): State<AppState>,
-    CurrentSession(session): CurrentSession,
+    StudioAdmin { active, studio, .. }: StudioAdmin,
     ClientAddress(address): ClientAddress,
-    Path(slug): Path<String>,
     CsrfForm { form, .. }: CsrfForm<ResetMfaForm>,
 ) -> Result<Response, PageError> {
-    let active =
-        session.ok_or_else(|| PageError::new(StatusCode::UNAUTHORIZED, "error-not-permitted"))?;
-    let (studio, _) = studio_for_admin(&state, &slug, &active.user).await?;
     let reason = form.reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(PageError::bad_request("members-reset-reason-required"));

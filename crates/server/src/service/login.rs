@@ -3,6 +3,7 @@
 use crate::crypto::password::Verification;
 use crate::error::ServerError;
 use crate::service::devices::{self, Admission};
+use crate::service::mfa::attempt;
 use crate::state::AppState;
 use crate::throttle::{Key, RetryAfter};
 use gatehouse_core::identifier::{SignInName, parse_sign_in_name};
@@ -12,6 +13,7 @@ use gatehouse_core::secret::sha256_base64url;
 use gatehouse_core::session::{ACR_MULTI_FACTOR, AMR_PASSWORD, Authentication, BrowserSession};
 use gatehouse_core::studio::{Membership, account_device_limit};
 use gatehouse_core::user::{User, UserStatus};
+use gatehouse_core::verification::Purpose;
 use gatehouse_core::{DeviceId, SessionId, StudioId, UnixTime};
 use gatehouse_store::sessions::SessionOrigin;
 use gatehouse_store::{StoreError, factors, sessions, studios, users};
@@ -43,6 +45,9 @@ pub enum LoginFailure {
     SecondFactorRequired(Verified),
     /// First factor passed; a studio requires a second factor and the user has none yet.
     EnrolmentRequired(Verified),
+    /// The sign-in in progress expired, was completed already, or belongs to another
+    /// browser.
+    Expired,
     /// Our fault.
     Server(ServerError),
 }
@@ -581,4 +586,225 @@ async fn start_session(
         state.outbox_wakeup.notify_one();
     }
     Ok((session, cookie_secret))
+}
+
+/// A sign-in parked behind an interruption page (expired password, closed account): what
+/// was proved, where it goes next, and the browser it belongs to.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Interruption {
+    /// Where the sign-in goes once complete.
+    pub continuation: Continuation,
+    /// Digest of the browser's CSRF cookie: only the browser that signed in may go on.
+    pub binding: String,
+    /// The factors proved before the interruption.
+    pub authentication: Authentication,
+}
+
+/// Where a sign-in goes after one of its steps. Pages turn each into a redirect (and, once
+/// signed in, the session cookies); the order of the steps lives here.
+#[derive(Debug)]
+pub enum Next {
+    /// Signed in: set the cookies, then on to the authorization flow or page of the
+    /// continuation.
+    SignedIn(Box<SignedIn>, Continuation),
+    /// A signed-in session proved a second factor in place (step-up).
+    SteppedUp(Box<crate::service::sessions::ActiveSession>, Continuation),
+    /// The second factor is asked on `/mfa?request=`.
+    SecondFactor(String),
+    /// A factor must be enrolled first, on `/mfa/setup?request=`.
+    EnrolFactor(String),
+    /// A new password must be set first, on `/password-expired?request=`.
+    ExpiredPassword(String),
+    /// The closed account may be reopened, on `/reactivate?request=`.
+    Reopen(String),
+}
+
+/// Turns the outcome of a sign-in step into where it goes next: a session, or the page of
+/// the step still missing (stored as a request bound to the browser with `binding`).
+/// Failures that belong on the page come back as `Err`.
+pub async fn next(
+    state: &AppState,
+    outcome: Result<SignedIn, LoginFailure>,
+    binding: &str,
+    mut continuation: Continuation,
+) -> Result<Next, LoginFailure> {
+    let failure = match outcome {
+        Ok(signed_in) => return Ok(Next::SignedIn(Box::new(signed_in), continuation)),
+        Err(failure) => failure,
+    };
+    let studio_of = |verified: &Verified| {
+        verified
+            .requested_studio
+            .as_ref()
+            .map(|id| id.as_str().to_owned())
+    };
+    match failure {
+        LoginFailure::PasswordExpired(verified) => {
+            continuation.studio = studio_of(&verified);
+            let request = interrupt(
+                state,
+                &verified,
+                Purpose::ExpiredPassword,
+                binding,
+                continuation,
+            )
+            .await?;
+            Ok(Next::ExpiredPassword(request))
+        }
+        LoginFailure::AccountClosed(verified) => {
+            continuation.studio = studio_of(&verified);
+            let request = interrupt(
+                state,
+                &verified,
+                Purpose::Reactivation,
+                binding,
+                continuation,
+            )
+            .await?;
+            Ok(Next::Reopen(request))
+        }
+        LoginFailure::SecondFactorRequired(verified) => {
+            continuation.studio = studio_of(&verified);
+            let request = begin_attempt(state, &verified, binding, continuation, false).await?;
+            Ok(Next::SecondFactor(request))
+        }
+        LoginFailure::EnrolmentRequired(verified) => {
+            continuation.studio = studio_of(&verified);
+            let request = begin_attempt(state, &verified, binding, continuation, true).await?;
+            Ok(Next::EnrolFactor(request))
+        }
+        other => Err(other),
+    }
+}
+
+/// Parks a verified sign-in behind an interruption; returns the request id.
+async fn interrupt(
+    state: &AppState,
+    verified: &Verified,
+    purpose: Purpose,
+    binding: &str,
+    continuation: Continuation,
+) -> Result<String, ServerError> {
+    let parked = Interruption {
+        continuation,
+        binding: binding.to_owned(),
+        authentication: verified.authentication.clone(),
+    };
+    crate::service::verification::store_web_request(
+        state,
+        purpose,
+        Some(&verified.user.id),
+        serde_json::to_value(parked).unwrap_or_default(),
+        state.config.sessions.flow_ttl_seconds,
+    )
+    .await
+}
+
+async fn begin_attempt(
+    state: &AppState,
+    verified: &Verified,
+    binding: &str,
+    continuation: Continuation,
+    must_enrol: bool,
+) -> Result<String, ServerError> {
+    attempt::begin(
+        state,
+        &verified.user.id,
+        &attempt::Attempt {
+            continuation,
+            binding: binding.to_owned(),
+            authentication: verified.authentication.clone(),
+            session: None,
+            must_enrol,
+        },
+    )
+    .await
+}
+
+/// Finishes an attempt whose second factor (`kind`) was just presented: the session of a
+/// sign-in (after any interruption still due), or a stronger session for a step-up.
+/// `remember_device` asks to skip the second factor on this device from now on, as long as
+/// the user's studios allow it.
+pub async fn complete_second_factor(
+    state: &AppState,
+    loaded: attempt::Loaded,
+    kind: mfa::FactorKind,
+    remember_device: bool,
+    session: Option<crate::service::sessions::ActiveSession>,
+    browser: Browser,
+    binding: &str,
+) -> Result<Next, LoginFailure> {
+    if !attempt::finish(state, &loaded).await? {
+        return Err(LoginFailure::Expired);
+    }
+    let now = state.now();
+    let authentication = mfa::with_second_factor(&loaded.attempt.authentication, kind, now);
+    let attempt::Attempt {
+        continuation,
+        session: step_up,
+        ..
+    } = loaded.attempt;
+    if let Some(session_id) = step_up {
+        let Some(mut active) = session.filter(|active| active.session.id == session_id) else {
+            return Err(LoginFailure::Expired);
+        };
+        let (session_id, stored) = (active.session.id.clone(), authentication.clone());
+        state
+            .store
+            .write(move |connection| sessions::set_authentication(connection, &session_id, &stored))
+            .await?;
+        active.session.authentication = authentication;
+        return Ok(Next::SteppedUp(Box::new(active), continuation));
+    }
+    let verified = Verified {
+        user: loaded.user,
+        requested_studio: continuation.studio.clone().map(StudioId::new),
+        authentication,
+    };
+    let outcome = after_factors(state, verified, browser, continuation.remember).await;
+    if let (Ok(signed_in), true) = (&outcome, remember_device) {
+        remember_this_device(state, signed_in).await?;
+    }
+    next(state, outcome, binding, continuation).await
+}
+
+async fn remember_this_device(state: &AppState, signed_in: &SignedIn) -> Result<(), ServerError> {
+    let user_id = signed_in.user.id.clone();
+    let days = crate::service::mfa::policy(state, &user_id)
+        .await?
+        .remember_device_days;
+    let Some(device_id) = signed_in.session.device_id.clone() else {
+        return Ok(());
+    };
+    if days == 0 {
+        return Ok(());
+    }
+    let until = state.now().plus_seconds(i64::from(days) * 86_400);
+    state
+        .store
+        .write(move |connection| factors::remember_device(connection, &device_id, until))
+        .await?;
+    Ok(())
+}
+
+/// Goes on with a sign-in parked behind an interruption, once the interruption is dealt
+/// with (the password replaced, the account reopened): every factor was proved before it.
+pub async fn resume_after_interruption(
+    state: &AppState,
+    user: User,
+    parked: Interruption,
+    browser: Browser,
+) -> Result<Next, LoginFailure> {
+    let Interruption {
+        continuation,
+        authentication,
+        binding,
+    } = parked;
+    let verified = Verified {
+        user,
+        requested_studio: continuation.studio.clone().map(StudioId::new),
+        authentication,
+    };
+    let outcome = after_factors(state, verified, browser, continuation.remember).await;
+    next(state, outcome, &binding, continuation).await
 }
