@@ -5,7 +5,7 @@
 //! the outbox in the same transaction as that change. The outbox worker decrypts and delivers
 //! it with retries; see `outbox.rs`.
 
-use crate::config::{SmsConfig, SmtpConfig};
+use crate::config::{SmsConfig, SmsFormat, SmsProvider, SmtpConfig, SmtpTls};
 use crate::crypto::encryption::KeyEncryptionKey;
 use crate::state::AppState;
 use gatehouse_core::UnixTime;
@@ -295,10 +295,12 @@ impl Mailer {
             );
             return Ok(Self::Log);
         }
-        let builder = match config.tls.as_str() {
-            "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host)?,
-            "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host)?,
-            _ => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host),
+        let builder = match config.tls {
+            SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host)?,
+            SmtpTls::Starttls => {
+                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host)?
+            }
+            SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host),
         };
         let mut builder = builder
             .port(config.port)
@@ -356,7 +358,7 @@ impl Mailer {
 
 /// Sends an SMS through the configured gateway, or logs it.
 pub async fn send_sms(config: &SmsConfig, http: &reqwest::Client, sms: &Sms) -> Result<(), String> {
-    if config.provider != "http" {
+    if config.provider != SmsProvider::Http {
         tracing::info!("SMS not sent: sms.provider is log");
         tracing::debug!(to = %sms.to, text = %sms.text, "SMS (not sent)");
         return Ok(());
@@ -378,7 +380,7 @@ pub async fn send_sms(config: &SmsConfig, http: &reqwest::Client, sms: &Sms) -> 
     let mut request = http
         .post(&config.url)
         .timeout(Duration::from_secs(config.timeout_seconds));
-    request = if config.format == "form" {
+    request = if config.format == SmsFormat::Form {
         request.form(&fields)
     } else {
         request.json(&fields)

@@ -77,7 +77,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     let templates = Templates::load(config.ui.templates_dir.as_deref())?;
     let discovery_document = crate::protocol::discovery::build_document(&config)?;
     let mailer = crate::messaging::Mailer::from_config(&config.smtp)?;
-    if config.sms.provider != "http" {
+    if config.sms.provider != crate::config::SmsProvider::Http {
         tracing::warn!(
             "sms.provider is log: text messages are not sent; their text (codes included) is \
              written to the log at debug level only, for development"

@@ -48,14 +48,13 @@ pub async fn target(
         }
         None => {
             let config = &state.config.registration;
-            let rule = |text: &str| text.parse::<FieldRule>().unwrap_or(FieldRule::Optional);
-            Ok(config.enabled.then(|| Target {
+            Ok(config.enabled.then_some(Target {
                 studio: None,
                 fields: RegistrationFields {
-                    phone: rule(&config.phone),
-                    country: rule(&config.country),
-                    company: rule(&config.company),
-                    job_title: rule(&config.job_title),
+                    phone: config.phone,
+                    country: config.country,
+                    company: config.company,
+                    job_title: config.job_title,
                 },
                 requires_approval: false,
             }))
