@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 /// A JWS algorithm we sign with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String")]
 pub enum SigningAlgorithm {
     /// RSASSA-PKCS1-v1_5 with SHA-256; OIDC Core §15.1 makes it mandatory.
     RS256,
@@ -41,6 +42,14 @@ impl fmt::Display for SigningAlgorithm {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unsupported signing algorithm {0:?}; use RS256, ES256 or EdDSA")]
 pub struct UnsupportedAlgorithm(pub String);
+
+impl TryFrom<String> for SigningAlgorithm {
+    type Error = UnsupportedAlgorithm;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        text.trim().parse()
+    }
+}
 
 impl FromStr for SigningAlgorithm {
     type Err = UnsupportedAlgorithm;

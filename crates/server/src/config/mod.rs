@@ -126,7 +126,14 @@ impl Config {
             .and_then(config::Config::try_deserialize)
             .map_err(|error| ConfigError::Source(error.to_string()))?;
         let config: Config = serde_path_to_error::deserialize(merged).map_err(|error| {
-            let key = error.path().to_string();
+            // `keys.algorithms[1]` is `keys.algorithms` to whoever wrote the list.
+            let key = error
+                .path()
+                .to_string()
+                .split('[')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
             let message = error.into_inner().to_string();
             if message.starts_with("unknown field") {
                 return invalid(&key, "unknown key");
