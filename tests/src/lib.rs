@@ -434,6 +434,22 @@ impl TestApp {
             .expect("scan the database")
     }
 
+    /// The stored password hash of the account with `email` (to see that an imported
+    /// hash was replaced by argon2id).
+    pub async fn password_hash(&self, email: &str) -> Option<String> {
+        let config = Config::load(Some(&self.config_path), HashMap::new()).expect("configuration");
+        let store = gatehouse_store::Store::connect(&config.database_url(), &config.pool_options())
+            .expect("open the database");
+        let email = email.to_owned();
+        store
+            .read(move |connection| {
+                gatehouse_store::users::find_with_password_by_email(connection, &email)
+            })
+            .await
+            .expect("read the account")
+            .and_then(|(_, hash)| hash)
+    }
+
     /// The audit log's event kinds for the account with `email`, oldest first.
     pub async fn audit_kinds(&self, email: &str) -> Vec<String> {
         let config = Config::load(Some(&self.config_path), HashMap::new()).expect("configuration");

@@ -3,14 +3,12 @@
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::crypto::encryption::KeyEncryptionKey;
-use crate::crypto::keyring;
-use crate::crypto::password::PasswordHasher;
-use crate::crypto::secrets::InstanceSecrets;
-use crate::service::accounts::{self, NewUser};
+use crate::service::accounts;
+use crate::service::audit::Actor;
 use crate::service::clients::{self, NewClient};
 use crate::service::studios::{self, NewStudio, SettingsChange};
-use crate::startup::{Application, open_store};
+use crate::service::users;
+use crate::startup::Application;
 use crate::state::AppState;
 use anyhow::{Context as _, bail};
 use clap::{Args, Parser, Subcommand};
@@ -135,6 +133,9 @@ pub struct CreateStudioArgs {
 /// `gatehouse studios set`
 #[derive(Debug, Args)]
 pub struct SetStudioArgs {
+    /// New display name.
+    #[arg(long)]
+    pub name: Option<String>,
     /// The studio.
     #[arg(long)]
     pub studio: String,
@@ -312,6 +313,26 @@ pub enum UsersCommand {
         #[arg(long)]
         email: String,
     },
+    /// Make an account an instance administrator: it may use the management API
+    /// everywhere (with a token carrying the API's scopes).
+    GrantAdmin {
+        /// The user's e-mail.
+        #[arg(long)]
+        email: String,
+    },
+    /// Take instance administration away from an account.
+    RevokeAdmin {
+        /// The user's e-mail.
+        #[arg(long)]
+        email: String,
+    },
+    /// Import accounts from another system: a JSON-lines file, one account per line, with
+    /// its existing password hash (see docs/api.md). Prints what was imported and each
+    /// refused line; exits 3 when a line was refused.
+    Import {
+        /// The file; `-` reads standard input.
+        file: PathBuf,
+    },
 }
 
 /// `gatehouse users create`
@@ -398,8 +419,12 @@ pub async fn execute_with_clock(
     clock: Arc<dyn Clock>,
 ) -> Output {
     match run(cli, stdin, environment, clock).await {
-        Ok(Printed { stdout, stderr }) => Output {
-            exit_code: 0,
+        Ok(Printed {
+            stdout,
+            stderr,
+            exit_code,
+        }) => Output {
+            exit_code,
             stdout,
             stderr,
         },
@@ -412,15 +437,18 @@ pub async fn execute_with_clock(
 }
 
 /// What a successful command prints: JSON for tools, and an optional note for people.
+#[derive(Default)]
 struct Printed {
     stdout: String,
     stderr: String,
+    /// Non-zero when the command did part of its work (an import with refused lines).
+    exit_code: i32,
 }
 
 fn json_line(value: &serde_json::Value) -> Printed {
     Printed {
         stdout: format!("{value}\n"),
-        stderr: String::new(),
+        ..Printed::default()
     }
 }
 
@@ -439,10 +467,7 @@ async fn run(
                 .run_until(shutdown_signal())
                 .await
                 .context("server failed")?;
-            Ok(Printed {
-                stdout: String::new(),
-                stderr: String::new(),
-            })
+            Ok(Printed::default())
         }
         Command::Migrate => {
             crate::startup::ensure_data_dir(&config)?;
@@ -454,11 +479,11 @@ async fn run(
             ))
         }
         Command::Clients(ClientsCommand::Create(arguments)) => {
-            create_client(&config, clock.as_ref(), *arguments).await
+            create_client(config, clock, *arguments).await
         }
         Command::Clients(ClientsCommand::List) => {
-            let store = open_store(&config).await?;
-            let clients = store.read(gatehouse_store::clients::list).await?;
+            let state = crate::startup::build_state(config, clock).await?;
+            let clients = clients::list(&state).await?;
             let listed: Vec<serde_json::Value> = clients
                 .iter()
                 .map(|client| {
@@ -476,56 +501,16 @@ async fn run(
                 .collect();
             Ok(json_line(&serde_json::Value::from(listed)))
         }
-        Command::Users(UsersCommand::Create(arguments)) if arguments.send_activation => {
-            if arguments.password_stdin {
-                bail!("use either --send-activation or --password-stdin, not both");
-            }
-            let language = arguments
-                .language
-                .clone()
-                .unwrap_or_else(|| config.ui.default_locale.clone());
-            if !crate::i18n::is_supported(&language) {
-                bail!(
-                    "--language: use one of {}",
-                    crate::i18n::SUPPORTED.join(", ")
-                );
-            }
-            let state = crate::startup::build_state(config, clock).await?;
-            let user = accounts::create_for_activation(
-                &state,
-                accounts::NewActivation {
-                    email: arguments.email,
-                    name: arguments.name,
-                    studio: arguments.studio,
-                    username: arguments.username,
-                    language,
-                },
-                "cli",
-            )
-            .await?;
-            Ok(Printed {
-                stderr: "user created; the activation message is queued\n".to_owned(),
-                ..json_line(&serde_json::json!({ "id": user.id }))
-            })
-        }
         Command::Users(UsersCommand::Create(arguments)) => {
-            create_user(&config, clock.as_ref(), arguments, stdin).await
+            create_user(config, clock, arguments, stdin).await
         }
         Command::Keys(KeysCommand::Rotate) => {
-            let store = open_store(&config).await?;
-            let kek = KeyEncryptionKey::load_or_generate(&config)?;
-            let rotations = keyring::rotate(
-                &store,
-                &kek,
-                &config.signing_algorithms()?,
-                config.keys.rsa_bits,
-                clock.now(),
-            )
-            .await?;
+            let reload_seconds = config.keys.reload_interval_seconds;
+            let state = crate::startup::build_state(config, clock).await?;
+            let rotations = crate::service::keys::rotate(&state, &Actor::cli()).await?;
             Ok(Printed {
                 stderr: format!(
-                    "keys rotated; running servers switch within {} seconds (keys.reload_interval_seconds)\n",
-                    config.keys.reload_interval_seconds
+                    "keys rotated; running servers switch within {reload_seconds} seconds (keys.reload_interval_seconds)\n"
                 ),
                 ..json_line(&serde_json::json!({ "rotated": rotations }))
             })
@@ -542,33 +527,67 @@ async fn run(
             let state = crate::startup::build_state(config, clock).await?;
             close_user(&state, &email).await
         }
+        Command::Users(UsersCommand::GrantAdmin { email }) => {
+            let state = crate::startup::build_state(config, clock).await?;
+            set_instance_admin(&state, &email, true).await
+        }
+        Command::Users(UsersCommand::RevokeAdmin { email }) => {
+            let state = crate::startup::build_state(config, clock).await?;
+            set_instance_admin(&state, &email, false).await
+        }
+        Command::Users(UsersCommand::Import { file }) => {
+            let text = if file.as_os_str() == "-" {
+                tokio::task::spawn_blocking(move || {
+                    let mut text = String::new();
+                    let mut stdin = stdin;
+                    stdin.read_to_string(&mut text).map(|_| text)
+                })
+                .await
+                .context("reading standard input")?
+                .context("reading the import from standard input")?
+            } else {
+                std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?
+            };
+            let state = crate::startup::build_state(config, clock).await?;
+            let report = crate::service::import::import(&state, &Actor::cli(), &text).await?;
+            let mut notes = format!(
+                "{} account(s) imported, {} line(s) refused\n",
+                report.imported.len(),
+                report.errors.len()
+            );
+            for error in &report.errors {
+                notes.push_str(&format!(
+                    "line {}: {}: {}\n",
+                    error.line, error.field, error.message
+                ));
+            }
+            Ok(Printed {
+                stderr: notes,
+                exit_code: if report.errors.is_empty() { 0 } else { 3 },
+                ..json_line(&serde_json::to_value(&report)?)
+            })
+        }
         Command::Users(UsersCommand::Purge { email }) => {
             let state = crate::startup::build_state(config, clock).await?;
             purge_user(&state, &email).await
         }
         Command::Accounts(AccountsCommand::PurgeExpired) => {
-            let store = open_store(&config).await?;
-            let kek = KeyEncryptionKey::load_or_generate(&config)?;
-            let secrets =
-                Arc::new(InstanceSecrets::load_or_create(&store, &kek, clock.now()).await?);
+            let state = crate::startup::build_state(config, clock).await?;
             let purged = accounts::purge_expired(
-                &store,
-                &secrets,
-                config.accounts.closure_grace_days,
-                clock.now(),
+                &state.store,
+                &state.secrets,
+                state.config.accounts.closure_grace_days,
+                state.now(),
             )
             .await?;
             Ok(json_line(&serde_json::json!({ "purged": purged })))
         }
-        Command::Studios(command) => studios_command(&config, clock.as_ref(), command).await,
+        Command::Studios(command) => studios_command(config, clock, command).await,
         Command::Mfa(MfaCommand::List { email }) => {
-            let store = open_store(&config).await?;
-            let user = find_user(&store, &email).await?;
-            let enrolled = store
-                .read(move |connection| {
-                    gatehouse_store::factors::list_for_user(connection, &user.id)
-                })
-                .await?;
+            let state = crate::startup::build_state(config, clock).await?;
+            let user = find_user(&state, &email).await?;
+            let enrolled = crate::service::mfa::factors_of(&state, &user.id).await?;
             Ok(json_line(&mfa_json(&enrolled)))
         }
         Command::Mfa(MfaCommand::Reset { email, reason }) => {
@@ -577,7 +596,7 @@ async fn run(
                 bail!("--reason must say why the second factors are removed");
             }
             let state = crate::startup::build_state(config, clock).await?;
-            let user = find_user(&state.store, &email).await?;
+            let user = find_user(&state, &email).await?;
             let removed = crate::service::mfa::reset(
                 &state,
                 &user,
@@ -596,10 +615,10 @@ async fn run(
                 ..json_line(&serde_json::json!({ "id": user.id, "removed": removed }))
             })
         }
-        Command::Devices(command) => devices_command(&config, clock, command).await,
+        Command::Devices(command) => devices_command(config, clock, command).await,
         Command::Keys(KeysCommand::List) => {
-            let store = open_store(&config).await?;
-            let stored = store.read(gatehouse_store::keys::list).await?;
+            let state = crate::startup::build_state(config, clock).await?;
+            let stored = crate::service::keys::list(&state).await?;
             let listed: Vec<serde_json::Value> = stored
                 .iter()
                 .map(|key| {
@@ -618,8 +637,8 @@ async fn run(
 }
 
 async fn create_client(
-    config: &Config,
-    clock: &dyn Clock,
+    config: Config,
+    clock: Arc<dyn Clock>,
     arguments: CreateClientArgs,
 ) -> anyhow::Result<Printed> {
     let grant_types = arguments
@@ -639,12 +658,10 @@ async fn create_client(
         }
         None => config.id_token_algorithm()?,
     };
-    let store = open_store(config).await?;
-    let kek = KeyEncryptionKey::load_or_generate(config)?;
-    let secrets = InstanceSecrets::load_or_create(&store, &kek, clock.now()).await?;
+    let state = crate::startup::build_state(config, clock).await?;
     let created = clients::create_client(
-        &store,
-        &secrets,
+        &state,
+        &Actor::cli(),
         NewClient {
             name: arguments.name,
             redirect_uris: arguments.redirect_uris,
@@ -659,7 +676,6 @@ async fn create_client(
             require_studio: arguments.require_studio,
             backchannel_logout_uri: arguments.backchannel_logout_uri,
         },
-        clock.now(),
     )
     .await?;
     let mut output = serde_json::json!({ "client_id": created.client.id });
@@ -701,47 +717,82 @@ async fn read_password(
 }
 
 async fn create_user(
-    config: &Config,
-    clock: &dyn Clock,
+    config: Config,
+    clock: Arc<dyn Clock>,
     arguments: CreateUserArgs,
     stdin: impl Read + Send + 'static,
 ) -> anyhow::Result<Printed> {
-    let password = read_password(stdin, arguments.password_stdin).await?;
-    let store = open_store(config).await?;
-    let hasher = PasswordHasher::new(&config.passwords)?;
-    let user = accounts::create_user(
-        &store,
-        &hasher,
-        &config.passwords.policy(),
-        NewUser {
-            email: arguments.email,
-            name: arguments.name,
-            password,
-        },
-        clock.now(),
-    )
-    .await?;
-    if let Some(studio) = &arguments.studio {
-        studios::add_member(
-            &store,
-            studio,
-            &user.email,
-            "member",
-            arguments.username.as_deref(),
-            clock.now(),
-        )
-        .await?;
+    let credential = if arguments.send_activation {
+        if arguments.password_stdin {
+            bail!("use either --send-activation or --password-stdin, not both");
+        }
+        let language = arguments
+            .language
+            .clone()
+            .unwrap_or_else(|| config.ui.default_locale.clone());
+        if !crate::i18n::is_supported(&language) {
+            bail!(
+                "--language: use one of {}",
+                crate::i18n::SUPPORTED.join(", ")
+            );
+        }
+        users::Credential::Activation { language }
+    } else {
+        users::Credential::Password(read_password(stdin, arguments.password_stdin).await?)
+    };
+    if arguments.username.is_some() && arguments.studio.is_none() {
+        bail!("--username needs --studio");
     }
-    Ok(json_line(&serde_json::json!({ "id": user.id })))
+    let state = crate::startup::build_state(config, clock).await?;
+    let is_activation = matches!(credential, users::Credential::Activation { .. });
+    let user = users::create(
+        &state,
+        &Actor::cli(),
+        users::NewAccount {
+            email: arguments.email,
+            // An operator vouches for the address of an account created with a password;
+            // an activation proves it.
+            email_verified: !is_activation,
+            name: arguments.name,
+            phone: None,
+            phone_verified: false,
+            locale: None,
+            profile: gatehouse_core::profile::Profile::default(),
+            memberships: arguments
+                .studio
+                .into_iter()
+                .map(|studio| users::NewMembership {
+                    studio,
+                    role: "member".to_owned(),
+                    username: arguments.username.clone(),
+                })
+                .collect(),
+            credential,
+        },
+    )
+    .await?
+    .map_err(|refusal| anyhow::anyhow!("{}", cli_field_names(&refusal.to_string())))?;
+    Ok(Printed {
+        stderr: if is_activation {
+            "user created; the activation message is queued\n".to_owned()
+        } else {
+            String::new()
+        },
+        ..json_line(&serde_json::json!({ "id": user.id }))
+    })
 }
 
-async fn find_user(
-    store: &gatehouse_store::Store,
-    email: &str,
-) -> anyhow::Result<gatehouse_core::user::User> {
-    let normalized = normalize_email(email).context("--email")?;
-    store
-        .read(move |connection| gatehouse_store::users::find_by_email(connection, &normalized))
+/// A service refusal in the command line's words: `memberships/0/username` is `--username`.
+fn cli_field_names(message: &str) -> String {
+    message
+        .replace("memberships/0/studio", "--studio")
+        .replace("memberships/0/username", "--username")
+        .replace("password:", "the password is not acceptable:")
+}
+
+async fn find_user(state: &AppState, email: &str) -> anyhow::Result<gatehouse_core::user::User> {
+    normalize_email(email).context("--email")?;
+    users::find_by_email(state, email)
         .await?
         .with_context(|| format!("no user with e-mail {email:?}"))
 }
@@ -751,8 +802,8 @@ async fn set_password(
     email: &str,
     password: SecretString,
 ) -> anyhow::Result<Printed> {
-    let user = find_user(&state.store, email).await?;
-    accounts::set_password(state, &user, password, None, "cli").await?;
+    let user = find_user(state, email).await?;
+    accounts::set_password(state, &user, password, None, &Actor::cli()).await?;
     Ok(Printed {
         stderr: "password set; the user's sessions ended and refresh tokens were revoked\n"
             .to_owned(),
@@ -760,12 +811,30 @@ async fn set_password(
     })
 }
 
+async fn set_instance_admin(
+    state: &AppState,
+    email: &str,
+    is_admin: bool,
+) -> anyhow::Result<Printed> {
+    let user = find_user(state, email).await?;
+    users::set_instance_admin(state, &Actor::cli(), &user.id, is_admin).await?;
+    Ok(Printed {
+        stderr: if is_admin {
+            "the account is an instance administrator: with a token carrying the API's scopes it may administer everything\n"
+        } else {
+            "the account is no longer an instance administrator\n"
+        }
+        .to_owned(),
+        ..json_line(&serde_json::json!({ "id": user.id, "instance_admin": is_admin }))
+    })
+}
+
 async fn close_user(state: &AppState, email: &str) -> anyhow::Result<Printed> {
-    let user = find_user(&state.store, email).await?;
+    let user = find_user(state, email).await?;
     if user.status == gatehouse_core::user::UserStatus::Closed {
         bail!("the account of {email:?} is already closed");
     }
-    accounts::close(state, &user, "cli").await?;
+    accounts::close(state, &user, &Actor::cli()).await?;
     Ok(Printed {
         stderr: format!(
             "account closed; signing in within {} days reopens it, afterwards it is purged\n",
@@ -776,12 +845,8 @@ async fn close_user(state: &AppState, email: &str) -> anyhow::Result<Printed> {
 }
 
 async fn purge_user(state: &AppState, email: &str) -> anyhow::Result<Printed> {
-    let user = find_user(&state.store, email).await?;
-    let (user_id, secrets, now) = (user.id.clone(), state.secrets.clone(), state.now());
-    state
-        .store
-        .write(move |connection| accounts::purge_in(connection, &secrets, &user_id, "cli", now))
-        .await?;
+    let user = find_user(state, email).await?;
+    users::purge(state, &Actor::cli(), &user.id).await?;
     Ok(Printed {
         stderr: "account purged: its personal data is deleted\n".to_owned(),
         ..json_line(&serde_json::json!({ "id": user.id, "purged": true }))
@@ -841,12 +906,12 @@ fn parse_device_limit(text: &str, allow_default: bool) -> anyhow::Result<Option<
 }
 
 async fn studios_command(
-    config: &Config,
-    clock: &dyn Clock,
+    config: Config,
+    clock: Arc<dyn Clock>,
     command: StudiosCommand,
 ) -> anyhow::Result<Printed> {
-    let store = open_store(config).await?;
-    let now = clock.now();
+    let state = crate::startup::build_state(config, clock).await?;
+    let actor = Actor::cli();
     match command {
         StudiosCommand::Create(arguments) => {
             let settings = StudioSettings {
@@ -858,20 +923,20 @@ async fn studios_command(
                 ..StudioSettings::default()
             };
             let studio = studios::create(
-                &store,
+                &state,
+                &actor,
                 NewStudio {
                     slug: arguments.slug,
                     name: arguments.name,
                     licence_number: arguments.licence,
                     settings,
                 },
-                now,
             )
             .await?;
             Ok(json_line(&serde_json::json!({ "id": studio.id })))
         }
         StudiosCommand::List => {
-            let listed = store.read(gatehouse_store::studios::list).await?;
+            let listed = studios::list(&state, None, i64::MAX).await?;
             Ok(json_line(&serde_json::Value::from(
                 listed.iter().map(studio_json).collect::<Vec<_>>(),
             )))
@@ -931,6 +996,7 @@ async fn studios_command(
                 }
             };
             let change = SettingsChange {
+                name: arguments.name,
                 mfa_reset_scope,
                 email_sender_name,
                 message_overrides,
@@ -957,7 +1023,8 @@ async fn studios_command(
                 allowed_providers: arguments.allowed_providers,
                 session_lifetime_seconds,
             };
-            let studio = studios::update_settings(&store, &arguments.studio, change, now).await?;
+            let studio =
+                studios::update_settings(&state, &actor, &arguments.studio, change, None).await?;
             Ok(json_line(&studio_json(&studio)))
         }
         StudiosCommand::DefineRole(arguments) => {
@@ -967,9 +1034,14 @@ async fn studios_command(
                 .map(|permission| permission.trim().to_owned())
                 .filter(|permission| !permission.is_empty())
                 .collect();
-            let (studio, role) =
-                studios::define_role(&store, &arguments.studio, &arguments.role, permissions)
-                    .await?;
+            let (studio, role) = studios::define_role(
+                &state,
+                &actor,
+                &arguments.studio,
+                &arguments.role,
+                permissions,
+            )
+            .await?;
             Ok(json_line(&serde_json::json!({
                 "studio_id": studio.id,
                 "role": role.name,
@@ -978,12 +1050,12 @@ async fn studios_command(
         }
         StudiosCommand::AddMember(arguments) => {
             let (studio, user_id) = studios::add_member(
-                &store,
+                &state,
+                &actor,
                 &arguments.studio,
-                &arguments.email,
+                studios::Member::Email(arguments.email),
                 &arguments.role,
                 arguments.username.as_deref(),
-                now,
             )
             .await?;
             Ok(json_line(
@@ -994,19 +1066,15 @@ async fn studios_command(
 }
 
 async fn devices_command(
-    config: &Config,
+    config: Config,
     clock: Arc<dyn Clock>,
     command: DevicesCommand,
 ) -> anyhow::Result<Printed> {
+    let state = crate::startup::build_state(config, clock).await?;
     match command {
         DevicesCommand::List { email } => {
-            let store = open_store(config).await?;
-            let user = find_user(&store, &email).await?;
-            let listed = store
-                .read(move |connection| {
-                    gatehouse_store::devices::list_for_user(connection, &user.id)
-                })
-                .await?;
+            let user = find_user(&state, &email).await?;
+            let listed = users::devices_of(&state, &user.id).await?;
             let listed: Vec<serde_json::Value> = listed
                 .iter()
                 .map(|device| {
@@ -1021,9 +1089,8 @@ async fn devices_command(
             Ok(json_line(&serde_json::Value::from(listed)))
         }
         DevicesCommand::Remove { id } => {
-            let store = open_store(config).await?;
             let removed =
-                crate::service::devices::remove(&store, DeviceId::new(id.clone()), clock.now())
+                users::remove_device(&state, &Actor::cli(), None, &DeviceId::new(id.clone()))
                     .await?
                     .with_context(|| format!("no device with id {id:?}"))?;
             Ok(Printed {

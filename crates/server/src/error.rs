@@ -40,6 +40,9 @@ pub enum ServerError {
     /// A second-factor library refused stored data or its configuration.
     #[error("second factor failed: {0}")]
     Factor(String),
+    /// The configuration does not allow what was asked.
+    #[error("configuration: {0}")]
+    Configuration(String),
 }
 
 fn log_internal(error: &ServerError) -> String {
@@ -511,5 +514,286 @@ pub async fn render_error_pages(
             tracing::error!(%error, "error page failed to render");
             (status, message).into_response()
         }
+    }
+}
+
+/// A management API error as RFC 9457 problem details (`application/problem+json`): a
+/// `type` naming the kind of problem, a `title`, the HTTP `status`, a `detail` for this
+/// occurrence, and for invalid input the `errors` naming each field. Boxed: handlers
+/// return it on every path, and the happy path should not carry its size.
+#[derive(Debug)]
+pub struct ApiError(Box<Problem>);
+
+#[derive(Debug)]
+struct Problem {
+    status: StatusCode,
+    kind: &'static str,
+    title: &'static str,
+    detail: String,
+    errors: Vec<FieldError>,
+    challenge: Option<String>,
+    retry_after: Option<i64>,
+}
+
+/// One invalid field of a request body or query.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    /// The field, as a JSON pointer into the request (`/email`, `/settings/device_limit`)
+    /// or the query parameter's name.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+#[derive(Serialize)]
+struct ProblemBody<'a> {
+    r#type: String,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+    #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
+    errors: &'a [FieldError],
+}
+
+impl ApiError {
+    fn new(
+        status: StatusCode,
+        kind: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self(Box::new(Problem {
+            status,
+            kind,
+            title,
+            detail: detail.into(),
+            errors: Vec::new(),
+            challenge: None,
+            retry_after: None,
+        }))
+    }
+
+    fn with_challenge(mut self, challenge: String) -> Self {
+        self.0.challenge = Some(challenge);
+        self
+    }
+
+    /// `401`: no usable access token; the challenge says why (RFC 6750 §3).
+    #[must_use]
+    pub fn unauthenticated(refusal: BearerError) -> Self {
+        let (status, challenge, detail) = match refusal {
+            BearerError::Internal(error) => return Self::internal(error),
+            BearerError::Missing => (
+                StatusCode::UNAUTHORIZED,
+                "Bearer realm=\"gatehouse\"".to_owned(),
+                "send an access token: Authorization: Bearer <token>",
+            ),
+            BearerError::InvalidRequest(description) => (
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "Bearer realm=\"gatehouse\", error=\"invalid_request\", error_description=\"{description}\""
+                ),
+                description,
+            ),
+            BearerError::InvalidToken(description) => (
+                StatusCode::UNAUTHORIZED,
+                format!(
+                    "Bearer realm=\"gatehouse\", error=\"invalid_token\", error_description=\"{description}\""
+                ),
+                description,
+            ),
+            BearerError::InvalidDpopProof(description) => (
+                StatusCode::UNAUTHORIZED,
+                format!(
+                    "DPoP algs=\"ES256 RS256 EdDSA\", error=\"invalid_dpop_proof\", error_description=\"{description}\""
+                ),
+                description,
+            ),
+            BearerError::InsufficientScope(scope) => return Self::insufficient_scope(scope),
+        };
+        Self::new(status, "unauthenticated", "Not authenticated", detail).with_challenge(challenge)
+    }
+
+    /// `403`: the token lacks the scope the operation needs.
+    #[must_use]
+    pub fn insufficient_scope(scope: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "insufficient-scope",
+            "Insufficient scope",
+            format!(
+                "this operation needs the scope {scope}, which the access token does not carry"
+            ),
+        )
+        .with_challenge(format!(
+            "Bearer realm=\"gatehouse\", error=\"insufficient_scope\", scope=\"{scope}\""
+        ))
+    }
+
+    /// `403`: the caller may not do this here (another studio's user, an instance-wide
+    /// action by a studio admin).
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden", detail)
+    }
+
+    /// `404`.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", "Not found", detail)
+    }
+
+    /// `409`: the request conflicts with what exists (a taken e-mail, slug or user name; an
+    /// account not in the state the action needs).
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", "Conflict", detail)
+    }
+
+    /// `412`: `If-Match` names a version that is no longer current.
+    #[must_use]
+    pub fn stale() -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "stale-version",
+            "Version mismatch",
+            "the resource changed since the version named in If-Match; read it again and reapply the change",
+        )
+    }
+
+    /// `422`: one field of the request is invalid.
+    pub fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::invalid_fields(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+
+    /// `422`: fields of the request are invalid.
+    #[must_use]
+    pub fn invalid_fields(errors: Vec<FieldError>) -> Self {
+        let detail = errors
+            .iter()
+            .map(|error| format!("{}: {}", error.field, error.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut error = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-request",
+            "Invalid request",
+            detail,
+        );
+        error.0.errors = errors;
+        error
+    }
+
+    /// `400`: the request cannot be read at all (not JSON, wrong content type).
+    pub fn malformed(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "malformed-request",
+            "Malformed request",
+            detail,
+        )
+    }
+
+    /// `413`.
+    pub fn too_large(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "Request too large",
+            detail,
+        )
+    }
+
+    /// `409`: a request with the same `Idempotency-Key` is still being answered.
+    #[must_use]
+    pub fn idempotency_in_progress() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "idempotency-in-progress",
+            "Request in progress",
+            "a request with this Idempotency-Key is still being answered; retry shortly",
+        )
+    }
+
+    /// `422`: the `Idempotency-Key` was used for a different request.
+    #[must_use]
+    pub fn idempotency_mismatch() -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency-key-reused",
+            "Idempotency-Key reused",
+            "this Idempotency-Key was used for a different request; use a new key for a new request",
+        )
+    }
+
+    /// `429`, with `Retry-After`.
+    #[must_use]
+    pub fn rate_limited(retry_after: i64) -> Self {
+        let mut error = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            "Too many requests",
+            "this caller made too many management API requests; slow down",
+        );
+        error.0.retry_after = Some(retry_after);
+        error
+    }
+
+    /// `500`; the cause is logged with a reference the body repeats.
+    #[must_use]
+    pub fn internal(error: ServerError) -> Self {
+        let reference = log_internal(&error);
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+            format!("internal error, reference {reference}"),
+        )
+    }
+
+    /// The HTTP status.
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        self.0.status
+    }
+}
+
+impl<E: Into<ServerError>> From<E> for ApiError {
+    fn from(error: E) -> Self {
+        Self::internal(error.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let problem = *self.0;
+        let body = ProblemBody {
+            r#type: format!("urn:gatehouse:problem:{}", problem.kind),
+            title: problem.title,
+            status: problem.status.as_u16(),
+            detail: &problem.detail,
+            errors: &problem.errors,
+        };
+        let mut response = (
+            problem.status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/problem+json"),
+            )],
+            serde_json::to_string(&body).unwrap_or_default(),
+        )
+            .into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(challenge) = problem
+            .challenge
+            .and_then(|value| HeaderValue::from_str(&value).ok())
+        {
+            headers.insert(header::WWW_AUTHENTICATE, challenge);
+        }
+        if let Some(seconds) = problem.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }

@@ -1,6 +1,7 @@
 //! Gatehouse's server: everything with a socket. The OpenID Connect and OAuth2 endpoints,
 //! the hosted pages, configuration, keys and the `gatehouse` command line.
 
+pub mod api;
 pub mod cli;
 pub mod clock;
 pub mod config;

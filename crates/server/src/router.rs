@@ -74,6 +74,7 @@ pub fn build(state: AppState) -> Router {
         .route(paths::END_SESSION, get(logout::get).post(logout::post));
 
     let hosted_pages = hosted_pages().router;
+    let api = crate::api::routes().into_router();
 
     let health = Router::new()
         .route("/health/live", get(|| async { "ok" }))
@@ -83,7 +84,8 @@ pub fn build(state: AppState) -> Router {
         .merge(protocol)
         .merge(hosted_pages)
         .merge(health)
-        .fallback(|| async { PageError::new(StatusCode::NOT_FOUND, "error-not-found") })
+        .merge(api)
+        .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             render_error_pages,
@@ -93,6 +95,15 @@ pub fn build(state: AppState) -> Router {
         .layer(middleware::from_fn(limit_header_size))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// No route: problem details under `/api/`, the not-found page elsewhere.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/api/") {
+        crate::api::not_found().await.into_response()
+    } else {
+        PageError::new(StatusCode::NOT_FOUND, "error-not-found").into_response()
+    }
 }
 
 /// The span of a request: method and path, never the query string, which can carry

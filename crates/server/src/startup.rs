@@ -12,7 +12,8 @@ use crate::throttle::{RowAllowance, Throttle};
 use anyhow::Context as _;
 use gatehouse_core::verification::Purpose;
 use gatehouse_store::{
-    Store, codes, flows, grants, keys, outbox, rate_limits, sessions, verifications,
+    Store, audit, codes, flows, grants, idempotency, keys, outbox, rate_limits, sessions,
+    verifications,
 };
 use std::future::Future;
 use std::net::SocketAddr;
@@ -260,6 +261,8 @@ pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
     // Keep a day of history so replays and support questions can still be answered.
     let cutoff = now.plus_seconds(-24 * 3600);
     let key_cutoff = now.plus_seconds(-state.config.keys.retired_retention_seconds);
+    let audit_cutoff = now.plus_seconds(-state.config.audit.retention_days * 24 * 3600);
+    let idempotency_cutoff = now.plus_seconds(-state.config.api.idempotency_hours * 3600);
     let removed = state
         .store
         .write(
@@ -283,7 +286,9 @@ pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
                         now,
                     )?
                     + grants::purge_dpop_proofs(connection, now)?
-                    + rate_limits::purge_before(connection, cutoff)?)
+                    + rate_limits::purge_before(connection, cutoff)?
+                    + audit::purge_before(connection, audit_cutoff)?
+                    + idempotency::purge_before(connection, idempotency_cutoff)?)
             },
         )
         .await?;

@@ -122,3 +122,66 @@ pub fn list(connection: &mut DbConn) -> StoreResult<Vec<Client>> {
         .map(Client::try_from)
         .collect()
 }
+
+/// Replaces a client's settings (everything but its id, secret and creation time).
+pub fn update(connection: &mut DbConn, client: &Client, now: UnixTime) -> StoreResult<bool> {
+    let grant_types: Vec<String> = client
+        .grant_types
+        .iter()
+        .map(|grant| grant.as_str().to_owned())
+        .collect();
+    let studio_ids: Vec<String> = client
+        .allowed_studios
+        .iter()
+        .map(|id| id.as_str().to_owned())
+        .collect();
+    Ok(diesel::update(clients::table.find(client.id.as_str()))
+        .set((
+            clients::name.eq(&client.name),
+            clients::redirect_uris.eq(to_json_list(&client.redirect_uris)),
+            clients::post_logout_redirect_uris.eq(to_json_list(&client.post_logout_redirect_uris)),
+            clients::grant_types.eq(to_json_list(&grant_types)),
+            clients::scopes.eq(client.scopes.to_string()),
+            clients::is_first_party.eq(client.is_first_party),
+            clients::access_token_audiences.eq(to_json_list(&client.access_token_audiences)),
+            clients::id_token_signing_alg.eq(client.id_token_signing_algorithm.as_str()),
+            clients::allowed_studios.eq(to_json_list(&studio_ids)),
+            clients::require_studio.eq(client.require_studio),
+            clients::backchannel_logout_uri.eq(&client.backchannel_logout_uri),
+            clients::updated_at.eq(now.as_secs()),
+        ))
+        .execute(connection)?
+        == 1)
+}
+
+/// Replaces a confidential client's secret digest; `false` when there is no such client.
+pub fn set_secret_digest(
+    connection: &mut DbConn,
+    id: &ClientId,
+    digest: &str,
+    now: UnixTime,
+) -> StoreResult<bool> {
+    Ok(diesel::update(clients::table.find(id.as_str()))
+        .set((
+            clients::secret_digest.eq(digest),
+            clients::updated_at.eq(now.as_secs()),
+        ))
+        .execute(connection)?
+        == 1)
+}
+
+/// Deletes a client; its codes, grants and consents go with it. `false` when there was
+/// none.
+pub fn delete(connection: &mut DbConn, id: &ClientId) -> StoreResult<bool> {
+    Ok(diesel::delete(clients::table.find(id.as_str())).execute(connection)? == 1)
+}
+
+/// Holds the client's row until the transaction ends (PostgreSQL).
+pub fn lock(connection: &mut DbConn, id: &ClientId) -> StoreResult<()> {
+    if let DbConn::Postgres(_) = connection {
+        diesel::sql_query("SELECT id FROM clients WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(id.as_str())
+            .execute(connection)?;
+    }
+    Ok(())
+}

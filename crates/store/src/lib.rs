@@ -15,6 +15,7 @@ mod error;
 pub mod factors;
 pub mod flows;
 pub mod grants;
+pub mod idempotency;
 pub mod keys;
 pub mod outbox;
 mod pool;

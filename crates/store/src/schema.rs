@@ -23,6 +23,7 @@ diesel::table! {
         closed_at -> Nullable<BigInt>,
         passkey_handle -> Nullable<Text>,
         preferred_factor -> Nullable<Text>,
+        is_instance_admin -> Bool,
     }
 }
 
@@ -285,6 +286,20 @@ diesel::table! {
         actor -> Nullable<Text>,
         ip_address -> Nullable<Text>,
         detail -> Text,
+        studio_id -> Nullable<Text>,
+        client_id -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (principal, key) {
+        principal -> Text,
+        key -> Text,
+        request_digest -> Text,
+        status -> Integer,
+        body -> Nullable<Text>,
+        created_at -> BigInt,
     }
 }
 
@@ -328,4 +343,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     password_history,
     audit_events,
     rate_limits,
+    idempotency_keys,
 );

@@ -119,6 +119,26 @@ pub fn update_settings(
     Ok(())
 }
 
+/// Renames a studio.
+pub fn rename(connection: &mut DbConn, id: &StudioId, name: &str) -> StoreResult<()> {
+    diesel::update(studios::table.find(id.as_str()))
+        .set(studios::name.eq(name))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// Holds the studio's row until the transaction ends (PostgreSQL), so a read-check-write
+/// of its settings cannot interleave with another. SQLite transactions are serialised
+/// already.
+pub fn lock(connection: &mut DbConn, id: &StudioId) -> StoreResult<()> {
+    if let DbConn::Postgres(_) = connection {
+        diesel::sql_query("SELECT id FROM studios WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(id.as_str())
+            .execute(connection)?;
+    }
+    Ok(())
+}
+
 /// The studio with `id`.
 pub fn find(connection: &mut DbConn, id: &StudioId) -> StoreResult<Option<Studio>> {
     studios::table
@@ -159,6 +179,26 @@ pub fn find_by_reference(connection: &mut DbConn, reference: &str) -> StoreResul
 pub fn list(connection: &mut DbConn) -> StoreResult<Vec<Studio>> {
     studios::table
         .order(studios::slug.asc())
+        .select(StudioRow::as_select())
+        .load(connection)?
+        .into_iter()
+        .map(Studio::try_from)
+        .collect()
+}
+
+/// One page of studios by slug, starting after `after_slug`.
+pub fn list_page(
+    connection: &mut DbConn,
+    after_slug: Option<&str>,
+    limit: i64,
+) -> StoreResult<Vec<Studio>> {
+    let mut query = studios::table.into_boxed();
+    if let Some(slug) = after_slug {
+        query = query.filter(studios::slug.gt(slug.to_owned()));
+    }
+    query
+        .order(studios::slug.asc())
+        .limit(limit)
         .select(StudioRow::as_select())
         .load(connection)?
         .into_iter()

@@ -477,3 +477,126 @@ pub fn count(connection: &mut DbConn) -> StoreResult<i64> {
 fn uuid_like(credential_id: &str) -> String {
     format!("{credential_id}-previous")
 }
+
+/// Whether the user is an instance administrator (acts everywhere in the management API).
+pub fn is_instance_admin(connection: &mut DbConn, user_id: &UserId) -> StoreResult<bool> {
+    Ok(users::table
+        .find(user_id.as_str())
+        .select(users::is_instance_admin)
+        .first::<bool>(connection)
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// Grants or withdraws instance administration; `false` when there is no such user.
+pub fn set_instance_admin(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    is_admin: bool,
+    now: UnixTime,
+) -> StoreResult<bool> {
+    Ok(diesel::update(users::table.find(user_id.as_str()))
+        .set((
+            users::is_instance_admin.eq(is_admin),
+            users::updated_at.eq(now.as_secs()),
+        ))
+        .execute(connection)?
+        == 1)
+}
+
+/// What a user listing looks for; every field narrows it.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Part of the e-mail address (case-insensitive).
+    pub email_contains: Option<String>,
+    /// One status.
+    pub status: Option<UserStatus>,
+    /// Members of any of these studios (an administrator's reach, or one studio asked for).
+    pub studio_ids: Option<Vec<StudioId>>,
+}
+
+/// The order of a user listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    /// Oldest first (ids are time-ordered).
+    #[default]
+    Created,
+    /// Newest first.
+    CreatedDescending,
+    /// By e-mail address.
+    Email,
+    /// By e-mail address, backwards.
+    EmailDescending,
+}
+
+/// Where a page of users starts: after this e-mail address (for the e-mail orders) and id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct After {
+    /// The e-mail address of the previous page's last user.
+    pub email: String,
+    /// Its id.
+    pub id: String,
+}
+
+/// One page of users matching `filter` in `order`, starting after `after`.
+pub fn list(
+    connection: &mut DbConn,
+    filter: &Filter,
+    order: Order,
+    after: Option<&After>,
+    limit: i64,
+) -> StoreResult<Vec<User>> {
+    use crate::schema::memberships;
+    let mut query = users::table.into_boxed();
+    if let Some(part) = &filter.email_contains {
+        let escaped = part
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        query = query.filter(users::email.like(format!("%{escaped}%")).escape('\\'));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(users::status.eq(status.as_str()));
+    }
+    if let Some(studio_ids) = &filter.studio_ids {
+        let ids: Vec<String> = studio_ids.iter().map(|id| id.as_str().to_owned()).collect();
+        query = query.filter(
+            users::id.eq_any(
+                memberships::table
+                    .filter(memberships::studio_id.eq_any(ids))
+                    .select(memberships::user_id),
+            ),
+        );
+    }
+    if let Some(after) = after {
+        let (email, id) = (after.email.clone(), after.id.clone());
+        query = match order {
+            Order::Created => query.filter(users::id.gt(id)),
+            Order::CreatedDescending => query.filter(users::id.lt(id)),
+            Order::Email => query.filter(
+                users::email
+                    .gt(email.clone())
+                    .or(users::email.eq(email).and(users::id.gt(id))),
+            ),
+            Order::EmailDescending => query.filter(
+                users::email
+                    .lt(email.clone())
+                    .or(users::email.eq(email).and(users::id.lt(id))),
+            ),
+        };
+    }
+    query = match order {
+        Order::Created => query.order(users::id.asc()),
+        Order::CreatedDescending => query.order(users::id.desc()),
+        Order::Email => query.order((users::email.asc(), users::id.asc())),
+        Order::EmailDescending => query.order((users::email.desc(), users::id.desc())),
+    };
+    Ok(query
+        .limit(limit)
+        .select(UserRow::as_select())
+        .load(connection)?
+        .into_iter()
+        .map(User::from)
+        .collect())
+}

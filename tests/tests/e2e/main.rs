@@ -2,6 +2,7 @@
 //! SQLite and, when `GATEHOUSE_TEST_POSTGRES_URL` is set, on PostgreSQL.
 
 mod accounts;
+mod api;
 mod backchannel;
 mod chromium;
 mod cli;

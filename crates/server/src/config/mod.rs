@@ -58,6 +58,10 @@ pub struct Config {
     pub webauthn: WebauthnConfig,
     /// Re-authentication and caps on what unauthenticated or signed-in callers can cost.
     pub security: SecurityConfig,
+    /// The management API.
+    pub api: ApiConfig,
+    /// The audit log.
+    pub audit: AuditConfig,
     /// Logging.
     pub log: LogConfig,
 }

@@ -544,6 +544,43 @@ impl Default for SecurityConfig {
     }
 }
 
+/// `[api]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApiConfig {
+    /// Management API requests one caller (one application, or one person's token) may
+    /// make per minute, all nodes together.
+    pub requests_per_minute: i64,
+    /// How long the answer to a creating request sent with an `Idempotency-Key` is kept for
+    /// replays.
+    pub idempotency_hours: i64,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            requests_per_minute: 600,
+            idempotency_hours: 24,
+        }
+    }
+}
+
+/// `[audit]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditConfig {
+    /// Audit events older than this many days are deleted by the maintenance task.
+    pub retention_days: i64,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        Self {
+            retention_days: 400,
+        }
+    }
+}
+
 /// `[webauthn]`
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]

@@ -89,6 +89,14 @@ impl Config {
         if let Some((key, _)) = positive.iter().find(|(_, value)| *value <= 0) {
             return Err(invalid(key, "must be a positive number of seconds"));
         }
+        let counts = [
+            ("api.requests_per_minute", self.api.requests_per_minute),
+            ("api.idempotency_hours", self.api.idempotency_hours),
+            ("audit.retention_days", self.audit.retention_days),
+        ];
+        if let Some((key, _)) = counts.iter().find(|(_, value)| *value <= 0) {
+            return Err(invalid(key, "must be a positive number"));
+        }
         if self.tokens.authorization_code_ttl_seconds > 600 {
             return Err(invalid(
                 "tokens.authorization_code_ttl_seconds",

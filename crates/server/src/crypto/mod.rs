@@ -2,5 +2,6 @@
 
 pub mod encryption;
 pub mod keyring;
+pub mod legacy;
 pub mod password;
 pub mod secrets;

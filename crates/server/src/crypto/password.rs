@@ -79,7 +79,9 @@ impl PasswordHasher {
     }
 
     /// Checks `password` against `stored_hash`; with `None` (no such user, or no password set)
-    /// a dummy hash is checked instead so the answer takes the same time.
+    /// a dummy hash is checked instead so the answer takes the same time. A hash imported
+    /// from another system (bcrypt, scrypt, PBKDF2, argon2i) that matches comes back with
+    /// its argon2id replacement.
     pub async fn verify(
         &self,
         password: SecretString,
@@ -90,6 +92,15 @@ impl PasswordHasher {
         self.run(move || {
             let is_real = stored_hash.is_some();
             let hash_text = stored_hash.unwrap_or_else(|| dummy.to_string());
+            if !super::legacy::is_argon2(&hash_text) {
+                // Imported from another system: checked once, then replaced by argon2id.
+                if !super::legacy::verify(&hash_text, password.expose_secret().as_bytes()) {
+                    return Ok(Verification::Mismatch);
+                }
+                return Ok(Verification::Match {
+                    upgraded_hash: Some(hash_with(&params, password.expose_secret())?),
+                });
+            }
             let Ok(hash) = PasswordHash::new(&hash_text) else {
                 return Ok(Verification::Mismatch);
             };
@@ -197,5 +208,42 @@ mod tests {
                 upgraded_hash: Some(_)
             }
         ));
+    }
+
+    #[tokio::test]
+    async fn imported_hashes_match_once_and_come_back_as_argon2id() {
+        let hasher = PasswordHasher::new(&cheap()).expect("valid parameters");
+        let bcrypt = bcrypt::hash("imported secret", 4).expect("hashes");
+        let argon2i = Argon2::new(
+            Algorithm::Argon2i,
+            Version::V0x13,
+            Params::new(64, 1, 1, None).expect("valid"),
+        )
+        .hash_password(b"imported secret")
+        .expect("hashes")
+        .to_string();
+        for imported in [bcrypt, argon2i] {
+            let outcome = hasher
+                .verify(
+                    SecretString::from("imported secret"),
+                    Some(imported.clone()),
+                )
+                .await
+                .expect("verifies");
+            let Verification::Match {
+                upgraded_hash: Some(upgraded),
+            } = outcome
+            else {
+                panic!("{imported} should match and be upgraded, got {outcome:?}");
+            };
+            assert!(upgraded.starts_with("$argon2id$"), "{upgraded}");
+            assert_eq!(
+                hasher
+                    .verify(SecretString::from("imported secreT"), Some(imported))
+                    .await
+                    .expect("verifies"),
+                Verification::Mismatch
+            );
+        }
     }
 }

@@ -6,10 +6,11 @@ use crate::http::ClientAddress;
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
 use crate::http::session::{ActiveSession, SignedIn};
 use crate::service::accounts::{self, ChangePasswordError};
+use crate::service::audit::Actor;
 use crate::service::profile::ChangeRefusal;
 use crate::service::reauth::{self, ParkedChange, Proof, Proved};
 use crate::service::verification::Requester;
-use crate::service::{devices, login, sessions};
+use crate::service::login;
 use crate::state::AppState;
 use crate::throttle::RetryAfter;
 use axum::extract::{Query, State};
@@ -20,7 +21,6 @@ use gatehouse_core::profile::{InvalidField, Profile};
 use gatehouse_core::studio::PERMISSION_MANAGE_DEVICES;
 use gatehouse_core::verification::Purpose;
 use gatehouse_core::{DeviceId, SessionId, StudioId};
-use gatehouse_store::sessions::Revocation;
 use gatehouse_store::{StoreError, studios, users};
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -253,6 +253,7 @@ impl CsrfProtected for ChoiceForm {
 /// `POST /account/devices/remove`: the user removes one of their other devices.
 pub async fn remove_device(
     State(state): State<AppState>,
+    origin: crate::http::Origin,
     SignedIn(active): SignedIn,
     CsrfForm { form, .. }: CsrfForm<ChoiceForm>,
 ) -> Result<Response, PageError> {
@@ -261,43 +262,28 @@ pub async fn remove_device(
     if active.session.device_id.as_ref() == Some(&device_id) {
         return Err(PageError::bad_request("error-bad-request"));
     }
-    let lookup = device_id.clone();
-    let owned = state
-        .store
-        .read(move |connection| gatehouse_store::devices::find(connection, &lookup))
-        .await?
-        .is_some_and(|device| device.user_id == active.user.id);
-    if !owned {
+    let actor = origin.actor(active.user.id.as_str());
+    let removed =
+        crate::service::users::remove_device(&state, &actor, Some(&active.user.id), &device_id)
+            .await?;
+    if removed.is_none() {
         return Err(PageError::new(StatusCode::NOT_FOUND, "error-not-found"));
     }
-    devices::remove(&state.store, device_id, state.now()).await?;
-    state.outbox_wakeup.notify_one();
     Ok(done("device-removed"))
 }
 
 /// `POST /account/sessions/end`: the user ends one of their sessions.
 pub async fn end_session(
     State(state): State<AppState>,
+    origin: crate::http::Origin,
     SignedIn(active): SignedIn,
     CsrfForm { form, .. }: CsrfForm<ChoiceForm>,
 ) -> Result<Response, PageError> {
+    let actor = origin.actor(active.user.id.as_str());
     let session_id = SessionId::new(form.session_id);
-    let lookup = session_id.clone();
-    let owned = state
-        .store
-        .read(move |connection| gatehouse_store::sessions::find(connection, &lookup))
-        .await?
-        .is_some_and(|found| found.user_id == active.user.id);
-    if !owned {
+    if !crate::service::users::end_session(&state, &actor, &active.user.id, &session_id).await? {
         return Err(PageError::new(StatusCode::NOT_FOUND, "error-not-found"));
     }
-    sessions::end_session(
-        &state,
-        session_id,
-        active.user.id.clone(),
-        Revocation::AllGrants,
-    )
-    .await?;
     Ok(done("session-ended"))
 }
 
@@ -371,7 +357,7 @@ pub async fn change_password(
             &active.user,
             SecretString::from(form.new_password.clone()),
             Some(active.session.id.clone()),
-            active.user.id.as_str(),
+            &Actor::user(&active.user.id),
         )
         .await
         {
@@ -738,7 +724,7 @@ pub async fn close(
         )
         .await;
     }
-    accounts::close(&state, &active.user, active.user.id.as_str()).await?;
+    accounts::close(&state, &active.user, &Actor::user(&active.user.id)).await?;
     let mut response = page.render_message(
         &state,
         "closed-title",

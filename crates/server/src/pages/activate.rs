@@ -5,6 +5,7 @@ use crate::error::PageError;
 use crate::http::ClientAddress;
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
 use crate::service::accounts::{self, ChangePasswordError, audit, sign_in_name};
+use crate::service::audit::Actor;
 use crate::service::verification::Requester;
 use crate::service::{profile, verification};
 use crate::state::AppState;
@@ -184,7 +185,7 @@ pub async fn submit(
         &user,
         SecretString::from(form.password.clone()),
         None,
-        user.id.as_str(),
+        &Actor::user(&user.id),
     )
     .await
     {

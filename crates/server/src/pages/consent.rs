@@ -80,6 +80,7 @@ impl CsrfProtected for ConsentForm {
 /// `POST /consent`
 pub async fn submit(
     State(state): State<AppState>,
+    origin: crate::http::Origin,
     CurrentSession(session): CurrentSession,
     CsrfForm { form, .. }: CsrfForm<ConsentForm>,
 ) -> Result<Response, PageError> {
@@ -91,7 +92,8 @@ pub async fn submit(
             authorization::deny(&state, &form.flow).await?,
         ));
     }
-    let progress = authorization::record_consent(&state, &form.flow, &active).await?;
+    let actor = origin.actor(active.user.id.as_str());
+    let progress = authorization::record_consent(&state, &form.flow, &active, &actor).await?;
     Ok(super::follow(
         authorization::resume(&state, &form.flow, progress, Some(&active)).await?,
     ))

@@ -7,6 +7,7 @@ use crate::http::ClientAddress;
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
 use crate::http::session::CurrentSession;
 use crate::service::accounts::{self, ChangePasswordError};
+use crate::service::audit::Actor;
 use crate::service::login::{self, Interruption};
 use crate::service::verification;
 use crate::state::AppState;
@@ -155,7 +156,7 @@ pub async fn submit_expired(
         &user,
         SecretString::from(form.password),
         None,
-        user.id.as_str(),
+        &Actor::user(&user.id),
     )
     .await
     {
@@ -246,7 +247,7 @@ pub async fn submit_reactivate(
     if !consume(&state, &found).await? {
         return Err(PageError::flow_expired());
     }
-    let user = accounts::reopen(&state, &user).await?;
+    let user = accounts::reopen(&state, &user, &Actor::user(&user.id)).await?;
     continue_sign_in(
         &state,
         &page,

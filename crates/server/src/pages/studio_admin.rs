@@ -3,9 +3,9 @@
 
 use super::format_time;
 use crate::error::PageError;
-use crate::http::ClientAddress;
 use crate::http::page::{CsrfForm, CsrfProtected, PageContext};
 use crate::http::session::StudioAdmin;
+use crate::http::{ClientAddress, Origin};
 use crate::service::studios::{self, AdminRemoval, AdminReset};
 use crate::state::AppState;
 use axum::extract::{Query, State};
@@ -153,6 +153,7 @@ impl CsrfProtected for ApproveForm {
 /// `POST /studios/{slug}/members/approve`: a studio admin approves a pending registration.
 pub async fn approve(
     State(state): State<AppState>,
+    origin: Origin,
     admin: StudioAdmin,
     CsrfForm { form, .. }: CsrfForm<ApproveForm>,
 ) -> Result<Response, PageError> {
@@ -162,18 +163,8 @@ pub async fn approve(
     }
     let StudioAdmin { active, studio, .. } = admin;
     let user_id = gatehouse_core::UserId::new(form.user_id);
-    let (studio_id, member) = (studio.id.clone(), user_id.clone());
-    let is_member = state
-        .store
-        .read(move |connection| {
-            gatehouse_store::studios::find_membership(connection, &studio_id, &member)
-        })
-        .await?
-        .is_some();
-    if !is_member
-        || !crate::service::registration::approve(&state, &active.user.id, &studio, &user_id)
-            .await?
-    {
+    let actor = origin.actor(active.user.id.as_str());
+    if !crate::service::registration::approve(&state, &actor, &studio, &user_id).await? {
         return Err(PageError::new(StatusCode::NOT_FOUND, "error-not-found"));
     }
     Ok(Redirect::to(&format!("/studios/{}/members?notice=approved", studio.slug)).into_response())

@@ -2,23 +2,23 @@
 //! changes, closure with a grace period, and the purge after it. Every change that tells
 //! the user something queues the message in the same transaction.
 
-use crate::crypto::password::{PasswordHashError, PasswordHasher};
+use crate::crypto::password::PasswordHashError;
 use crate::crypto::secrets::InstanceSecrets;
 use crate::error::ServerError;
 use crate::messaging::{self, Outgoing, Sealed};
+use crate::service::audit::{Actor, Event};
 use crate::service::verification::{self, Request};
 use crate::state::AppState;
 use gatehouse_core::password::{PasswordOwner, PasswordPolicy, PasswordViolation};
-use gatehouse_core::profile::Profile;
-use gatehouse_core::studio::{Studio, normalize_username};
-use gatehouse_core::user::{InvalidEmail, User, UserStatus, normalize_email};
+use gatehouse_core::studio::Studio;
+use gatehouse_core::user::{User, UserStatus};
 use gatehouse_core::verification::Purpose;
 use gatehouse_core::{SessionId, UnixTime, UserId};
 use gatehouse_store::sessions::Revocation;
 use gatehouse_store::{
-    DbConn, Store, StoreError, StoreResult, audit, consents, grants, sessions, studios, users,
+    DbConn, Store, StoreError, StoreResult, audit, consents, grants, sessions, users,
 };
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use std::collections::BTreeMap;
 
 /// Records an audit event inside the caller's transaction.
@@ -47,148 +47,17 @@ pub fn audit(
             actor,
             ip_address,
             detail: &detail,
+            studio_id: None,
+            client_id: None,
+            user_agent: None,
         },
     )
 }
 
-/// Why an account could not be created.
-#[derive(Debug, thiserror::Error)]
-pub enum CreateUserError {
-    /// The e-mail address is malformed.
-    #[error(transparent)]
-    InvalidEmail(#[from] InvalidEmail),
-    /// The name is too long.
-    #[error("the name must be at most 200 characters")]
-    InvalidName,
-    /// The password breaks the policy.
-    #[error("the password is not acceptable: {}", describe(.0))]
-    WeakPassword(Vec<PasswordViolation>),
-    /// The e-mail is taken.
-    #[error("a user with this e-mail already exists")]
-    EmailTaken,
-    /// The studio does not exist.
-    #[error("no studio with slug {0:?}")]
-    UnknownStudio(String),
-    /// The studio user name is malformed or taken.
-    #[error("{0}")]
-    InvalidUsername(String),
-    /// Database trouble.
-    #[error(transparent)]
-    Store(StoreError),
-    /// Hashing trouble.
-    #[error(transparent)]
-    Hashing(#[from] PasswordHashError),
-    /// Anything else on our side.
-    #[error(transparent)]
-    Server(#[from] ServerError),
-}
-
-impl From<StoreError> for CreateUserError {
-    fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::Conflict(what) if what.contains("e-mail") => Self::EmailTaken,
-            StoreError::Conflict(what) => Self::InvalidUsername(format!("{what} already exists")),
-            other => Self::Store(other),
-        }
-    }
-}
-
-/// English descriptions of violations, for the command line.
+/// English descriptions of violations, for the command line and the management API.
 #[must_use]
 pub fn describe(violations: &[PasswordViolation]) -> String {
     crate::service::passwords::describe("en", &PasswordPolicy::default(), violations).join(" ")
-}
-
-/// What a new account starts with.
-#[derive(Debug)]
-pub struct NewUser {
-    /// E-mail, the sign-in name.
-    pub email: String,
-    /// Full name.
-    pub name: Option<String>,
-    /// Initial password.
-    pub password: SecretString,
-}
-
-fn clean_name(name: Option<String>) -> Result<Option<String>, CreateUserError> {
-    let name = name
-        .map(|name| name.trim().to_owned())
-        .filter(|name| !name.is_empty());
-    if name
-        .as_ref()
-        .is_some_and(|name| name.chars().count() > 200 || name.chars().any(char::is_control))
-    {
-        return Err(CreateUserError::InvalidName);
-    }
-    Ok(name)
-}
-
-fn new_user(email: String, name: Option<String>, status: UserStatus, now: UnixTime) -> User {
-    User {
-        id: UserId::new(crate::random::row_id()),
-        email,
-        email_verified: false,
-        name,
-        phone_number: None,
-        phone_number_verified: false,
-        locale: None,
-        status,
-        last_studio_id: None,
-        password_changed_at: None,
-        profile: Profile::default(),
-        closed_at: None,
-        created_at: now,
-        updated_at: now,
-    }
-}
-
-/// Creates an active account with a password (an operator vouches for the address).
-pub async fn create_user(
-    store: &Store,
-    hasher: &PasswordHasher,
-    policy: &PasswordPolicy,
-    new: NewUser,
-    now: UnixTime,
-) -> Result<User, CreateUserError> {
-    let email = normalize_email(&new.email)?;
-    let name = clean_name(new.name)?;
-    let violations = policy.check(
-        new.password.expose_secret(),
-        PasswordOwner {
-            email: &email,
-            name: name.as_deref(),
-        },
-    );
-    if !violations.is_empty() {
-        return Err(CreateUserError::WeakPassword(violations));
-    }
-    let hash = hasher.hash(new.password).await?;
-    let mut user = new_user(email, name, UserStatus::Active, now);
-    user.email_verified = true;
-    user.password_changed_at = Some(now);
-    let stored = user.clone();
-    store
-        .write(move |connection| -> Result<(), StoreError> {
-            users::insert(connection, &stored)?;
-            users::set_password(connection, &stored.id, &crate::random::row_id(), &hash, now)
-        })
-        .await?;
-    Ok(user)
-}
-
-/// An account an administrator creates for someone, who activates it themselves.
-#[derive(Debug, Clone)]
-pub struct NewActivation {
-    /// E-mail.
-    pub email: String,
-    /// Full name.
-    pub name: Option<String>,
-    /// Studio to join (slug).
-    pub studio: Option<String>,
-    /// Studio-scoped user name.
-    pub username: Option<String>,
-    /// Language of the activation message.
-    pub language: String,
 }
 
 /// The name a user signs in with: `username@licence` (or `@slug`) where the studio gives
@@ -206,43 +75,23 @@ pub fn sign_in_name(email: &str, studio: Option<&Studio>, username: Option<&str>
     }
 }
 
-/// Creates an account without a password and queues the activation message: the user
-/// name, and a link to set the password (the SoftOne way).
-pub async fn create_for_activation(
+/// The activation request and message of an account created without a password: the
+/// user name, and a link to choose the password (the SoftOne way). Stored and queued by
+/// the caller, in its transaction.
+pub fn activation_message(
     state: &AppState,
-    new: NewActivation,
-    actor: &str,
-) -> Result<User, CreateUserError> {
-    let now = state.now();
-    let email = normalize_email(&new.email)?;
-    let name = clean_name(new.name)?;
-    let studio = match &new.studio {
-        Some(slug) => Some(
-            crate::service::studios::get_by_slug(&state.store, slug)
-                .await
-                .map_err(|_| CreateUserError::UnknownStudio(slug.clone()))?,
-        ),
-        None => None,
-    };
-    let username = new
-        .username
-        .as_deref()
-        .map(normalize_username)
-        .transpose()
-        .map_err(|error| CreateUserError::InvalidUsername(error.to_string()))?;
-    let user = new_user(
-        email.clone(),
-        name.clone(),
-        UserStatus::PendingActivation,
-        now,
-    );
+    user: &User,
+    studio: Option<&Studio>,
+    username: Option<&str>,
+    language: &str,
+) -> Result<(verification::Issued, Sealed), ServerError> {
     let issued = verification::prepare(
         state,
         &Request {
             purpose: Purpose::Activation,
             user_id: Some(&user.id),
             channel: "email",
-            target: Some(&email),
+            target: Some(&user.email),
             with_link: true,
             with_code: false,
             data: serde_json::json!({}),
@@ -255,11 +104,8 @@ pub async fn create_for_activation(
         issued.link_token.clone().unwrap_or_default()
     );
     let mut variables = BTreeMap::new();
-    variables.insert("name", name.clone().unwrap_or_default());
-    variables.insert(
-        "username",
-        sign_in_name(&email, studio.as_ref(), username.as_deref()),
-    );
+    variables.insert("name", user.name.clone().unwrap_or_default());
+    variables.insert("username", sign_in_name(&user.email, studio, username));
     variables.insert("link", link);
     variables.insert(
         "days",
@@ -271,50 +117,13 @@ pub async fn create_for_activation(
         state,
         &Outgoing {
             name: "activation",
-            language: &new.language,
-            studio: studio.as_ref(),
+            language,
+            studio,
             variables,
         },
-        &email,
-    )
-    .map_err(ServerError::from)?;
-    let sealed = messaging::seal_email(&state.kek, &message)?;
-    let stored = user.clone();
-    let secrets = state.secrets.clone();
-    let actor = actor.to_owned();
-    let language = new.language.clone();
-    state
-        .store
-        .write(move |connection| -> Result<(), StoreError> {
-            let mut stored = stored;
-            stored.locale = Some(language);
-            users::insert(connection, &stored)?;
-            if let Some(studio) = &studio {
-                studios::upsert_membership(
-                    connection,
-                    &studio.id,
-                    &stored.id,
-                    &["member".to_owned()],
-                    username.as_deref(),
-                    now,
-                )?;
-            }
-            verification::store(connection, &issued)?;
-            messaging::enqueue(connection, &[sealed], now)?;
-            audit(
-                connection,
-                &secrets,
-                "account.created",
-                &stored.id,
-                Some(&actor),
-                None,
-                serde_json::json!({"activation": true}),
-                now,
-            )
-        })
-        .await?;
-    state.outbox_wakeup.notify_one();
-    Ok(user)
+        &user.email,
+    )?;
+    Ok((issued, messaging::seal_email(&state.kek, &message)?))
 }
 
 /// Why a password change was refused.
@@ -346,7 +155,7 @@ pub async fn set_password(
     user: &User,
     password: SecretString,
     keep_session: Option<SessionId>,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<(), ChangePasswordError> {
     set_password_with(state, user, password, keep_session, actor, false).await
 }
@@ -358,7 +167,7 @@ pub async fn set_password_proving_email(
     state: &AppState,
     user: &User,
     password: SecretString,
-    actor: &str,
+    actor: &Actor,
 ) -> Result<(), ChangePasswordError> {
     set_password_with(state, user, password, None, actor, true).await
 }
@@ -368,7 +177,7 @@ async fn set_password_with(
     user: &User,
     password: SecretString,
     keep_session: Option<SessionId>,
-    actor: &str,
+    actor: &Actor,
     proves_email: bool,
 ) -> Result<(), ChangePasswordError> {
     let confirms_registration = proves_email && user.status == UserStatus::PendingVerification;
@@ -390,7 +199,7 @@ async fn set_password_with(
     let hash = state.passwords.hash(password).await?;
     let notice = notice_email(state, user, "password_changed", BTreeMap::new())?;
     let now = state.now();
-    let (user_id, secrets, actor) = (user.id.clone(), state.secrets.clone(), actor.to_owned());
+    let (user_id, secrets, actor) = (user.id.clone(), state.secrets.clone(), actor.clone());
     state
         .store
         .write(move |connection| -> Result<(), StoreError> {
@@ -413,14 +222,14 @@ async fn set_password_with(
             if let Some(notice) = &notice {
                 messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
             }
-            audit(
+            crate::service::audit::record(
                 connection,
                 &secrets,
-                "password.changed",
-                &user_id,
-                Some(&actor),
-                None,
-                serde_json::json!({}),
+                &actor,
+                &Event {
+                    user_id: Some(&user_id),
+                    ..Event::new("password.changed")
+                },
                 now,
             )
         })
@@ -459,12 +268,12 @@ pub fn notice_email(
 
 /// Closes an account: disabled at once, sessions ended, tokens revoked, consents withdrawn.
 /// Signing in within `accounts.closure_grace_days` reopens it; afterwards it is purged.
-pub async fn close(state: &AppState, user: &User, actor: &str) -> Result<(), ServerError> {
+pub async fn close(state: &AppState, user: &User, actor: &Actor) -> Result<(), ServerError> {
     let now = state.now();
     let mut variables = BTreeMap::new();
     variables.insert("days", state.config.accounts.closure_grace_days.to_string());
     let notice = notice_email(state, user, "account_closed", variables)?;
-    let (closed, secrets, actor) = (user.clone(), state.secrets.clone(), actor.to_owned());
+    let (closed, secrets, actor) = (user.clone(), state.secrets.clone(), actor.clone());
     state
         .store
         .write(move |connection| -> Result<(), StoreError> {
@@ -485,14 +294,14 @@ pub async fn close(state: &AppState, user: &User, actor: &str) -> Result<(), Ser
             if let Some(notice) = &notice {
                 messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
             }
-            audit(
+            crate::service::audit::record(
                 connection,
                 &secrets,
-                "account.closed",
-                &closed.id,
-                Some(&actor),
-                None,
-                serde_json::json!({}),
+                &actor,
+                &Event {
+                    user_id: Some(&closed.id),
+                    ..Event::new("account.closed")
+                },
                 now,
             )
         })
@@ -511,14 +320,14 @@ pub fn is_within_grace(state: &AppState, user: &User, now: UnixTime) -> bool {
 }
 
 /// Reopens a closed account within its grace period.
-pub async fn reopen(state: &AppState, user: &User) -> Result<User, ServerError> {
+pub async fn reopen(state: &AppState, user: &User, actor: &Actor) -> Result<User, ServerError> {
     let now = state.now();
     let mut reopened = user.clone();
     reopened.status = UserStatus::Active;
     reopened.closed_at = None;
     reopened.updated_at = now;
     let notice = notice_email(state, &reopened, "account_reactivated", BTreeMap::new())?;
-    let (stored, secrets) = (reopened.clone(), state.secrets.clone());
+    let (stored, secrets, actor) = (reopened.clone(), state.secrets.clone(), actor.clone());
     state
         .store
         .write(move |connection| -> Result<(), StoreError> {
@@ -528,14 +337,14 @@ pub async fn reopen(state: &AppState, user: &User) -> Result<User, ServerError> 
             if let Some(notice) = &notice {
                 messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
             }
-            audit(
+            crate::service::audit::record(
                 connection,
                 &secrets,
-                "account.reactivated",
-                &stored.id,
-                Some(stored.id.as_str()),
-                None,
-                serde_json::json!({}),
+                &actor,
+                &Event {
+                    user_id: Some(&stored.id),
+                    ..Event::new("account.reactivated")
+                },
                 now,
             )
         })
@@ -550,7 +359,7 @@ pub fn purge_in(
     connection: &mut DbConn,
     secrets: &InstanceSecrets,
     user_id: &UserId,
-    actor: &str,
+    actor: &Actor,
     now: UnixTime,
 ) -> StoreResult<bool> {
     audit::record(
@@ -561,9 +370,12 @@ pub fn purge_in(
             kind: "account.purged",
             user_id: None,
             subject: &secrets.audit_subject(user_id.as_str()),
-            actor: Some(actor),
-            ip_address: None,
+            actor: Some(&actor.id),
+            ip_address: actor.address.as_deref(),
             detail: &serde_json::json!({}),
+            studio_id: None,
+            client_id: None,
+            user_agent: actor.user_agent.as_deref(),
         },
     )?;
     audit::pseudonymise(connection, user_id)?;
@@ -583,7 +395,13 @@ pub async fn purge_expired(
         .write(move |connection| -> Result<usize, StoreError> {
             let mut purged = 0;
             for user_id in users::closed_before(connection, cutoff)? {
-                if purge_in(connection, &secrets_key, &user_id, "system", now)? {
+                if purge_in(
+                    connection,
+                    &secrets_key,
+                    &user_id,
+                    &Actor::named("system"),
+                    now,
+                )? {
                     purged += 1;
                 }
             }

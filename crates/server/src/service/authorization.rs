@@ -274,8 +274,10 @@ pub async fn record_consent(
     state: &AppState,
     flow_id: &str,
     session: &ActiveSession,
+    actor: &crate::service::audit::Actor,
 ) -> Result<FlowProgress, AuthorizationRefusal> {
     let (flow, _) = load_flow(state, flow_id).await?;
+    let (actor, secrets) = (actor.clone(), state.secrets.clone());
     let user_id = session.user.id.clone();
     let client_id = flow.request.client_id.clone();
     let scope = flow.request.scope.clone();
@@ -290,6 +292,18 @@ pub async fn record_consent(
         .store
         .write(move |connection| -> Result<(), StoreError> {
             consents::grant(connection, &user_id, &client_id, &scope, now)?;
+            crate::service::audit::record(
+                connection,
+                &secrets,
+                &actor,
+                &crate::service::audit::Event {
+                    user_id: Some(&user_id),
+                    client_id: Some(client_id.as_str()),
+                    detail: serde_json::json!({ "scope": scope.to_string() }),
+                    ..crate::service::audit::Event::new("consent.granted")
+                },
+                now,
+            )?;
             flows::update_progress(connection, &digest, &stored_progress)
         })
         .await?;

@@ -1,10 +1,11 @@
 //! Registering clients.
 
-use crate::crypto::secrets::InstanceSecrets;
+use crate::service::audit::{self, Actor, Event};
+use crate::state::AppState;
 use gatehouse_core::client::{Client, ClientRegistrationError, GrantType, validate_redirect_uri};
 use gatehouse_core::keys::SigningAlgorithm;
 use gatehouse_core::scope::Scope;
-use gatehouse_core::{ClientId, UnixTime};
+use gatehouse_core::{ClientId, StudioId};
 use gatehouse_store::{Store, StoreError, clients};
 
 /// What a new client is registered with.
@@ -36,7 +37,7 @@ pub struct NewClient {
     pub backchannel_logout_uri: Option<String>,
 }
 
-/// Why registration failed.
+/// Why registration or a change failed.
 #[derive(Debug, thiserror::Error)]
 pub enum CreateClientError {
     /// The registration breaks a rule.
@@ -45,9 +46,21 @@ pub enum CreateClientError {
     /// A restriction names a studio that does not exist.
     #[error("no studio with slug {0:?}")]
     UnknownStudio(String),
+    /// The client changed since the version the caller saw (`If-Match`).
+    #[error("the client changed since it was read")]
+    Stale,
+    /// No such client.
+    #[error("no such client")]
+    NotFound,
     /// Database trouble.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<gatehouse_store::DieselError> for CreateClientError {
+    fn from(error: gatehouse_store::DieselError) -> Self {
+        Self::Store(error.into())
+    }
 }
 
 /// A registered client and, for confidential clients, its secret (shown once).
@@ -61,12 +74,56 @@ pub struct CreatedClient {
 
 /// Validates and stores a client, generating its id and (256-bit) secret.
 pub async fn create_client(
-    store: &Store,
-    secrets: &InstanceSecrets,
+    state: &AppState,
+    actor: &Actor,
     new_client: NewClient,
-    now: UnixTime,
 ) -> Result<CreatedClient, CreateClientError> {
+    let (store, secrets, now) = (&state.store, &state.secrets, state.now());
     let name = new_client.name.trim().to_owned();
+    validate(&new_client)?;
+    let allowed_studios = studio_ids(store, &new_client.allowed_studio_slugs).await?;
+    let secret = (!new_client.is_public).then(crate::random::token);
+    let client = Client {
+        id: ClientId::new(crate::random::identifier()),
+        name,
+        secret_digest: secret
+            .as_deref()
+            .map(|secret| secrets.client_secret_digest(secret)),
+        redirect_uris: new_client.redirect_uris,
+        post_logout_redirect_uris: new_client.post_logout_redirect_uris,
+        grant_types: new_client.grant_types,
+        scopes: new_client.scopes,
+        is_first_party: new_client.is_first_party,
+        access_token_audiences: new_client.audiences,
+        id_token_signing_algorithm: new_client.id_token_signing_algorithm,
+        allowed_studios,
+        require_studio: new_client.require_studio,
+        backchannel_logout_uri: new_client.backchannel_logout_uri,
+        created_at: now,
+    };
+    let (stored, actor, audit_secrets) = (client.clone(), actor.clone(), secrets.clone());
+    store
+        .write(move |connection| -> Result<(), StoreError> {
+            clients::insert(connection, &stored)?;
+            audit::record(
+                connection,
+                &audit_secrets,
+                &actor,
+                &Event {
+                    client_id: Some(stored.id.as_str()),
+                    detail: serde_json::json!({ "name": stored.name }),
+                    ..Event::new("client.created")
+                },
+                now,
+            )
+        })
+        .await?;
+    Ok(CreatedClient { client, secret })
+}
+
+/// The rules every registration keeps, at creation and at each change.
+fn validate(new_client: &NewClient) -> Result<(), CreateClientError> {
+    let name = new_client.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(ClientRegistrationError::InvalidName.into());
     }
@@ -97,8 +154,13 @@ pub async fn create_client(
     if let Some(uri) = &new_client.backchannel_logout_uri {
         validate_backchannel_uri(uri)?;
     }
+    Ok(())
+}
+
+/// The ids of the studios named by `slugs`.
+async fn studio_ids(store: &Store, slugs: &[String]) -> Result<Vec<StudioId>, CreateClientError> {
     let mut allowed_studios = Vec::new();
-    for slug in &new_client.allowed_studio_slugs {
+    for slug in slugs {
         let normalized = gatehouse_core::studio::normalize_slug(slug)
             .map_err(|_| CreateClientError::UnknownStudio(slug.clone()))?;
         let found = store
@@ -107,30 +169,7 @@ pub async fn create_client(
             .ok_or_else(|| CreateClientError::UnknownStudio(slug.clone()))?;
         allowed_studios.push(found.id);
     }
-    let secret = (!new_client.is_public).then(crate::random::token);
-    let client = Client {
-        id: ClientId::new(crate::random::identifier()),
-        name,
-        secret_digest: secret
-            .as_deref()
-            .map(|secret| secrets.client_secret_digest(secret)),
-        redirect_uris: new_client.redirect_uris,
-        post_logout_redirect_uris: new_client.post_logout_redirect_uris,
-        grant_types: new_client.grant_types,
-        scopes: new_client.scopes,
-        is_first_party: new_client.is_first_party,
-        access_token_audiences: new_client.audiences,
-        id_token_signing_algorithm: new_client.id_token_signing_algorithm,
-        allowed_studios,
-        require_studio: new_client.require_studio,
-        backchannel_logout_uri: new_client.backchannel_logout_uri,
-        created_at: now,
-    };
-    let stored = client.clone();
-    store
-        .write(move |connection| clients::insert(connection, &stored))
-        .await?;
-    Ok(CreatedClient { client, secret })
+    Ok(allowed_studios)
 }
 
 /// A back-channel logout URI must be an absolute http(s) URI without a fragment
@@ -145,4 +184,235 @@ fn validate_backchannel_uri(uri: &str) -> Result<(), ClientRegistrationError> {
             reason: "a back-channel logout URI must use http or https",
         })
     }
+}
+
+/// The version of a client as it stands, for `ETag` / `If-Match`.
+#[must_use]
+pub fn version(client: &Client) -> String {
+    let digest = gatehouse_core::secret::sha256_base64url(format!("{client:?}").as_bytes());
+    digest.chars().take(22).collect()
+}
+
+/// The client with `id`.
+pub async fn get(state: &AppState, id: &ClientId) -> Result<Option<Client>, StoreError> {
+    let id = id.clone();
+    state
+        .store
+        .read(move |connection| clients::find(connection, &id))
+        .await
+}
+
+/// Every client, oldest first.
+pub async fn list(state: &AppState) -> Result<Vec<Client>, StoreError> {
+    state.store.read(clients::list).await
+}
+
+/// The slugs of the studios a client is limited to.
+pub async fn studio_slugs(state: &AppState, client: &Client) -> Result<Vec<String>, StoreError> {
+    let ids = client.allowed_studios.clone();
+    state
+        .store
+        .read(move |connection| {
+            let mut slugs = Vec::with_capacity(ids.len());
+            for id in &ids {
+                if let Some(studio) = gatehouse_store::studios::find(connection, id)? {
+                    slugs.push(studio.slug);
+                }
+            }
+            Ok(slugs)
+        })
+        .await
+}
+
+/// Changes to a client; `None` leaves a setting as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ClientChange {
+    /// Display name.
+    pub name: Option<String>,
+    /// Redirect URIs.
+    pub redirect_uris: Option<Vec<String>>,
+    /// Post-logout redirect URIs.
+    pub post_logout_redirect_uris: Option<Vec<String>>,
+    /// Allowed grants.
+    pub grant_types: Option<Vec<GrantType>>,
+    /// Allowed scopes.
+    pub scopes: Option<Scope>,
+    /// Skips consent.
+    pub is_first_party: Option<bool>,
+    /// Access token audiences.
+    pub audiences: Option<Vec<String>>,
+    /// ID token algorithm.
+    pub id_token_signing_algorithm: Option<SigningAlgorithm>,
+    /// Studios (slugs) the client is limited to.
+    pub allowed_studio_slugs: Option<Vec<String>>,
+    /// Every token must name a studio.
+    pub require_studio: Option<bool>,
+    /// Back-channel logout URI; `Some(None)` removes it.
+    pub backchannel_logout_uri: Option<Option<String>>,
+}
+
+/// Changes a client after checking the result against the registration rules, only when
+/// it still is at `expected_version` (if given): one transaction holding its row.
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: &ClientId,
+    change: ClientChange,
+    expected_version: Option<String>,
+) -> Result<Client, CreateClientError> {
+    let current = get(state, id).await?.ok_or(CreateClientError::NotFound)?;
+    let allowed_studios = match &change.allowed_studio_slugs {
+        Some(slugs) => Some(studio_ids(&state.store, slugs).await?),
+        None => None,
+    };
+    let mut updated = current.clone();
+    if let Some(name) = change.name {
+        updated.name = name.trim().to_owned();
+    }
+    if let Some(uris) = change.redirect_uris {
+        updated.redirect_uris = uris;
+    }
+    if let Some(uris) = change.post_logout_redirect_uris {
+        updated.post_logout_redirect_uris = uris;
+    }
+    if let Some(grants) = change.grant_types {
+        updated.grant_types = grants;
+    }
+    if let Some(scopes) = change.scopes {
+        updated.scopes = scopes;
+    }
+    if let Some(first_party) = change.is_first_party {
+        updated.is_first_party = first_party;
+    }
+    if let Some(audiences) = change.audiences {
+        updated.access_token_audiences = audiences;
+    }
+    if let Some(algorithm) = change.id_token_signing_algorithm {
+        updated.id_token_signing_algorithm = algorithm;
+    }
+    if let Some(studios) = allowed_studios {
+        updated.allowed_studios = studios;
+    }
+    if let Some(required) = change.require_studio {
+        updated.require_studio = required;
+    }
+    if let Some(uri) = change.backchannel_logout_uri {
+        updated.backchannel_logout_uri = uri;
+    }
+    validate(&NewClient {
+        name: updated.name.clone(),
+        redirect_uris: updated.redirect_uris.clone(),
+        post_logout_redirect_uris: updated.post_logout_redirect_uris.clone(),
+        is_public: updated.is_public(),
+        is_first_party: updated.is_first_party,
+        grant_types: updated.grant_types.clone(),
+        scopes: updated.scopes.clone(),
+        audiences: updated.access_token_audiences.clone(),
+        id_token_signing_algorithm: updated.id_token_signing_algorithm,
+        allowed_studio_slugs: Vec::new(),
+        require_studio: updated.require_studio,
+        backchannel_logout_uri: updated.backchannel_logout_uri.clone(),
+    })?;
+    let (actor, secrets, now) = (actor.clone(), state.secrets.clone(), state.now());
+    let stored = updated.clone();
+    state
+        .store
+        .write(move |connection| -> Result<(), CreateClientError> {
+            clients::lock(connection, &stored.id)?;
+            let Some(found) = clients::find(connection, &stored.id)? else {
+                return Err(CreateClientError::NotFound);
+            };
+            // The change was made from `current`; another change since then, or a stale
+            // `If-Match`, means it would overwrite something unseen.
+            if found != current
+                || expected_version.is_some_and(|expected| expected != version(&found))
+            {
+                return Err(CreateClientError::Stale);
+            }
+            clients::update(connection, &stored, now)?;
+            audit::record(
+                connection,
+                &secrets,
+                &actor,
+                &Event {
+                    client_id: Some(stored.id.as_str()),
+                    ..Event::new("client.updated")
+                },
+                now,
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(updated)
+}
+
+/// Gives a confidential client a new secret (shown once); the old one stops working at
+/// once. `None` for a public client, which has none.
+pub async fn rotate_secret(
+    state: &AppState,
+    actor: &Actor,
+    id: &ClientId,
+) -> Result<Option<String>, CreateClientError> {
+    let client = get(state, id).await?.ok_or(CreateClientError::NotFound)?;
+    if client.is_public() {
+        return Ok(None);
+    }
+    let secret = crate::random::token();
+    let digest = state.secrets.client_secret_digest(&secret);
+    let (id, actor, secrets, now) = (
+        client.id.clone(),
+        actor.clone(),
+        state.secrets.clone(),
+        state.now(),
+    );
+    state
+        .store
+        .write(move |connection| -> Result<(), CreateClientError> {
+            if !clients::set_secret_digest(connection, &id, &digest, now)? {
+                return Err(CreateClientError::NotFound);
+            }
+            audit::record(
+                connection,
+                &secrets,
+                &actor,
+                &Event {
+                    client_id: Some(id.as_str()),
+                    ..Event::new("client.secret_rotated")
+                },
+                now,
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(Some(secret))
+}
+
+/// Deletes a client: its grants, codes and consents go with it, so its refresh tokens stop
+/// working. `false` when there was none.
+pub async fn delete(state: &AppState, actor: &Actor, id: &ClientId) -> Result<bool, StoreError> {
+    let (id, actor, secrets, now) = (
+        id.clone(),
+        actor.clone(),
+        state.secrets.clone(),
+        state.now(),
+    );
+    state
+        .store
+        .write(move |connection| -> Result<bool, StoreError> {
+            if !clients::delete(connection, &id)? {
+                return Ok(false);
+            }
+            audit::record(
+                connection,
+                &secrets,
+                &actor,
+                &Event {
+                    client_id: Some(id.as_str()),
+                    ..Event::new("client.deleted")
+                },
+                now,
+            )?;
+            Ok(true)
+        })
+        .await
 }

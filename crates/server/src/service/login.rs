@@ -2,6 +2,7 @@
 
 use crate::crypto::password::Verification;
 use crate::error::ServerError;
+use crate::service::audit::{self, Actor, Event};
 use crate::service::devices::{self, Admission};
 use crate::service::mfa::attempt;
 use crate::state::AppState;
@@ -383,8 +384,34 @@ async fn verify(
                 authentication: Authentication::password(now),
             })
         }
-        _ => {
+        (user, _) => {
             tracing::info!(address = %address, "sign-in failed");
+            // Failures against a real account are audited; guesses at accounts that do not
+            // exist leave no row (they would let anyone fill the table).
+            if let Some(user) = user {
+                let (secrets, now) = (state.secrets.clone(), state.now());
+                let actor = Actor {
+                    id: "anonymous".to_owned(),
+                    address: Some(address.to_string()),
+                    user_agent: browser.user_agent.clone(),
+                };
+                state
+                    .store
+                    .write(move |connection| {
+                        audit::record(
+                            connection,
+                            &secrets,
+                            &actor,
+                            &Event {
+                                user_id: Some(&user.id),
+                                detail: serde_json::json!({ "method": "password" }),
+                                ..Event::new("login.failed")
+                            },
+                            now,
+                        )
+                    })
+                    .await?;
+            }
             Err(LoginFailure::InvalidCredentials)
         }
     }
@@ -558,7 +585,7 @@ async fn start_session(
     };
     let cookie_secret = crate::random::token();
     let digest = sha256_base64url(cookie_secret.as_bytes());
-    let stored = session.clone();
+    let (stored, secrets) = (session.clone(), state.secrets.clone());
     let (origin, previous) = (parameters.origin, parameters.previous);
     let queued = state
         .store
@@ -579,6 +606,27 @@ async fn start_session(
                 None => 0,
             };
             sessions::insert(connection, &stored, &digest, &origin)?;
+            let actor = Actor {
+                id: stored.user_id.as_str().to_owned(),
+                address: origin.ip_address.clone(),
+                user_agent: origin.user_agent.clone(),
+            };
+            audit::record(
+                connection,
+                &secrets,
+                &actor,
+                &Event {
+                    user_id: Some(&stored.user_id),
+                    studio_id: stored.studio_id.as_ref().map(StudioId::as_str),
+                    detail: serde_json::json!({
+                        "amr": stored.authentication.amr,
+                        "acr": stored.authentication.acr,
+                        "session": stored.id,
+                    }),
+                    ..Event::new("login.succeeded")
+                },
+                now,
+            )?;
             Ok(queued)
         })
         .await?;

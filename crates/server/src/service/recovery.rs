@@ -4,6 +4,7 @@
 use crate::error::ServerError;
 use crate::messaging::{self, Outgoing};
 use crate::service::accounts::{ChangePasswordError, audit, sign_in_name};
+use crate::service::audit::Actor;
 use crate::service::verification::{self, Request};
 use crate::state::AppState;
 use gatehouse_core::identifier::{SignInName, parse_sign_in_name};
@@ -200,11 +201,18 @@ pub async fn complete_password_reset(
             state,
             &user,
             password,
-            "password-reset",
+            &Actor::named("password-reset"),
         )
         .await
     } else {
-        crate::service::accounts::set_password(state, &user, password, None, "password-reset").await
+        crate::service::accounts::set_password(
+            state,
+            &user,
+            password,
+            None,
+            &Actor::named("password-reset"),
+        )
+        .await
     };
     match outcome {
         Ok(()) => {

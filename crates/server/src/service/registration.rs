@@ -5,6 +5,7 @@
 use crate::error::ServerError;
 use crate::messaging::{self, Outgoing};
 use crate::service::accounts::{audit, notice_email};
+use crate::service::audit::{Actor, Event};
 use crate::service::verification::{self, Request};
 use crate::state::AppState;
 use gatehouse_core::password::{PasswordOwner, PasswordViolation};
@@ -557,30 +558,23 @@ pub fn activate_pending_in(
     Ok(confirmed)
 }
 
-/// A studio admin approves a pending registration; the user is mailed.
+/// A studio admin approves a pending registration; the user is mailed. `false` when the
+/// account is not waiting for approval in this studio.
 pub async fn approve(
     state: &AppState,
-    actor: &UserId,
+    actor: &Actor,
     studio: &Studio,
     user_id: &UserId,
 ) -> Result<bool, ServerError> {
-    let lookup = user_id.clone();
-    let Some(user) = state
-        .store
-        .read(move |connection| users::find(connection, &lookup))
-        .await?
-    else {
+    let Some(user) = pending_member(state, studio, user_id).await? else {
         return Ok(false);
     };
-    if user.status != UserStatus::PendingApproval {
-        return Ok(false);
-    }
     let mut variables = BTreeMap::new();
     variables.insert("studio", studio.name.clone());
     variables.insert("link", format!("{}/login", state.issuer));
     let notice = notice_email(state, &user, "registration_approved", variables)?;
     let now: UnixTime = state.now();
-    let (secrets, actor) = (state.secrets.clone(), actor.clone());
+    let (secrets, actor, studio_id) = (state.secrets.clone(), actor.clone(), studio.id.clone());
     let approved = state
         .store
         .write(move |connection| -> Result<bool, StoreError> {
@@ -598,14 +592,15 @@ pub async fn approve(
             if let Some(notice) = &notice {
                 messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
             }
-            audit(
+            crate::service::audit::record(
                 connection,
                 &secrets,
-                "registration.approved",
-                &user.id,
-                Some(actor.as_str()),
-                None,
-                serde_json::json!({}),
+                &actor,
+                &Event {
+                    user_id: Some(&user.id),
+                    studio_id: Some(studio_id.as_str()),
+                    ..Event::new("registration.approved")
+                },
                 now,
             )?;
             Ok(true)
@@ -613,4 +608,76 @@ pub async fn approve(
         .await?;
     state.outbox_wakeup.notify_one();
     Ok(approved)
+}
+
+/// A studio admin rejects a pending registration: the account, which never signed in, is
+/// deleted, and the user is mailed. `false` when the account is not waiting for approval in
+/// this studio.
+pub async fn reject(
+    state: &AppState,
+    actor: &Actor,
+    studio: &Studio,
+    user_id: &UserId,
+) -> Result<bool, ServerError> {
+    let Some(user) = pending_member(state, studio, user_id).await? else {
+        return Ok(false);
+    };
+    let mut variables = BTreeMap::new();
+    variables.insert("studio", studio.name.clone());
+    let notice = notice_email(state, &user, "registration_rejected", variables)?;
+    let now: UnixTime = state.now();
+    let (secrets, actor, studio_id) = (state.secrets.clone(), actor.clone(), studio.id.clone());
+    let rejected = state
+        .store
+        .write(move |connection| -> Result<bool, StoreError> {
+            // Only an account still waiting goes: approved meanwhile, it stays.
+            if !users::change_status(
+                connection,
+                &user.id,
+                UserStatus::PendingApproval,
+                UserStatus::Disabled,
+                false,
+                now,
+            )? {
+                return Ok(false);
+            }
+            if let Some(notice) = &notice {
+                messaging::enqueue(connection, std::slice::from_ref(notice), now)?;
+            }
+            crate::service::audit::record(
+                connection,
+                &secrets,
+                &actor,
+                &Event {
+                    user_id: Some(&user.id),
+                    studio_id: Some(studio_id.as_str()),
+                    ..Event::new("registration.rejected")
+                },
+                now,
+            )?;
+            crate::service::accounts::purge_in(connection, &secrets, &user.id, &actor, now)?;
+            Ok(true)
+        })
+        .await?;
+    state.outbox_wakeup.notify_one();
+    Ok(rejected)
+}
+
+/// The account `user_id` when it waits for approval and is a member of `studio`.
+async fn pending_member(
+    state: &AppState,
+    studio: &Studio,
+    user_id: &UserId,
+) -> Result<Option<User>, ServerError> {
+    let (user_id, studio_id) = (user_id.clone(), studio.id.clone());
+    Ok(state
+        .store
+        .read(move |connection| {
+            let Some(user) = users::find(connection, &user_id)? else {
+                return Ok(None);
+            };
+            let is_member = studios::find_membership(connection, &studio_id, &user_id)?.is_some();
+            Ok((is_member && user.status == UserStatus::PendingApproval).then_some(user))
+        })
+        .await?)
 }

@@ -2,6 +2,7 @@
 
 use crate::error::ServerError;
 use crate::messaging::{self, Outgoing};
+use crate::service::audit::{self, Actor, Event};
 use crate::service::devices;
 use crate::state::AppState;
 use gatehouse_core::device::Device;
@@ -10,7 +11,7 @@ use gatehouse_core::studio::{
     normalize_licence, normalize_role, normalize_slug, normalize_username,
 };
 use gatehouse_core::user::{InvalidEmail, normalize_email};
-use gatehouse_core::{DeviceId, StudioId, UnixTime, UserId};
+use gatehouse_core::{DeviceId, StudioId, UserId};
 use gatehouse_store::{Store, StoreError, studios, users};
 use std::collections::BTreeMap;
 
@@ -46,6 +47,9 @@ pub enum StudioError {
     /// Slug, licence or user name already taken.
     #[error("{0} already exists")]
     Taken(&'static str),
+    /// The studio changed since the version the caller saw (`If-Match`).
+    #[error("the studio changed since it was read")]
+    Stale,
     /// Database trouble.
     #[error(transparent)]
     Store(StoreError),
@@ -79,11 +83,18 @@ pub struct NewStudio {
     pub settings: StudioSettings,
 }
 
+/// The version of a studio as it stands, for `ETag` / `If-Match`.
+#[must_use]
+pub fn version(studio: &Studio) -> String {
+    let digest = gatehouse_core::secret::sha256_base64url(format!("{studio:?}").as_bytes());
+    digest.chars().take(22).collect()
+}
+
 /// Creates a studio with the default roles (`member`, `admin`).
 pub async fn create(
-    store: &Store,
+    state: &AppState,
+    actor: &Actor,
     new_studio: NewStudio,
-    now: UnixTime,
 ) -> Result<Studio, StudioError> {
     let name = new_studio.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
@@ -100,11 +111,30 @@ pub async fn create(
             .transpose()?,
         name,
         settings: new_studio.settings,
-        created_at: now,
+        created_at: state.now(),
     };
-    let stored = studio.clone();
-    store
-        .write(move |connection| studios::insert(connection, &stored, &default_roles()))
+    let (stored, actor, secrets, now) = (
+        studio.clone(),
+        actor.clone(),
+        state.secrets.clone(),
+        state.now(),
+    );
+    state
+        .store
+        .write(move |connection| -> Result<(), StoreError> {
+            studios::insert(connection, &stored, &default_roles())?;
+            audit::record(
+                connection,
+                &secrets,
+                &actor,
+                &Event {
+                    studio_id: Some(stored.id.as_str()),
+                    detail: serde_json::json!({ "slug": stored.slug }),
+                    ..Event::new("studio.created")
+                },
+                now,
+            )
+        })
         .await?;
     Ok(studio)
 }
@@ -118,9 +148,23 @@ pub async fn get_by_slug(store: &Store, slug: &str) -> Result<Studio, StudioErro
         .ok_or_else(|| StudioError::UnknownStudio(slug.to_owned()))
 }
 
+/// One page of studios by slug, after `after_slug`.
+pub async fn list(
+    state: &AppState,
+    after_slug: Option<String>,
+    limit: i64,
+) -> Result<Vec<Studio>, ServerError> {
+    Ok(state
+        .store
+        .read(move |connection| studios::list_page(connection, after_slug.as_deref(), limit))
+        .await?)
+}
+
 /// Changes to a studio's settings; `None` leaves a setting as it is.
 #[derive(Debug, Clone, Default)]
 pub struct SettingsChange {
+    /// New display name.
+    pub name: Option<String>,
     /// New device limit; `Some(None)` returns to the instance default.
     pub device_limit: Option<Option<DeviceLimit>>,
     /// New MFA requirement.
@@ -149,14 +193,14 @@ pub struct SettingsChange {
     pub message_overrides: Option<BTreeMap<String, studio::MessageOverride>>,
 }
 
-/// Applies a settings change after validating the result.
-pub async fn update_settings(
-    store: &Store,
-    slug: &str,
-    change: SettingsChange,
-    now: UnixTime,
-) -> Result<Studio, StudioError> {
-    let mut studio = get_by_slug(store, slug).await?;
+fn apply(studio: &mut Studio, change: SettingsChange) -> Result<(), StudioError> {
+    if let Some(name) = change.name {
+        let name = name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(StudioError::InvalidDisplayName);
+        }
+        studio.name = name;
+    }
     let settings = &mut studio.settings;
     if let Some(limit) = change.device_limit {
         settings.device_limit = limit;
@@ -204,21 +248,61 @@ pub async fn update_settings(
         settings.message_overrides = overrides;
     }
     settings.validate()?;
-    let (id, stored) = (studio.id.clone(), studio.settings.clone());
-    store
-        .write(move |connection| studios::update_settings(connection, &id, &stored, now))
-        .await?;
-    Ok(studio)
+    Ok(())
+}
+
+/// Applies a settings change after validating the result, only when the studio still is
+/// at `expected_version` (if given): read, check and write are one transaction holding the
+/// studio's row.
+pub async fn update_settings(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+    change: SettingsChange,
+    expected_version: Option<String>,
+) -> Result<Studio, StudioError> {
+    let slug = normalize_slug(slug)?;
+    let (actor, secrets, now) = (actor.clone(), state.secrets.clone(), state.now());
+    state
+        .store
+        .write(move |connection| -> Result<Studio, StudioError> {
+            let Some(found) = studios::find_by_slug(connection, &slug)? else {
+                return Err(StudioError::UnknownStudio(slug));
+            };
+            studios::lock(connection, &found.id)?;
+            // Read again under the lock: another change may have landed meanwhile.
+            let mut studio = studios::find(connection, &found.id)?
+                .ok_or_else(|| StudioError::UnknownStudio(slug.clone()))?;
+            if expected_version.is_some_and(|expected| expected != version(&studio)) {
+                return Err(StudioError::Stale);
+            }
+            apply(&mut studio, change)?;
+            studios::update_settings(connection, &studio.id, &studio.settings, now)?;
+            studios::rename(connection, &studio.id, &studio.name)?;
+            audit::record(
+                connection,
+                &secrets,
+                &actor,
+                &Event {
+                    studio_id: Some(studio.id.as_str()),
+                    ..Event::new("studio.settings_changed")
+                },
+                now,
+            )?;
+            Ok(studio)
+        })
+        .await
 }
 
 /// Defines a role of a studio with exactly `permissions` (each one of the known ones).
 pub async fn define_role(
-    store: &Store,
+    state: &AppState,
+    actor: &Actor,
     slug: &str,
     role: &str,
     permissions: Vec<String>,
 ) -> Result<(Studio, Role), StudioError> {
-    let studio = get_by_slug(store, slug).await?;
+    let studio = get_by_slug(&state.store, slug).await?;
     let name = normalize_role(role)?;
     if let Some(unknown) = permissions
         .iter()
@@ -234,30 +318,66 @@ pub async fn define_role(
     }
     let role = Role { name, permissions };
     let (studio_id, stored) = (studio.id.clone(), role.clone());
-    store
-        .write(move |connection| studios::upsert_role(connection, &studio_id, &stored))
+    let (actor, secrets, now) = (actor.clone(), state.secrets.clone(), state.now());
+    state
+        .store
+        .write(move |connection| -> Result<(), StoreError> {
+            studios::upsert_role(connection, &studio_id, &stored)?;
+            audit::record(
+                connection,
+                &secrets,
+                &actor,
+                &Event {
+                    studio_id: Some(studio_id.as_str()),
+                    detail: serde_json::json!({
+                        "role": stored.name,
+                        "permissions": stored.permissions,
+                    }),
+                    ..Event::new("studio.role_defined")
+                },
+                now,
+            )
+        })
         .await?;
     Ok((studio, role))
 }
 
-/// Adds a user (by e-mail) to a studio with a role and an optional studio user name.
+/// Who a membership change is about.
+#[derive(Debug, Clone)]
+pub enum Member {
+    /// The account with this e-mail (the command line).
+    Email(String),
+    /// The account with this id (the management API).
+    Id(UserId),
+}
+
+/// Adds a user to a studio, or changes their role and studio user name there.
 pub async fn add_member(
-    store: &Store,
+    state: &AppState,
+    actor: &Actor,
     slug: &str,
-    email: &str,
+    member: Member,
     role: &str,
     username: Option<&str>,
-    now: UnixTime,
 ) -> Result<(Studio, UserId), StudioError> {
-    let studio = get_by_slug(store, slug).await?;
-    let email = normalize_email(email)?;
+    let studio = get_by_slug(&state.store, slug).await?;
+    let member = match member {
+        Member::Email(email) => Member::Email(normalize_email(&email)?),
+        by_id @ Member::Id(_) => by_id,
+    };
     let role = normalize_role(role)?;
     let username = username.map(normalize_username).transpose()?;
     let studio_id = studio.id.clone();
-    let user_id = store
+    let (actor, secrets, now) = (actor.clone(), state.secrets.clone(), state.now());
+    let user_id = state
+        .store
         .write(move |connection| -> Result<UserId, StudioError> {
-            let user = users::find_by_email(connection, &email)?
-                .ok_or_else(|| StudioError::UnknownUser(email.clone()))?;
+            let user = match &member {
+                Member::Email(email) => users::find_by_email(connection, email)?
+                    .ok_or_else(|| StudioError::UnknownUser(email.clone()))?,
+                Member::Id(id) => users::find(connection, id)?
+                    .ok_or_else(|| StudioError::UnknownUser(id.as_str().to_owned()))?,
+            };
             let defined = studios::roles(connection, &studio_id)?;
             if !defined.iter().any(|candidate| candidate.name == role) {
                 return Err(StudioError::UnknownRole {
@@ -273,14 +393,69 @@ pub async fn add_member(
                 connection,
                 &studio_id,
                 &user.id,
-                &[role],
+                std::slice::from_ref(&role),
                 username.as_deref(),
+                now,
+            )?;
+            audit::record(
+                connection,
+                &secrets,
+                &actor,
+                &Event {
+                    user_id: Some(&user.id),
+                    studio_id: Some(studio_id.as_str()),
+                    detail: serde_json::json!({ "role": role, "username": username }),
+                    ..Event::new("studio.member_set")
+                },
                 now,
             )?;
             Ok(user.id)
         })
         .await?;
     Ok((studio, user_id))
+}
+
+/// Ends a user's membership of a studio; `false` when there was none.
+pub async fn remove_member(
+    state: &AppState,
+    actor: &Actor,
+    studio: &Studio,
+    user_id: &UserId,
+) -> Result<bool, ServerError> {
+    let (studio_id, user_id) = (studio.id.clone(), user_id.clone());
+    let (actor, secrets, now) = (actor.clone(), state.secrets.clone(), state.now());
+    Ok(state
+        .store
+        .write(move |connection| -> Result<bool, StoreError> {
+            if !studios::remove_membership(connection, &studio_id, &user_id)? {
+                return Ok(false);
+            }
+            audit::record(
+                connection,
+                &secrets,
+                &actor,
+                &Event {
+                    user_id: Some(&user_id),
+                    studio_id: Some(studio_id.as_str()),
+                    ..Event::new("studio.member_removed")
+                },
+                now,
+            )?;
+            Ok(true)
+        })
+        .await?)
+}
+
+/// The members of a studio with their accounts, by e-mail.
+pub async fn members(
+    state: &AppState,
+    studio: &Studio,
+) -> Result<Vec<(studio::Membership, gatehouse_core::user::User)>, ServerError> {
+    let studio_id = studio.id.clone();
+    Ok(state
+        .store
+        .read(move |connection| studios::members(connection, &studio_id))
+        .await?)
 }
 
 /// What a studio admin's request to remove a member's device came to.
@@ -451,4 +626,13 @@ pub async fn reset_member_mfa(
     )
     .await?;
     Ok(removed.map_or(AdminReset::TooManyToday, AdminReset::Reset))
+}
+
+/// The roles a studio defines.
+pub async fn roles(state: &AppState, studio: &Studio) -> Result<Vec<Role>, ServerError> {
+    let studio_id = studio.id.clone();
+    Ok(state
+        .store
+        .read(move |connection| studios::roles(connection, &studio_id))
+        .await?)
 }

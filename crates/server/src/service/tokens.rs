@@ -686,17 +686,35 @@ pub async fn revoke(
     {
         if claims.client_id == client.id.as_str() && claims.iss == state.issuer {
             let expires_at = UnixTime(claims.exp);
+            let secrets = state.secrets.clone();
             state
                 .store
-                .write(move |connection| {
-                    grants::revoke_access_token(connection, &claims.jti, expires_at)
+                .write(move |connection| -> Result<(), StoreError> {
+                    grants::revoke_access_token(connection, &claims.jti, expires_at)?;
+                    let user_id = (claims.sub != claims.client_id)
+                        .then(|| gatehouse_core::UserId::new(claims.sub.clone()));
+                    crate::service::audit::record(
+                        connection,
+                        &secrets,
+                        &crate::service::audit::Actor::named(&format!(
+                            "client:{}",
+                            claims.client_id
+                        )),
+                        &crate::service::audit::Event {
+                            user_id: user_id.as_ref(),
+                            client_id: Some(&claims.client_id),
+                            detail: serde_json::json!({ "token": "access_token" }),
+                            ..crate::service::audit::Event::new("token.revoked")
+                        },
+                        now,
+                    )
                 })
                 .await?;
         }
         return Ok(());
     }
     let digest = sha256_base64url(token.as_bytes());
-    let client_id = client.id.clone();
+    let (client_id, secrets) = (client.id.clone(), state.secrets.clone());
     state
         .store
         .write(move |connection| -> Result<(), StoreError> {
@@ -705,6 +723,18 @@ pub async fn revoke(
             {
                 // §2.1: revoking a refresh token revokes the grant and its access tokens.
                 grants::revoke(connection, &grant.id, now)?;
+                crate::service::audit::record(
+                    connection,
+                    &secrets,
+                    &crate::service::audit::Actor::named(&format!("client:{client_id}")),
+                    &crate::service::audit::Event {
+                        user_id: Some(&grant.user_id),
+                        client_id: Some(client_id.as_str()),
+                        detail: serde_json::json!({ "token": "refresh_token" }),
+                        ..crate::service::audit::Event::new("token.revoked")
+                    },
+                    now,
+                )?;
             }
             Ok(())
         })
