@@ -434,6 +434,7 @@ async fn machines_manage_users_with_versions_and_idempotency(backend: Backend) {
         "login.failed",
         "password.changed",
         "session.ended",
+        "device.registered",
         "device.removed",
         "mfa.enrolled",
         "mfa.reset",

@@ -3,7 +3,7 @@
 
 use crate::api::caller::Caller;
 use crate::api::conventions::{
-    ApiJson, IdempotencyKey, IfMatch, fingerprint, no_content, once, parse_json, with_etag,
+    ApiJson, IdempotencyKey, IfMatch, fingerprint, no_content, once, parse_json, present, with_etag,
 };
 use crate::api::views::ClientView;
 use crate::error::ApiError;
@@ -265,14 +265,6 @@ pub struct UpdateClient {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     backchannel_logout_uri: Option<Option<String>>,
-}
-
-fn present<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    T: Deserialize<'de>,
-    D: serde::Deserializer<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// Change a registered application (redirect URIs, scopes, grant types, first-party, ...).

@@ -110,6 +110,16 @@ fn plain(error: &serde_json::Error) -> String {
     }
 }
 
+/// For `#[serde(deserialize_with = "present")]` on an `Option<Option<T>>`: tells a field
+/// sent as `null` (`Some(None)`: remove it) from one left out (`None`: keep it).
+pub fn present<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
 /// A query string. A parameter that does not fit: `422` naming it.
 #[derive(Debug)]
 pub struct ApiQuery<T>(pub T);

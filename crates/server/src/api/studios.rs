@@ -3,7 +3,7 @@
 use crate::api::caller::{Caller, Reach};
 use crate::api::conventions::{
     ApiJson, ApiQuery, IdempotencyKey, IfMatch, Page, decode_cursor, fingerprint, no_content, once,
-    page_size, paginate, parse_json, with_etag,
+    page_size, paginate, parse_json, present, with_etag,
 };
 use crate::api::views::{MemberView, StudioView};
 use crate::error::ApiError;
@@ -234,15 +234,6 @@ pub struct UpdateStudio {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     email_sender_name: Option<Option<String>>,
-}
-
-/// Tells a field sent as `null` (`Some(None)`) from one left out (`None`).
-fn present<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    T: Deserialize<'de>,
-    D: serde::Deserializer<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 fn settings_change(request: UpdateStudio, current: &Studio) -> Result<SettingsChange, ApiError> {
@@ -526,14 +517,7 @@ pub async fn approve(
     caller: Caller,
     Path((slug, user_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    caller.require("studios:write")?;
-    let studio = reachable(&state, &caller, &slug, Some(PERMISSION_MANAGE_MEMBERS)).await?;
-    if !registration::approve(&state, &caller.actor, &studio, &UserId::new(user_id)).await? {
-        return Err(ApiError::not_found(
-            "no registration of this user waits for approval in this studio",
-        ));
-    }
-    Ok(no_content())
+    decide(&state, &caller, &slug, user_id, Decision::Approve).await
 }
 
 /// Reject a pending registration: the account, which never signed in, is deleted and the
@@ -553,9 +537,30 @@ pub async fn reject(
     caller: Caller,
     Path((slug, user_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
+    decide(&state, &caller, &slug, user_id, Decision::Reject).await
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Decision {
+    Approve,
+    Reject,
+}
+
+async fn decide(
+    state: &AppState,
+    caller: &Caller,
+    slug: &str,
+    user_id: String,
+    decision: Decision,
+) -> Result<Response, ApiError> {
     caller.require("studios:write")?;
-    let studio = reachable(&state, &caller, &slug, Some(PERMISSION_MANAGE_MEMBERS)).await?;
-    if !registration::reject(&state, &caller.actor, &studio, &UserId::new(user_id)).await? {
+    let studio = reachable(state, caller, slug, Some(PERMISSION_MANAGE_MEMBERS)).await?;
+    let user_id = UserId::new(user_id);
+    let decided = match decision {
+        Decision::Approve => registration::approve(state, &caller.actor, &studio, &user_id).await?,
+        Decision::Reject => registration::reject(state, &caller.actor, &studio, &user_id).await?,
+    };
+    if !decided {
         return Err(ApiError::not_found(
             "no registration of this user waits for approval in this studio",
         ));

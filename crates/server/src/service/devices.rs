@@ -2,6 +2,7 @@
 
 use crate::error::ServerError;
 use crate::service::sessions::end_sessions_in;
+use crate::service::audit::{self, Actor, Event};
 use crate::state::AppState;
 use gatehouse_core::device::{Device, describe_user_agent};
 use gatehouse_core::secret::sha256_base64url;
@@ -33,8 +34,15 @@ pub async fn admit(
     cookie: Option<String>,
     user_agent: Option<String>,
     limit: DeviceLimit,
+    address: std::net::IpAddr,
 ) -> Result<Admission, ServerError> {
     let now = state.now();
+    let secrets = state.secrets.clone();
+    let actor = Actor {
+        id: user_id.as_str().to_owned(),
+        address: Some(address.to_string()),
+        user_agent: user_agent.clone(),
+    };
     let new_cookie = cookie.is_none().then(crate::random::token);
     let secret = cookie.or_else(|| new_cookie.clone()).unwrap_or_default();
     let digest = sha256_base64url(secret.as_bytes());
@@ -53,6 +61,17 @@ pub async fn admit(
                 });
             }
             if !limit.allows_another(devices::count_for_user(connection, &user_id)?) {
+                audit::record(
+                    connection,
+                    &secrets,
+                    &actor,
+                    &Event {
+                        user_id: Some(&user_id),
+                        detail: serde_json::json!({ "limit": limit.to_string() }),
+                        ..Event::new("device.refused")
+                    },
+                    now,
+                )?;
                 return Ok(Admission::LimitReached);
             }
             let device = Device {
@@ -63,6 +82,17 @@ pub async fn admit(
                 last_seen_at: now,
             };
             devices::insert(connection, &device, &digest, user_agent.as_deref())?;
+            audit::record(
+                connection,
+                &secrets,
+                &actor,
+                &Event {
+                    user_id: Some(&user_id),
+                    detail: serde_json::json!({ "device": device.id, "name": device.name }),
+                    ..Event::new("device.registered")
+                },
+                now,
+            )?;
             Ok(Admission::Admitted {
                 device_id: device.id,
                 new_cookie,

@@ -487,6 +487,7 @@ async fn complete_with(
         browser.device_cookie.clone(),
         browser.user_agent.clone(),
         limit,
+        browser.address,
     )
     .await?
     {
