@@ -43,6 +43,10 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations.
     Migrate,
+    /// Run the maintenance a server runs every ten minutes, once, now: delete expired
+    /// flows, codes, sessions, grants, retired keys and rate counters, audit events past
+    /// `audit.retention_days`, old idempotency keys, and accounts past their grace period.
+    Maintenance,
     /// Manage clients (relying parties).
     #[command(subcommand)]
     Clients(ClientsCommand),
@@ -476,6 +480,20 @@ async fn run(
             let applied = store.migrate().await?;
             Ok(json_line(
                 &serde_json::json!({ "applied": applied, "backend": store.backend_name() }),
+            ))
+        }
+        Command::Maintenance => {
+            let state = crate::startup::build_state(config, clock).await?;
+            let removed = crate::startup::purge_expired(&state).await?;
+            let purged = accounts::purge_expired(
+                &state.store,
+                &state.secrets,
+                state.config.accounts.closure_grace_days,
+                state.now(),
+            )
+            .await?;
+            Ok(json_line(
+                &serde_json::json!({ "removed_rows": removed, "purged_accounts": purged }),
             ))
         }
         Command::Clients(ClientsCommand::Create(arguments)) => {

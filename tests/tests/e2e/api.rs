@@ -1030,7 +1030,47 @@ fn collect_references(value: &Value, into: &mut Vec<String>) {
     }
 }
 
+async fn audit_events_are_kept_for_the_retention_period(backend: Backend) {
+    let app = TestApp::builder(backend)
+        .with_setting("audit", "retention_days", "30")
+        .start()
+        .await;
+    let operator = machine(&app, ALL_SCOPES).await;
+    let old = Api::new(&app, &machine_token(&app, &operator, None).await);
+    let created = old
+        .post(
+            "/api/v1/users",
+            &json!({"email": "old@example.com", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(created.status, 201);
+
+    app.clock.advance(31 * 24 * 3600);
+    let api = Api::new(&app, &machine_token(&app, &operator, None).await);
+    let recent = api
+        .post(
+            "/api/v1/users",
+            &json!({"email": "new@example.com", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(recent.status, 201);
+    let before = api.get("/api/v1/audit-events?kind=user.created").await;
+    assert_eq!(before.body["items"].as_array().map(Vec::len), Some(2));
+
+    let output = app.cli(&["maintenance"], "").await;
+    assert_eq!(output.exit_code, 0, "{}", output.stderr);
+    let after = api.get("/api/v1/audit-events?kind=user.created").await;
+    let kept: Vec<&Value> = after.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .collect();
+    assert_eq!(kept.len(), 1, "{}", after.body);
+    assert_eq!(kept[0]["user_id"], recent.body["id"]);
+}
+
 gatehouse_tests::on_both_backends!(
+    audit_events_are_kept_for_the_retention_period,
     machines_manage_users_with_versions_and_idempotency,
     scopes_and_studios_limit_what_a_token_may_do,
     applications_keys_and_the_audit_log,

@@ -1,8 +1,8 @@
 //! Registered devices: admitting a sign-in under the device limit, and removing devices.
 
 use crate::error::ServerError;
-use crate::service::sessions::end_sessions_in;
 use crate::service::audit::{self, Actor, Event};
+use crate::service::sessions::end_sessions_in;
 use crate::state::AppState;
 use gatehouse_core::device::{Device, describe_user_agent};
 use gatehouse_core::secret::sha256_base64url;
