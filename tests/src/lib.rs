@@ -7,6 +7,7 @@ pub mod dpop;
 pub mod mail;
 pub mod relying_party;
 pub mod totp;
+pub mod upstream;
 pub mod webauthn;
 pub mod webdriver;
 
@@ -464,6 +465,37 @@ impl TestApp {
             })
             .await
             .expect("read the audit log")
+    }
+
+    /// The details of the audit log's events of `kind`, newest first.
+    pub async fn audit_details(&self, kind: &str) -> Vec<serde_json::Value> {
+        let config = Config::load(Some(&self.config_path), HashMap::new()).expect("configuration");
+        let store = gatehouse_store::Store::connect(&config.database_url(), &config.pool_options())
+            .expect("open the database");
+        let filter = gatehouse_store::audit::Filter {
+            kind: Some(kind.to_owned()),
+            ..gatehouse_store::audit::Filter::default()
+        };
+        store
+            .read(move |connection| gatehouse_store::audit::list(connection, &filter, 100))
+            .await
+            .expect("read the audit log")
+            .into_iter()
+            .map(|event| event.detail)
+            .collect()
+    }
+
+    /// Whether an account with `email` exists.
+    pub async fn account_exists(&self, email: &str) -> bool {
+        let config = Config::load(Some(&self.config_path), HashMap::new()).expect("configuration");
+        let store = gatehouse_store::Store::connect(&config.database_url(), &config.pool_options())
+            .expect("open the database");
+        let email = email.to_owned();
+        store
+            .read(move |connection| gatehouse_store::users::find_by_email(connection, &email))
+            .await
+            .expect("read the accounts")
+            .is_some()
     }
 
     /// A fresh browser with an empty cookie jar.

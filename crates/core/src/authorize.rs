@@ -197,7 +197,7 @@ pub struct AuthorizationRequest {
     pub ui_locales: Vec<String>,
     /// Requested authentication context classes, most preferred first.
     pub acr_values: Vec<String>,
-    /// The studio the client pins the sign-in to (`organization=<slug>`).
+    /// The studio the client pins the sign-in to (`organization=<slug>` or `studio=<slug>`).
     #[serde(default)]
     pub organization: Option<String>,
 }
@@ -381,7 +381,8 @@ pub fn validate(
             .unwrap_or_default()
     };
 
-    let organization = match raw.get("organization") {
+    // `studio` is the same parameter under the product's own name.
+    let organization = match raw.get("organization").or_else(|| raw.get("studio")) {
         Some(slug) => Some(crate::studio::normalize_slug(slug).map_err(|error| {
             AuthorizationError::new(Code::InvalidRequest, format!("organization: {error}"))
         })?),

@@ -24,6 +24,7 @@ pub mod session;
 pub mod studio;
 pub mod throttle;
 pub mod time;
+pub mod upstream;
 pub mod user;
 pub mod verification;
 

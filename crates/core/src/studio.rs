@@ -7,11 +7,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
 
-/// Upstream identity providers a studio can allow.
-pub const KNOWN_PROVIDERS: [&str; 4] = ["google", "microsoft", "facebook", "x"];
+/// The upstream provider ids a new studio allows: those of the built-in kinds, when an
+/// administrator configures them under these ids.
+pub const DEFAULT_ALLOWED_PROVIDERS: [&str; 4] = ["google", "microsoft", "facebook", "x"];
 
 /// The messages Gatehouse sends; studios may reword each.
-pub const MESSAGE_NAMES: [&str; 23] = [
+pub const MESSAGE_NAMES: [&str; 24] = [
     "confirm_registration",
     "already_registered",
     "registration_approved",
@@ -35,6 +36,7 @@ pub const MESSAGE_NAMES: [&str; 23] = [
     "mfa_help_request",
     "mfa_reset_elsewhere",
     "recovery_code_used",
+    "upstream_link",
 ];
 
 /// Permission to manage a studio's members and their roles.
@@ -301,6 +303,10 @@ pub struct StudioSettings {
     pub message_overrides: std::collections::BTreeMap<String, MessageOverride>,
     /// Whose second factors the studio's admins may reset.
     pub mfa_reset_scope: MfaResetScope,
+    /// Accounts created at a first upstream sign-in (just-in-time provisioning).
+    pub upstream_provisioning: crate::upstream::Provisioning,
+    /// An upstream sign-in whose `amr` shows a second factor counts as two factors here.
+    pub trust_upstream_mfa: bool,
 }
 
 impl Default for StudioSettings {
@@ -310,7 +316,7 @@ impl Default for StudioSettings {
             mfa_required: false,
             mfa_remember_device_days: None,
             password_policy: PasswordPolicy::default(),
-            allowed_providers: KNOWN_PROVIDERS
+            allowed_providers: DEFAULT_ALLOWED_PROVIDERS
                 .iter()
                 .map(|provider| (*provider).to_owned())
                 .collect(),
@@ -320,6 +326,8 @@ impl Default for StudioSettings {
             email_sender_name: None,
             message_overrides: std::collections::BTreeMap::new(),
             mfa_reset_scope: MfaResetScope::AllMembers,
+            upstream_provisioning: crate::upstream::Provisioning::default(),
+            trust_upstream_mfa: false,
         }
     }
 }
@@ -364,16 +372,13 @@ impl StudioSettings {
                 "min_length must be at least 1 and max_length between min_length and 1024",
             );
         }
-        if let Some(unknown) = self
-            .allowed_providers
-            .iter()
-            .find(|provider| !KNOWN_PROVIDERS.contains(&provider.as_str()))
-        {
+        if let Some(invalid_id) = self.allowed_providers.iter().find(|provider| {
+            crate::upstream::check_provider_id(provider).as_deref() != Ok(provider.as_str())
+        }) {
             return Err(InvalidSetting {
                 setting: "allowed_providers",
                 message: format!(
-                    "unknown provider {unknown:?}; use {}",
-                    KNOWN_PROVIDERS.join(", ")
+                    "{invalid_id:?} is not a provider id: lower-case letters, digits and hyphens"
                 ),
             });
         }
@@ -744,7 +749,7 @@ mod tests {
     fn settings_validation_names_the_setting() {
         let mut settings = StudioSettings::default();
         assert!(settings.validate().is_ok());
-        settings.allowed_providers.push("myspace".into());
+        settings.allowed_providers.push("My Space!".into());
         assert_eq!(
             settings.validate().map_err(|error| error.setting),
             Err("allowed_providers")

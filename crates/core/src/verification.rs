@@ -40,6 +40,9 @@ pub enum Purpose {
     UndoEmailChange,
     /// A sensitive change parked until the user proves again who they are.
     Reauthentication,
+    /// An upstream identity waiting to be linked to the account with its e-mail address,
+    /// once the user proves the account is theirs (password or e-mailed code).
+    UpstreamLink,
 }
 
 impl Purpose {
@@ -61,6 +64,7 @@ impl Purpose {
             Self::PasskeyChallenge => "passkey_challenge",
             Self::UndoEmailChange => "undo_email_change",
             Self::Reauthentication => "reauthentication",
+            Self::UpstreamLink => "upstream_link",
         }
     }
 
@@ -79,6 +83,7 @@ impl Purpose {
                 | Self::ConfirmRegistration
                 | Self::UndoEmailChange
                 | Self::Reauthentication
+                | Self::UpstreamLink
         )
     }
 }

@@ -24,6 +24,8 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+mod providers;
+
 /// Gatehouse: an OpenID Connect provider.
 #[derive(Debug, Parser)]
 #[command(name = "gatehouse", version, about)]
@@ -68,6 +70,9 @@ pub enum Command {
     /// Users' second factors (two-step verification).
     #[command(subcommand)]
     Mfa(MfaCommand),
+    /// Upstream identity providers (Google, Microsoft, Facebook, X, OpenID Connect, OAuth2).
+    #[command(subcommand)]
+    Providers(providers::ProvidersCommand),
 }
 
 /// `gatehouse mfa ...`
@@ -107,7 +112,7 @@ pub enum StudiosCommand {
     /// List studios with their settings.
     List,
     /// Change a studio's settings.
-    Set(SetStudioArgs),
+    Set(Box<SetStudioArgs>),
     /// Add an existing user to a studio (or change their role and user name).
     AddMember(AddMemberArgs),
     /// Define a role of a studio (or change its permissions).
@@ -156,9 +161,19 @@ pub struct SetStudioArgs {
     /// Password length limits, e.g. 8-20.
     #[arg(long, value_name = "MIN-MAX")]
     pub password_length: Option<String>,
-    /// Upstream providers members may use, comma-separated.
+    /// Upstream providers (ids) offered on the studio's sign-in pages, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub allowed_providers: Option<Vec<String>>,
+    /// Create an account at a first upstream sign-in with a verified address no account
+    /// has.
+    #[arg(long, value_name = "BOOL")]
+    pub upstream_provisioning: Option<bool>,
+    /// Provision only addresses of these domains, comma-separated (empty: any).
+    #[arg(long, value_delimiter = ',', value_name = "DOMAINS")]
+    pub provisioning_domains: Option<Vec<String>>,
+    /// Count an upstream sign-in whose `amr` shows a second factor as two factors.
+    #[arg(long, value_name = "BOOL")]
+    pub trust_upstream_mfa: Option<bool>,
     /// Browser session lifetime in seconds, or "default".
     #[arg(long, value_name = "SECONDS")]
     pub session_lifetime: Option<String>,
@@ -634,6 +649,10 @@ async fn run(
             })
         }
         Command::Devices(command) => devices_command(config, clock, command).await,
+        Command::Providers(command) => {
+            let state = crate::startup::build_state(config, clock).await?;
+            providers::run(&state, command, stdin).await
+        }
         Command::Keys(KeysCommand::List) => {
             let state = crate::startup::build_state(config, clock).await?;
             let stored = crate::service::keys::list(&state).await?;
@@ -719,19 +738,28 @@ async fn read_password(
             "--password-stdin is required: pipe the password in, so it never appears in the process list"
         );
     }
-    let password = tokio::task::spawn_blocking(move || {
+    read_secret_line(stdin, "the password").await
+}
+
+/// One secret from standard input (a trailing newline is not part of it), so it never
+/// appears in the process list.
+async fn read_secret_line(
+    stdin: impl Read + Send + 'static,
+    what: &'static str,
+) -> anyhow::Result<SecretString> {
+    let text = tokio::task::spawn_blocking(move || {
         let mut text = String::new();
         stdin.take(4096).read_to_string(&mut text).map(|_| text)
     })
     .await
     .context("reading standard input")?
-    .context("reading the password from standard input")?;
-    let password = password.strip_suffix('\n').unwrap_or(&password);
-    let password = password.strip_suffix('\r').unwrap_or(password);
-    if password.is_empty() {
-        bail!("the password on standard input is empty");
+    .with_context(|| format!("reading {what} from standard input"))?;
+    let text = text.strip_suffix('\n').unwrap_or(&text);
+    let text = text.strip_suffix('\r').unwrap_or(text);
+    if text.is_empty() {
+        bail!("{what} on standard input is empty");
     }
-    Ok(SecretString::from(password.to_owned()))
+    Ok(SecretString::from(text.to_owned()))
 }
 
 async fn create_user(
@@ -1013,6 +1041,30 @@ async fn studios_command(
                     })?)
                 }
             };
+            let upstream_provisioning = if arguments.upstream_provisioning.is_some()
+                || arguments.provisioning_domains.is_some()
+            {
+                let current = studios::get_by_slug(&state.store, &arguments.studio)
+                    .await?
+                    .settings
+                    .upstream_provisioning;
+                Some(gatehouse_core::upstream::Provisioning {
+                    enabled: arguments.upstream_provisioning.unwrap_or(current.enabled),
+                    email_domains: arguments
+                        .provisioning_domains
+                        .clone()
+                        .map(|domains| {
+                            domains
+                                .into_iter()
+                                .map(|domain| domain.trim().to_owned())
+                                .filter(|domain| !domain.is_empty())
+                                .collect()
+                        })
+                        .unwrap_or(current.email_domains),
+                })
+            } else {
+                None
+            };
             let change = SettingsChange {
                 name: arguments.name,
                 mfa_reset_scope,
@@ -1040,6 +1092,8 @@ async fn studios_command(
                 password_length,
                 allowed_providers: arguments.allowed_providers,
                 session_lifetime_seconds,
+                upstream_provisioning,
+                trust_upstream_mfa: arguments.trust_upstream_mfa,
             };
             let studio =
                 studios::update_settings(&state, &actor, &arguments.studio, change, None).await?;

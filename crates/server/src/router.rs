@@ -3,7 +3,7 @@
 use crate::error::{PageError, render_error_pages};
 use crate::pages::{
     account, activate, assets, consent, home, interrupts, login, mfa, recovery, register, security,
-    select_account, studio_admin,
+    select_account, studio_admin, upstream,
 };
 use crate::protocol::discovery::paths;
 use crate::protocol::{authorize, discovery, introspect, jwks, logout, revoke, token, userinfo};
@@ -125,6 +125,15 @@ fn hosted_pages() -> PageRoutes {
         .get_and_post("/login", login::show, login::submit)
         .post("/login/passkey/options", login::passkey_options)
         .post("/login/passkey", login::passkey_submit)
+        .get("/s/{slug}/login", login::show_studio)
+        .get_and_post(
+            "/login/upstream/link",
+            upstream::show_link,
+            upstream::submit_link,
+        )
+        .post("/login/upstream/{provider}", upstream::start)
+        .get("/login/upstream/{provider}/callback", upstream::callback)
+        .post("/account/upstream/unlink", account::unlink_provider)
         .get_and_post("/mfa", mfa::show, mfa::submit)
         .post("/mfa/send", mfa::resend)
         .post("/mfa/passkey/options", mfa::passkey_options)

@@ -102,6 +102,8 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         discovery_document: discovery_document.into(),
         outbox_wakeup: Arc::new(tokio::sync::Notify::new()),
         mailer,
+        upstream_http: crate::service::upstream::http::UpstreamHttp::new()
+            .map_err(|error| crate::error::ServerError::Configuration(error.to_string()))?,
     }))
 }
 
@@ -282,9 +284,11 @@ pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
                             Purpose::PasskeyRegistration,
                             Purpose::SecondFactor,
                             Purpose::Reauthentication,
+                            Purpose::UpstreamLink,
                         ],
                         now,
                     )?
+                    + gatehouse_store::upstream::purge_attempts(connection, now)?
                     + grants::purge_dpop_proofs(connection, now)?
                     + rate_limits::purge_before(connection, cutoff)?
                     + audit::purge_before(connection, audit_cutoff)?

@@ -51,6 +51,8 @@ pub struct AppContext {
     pub outbox_wakeup: Arc<tokio::sync::Notify>,
     /// Sends e-mail.
     pub mailer: crate::messaging::Mailer,
+    /// Talks to upstream identity providers.
+    pub upstream_http: crate::service::upstream::http::UpstreamHttp,
 }
 
 impl std::fmt::Debug for AppContext {

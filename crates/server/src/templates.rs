@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// The built-in templates, by name.
-const BUILT_IN: [(&str, &str); 28] = [
+const BUILT_IN: [(&str, &str); 30] = [
     ("base.html", include_str!("../templates/base.html")),
     ("login.html", include_str!("../templates/login.html")),
     (
@@ -38,6 +38,14 @@ const BUILT_IN: [(&str, &str); 28] = [
         include_str!("../templates/reauthenticate.html"),
     ),
     ("code.html", include_str!("../templates/code.html")),
+    (
+        "upstream_link.html",
+        include_str!("../templates/upstream_link.html"),
+    ),
+    (
+        "provider_mark.html",
+        include_str!("../templates/provider_mark.html"),
+    ),
     (
         "password_form.html",
         include_str!("../templates/password_form.html"),

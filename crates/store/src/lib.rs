@@ -27,6 +27,7 @@ pub mod sessions;
 pub mod studios;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod upstream;
 pub mod users;
 pub mod verifications;
 

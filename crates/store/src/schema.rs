@@ -311,7 +311,49 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    upstream_providers (id) {
+        id -> Text,
+        kind -> Text,
+        display_name -> Text,
+        client_id -> Text,
+        sealed_client_secret -> Nullable<Text>,
+        issuer -> Nullable<Text>,
+        endpoints -> Text,
+        scopes -> Text,
+        claims -> Text,
+        email_trusted -> Bool,
+        button_order -> Integer,
+        enabled -> Bool,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    federated_identities (provider_id, subject) {
+        provider_id -> Text,
+        subject -> Text,
+        user_id -> Text,
+        email -> Nullable<Text>,
+        created_at -> BigInt,
+        last_used_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    upstream_attempts (state_digest) {
+        state_digest -> Text,
+        provider_id -> Text,
+        sealed -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
 diesel::joinable!(user_credentials -> users (user_id));
+diesel::joinable!(federated_identities -> users (user_id));
+diesel::joinable!(federated_identities -> upstream_providers (provider_id));
 diesel::joinable!(memberships -> studios (studio_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(studio_roles -> studios (studio_id));
@@ -343,5 +385,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     password_history,
     audit_events,
     rate_limits,
+    upstream_providers,
+    federated_identities,
+    upstream_attempts,
     idempotency_keys,
 );

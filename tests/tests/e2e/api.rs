@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 
 /// Every API scope.
 const ALL_SCOPES: &str = "users:read users:write studios:read studios:write clients:read \
-                          clients:write keys:read keys:write audit:read";
+                          clients:write keys:read keys:write audit:read providers:read \
+                          providers:write";
 
 /// A management API caller with one access token.
 struct Api {
@@ -1069,7 +1070,170 @@ async fn audit_events_are_kept_for_the_retention_period(backend: Backend) {
     assert_eq!(kept[0]["user_id"], recent.body["id"]);
 }
 
+async fn upstream_providers_are_configured_with_their_secrets_sealed(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let operator = machine(&app, ALL_SCOPES).await;
+    let api = Api::new(&app, &machine_token(&app, &operator, None).await);
+    let secret = "facebook-app-secret-4f1c2a9e";
+
+    let created = api
+        .post(
+            "/api/v1/providers",
+            &json!({
+                "id": "facebook",
+                "kind": "facebook",
+                "client_id": "1234567890",
+                "client_secret": secret,
+                "button_order": 2,
+            }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.body["display_name"], "Facebook");
+    assert_eq!(created.body["has_client_secret"], true);
+    assert_eq!(
+        created.body["redirect_uri"],
+        app.url("/login/upstream/facebook/callback")
+    );
+    assert!(!created.body.to_string().contains(secret));
+    // Sealed at rest like signing keys: the secret's text is in no column.
+    assert!(app.columns_containing(secret).is_empty());
+
+    // A generic OpenID Connect provider needs its issuer; http only on loopback.
+    let refused = api
+        .post(
+            "/api/v1/providers",
+            &json!({ "id": "corp", "kind": "oidc", "client_id": "gatehouse" }),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(refused.fields(), vec!["/issuer".to_owned()]);
+    let refused = api
+        .post(
+            "/api/v1/providers",
+            &json!({ "id": "corp", "kind": "oidc", "client_id": "gatehouse", "issuer": "http://sso.example.com" }),
+        )
+        .await;
+    assert_eq!(refused.fields(), vec!["/issuer".to_owned()]);
+    let taken = api
+        .post(
+            "/api/v1/providers",
+            &json!({ "id": "facebook", "kind": "facebook", "client_id": "x" }),
+        )
+        .await;
+    assert_eq!(taken.status, 409);
+    let google = api
+        .post(
+            "/api/v1/providers",
+            &json!({ "id": "google", "kind": "google", "client_id": "apps.googleusercontent.com", "client_secret": "g", "button_order": 1 }),
+        )
+        .await;
+    assert_eq!(google.status, 201, "{}", google.body);
+
+    // Button order decides the list and the sign-in page.
+    let listed = api.get("/api/v1/providers").await;
+    let ids: Vec<&str> = listed
+        .body
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|provider| provider["id"].as_str())
+        .collect();
+    assert_eq!(ids, vec!["google", "facebook"]);
+    let page = app.browser().get("/login").await;
+    let google_at = page
+        .body
+        .find("Continue with Google")
+        .expect("Google's button");
+    let facebook_at = page
+        .body
+        .find("Continue with Facebook")
+        .expect("Facebook's button");
+    assert!(google_at < facebook_at);
+
+    // Switched off, it leaves the sign-in page.
+    let changed = api
+        .patch(
+            "/api/v1/providers/facebook",
+            &json!({ "enabled": false, "display_name": "Meta" }),
+            None,
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(changed.body["display_name"], "Meta");
+    assert_eq!(changed.body["has_client_secret"], true);
+    assert!(!app.browser().get("/login").await.body.contains("Meta"));
+
+    // A studio offers the providers it lists, and may create accounts at a first sign-in.
+    let studio = api
+        .post(
+            "/api/v1/studios",
+            &json!({ "slug": "acme", "name": "Acme" }),
+        )
+        .await;
+    assert_eq!(studio.status, 201, "{}", studio.body);
+    let tag = studio.header("etag").map(str::to_owned);
+    let studio = api
+        .patch(
+            "/api/v1/studios/acme",
+            &json!({
+                "allowed_providers": ["google"],
+                "upstream_provisioning": { "enabled": true, "email_domains": ["acme.example"] },
+                "trust_upstream_mfa": true,
+            }),
+            tag.as_deref(),
+        )
+        .await;
+    assert_eq!(studio.status, 200, "{}", studio.body);
+    assert_eq!(
+        studio.body["settings"]["allowed_providers"],
+        json!(["google"])
+    );
+    assert_eq!(
+        studio.body["settings"]["upstream_provisioning"]["email_domains"],
+        json!(["acme.example"])
+    );
+    assert_eq!(studio.body["settings"]["trust_upstream_mfa"], true);
+
+    // An account's linked identities are listed (none yet) and an unknown one is a 404.
+    let user = api
+        .post(
+            "/api/v1/users",
+            &json!({ "email": "ivan@acme.example", "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(user.status, 201, "{}", user.body);
+    let id = user.body["id"].as_str().expect("id");
+    let identities = api.get(&format!("/api/v1/users/{id}/identities")).await;
+    assert_eq!(identities.status, 200);
+    assert_eq!(identities.body, json!([]));
+    let missing = api
+        .delete(&format!("/api/v1/users/{id}/identities/google"))
+        .await;
+    assert_eq!(missing.status, 404);
+
+    // Removed, and its removal is in the audit log.
+    assert_eq!(api.delete("/api/v1/providers/facebook").await.status, 204);
+    assert_eq!(api.get("/api/v1/providers/facebook").await.status, 404);
+    let events = api.get("/api/v1/audit-events?kind=provider.").await;
+    let kinds: Vec<&str> = events.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|event| event["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"provider.created"), "{kinds:?}");
+    assert!(kinds.contains(&"provider.updated"), "{kinds:?}");
+    assert!(kinds.contains(&"provider.deleted"), "{kinds:?}");
+
+    // Without the scope, nothing.
+    let reader = machine(&app, "users:read").await;
+    let reader = Api::new(&app, &machine_token(&app, &reader, None).await);
+    assert_eq!(reader.get("/api/v1/providers").await.status, 403);
+}
+
 gatehouse_tests::on_both_backends!(
+    upstream_providers_are_configured_with_their_secrets_sealed,
     audit_events_are_kept_for_the_retention_period,
     machines_manage_users_with_versions_and_idempotency,
     scopes_and_studios_limit_what_a_token_may_do,

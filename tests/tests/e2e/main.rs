@@ -19,6 +19,7 @@ mod process;
 mod refusals;
 mod studios;
 mod tokens;
+mod upstream;
 
 use gatehouse_tests::relying_party::{RelyingParty, http_client, query_parameter, relying_party};
 use gatehouse_tests::{Backend, RegisteredClient, TestApp};

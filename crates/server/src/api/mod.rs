@@ -12,6 +12,7 @@ pub mod clients;
 pub mod conventions;
 pub mod import;
 pub mod keys;
+pub mod providers;
 pub mod studios;
 pub mod users;
 pub mod views;
@@ -34,7 +35,7 @@ pub const IMPORT_LIMIT_BYTES: usize = 16 * 1024 * 1024;
 
 /// The scopes that open the management API, per area. A `:write` scope includes the
 /// `:read` scope of its area.
-pub const SCOPES: [(&str, &str); 9] = [
+pub const SCOPES: [(&str, &str); 11] = [
     (
         "users:read",
         "Read accounts, their devices, sessions and second factors",
@@ -55,6 +56,11 @@ pub const SCOPES: [(&str, &str); 9] = [
     (
         "clients:write",
         "Register, change and delete applications; rotate their secrets",
+    ),
+    ("providers:read", "Read upstream identity providers"),
+    (
+        "providers:write",
+        "Configure upstream identity providers and their client secrets",
     ),
     ("keys:read", "Read signing keys"),
     ("keys:write", "Rotate signing keys"),
@@ -81,6 +87,8 @@ pub const SCOPES: [(&str, &str); 9] = [
         clients::list, clients::create, clients::get, clients::update,
         clients::rotate_secret, clients::delete,
         keys::list, keys::rotate,
+        providers::list, providers::create, providers::get, providers::update, providers::delete,
+        providers::identities, providers::unlink,
         audit::list,
     ),
     components(schemas(Problem, crate::error::FieldError)),
@@ -89,6 +97,7 @@ pub const SCOPES: [(&str, &str); 9] = [
         (name = "users", description = "Accounts, their devices, sessions and second factors"),
         (name = "studios", description = "Studios (licences), members and registrations"),
         (name = "clients", description = "Registered applications"),
+        (name = "providers", description = "Upstream identity providers"),
         (name = "keys", description = "Signing keys"),
         (name = "audit", description = "The audit log"),
     )
@@ -335,6 +344,21 @@ pub fn routes() -> ApiRoutes {
             Method::POST,
             "/api/v1/clients/{client_id}/secret",
             clients::rotate_secret,
+        )
+        .route(Method::GET, "/api/v1/providers", providers::list)
+        .route(Method::POST, "/api/v1/providers", providers::create)
+        .route(Method::GET, "/api/v1/providers/{id}", providers::get)
+        .route(Method::PATCH, "/api/v1/providers/{id}", providers::update)
+        .route(Method::DELETE, "/api/v1/providers/{id}", providers::delete)
+        .route(
+            Method::GET,
+            "/api/v1/users/{id}/identities",
+            providers::identities,
+        )
+        .route(
+            Method::DELETE,
+            "/api/v1/users/{id}/identities/{provider}",
+            providers::unlink,
         )
         .route(Method::GET, "/api/v1/keys", keys::list)
         .route(Method::POST, "/api/v1/keys/rotate", keys::rotate)

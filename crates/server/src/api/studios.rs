@@ -234,6 +234,14 @@ pub struct UpdateStudio {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     email_sender_name: Option<Option<String>>,
+    /// Upstream providers (ids) offered on the studio's sign-in pages.
+    allowed_providers: Option<Vec<String>>,
+    /// Accounts created at a first upstream sign-in: `{"enabled": true, "email_domains":
+    /// ["example.com"]}` (no domains: any).
+    #[schema(value_type = Option<Object>)]
+    upstream_provisioning: Option<gatehouse_core::upstream::Provisioning>,
+    /// An upstream sign-in whose `amr` shows a second factor counts as two factors here.
+    trust_upstream_mfa: Option<bool>,
 }
 
 fn settings_change(request: UpdateStudio, current: &Studio) -> Result<SettingsChange, ApiError> {
@@ -277,7 +285,7 @@ fn settings_change(request: UpdateStudio, current: &Studio) -> Result<SettingsCh
         mfa_required: request.mfa_required,
         mfa_remember_device_days: request.mfa_remember_device_days,
         password_length,
-        allowed_providers: None,
+        allowed_providers: request.allowed_providers,
         session_lifetime_seconds: request.session_lifetime_seconds,
         password_classes: request.password_classes,
         password_max_age_days: request.password_max_age_days,
@@ -286,6 +294,8 @@ fn settings_change(request: UpdateStudio, current: &Studio) -> Result<SettingsCh
         mfa_reset_scope: request.mfa_reset_scope,
         email_sender_name: request.email_sender_name,
         message_overrides: None,
+        upstream_provisioning: request.upstream_provisioning,
+        trust_upstream_mfa: request.trust_upstream_mfa,
     })
 }
 

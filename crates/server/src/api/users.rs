@@ -30,7 +30,7 @@ use utoipa::ToSchema;
 
 /// What the caller needs to be allowed over an account.
 #[derive(Debug, Clone, Copy)]
-enum Need {
+pub(super) enum Need {
     /// See it: it is a member of a studio they administer.
     Read,
     /// Act on it with this studio permission, in one of its studios.
@@ -41,7 +41,7 @@ enum Need {
 }
 
 /// The account `id`, when the caller may act on it as `need` says.
-async fn reachable(
+pub(super) async fn reachable(
     state: &AppState,
     caller: &Caller,
     id: &str,
@@ -295,6 +295,7 @@ fn create_refusal(refusal: CreateRefusal) -> ApiError {
         CreateRefusal::UsernameTaken { field } => {
             ApiError::invalid_field(format!("/{field}"), "this user name is taken in the studio")
         }
+        other @ CreateRefusal::IdentityTaken => ApiError::conflict(other.to_string()),
     }
 }
 

@@ -32,11 +32,12 @@ pub struct NoticeQuery {
     notice: Option<String>,
 }
 
-const NOTICES: [&str; 4] = [
+const NOTICES: [&str; 5] = [
     "device-removed",
     "session-ended",
     "studio-switched",
     "password-changed",
+    "provider-unlinked",
 ];
 
 async fn render(
@@ -184,6 +185,23 @@ async fn render(
         crate::service::verification::pending(state, Purpose::ChangePhone, &user.id)
             .await?
             .and_then(|pending| pending.target);
+    let linked = crate::service::upstream::identities_of(state, &user.id).await?;
+    let providers = crate::service::upstream::list(state).await?;
+    let linked_items: Vec<minijinja::Value> = linked
+        .iter()
+        .map(|identity| {
+            let provider = providers
+                .iter()
+                .find(|provider| provider.id == identity.provider_id);
+            minijinja::context! {
+                id => identity.provider_id.clone(),
+                name => provider.map_or_else(|| identity.provider_id.clone(), |provider| provider.display_name.clone()),
+                kind => provider.map(|provider| provider.kind.as_str()),
+                email => identity.email.clone(),
+                since => format_time(identity.created_at),
+            }
+        })
+        .collect();
     let languages: Vec<minijinja::Value> = crate::i18n::SUPPORTED
         .iter()
         .map(|code| minijinja::context! { code => *code, name => crate::i18n::translate(code, "language-name", &[]) })
@@ -210,6 +228,7 @@ async fn render(
                 .map(|membership| membership.studio.name.clone()),
             devices => device_items,
             sessions => session_items,
+            linked_providers => linked_items,
             notice => notice,
             error => error,
         },
@@ -285,6 +304,50 @@ pub async fn end_session(
         return Err(PageError::new(StatusCode::NOT_FOUND, "error-not-found"));
     }
     Ok(done("session-ended"))
+}
+
+/// The unlink form.
+#[derive(Debug, Deserialize)]
+pub struct UnlinkForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    provider_id: String,
+}
+
+impl CsrfProtected for UnlinkForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// `POST /account/upstream/unlink`: the user unlinks a provider, as long as another way
+/// to sign in remains.
+pub async fn unlink_provider(
+    State(state): State<AppState>,
+    origin: crate::http::Origin,
+    SignedIn(active): SignedIn,
+    CsrfForm { page, form }: CsrfForm<UnlinkForm>,
+) -> Result<Response, PageError> {
+    use crate::service::upstream::{self, Unlinking};
+    let actor = origin.actor(active.user.id.as_str());
+    match upstream::unlink(&state, &actor, &active.user.id, &form.provider_id, false).await? {
+        Unlinking::Unlinked => Ok(done("provider-unlinked")),
+        Unlinking::NotLinked => Err(PageError::new(StatusCode::NOT_FOUND, "error-not-found")),
+        Unlinking::LastWayIn => {
+            let page = page.with_user_locale(&state, active.user.locale.as_deref());
+            let mut response = render(
+                &state,
+                &page,
+                &active,
+                None,
+                Some(page.translate("account-error-last-way-in", &[])),
+            )
+            .await?;
+            *response.status_mut() = StatusCode::CONFLICT;
+            Ok(response)
+        }
+    }
 }
 
 /// `POST /account/studio`: switch the studio the session works in.

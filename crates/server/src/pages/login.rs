@@ -8,7 +8,7 @@ use crate::http::session::CurrentSession;
 use crate::service::login::{self, Continuation, LoginFailure};
 use crate::service::mfa;
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use secrecy::SecretString;
@@ -16,6 +16,41 @@ use serde::Deserialize;
 
 async fn registration_open(state: &AppState) -> bool {
     state.config.registration.enabled
+}
+
+/// What a sign-in page shows for its studio: the studio's slug and name, and the
+/// upstream providers' buttons (within a studio, only those it allows).
+#[derive(Debug, Default)]
+struct StudioContext {
+    slug: Option<String>,
+    name: Option<String>,
+    providers: Vec<minijinja::Value>,
+}
+
+/// The context of a sign-in page of studio `slug` (its own address, or the flow's
+/// `organization`/`studio` parameter); unknown studios show the instance's page.
+async fn studio_context(state: &AppState, slug: Option<&str>) -> Result<StudioContext, PageError> {
+    let studio = match slug.filter(|slug| !slug.is_empty()).map(str::to_owned) {
+        Some(slug) => {
+            state
+                .store
+                .read(move |connection| gatehouse_store::studios::find_by_slug(connection, &slug))
+                .await?
+        }
+        None => None,
+    };
+    let providers = crate::service::upstream::buttons(state, studio.as_ref())
+        .await?
+        .into_iter()
+        .map(|button| {
+            minijinja::context! { id => button.id, name => button.name, kind => button.kind }
+        })
+        .collect();
+    Ok(StudioContext {
+        slug: studio.as_ref().map(|studio| studio.slug.clone()),
+        name: studio.map(|studio| studio.name),
+        providers,
+    })
 }
 
 /// `?flow=` (a sign-in for an application) or `?return_to=` (a page of ours that needs a
@@ -32,6 +67,39 @@ pub async fn show(
     page: PageContext,
     Query(query): Query<LoginQuery>,
 ) -> Result<Response, PageError> {
+    show_page(&state, page, query, None).await
+}
+
+/// `GET /s/{slug}/login`: a studio's own sign-in address, with its name and only its
+/// providers' buttons.
+pub async fn show_studio(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    page: PageContext,
+    Query(query): Query<LoginQuery>,
+) -> Result<Response, PageError> {
+    let lookup = slug.clone();
+    let exists = state
+        .store
+        .read(move |connection| gatehouse_store::studios::find_by_slug(connection, &lookup))
+        .await?
+        .is_some();
+    if !exists {
+        return Err(PageError::new(
+            StatusCode::NOT_FOUND,
+            "error-studio-unknown",
+        ));
+    }
+    show_page(&state, page, query, Some(slug)).await
+}
+
+async fn show_page(
+    state: &AppState,
+    page: PageContext,
+    query: LoginQuery,
+    studio_slug: Option<String>,
+) -> Result<Response, PageError> {
+    let state = state.clone();
     let return_to = query
         .return_to
         .as_deref()
@@ -41,6 +109,13 @@ pub async fn show(
     match query.flow.filter(|flow| !flow.is_empty()) {
         Some(flow_id) => {
             let (page, flow, client) = super::flow_page(&state, page, &flow_id).await?;
+            let studio = studio_context(
+                &state,
+                studio_slug
+                    .as_deref()
+                    .or(flow.request.organization.as_deref()),
+            )
+            .await?;
             page.render(
                 &state,
                 "login.html",
@@ -50,19 +125,28 @@ pub async fn show(
                     email => flow.request.login_hint.unwrap_or_default(),
                     registration_open => registration_open,
                     passkeys => state.webauthn.is_some(),
+                    studio => studio.slug,
+                    studio_name => studio.name,
+                    providers => studio.providers,
                 },
             )
         }
-        None => page.render(
-            &state,
-            "login.html",
-            minijinja::context! {
-                email => "",
-                return_to => return_to,
-                registration_open => registration_open,
-                passkeys => state.webauthn.is_some(),
-            },
-        ),
+        None => {
+            let studio = studio_context(&state, studio_slug.as_deref()).await?;
+            page.render(
+                &state,
+                "login.html",
+                minijinja::context! {
+                    email => "",
+                    return_to => return_to,
+                    registration_open => registration_open,
+                    passkeys => state.webauthn.is_some(),
+                    studio => studio.slug,
+                    studio_name => studio.name,
+                    providers => studio.providers,
+                },
+            )
+        }
     }
 }
 
@@ -79,6 +163,8 @@ pub struct LoginForm {
     remember_me: Option<String>,
     /// A page of ours to come back to (a page that needed a signed-in user).
     return_to: Option<String>,
+    /// The studio whose sign-in page this was (its slug).
+    studio: Option<String>,
 }
 
 impl CsrfProtected for LoginForm {
@@ -96,13 +182,14 @@ pub async fn submit(
     CsrfForm { page, form }: CsrfForm<LoginForm>,
 ) -> Result<Response, PageError> {
     let flow_id = form.flow.clone().filter(|flow| !flow.is_empty());
-    let (page, client_name) = match &flow_id {
+    let (page, client_name, organization) = match &flow_id {
         Some(flow_id) => {
-            let (page, _, client) = super::flow_page(&state, page, flow_id).await?;
-            (page, Some(client.name))
+            let (page, flow, client) = super::flow_page(&state, page, flow_id).await?;
+            (page, Some(client.name), flow.request.organization)
         }
-        None => (page, None),
+        None => (page, None, None),
     };
+    let studio = studio_context(&state, form.studio.as_deref().or(organization.as_deref())).await?;
     let is_persistent = form.remember_me.is_some();
     let registration_open = registration_open(&state).await;
     let rerender = |message_key: &str,
@@ -121,6 +208,9 @@ pub async fn submit(
                 error => page.translate(message_key, arguments),
                 registration_open => registration_open,
                 passkeys => state.webauthn.is_some(),
+                studio => studio.slug.clone(),
+                studio_name => studio.name.clone(),
+                providers => studio.providers.clone(),
             },
         )?;
         *response.status_mut() = status;

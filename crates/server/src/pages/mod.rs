@@ -13,6 +13,7 @@ pub mod register;
 pub mod security;
 pub mod select_account;
 pub mod studio_admin;
+pub mod upstream;
 
 use crate::error::PageError;
 use crate::http::cookies::{self, Lifetime};

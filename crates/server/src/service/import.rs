@@ -200,6 +200,7 @@ pub async fn import(state: &AppState, actor: &Actor, text: &str) -> Result<Repor
                         format!("/{field}"),
                         "this user name is taken in the studio".to_owned(),
                     ),
+                    other @ CreateRefusal::IdentityTaken => ("/".to_owned(), other.to_string()),
                 };
                 report.errors.push(refuse(field, message));
             }

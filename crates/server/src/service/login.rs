@@ -195,6 +195,29 @@ pub async fn sign_in_with_passkey(
     proceed(state, verified, browser, is_persistent).await
 }
 
+/// Signs in the owner of an upstream identity. `authentication` says what the upstream
+/// sign-in proved here (one factor, or two where the user's studios trust the upstream's);
+/// the device limit and the studios' second-factor rules apply as to any sign-in.
+pub async fn sign_in_upstream(
+    state: &AppState,
+    user: User,
+    authentication: Authentication,
+    requested_studio: Option<StudioId>,
+    browser: Browser,
+    is_persistent: bool,
+) -> Result<SignedIn, LoginFailure> {
+    match admissible(state, &user) {
+        Err(NotAdmissible::Unconfirmed) => return Err(LoginFailure::InvalidCredentials),
+        other => other?,
+    }
+    let verified = Verified {
+        authentication,
+        requested_studio,
+        user,
+    };
+    proceed(state, verified, browser, is_persistent).await
+}
+
 /// Goes on from a first factor: asks for a second factor when the user has one (unless this
 /// device is remembered) or must enrol one, then completes the sign-in.
 pub async fn proceed(
@@ -442,12 +465,24 @@ pub async fn check_current_password(
     password: &str,
     address: IpAddr,
 ) -> Result<Result<bool, RetryAfter>, ServerError> {
-    let user_id = user.id.clone();
     // The browser is signed in on a registered device: the account-wide limit is not its.
-    let permit = match state
-        .throttle
-        .begin(sign_in_keys(user.id.as_str(), address, true), state.now())
-    {
+    check_password(state, user, password, address, true).await
+}
+
+/// Checks the account's password on the sign-in counters; `is_known_device` exempts the
+/// browser from the account-wide limit (it holds a session or device of the account).
+pub async fn check_password(
+    state: &AppState,
+    user: &User,
+    password: &str,
+    address: IpAddr,
+    is_known_device: bool,
+) -> Result<Result<bool, RetryAfter>, ServerError> {
+    let user_id = user.id.clone();
+    let permit = match state.throttle.begin(
+        sign_in_keys(user.id.as_str(), address, is_known_device),
+        state.now(),
+    ) {
         Ok(permit) => permit,
         Err(wait) => return Ok(Err(wait)),
     };

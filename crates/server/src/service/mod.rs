@@ -19,6 +19,7 @@ pub mod registration;
 pub mod sessions;
 pub mod studios;
 pub mod tokens;
+pub mod upstream;
 pub mod users;
 pub mod verification;
 

@@ -191,6 +191,10 @@ pub struct SettingsChange {
     pub email_sender_name: Option<Option<String>>,
     /// The studio's message wording, replacing what it had.
     pub message_overrides: Option<BTreeMap<String, studio::MessageOverride>>,
+    /// Accounts created at a first upstream sign-in.
+    pub upstream_provisioning: Option<gatehouse_core::upstream::Provisioning>,
+    /// Trust the upstream's second factor.
+    pub trust_upstream_mfa: Option<bool>,
 }
 
 fn apply(studio: &mut Studio, change: SettingsChange) -> Result<(), StudioError> {
@@ -247,6 +251,12 @@ fn apply(studio: &mut Studio, change: SettingsChange) -> Result<(), StudioError>
     if let Some(overrides) = change.message_overrides {
         settings.message_overrides = overrides;
     }
+    if let Some(provisioning) = change.upstream_provisioning {
+        settings.upstream_provisioning = provisioning;
+    }
+    if let Some(trusted) = change.trust_upstream_mfa {
+        settings.trust_upstream_mfa = trusted;
+    }
     settings.validate()?;
     Ok(())
 }
@@ -275,6 +285,17 @@ pub async fn update_settings(
                 .ok_or_else(|| StudioError::UnknownStudio(slug.clone()))?;
             if expected_version.is_some_and(|expected| expected != version(&studio)) {
                 return Err(StudioError::Stale);
+            }
+            // A newly listed provider must exist: a typo would otherwise offer nothing.
+            for id in change.allowed_providers.iter().flatten() {
+                if gatehouse_store::upstream::find(connection, id)?.is_none() {
+                    return Err(StudioError::InvalidSetting(InvalidSetting {
+                        setting: "allowed_providers",
+                        message: format!(
+                            "no upstream provider {id:?}; configure it first (gatehouse providers create)"
+                        ),
+                    }));
+                }
             }
             apply(&mut studio, change)?;
             studios::update_settings(connection, &studio.id, &studio.settings, now)?;

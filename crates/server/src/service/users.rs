@@ -346,6 +346,14 @@ pub enum Credential {
     /// A hash brought from another system (see [`crate::crypto::legacy`]): verified at the
     /// first sign-in, then replaced by argon2id.
     ImportedHash(String),
+    /// None: the account signs in through this upstream identity, linked in the same
+    /// transaction that creates it.
+    Federated {
+        /// The provider.
+        provider_id: String,
+        /// The provider's id for the user.
+        subject: String,
+    },
 }
 
 /// A studio membership a new account starts with.
@@ -399,6 +407,8 @@ pub enum CreateRefusal {
         /// The field naming it.
         field: String,
     },
+    /// The upstream identity is linked to another account already.
+    IdentityTaken,
 }
 
 impl std::fmt::Display for CreateRefusal {
@@ -408,6 +418,9 @@ impl std::fmt::Display for CreateRefusal {
             Self::EmailTaken => formatter.write_str("a user with this e-mail already exists"),
             Self::UsernameTaken { field } => {
                 write!(formatter, "{field}: this user name is taken in the studio")
+            }
+            Self::IdentityTaken => {
+                formatter.write_str("the upstream identity is linked to another account")
             }
         }
     }
@@ -437,6 +450,7 @@ struct CheckedAccount {
     memberships: Vec<(Studio, String, Option<String>)>,
     password_hash: Option<String>,
     activation_language: Option<String>,
+    federated: Option<(String, String)>,
     credential_kind: &'static str,
 }
 
@@ -541,7 +555,9 @@ async fn check_new_account(
     }
     let status = match new.credential {
         Credential::Activation { .. } => UserStatus::PendingActivation,
-        Credential::Password(_) | Credential::ImportedHash(_) => UserStatus::Active,
+        Credential::Password(_) | Credential::ImportedHash(_) | Credential::Federated { .. } => {
+            UserStatus::Active
+        }
     };
     let user = User {
         id: UserId::new(crate::random::row_id()),
@@ -559,6 +575,7 @@ async fn check_new_account(
         created_at: now,
         updated_at: now,
     };
+    let mut federated = None;
     let (password_hash, activation_language, credential_kind) = match new.credential {
         Credential::Password(password) => {
             let as_members: Vec<Membership> = memberships
@@ -600,12 +617,20 @@ async fn check_new_account(
             }
             (None, Some(language), "activation")
         }
+        Credential::Federated {
+            provider_id,
+            subject,
+        } => {
+            federated = Some((provider_id, subject));
+            (None, None, "upstream")
+        }
     };
     Ok(Ok(CheckedAccount {
         user,
         memberships,
         password_hash,
         activation_language,
+        federated,
         credential_kind,
     }))
 }
@@ -645,10 +670,11 @@ pub async fn create(
         state.secrets.clone(),
         state.now(),
     );
-    let (memberships, password_hash, kind) = (
+    let (memberships, password_hash, kind, federated) = (
         checked.memberships,
         checked.password_hash,
         checked.credential_kind,
+        checked.federated,
     );
     let outcome = state
         .store
@@ -673,6 +699,23 @@ pub async fn create(
                     StoreError::Conflict(_) => Aborted::Refused(CreateRefusal::UsernameTaken {
                         field: format!("memberships/{index}/username"),
                     }),
+                    other => Aborted::Store(other),
+                })?;
+            }
+            if let Some((provider_id, subject)) = &federated {
+                gatehouse_store::upstream::link(
+                    connection,
+                    &gatehouse_store::upstream::FederatedIdentity {
+                        provider_id: provider_id.clone(),
+                        subject: subject.clone(),
+                        user_id: stored.id.clone(),
+                        email: Some(stored.email.clone()),
+                        created_at: now,
+                        last_used_at: now,
+                    },
+                )
+                .map_err(|error| match error {
+                    StoreError::Conflict(_) => Aborted::Refused(CreateRefusal::IdentityTaken),
                     other => Aborted::Store(other),
                 })?;
             }

@@ -1,0 +1,3 @@
+DROP TABLE upstream_attempts;
+DROP TABLE federated_identities;
+DROP TABLE upstream_providers;
