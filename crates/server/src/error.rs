@@ -487,6 +487,12 @@ pub async fn render_error_pages(
 ) -> Response {
     let language =
         crate::http::page::negotiate_language(&state, request.headers(), request.uri(), &[], None);
+    // The switcher reloads the page in another language: only a `GET` can be reloaded.
+    let languages = if request.method() == axum::http::Method::GET {
+        crate::http::page::language_links(request.uri())
+    } else {
+        Vec::new()
+    };
     let mut response = next.run(request).await;
     let Some(page) = response.extensions_mut().remove::<ErrorPage>() else {
         return response;
@@ -502,7 +508,7 @@ pub async fn render_error_pages(
         product_name => state.config.ui.product_name.clone(),
         message => message.clone(),
         reference => page.reference,
-        languages => Vec::<minijinja::Value>::new(),
+        languages => languages,
     };
     match state.templates.render("error.html", context) {
         Ok(html) => {

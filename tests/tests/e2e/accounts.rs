@@ -743,7 +743,107 @@ async fn email_changes_wait_for_the_code(backend: Backend) {
     assert_eq!(refused.status, 400);
 }
 
+/// The account page's confirmation after an action, as the person reads it.
+async fn confirmation(browser: &Browser, answer: &gatehouse_tests::browser::Page) -> String {
+    assert!(answer.status.is_redirection(), "{}", answer.body);
+    let page = browser.get(answer.redirect()).await;
+    assert_eq!(page.status, 200);
+    let body = gatehouse_tests::browser::unescape(&page.body);
+    let start = body
+        .find("class=\"notice\"")
+        .unwrap_or_else(|| panic!("no confirmation on {}: {body}", answer.redirect()));
+    let text = &body[start..];
+    let text = &text[text.find('>').map_or(0, |at| at + 1)..];
+    text[..text.find('<').unwrap_or(text.len())]
+        .trim()
+        .to_owned()
+}
+
+async fn every_account_change_is_confirmed_in_the_users_language(backend: Backend) {
+    let world = Messaging::start(backend, |builder| builder).await;
+    world.app.create_user(EMAIL, PASSWORD).await;
+    let browser = world.app.browser();
+    world.sign_in(&browser, EMAIL, PASSWORD).await;
+    let said = |language: &str, notice: &str| {
+        translate(language, &format!("account-notice-{notice}"), &[])
+    };
+
+    let saved = submit(
+        &browser,
+        "/account",
+        "/account/profile",
+        &[("name", "Anna Rossi"), ("city", "Milano")],
+    )
+    .await;
+    assert_eq!(
+        confirmation(&browser, &saved).await,
+        said("en", "profile-saved")
+    );
+
+    let sent = submit(
+        &browser,
+        "/account",
+        "/account/email",
+        &[("email", "anna@new.example")],
+    )
+    .await;
+    assert_eq!(confirmation(&browser, &sent).await, said("en", "code-sent"));
+    let code = world.mail.wait_for("anna@new.example", 1).await[0]
+        .code()
+        .expect("code");
+    let changed = submit(
+        &browser,
+        "/account",
+        "/account/email/confirm",
+        &[("code", code.as_str())],
+    )
+    .await;
+    assert_eq!(
+        confirmation(&browser, &changed).await,
+        said("en", "email-changed")
+    );
+
+    // From here on the page speaks the language the user saved.
+    let language = submit(
+        &browser,
+        "/account",
+        "/account/language",
+        &[("language", "vi")],
+    )
+    .await;
+    assert_eq!(
+        confirmation(&browser, &language).await,
+        said("vi", "language-saved")
+    );
+
+    let sent = submit(
+        &browser,
+        "/account",
+        "/account/phone",
+        &[("phone", "+84 912 345 678")],
+    )
+    .await;
+    assert_eq!(confirmation(&browser, &sent).await, said("vi", "code-sent"));
+    let code = six_digits(&world.sms.wait_for("+84912345678", 1).await[0]).expect("code");
+    let confirmed = submit(
+        &browser,
+        "/account",
+        "/account/phone/confirm",
+        &[("code", code.as_str())],
+    )
+    .await;
+    assert_eq!(
+        confirmation(&browser, &confirmed).await,
+        said("vi", "phone-changed")
+    );
+
+    // An unknown notice shows nothing.
+    let page = browser.get("/account?notice=made-up").await;
+    assert!(!page.body.contains("class=\"notice\""));
+}
+
 gatehouse_tests::on_both_backends!(
+    every_account_change_is_confirmed_in_the_users_language,
     registration_confirms_the_address_before_sign_in,
     studio_registrations_wait_for_approval,
     admin_created_account_is_activated_by_its_user,

@@ -150,3 +150,72 @@ async fn a_passkey_enrolled_in_chromium_signs_in_alone_and_as_a_second_factor() 
     assert_eq!(claims["acr"], "urn:gatehouse:acr:2fa");
     chromium.quit().await;
 }
+
+/// sRGB relative luminance of a CSS `rgb(...)`/`rgba(...)` colour (WCAG 2.x).
+fn luminance(css: &str) -> f64 {
+    let channels: Vec<f64> = css
+        .trim_start_matches("rgba(")
+        .trim_start_matches("rgb(")
+        .trim_end_matches(')')
+        .split(',')
+        .take(3)
+        .map(|part| part.trim().parse::<f64>().expect("a colour channel") / 255.0)
+        .map(|channel| {
+            if channel <= 0.039_28 {
+                channel / 12.92
+            } else {
+                ((channel + 0.055) / 1.055).powf(2.4)
+            }
+        })
+        .collect();
+    0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+}
+
+fn contrast(foreground: &str, background: &str) -> f64 {
+    let (a, b) = (luminance(foreground), luminance(background));
+    (a.max(b) + 0.05) / (a.min(b) + 0.05)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_account_page_comes_back_after_sign_in_and_buttons_can_be_read() {
+    let Some(installation) = installation() else {
+        return;
+    };
+    let app = TestApp::start(Backend::Sqlite).await;
+    app.create_user(EMAIL, PASSWORD).await;
+    let chromium = Chromium::start(&installation).await;
+
+    // Signed out, /account asks for a sign-in and comes back to itself.
+    chromium.open(&app.url("/account")).await;
+    chromium.wait_for_url(&app.url("/login?return_to=")).await;
+    chromium.type_into("#email", EMAIL).await;
+    chromium.type_into("#password", PASSWORD).await;
+    chromium
+        .click("form[action='/login'] button[type=submit]")
+        .await;
+    let landed = chromium.wait_for_url(&app.url("/account")).await;
+    assert_eq!(landed, app.url("/account"));
+    chromium.wait_for_text(EMAIL).await;
+
+    // The home page's "Your account" button: visible text with enough contrast.
+    chromium.open(&app.url("/")).await;
+    let drawn = chromium
+        .script(
+            "const link = document.querySelector('a.button-primary');
+             const style = getComputedStyle(link);
+             return [link.innerText, style.color, style.backgroundColor];",
+            serde_json::json!([]),
+        )
+        .await;
+    let label = drawn[0].as_str().expect("the button's text");
+    assert_eq!(
+        label.trim(),
+        gatehouse_server::i18n::translate("en", "home-account", &[])
+    );
+    let ratio = contrast(
+        drawn[1].as_str().expect("a colour"),
+        drawn[2].as_str().expect("a background"),
+    );
+    assert!(ratio >= 4.5, "contrast {ratio:.2} of {drawn}");
+    chromium.quit().await;
+}

@@ -1,4 +1,5 @@
 use crate::{EMAIL, PASSWORD, World};
+use gatehouse_server::i18n::translate;
 use gatehouse_tests::Backend;
 use openidconnect::core::CoreAuthenticationFlow;
 use openidconnect::{CsrfToken, Nonce, PkceCodeChallenge};
@@ -226,7 +227,62 @@ async fn pages_that_need_a_user_come_back_after_sign_in(backend: Backend) {
     assert_eq!(page.form_value("return_to").as_deref(), Some("/account"));
 }
 
+async fn error_pages_offer_every_language(backend: Backend) {
+    let world = World::start(backend).await;
+    let browser = world.app.browser();
+    let page = browser
+        .get("/authorize?client_id=nobody&response_type=code")
+        .await;
+    assert_eq!(page.status, 400);
+    let body = gatehouse_tests::browser::unescape(&page.body);
+    assert!(
+        body.contains(&translate(
+            "en",
+            "error-unknown-client",
+            &[("product", "Gatehouse".into())]
+        )),
+        "{body}"
+    );
+    assert!(body.contains(&format!("{}:", translate("en", "language-switcher", &[]))));
+    for code in gatehouse_server::i18n::SUPPORTED {
+        assert!(
+            body.contains(&translate(code, "language-name", &[])),
+            "{code}: {body}"
+        );
+    }
+    let finnish_link = page
+        .body
+        .split("href=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.contains("lang=fi"))
+        .map(gatehouse_tests::browser::unescape)
+        .expect("a link to the page in Finnish");
+    let finnish = browser.get(&finnish_link).await;
+    assert_eq!(finnish.status, 400);
+    assert!(
+        gatehouse_tests::browser::unescape(&finnish.body).contains(&translate(
+            "fi",
+            "error-unknown-client",
+            &[("product", "Gatehouse".into())]
+        ))
+    );
+
+    // A form's error page cannot be reloaded in another language: no empty switcher.
+    let refused = browser
+        .post("/login", &[("email", EMAIL), ("password", PASSWORD)])
+        .await;
+    assert_eq!(refused.status, 403);
+    assert!(
+        !refused
+            .body
+            .contains(&translate("en", "language-switcher", &[])),
+        "{}",
+        refused.body
+    );
+}
+
 gatehouse_tests::on_both_backends!(
+    error_pages_offer_every_language,
     pages_that_need_a_user_come_back_after_sign_in,
     failed_sign_in_says_so_without_revealing_accounts,
     repeated_failures_are_slowed_down,

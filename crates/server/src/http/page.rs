@@ -191,26 +191,7 @@ impl PageContext {
     }
 
     fn language_links(&self) -> Vec<minijinja::Value> {
-        let pairs: Vec<(String, String)> =
-            url::form_urlencoded::parse(self.uri.query().unwrap_or_default().as_bytes())
-                .into_owned()
-                .filter(|(key, _)| key != LANGUAGE_PARAMETER)
-                .collect();
-        crate::i18n::SUPPORTED
-            .iter()
-            .map(|code| {
-                let mut query = url::form_urlencoded::Serializer::new(String::new());
-                for (key, value) in &pairs {
-                    query.append_pair(key, value);
-                }
-                query.append_pair(LANGUAGE_PARAMETER, code);
-                minijinja::context! {
-                    code => *code,
-                    name => crate::i18n::translate(code, "language-name", &[]),
-                    url => format!("{}?{}", self.uri.path(), query.finish()),
-                }
-            })
-            .collect()
+        language_links(&self.uri)
     }
 
     /// Renders `template` with the common context plus `context`, setting the CSRF and
@@ -313,4 +294,30 @@ where
         }
         Ok(Self { page, form })
     }
+}
+
+/// The language switcher's links: the page at `uri` in each shipped language (its query
+/// kept, `lang=` replaced).
+#[must_use]
+pub fn language_links(uri: &Uri) -> Vec<minijinja::Value> {
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+            .into_owned()
+            .filter(|(key, _)| key != LANGUAGE_PARAMETER)
+            .collect();
+    crate::i18n::SUPPORTED
+        .iter()
+        .map(|code| {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            for (key, value) in &pairs {
+                query.append_pair(key, value);
+            }
+            query.append_pair(LANGUAGE_PARAMETER, code);
+            minijinja::context! {
+                code => *code,
+                name => crate::i18n::translate(code, "language-name", &[]),
+                url => format!("{}?{}", uri.path(), query.finish()),
+            }
+        })
+        .collect()
 }

@@ -32,13 +32,78 @@ pub struct NoticeQuery {
     notice: Option<String>,
 }
 
-const NOTICES: [&str; 5] = [
-    "device-removed",
-    "session-ended",
-    "studio-switched",
-    "password-changed",
-    "provider-unlinked",
-];
+/// What an action on the account page confirms: the same value names the redirect
+/// (`?notice=`) and the message shown, so neither can drift from the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// A device was removed.
+    DeviceRemoved,
+    /// A session was ended.
+    SessionEnded,
+    /// The session works in another studio.
+    StudioSwitched,
+    /// The password was changed.
+    PasswordChanged,
+    /// The profile was saved.
+    ProfileSaved,
+    /// A confirmation code was sent for a new address or number.
+    CodeSent,
+    /// The e-mail address was changed.
+    EmailChanged,
+    /// The phone number was confirmed.
+    PhoneChanged,
+    /// The language was saved.
+    LanguageSaved,
+    /// An upstream provider was unlinked.
+    ProviderUnlinked,
+}
+
+impl Notice {
+    /// Every notice.
+    pub const ALL: [Self; 10] = [
+        Self::DeviceRemoved,
+        Self::SessionEnded,
+        Self::StudioSwitched,
+        Self::PasswordChanged,
+        Self::ProfileSaved,
+        Self::CodeSent,
+        Self::EmailChanged,
+        Self::PhoneChanged,
+        Self::LanguageSaved,
+        Self::ProviderUnlinked,
+    ];
+
+    /// The value of `?notice=`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DeviceRemoved => "device-removed",
+            Self::SessionEnded => "session-ended",
+            Self::StudioSwitched => "studio-switched",
+            Self::PasswordChanged => "password-changed",
+            Self::ProfileSaved => "profile-saved",
+            Self::CodeSent => "code-sent",
+            Self::EmailChanged => "email-changed",
+            Self::PhoneChanged => "phone-changed",
+            Self::LanguageSaved => "language-saved",
+            Self::ProviderUnlinked => "provider-unlinked",
+        }
+    }
+
+    /// The notice `?notice=` names, if any.
+    #[must_use]
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|notice| notice.as_str() == value)
+    }
+
+    /// The catalogue key of its message.
+    #[must_use]
+    pub fn message_key(self) -> String {
+        format!("account-notice-{}", self.as_str())
+    }
+}
 
 async fn render(
     state: &AppState,
@@ -110,8 +175,8 @@ async fn render(
         })
         .collect();
     let notice = notice
-        .filter(|notice| NOTICES.contains(notice))
-        .map(|notice| page.translate(&format!("account-notice-{notice}"), &[]));
+        .and_then(Notice::parse)
+        .map(|notice| page.translate(&notice.message_key(), &[]));
     let user = &active.user;
     let field = |name: &'static str,
                  label: &str,
@@ -246,8 +311,8 @@ pub async fn show(
     render(&state, &page, &active, query.notice.as_deref(), None).await
 }
 
-fn done(notice: &str) -> Response {
-    Redirect::to(&format!("/account?notice={notice}")).into_response()
+fn done(notice: Notice) -> Response {
+    Redirect::to(&format!("/account?notice={}", notice.as_str())).into_response()
 }
 
 /// A form naming one thing (a device, a session, a studio).
@@ -288,7 +353,7 @@ pub async fn remove_device(
     if removed.is_none() {
         return Err(PageError::new(StatusCode::NOT_FOUND, "error-not-found"));
     }
-    Ok(done("device-removed"))
+    Ok(done(Notice::DeviceRemoved))
 }
 
 /// `POST /account/sessions/end`: the user ends one of their sessions.
@@ -303,7 +368,7 @@ pub async fn end_session(
     if !crate::service::users::end_session(&state, &actor, &active.user.id, &session_id).await? {
         return Err(PageError::new(StatusCode::NOT_FOUND, "error-not-found"));
     }
-    Ok(done("session-ended"))
+    Ok(done(Notice::SessionEnded))
 }
 
 /// The unlink form.
@@ -332,7 +397,7 @@ pub async fn unlink_provider(
     use crate::service::upstream::{self, Unlinking};
     let actor = origin.actor(active.user.id.as_str());
     match upstream::unlink(&state, &actor, &active.user.id, &form.provider_id, false).await? {
-        Unlinking::Unlinked => Ok(done("provider-unlinked")),
+        Unlinking::Unlinked => Ok(done(Notice::ProviderUnlinked)),
         Unlinking::NotLinked => Err(PageError::new(StatusCode::NOT_FOUND, "error-not-found")),
         Unlinking::LastWayIn => {
             let page = page.with_user_locale(&state, active.user.locale.as_deref());
@@ -375,7 +440,7 @@ pub async fn switch_studio(
             "error-studio-not-member",
         ));
     }
-    Ok(done("studio-switched"))
+    Ok(done(Notice::StudioSwitched))
 }
 
 /// The password form.
@@ -424,7 +489,7 @@ pub async fn change_password(
         )
         .await
         {
-            Ok(()) => return Ok(done("password-changed")),
+            Ok(()) => return Ok(done(Notice::PasswordChanged)),
             Err(ChangePasswordError::WeakPassword(violations)) => {
                 let policy =
                     crate::service::passwords::policy_for_user(&state, &active.user.id).await?;
@@ -518,7 +583,7 @@ pub async fn update_profile(
     };
     match crate::service::profile::update_profile(&state, &active.user, &form.name, profile).await?
     {
-        Ok(()) => Ok(done("profile-saved")),
+        Ok(()) => Ok(done(Notice::ProfileSaved)),
         Err(InvalidField { field, problem }) => {
             let label = page.translate(&format!("field-{}", field.replace('_', "-")), &[]);
             let message = page.translate(problem, &[("field", label)]);
@@ -628,7 +693,7 @@ pub(crate) async fn carry_out(
         ),
     };
     let (message, status) = match outcome {
-        Ok(_) => return Ok(done("code-sent")),
+        Ok(_) => return Ok(done(Notice::CodeSent)),
         Err(ChangeRefusal::Invalid) => (page.translate(invalid_key, &[]), StatusCode::BAD_REQUEST),
         Err(ChangeRefusal::TooManyCodes) => (
             page.translate("code-error-too-many-sent", &[]),
@@ -659,9 +724,9 @@ async fn confirm(
     match crate::service::profile::confirm_change(&state, &active.user, purpose, &form.code).await?
     {
         Ok(()) => Ok(done(if purpose == Purpose::ChangeEmail {
-            "email-changed"
+            Notice::EmailChanged
         } else {
-            "phone-changed"
+            Notice::PhoneChanged
         })),
         Err(rejection) => {
             let message = super::code_error(&page, rejection);
@@ -744,7 +809,7 @@ pub async fn set_language(
     if !crate::service::profile::set_language(&state, &active.user, &form.language).await? {
         return Err(PageError::bad_request("error-bad-request"));
     }
-    Ok(done("language-saved"))
+    Ok(done(Notice::LanguageSaved))
 }
 
 /// The closure form.
@@ -961,4 +1026,24 @@ pub async fn submit_reauthenticate(
     };
     active.session.authentication.auth_time = state.now();
     carry_out(&state, &page, &active, change, address).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Notice;
+
+    #[test]
+    fn every_notice_is_named_once_and_worded_in_every_language() {
+        for notice in Notice::ALL {
+            assert_eq!(Notice::parse(notice.as_str()), Some(notice));
+            for language in crate::i18n::SUPPORTED {
+                assert!(
+                    crate::i18n::try_translate(language, &notice.message_key(), &[]).is_some(),
+                    "{language} lacks {}",
+                    notice.message_key()
+                );
+            }
+        }
+        assert_eq!(Notice::parse("nothing-happened"), None);
+    }
 }
