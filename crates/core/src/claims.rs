@@ -199,7 +199,40 @@ pub fn user_claims(user: &User, scope: &Scope) -> Map<String, Value> {
         if let Some(locale) = &user.locale {
             claims.insert("locale".into(), Value::from(locale.clone()));
         }
+        if let Some(birthdate) = &user.profile.date_of_birth {
+            claims.insert("birthdate".into(), Value::from(birthdate.clone()));
+        }
         claims.insert("updated_at".into(), Value::from(user.updated_at.as_secs()));
+    }
+    if scope.contains(scope::ADDRESS) {
+        let profile = &user.profile;
+        let mut address = Map::new();
+        if let Some(city) = &profile.city {
+            address.insert("locality".into(), Value::from(city.clone()));
+        }
+        if let Some(country) = &profile.country {
+            address.insert("country".into(), Value::from(country.clone()));
+        }
+        let formatted: Vec<&str> = [profile.city.as_deref(), profile.country.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if !formatted.is_empty() {
+            address.insert("formatted".into(), Value::from(formatted.join(", ")));
+            claims.insert("address".into(), Value::Object(address));
+        }
+    }
+    if scope.contains(scope::GATEHOUSE_PROFILE) {
+        let profile = &user.profile;
+        for (name, value) in [
+            ("company", &profile.company),
+            ("trade_name", &profile.trade_name),
+            ("job_title", &profile.job_title),
+        ] {
+            if let Some(value) = value {
+                claims.insert(name.into(), Value::from(value.clone()));
+            }
+        }
     }
     if scope.contains(scope::EMAIL) {
         claims.insert("email".into(), Value::from(user.email.clone()));
@@ -283,6 +316,53 @@ mod tests {
         assert!(!with_email.contains_key("phone_number"));
         let with_profile = user_claims(&user, &Scope::parse("openid profile").unwrap_or_default());
         assert_eq!(with_profile.get("name"), Some(&Value::from("Anna Rossi")));
+        assert!(!with_profile.contains_key("birthdate"));
+    }
+
+    #[test]
+    fn profile_fields_reach_standard_and_gatehouse_claims() {
+        let user = User {
+            id: UserId::new("u1"),
+            email: "matti@example.fi".into(),
+            email_verified: true,
+            name: None,
+            phone_number: None,
+            phone_number_verified: false,
+            locale: None,
+            status: UserStatus::Active,
+            last_studio_id: None,
+            password_changed_at: None,
+            profile: crate::profile::Profile {
+                trade_name: Some("Virtanen Tmi".into()),
+                country: Some("Finland".into()),
+                city: Some("Tampere".into()),
+                date_of_birth: Some("1980-05-17".into()),
+                company: None,
+                job_title: Some("Analyst".into()),
+            },
+            closed_at: None,
+            created_at: UnixTime(1),
+            updated_at: UnixTime(2),
+        };
+        let all = user_claims(
+            &user,
+            &Scope::parse("openid profile address gatehouse:profile").unwrap_or_default(),
+        );
+        assert_eq!(all.get("birthdate"), Some(&Value::from("1980-05-17")));
+        assert_eq!(
+            all.get("address"),
+            Some(&serde_json::json!({
+                "locality": "Tampere",
+                "country": "Finland",
+                "formatted": "Tampere, Finland",
+            }))
+        );
+        assert_eq!(all.get("trade_name"), Some(&Value::from("Virtanen Tmi")));
+        assert_eq!(all.get("job_title"), Some(&Value::from("Analyst")));
+        assert!(!all.contains_key("company"));
+        let standard_only = user_claims(&user, &Scope::parse("openid address").unwrap_or_default());
+        assert!(!standard_only.contains_key("job_title"));
+        assert!(standard_only.contains_key("address"));
     }
 
     #[test]

@@ -6,17 +6,30 @@ use std::fmt;
 
 /// The scope that makes an authorization request an OpenID Connect request.
 pub const OPENID: &str = "openid";
-/// Claims `name`, `given_name`, `family_name`, `locale`, `updated_at`.
+/// Claims `name`, `preferred_username`, `birthdate`, `locale`, `updated_at`.
 pub const PROFILE: &str = "profile";
 /// Claims `email`, `email_verified`.
 pub const EMAIL: &str = "email";
 /// Claims `phone_number`, `phone_number_verified`.
 pub const PHONE: &str = "phone";
+/// Claim `address` (city and country of the profile).
+pub const ADDRESS: &str = "address";
 /// Asks for a refresh token that outlives the browser session (OIDC Core §11).
 pub const OFFLINE_ACCESS: &str = "offline_access";
+/// Gatehouse's claims for the profile fields OpenID Connect has no claim for: `company`,
+/// `trade_name`, `job_title`.
+pub const GATEHOUSE_PROFILE: &str = "gatehouse:profile";
 
 /// The scopes this provider understands itself; clients may be registered with others.
-pub const STANDARD_SCOPES: [&str; 5] = [OPENID, PROFILE, EMAIL, PHONE, OFFLINE_ACCESS];
+pub const STANDARD_SCOPES: [&str; 7] = [
+    OPENID,
+    PROFILE,
+    EMAIL,
+    ADDRESS,
+    PHONE,
+    GATEHOUSE_PROFILE,
+    OFFLINE_ACCESS,
+];
 
 /// A set of scope tokens, kept sorted so that equal sets print identically.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

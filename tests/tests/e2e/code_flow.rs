@@ -259,7 +259,93 @@ async fn sessions_skip_sign_in_until_prompt_or_max_age_demand_it(backend: Backen
     assert!(query_parameter(&callback, "code").is_some());
 }
 
+async fn profile_fields_reach_applications_through_their_scopes(backend: Backend) {
+    let world = World::start_with(
+        TestApp::start(backend).await,
+        &[
+            "--first-party",
+            "--scopes",
+            "openid profile email address gatehouse:profile offline_access",
+        ],
+    )
+    .await;
+    let signed_in = sign_in(&world, &["profile"]).await;
+    let browser = signed_in.browser;
+    let saved = crate::accounts::submit(
+        &browser,
+        "/account",
+        "/account/profile",
+        &[
+            ("name", "Matti Virtanen"),
+            ("trade_name", "Virtanen Tmi"),
+            ("country", "Finland"),
+            ("city", "Tampere"),
+            ("date_of_birth", "1980-05-17"),
+            ("company", "Virtanen Oy"),
+            ("job_title", "Analyst"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.redirect(), "/account?notice=profile-saved");
+
+    let (url, verifier, _) =
+        crate::authorization_request(&world.rp, &["profile", "address", "gatehouse:profile"], "");
+    let callback = browser.authorize(&url, EMAIL, PASSWORD).await;
+    let tokens = crate::exchange(&world.rp, &callback, verifier).await;
+    let id_token = jwt_payload(&tokens.id_token().expect("an ID token").to_string());
+    assert_eq!(id_token["birthdate"], "1980-05-17");
+    assert_eq!(id_token["address"]["locality"], "Tampere");
+    assert_eq!(id_token["address"]["country"], "Finland");
+    assert_eq!(id_token["company"], "Virtanen Oy");
+    assert_eq!(id_token["trade_name"], "Virtanen Tmi");
+    assert_eq!(id_token["job_title"], "Analyst");
+    let userinfo: serde_json::Value = reqwest::Client::new()
+        .get(world.app.url("/userinfo"))
+        .bearer_auth(tokens.access_token().secret())
+        .send()
+        .await
+        .expect("userinfo")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(userinfo["address"]["formatted"], "Tampere, Finland");
+    assert_eq!(userinfo["job_title"], "Analyst");
+
+    // Without the scopes, none of it.
+    let (url, verifier, _) = crate::authorization_request(&world.rp, &["email"], "");
+    let callback = browser.authorize(&url, EMAIL, PASSWORD).await;
+    let tokens = crate::exchange(&world.rp, &callback, verifier).await;
+    let id_token = jwt_payload(&tokens.id_token().expect("an ID token").to_string());
+    assert!(id_token.get("address").is_none() && id_token.get("job_title").is_none());
+
+    // Discovery names the scopes and claims.
+    let discovery: serde_json::Value =
+        reqwest::get(world.app.url("/.well-known/openid-configuration"))
+            .await
+            .expect("discovery")
+            .json()
+            .await
+            .expect("JSON");
+    for scope in ["address", "gatehouse:profile"] {
+        assert!(
+            discovery["scopes_supported"]
+                .as_array()
+                .expect("scopes")
+                .contains(&scope.into())
+        );
+    }
+    for claim in ["birthdate", "address", "job_title"] {
+        assert!(
+            discovery["claims_supported"]
+                .as_array()
+                .expect("claims")
+                .contains(&claim.into())
+        );
+    }
+}
+
 gatehouse_tests::on_both_backends!(
+    profile_fields_reach_applications_through_their_scopes,
     code_flow_with_pkce_yields_verified_tokens,
     third_party_clients_ask_for_consent_once,
     native_public_client_uses_any_loopback_port,

@@ -472,3 +472,5 @@ account-notice-provider-unlinked = The provider is no longer linked to your acco
 account-error-last-way-in = This is your only way to sign in. Set a password or add a passkey before you unlink it.
 mail-upstream_link-subject = Your code to link { $provider }
 mail-upstream_link-body = Someone, hopefully you, asked to sign in to your account with { $provider }. Enter the code below to link it; it is valid for { $minutes } minutes. If this was not you, ignore this message: nothing changes without the code.
+scope-address = See your city and country
+scope-gatehouse-profile = See your company, trade name and job title

@@ -472,3 +472,5 @@ account-notice-provider-unlinked = Palvelu ei ole enää yhdistetty tiliisi.
 account-error-last-way-in = Tämä on ainoa tapasi kirjautua. Aseta salasana tai lisää pääsyavain ennen kuin poistat yhdistyksen.
 mail-upstream_link-subject = Koodisi palvelun { $provider } yhdistämiseen
 mail-upstream_link-body = Joku, toivottavasti sinä, pyysi kirjautumista tiliisi palvelulla { $provider }. Yhdistä palvelu alla olevalla koodilla; se on voimassa { $minutes } minuuttia. Jos tämä et ollut sinä, älä välitä viestistä: mikään ei muutu ilman koodia.
+scope-address = Nähdä kaupunkisi ja maasi
+scope-gatehouse-profile = Nähdä yrityksesi, toiminimesi ja tehtävänimikkeesi

@@ -472,3 +472,5 @@ account-notice-provider-unlinked = Il servizio non è più collegato al tuo acco
 account-error-last-way-in = Questo è il tuo unico modo di accedere. Imposta una password o aggiungi una passkey prima di scollegarlo.
 mail-upstream_link-subject = Il tuo codice per collegare { $provider }
 mail-upstream_link-body = Qualcuno, speriamo tu, ha chiesto di accedere al tuo account con { $provider }. Inserisci il codice qui sotto per collegarlo; è valido per { $minutes } minuti. Se non sei stato tu, ignora questo messaggio: senza il codice non cambia nulla.
+scope-address = Vedere la tua città e il tuo paese
+scope-gatehouse-profile = Vedere la tua azienda, la ragione sociale e la qualifica

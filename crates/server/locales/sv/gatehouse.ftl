@@ -472,3 +472,5 @@ account-notice-provider-unlinked = Tjänsten är inte längre kopplad till ditt 
 account-error-last-way-in = Det här är ditt enda sätt att logga in. Ange ett lösenord eller lägg till en nyckel innan du kopplar bort den.
 mail-upstream_link-subject = Din kod för att koppla { $provider }
 mail-upstream_link-body = Någon, förhoppningsvis du, bad om att logga in på ditt konto med { $provider }. Ange koden nedan för att koppla tjänsten; den gäller i { $minutes } minuter. Om det inte var du kan du bortse från meddelandet: inget ändras utan koden.
+scope-address = Se din ort och ditt land
+scope-gatehouse-profile = Se ditt företag, ditt handelsnamn och din befattning

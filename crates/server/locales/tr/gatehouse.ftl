@@ -472,3 +472,5 @@ account-notice-provider-unlinked = Sağlayıcı artık hesabınıza bağlı değ
 account-error-last-way-in = Bu, giriş yapabildiğiniz tek yol. Bağlantıyı kaldırmadan önce bir parola belirleyin veya bir geçiş anahtarı ekleyin.
 mail-upstream_link-subject = { $provider } bağlama kodunuz
 mail-upstream_link-body = Birisi, umarız sizsiniz, hesabınıza { $provider } ile giriş yapmak istedi. Bağlamak için aşağıdaki kodu girin; kod { $minutes } dakika geçerlidir. Bu siz değilseniz bu iletiyi yok sayın: kod olmadan hiçbir şey değişmez.
+scope-address = Şehrinizi ve ülkenizi görmek
+scope-gatehouse-profile = Şirketinizi, ticari unvanınızı ve görev unvanınızı görmek

@@ -472,3 +472,5 @@ account-notice-provider-unlinked = Nhà cung cấp không còn liên kết với
 account-error-last-way-in = Đây là cách đăng nhập duy nhất của bạn. Hãy đặt mật khẩu hoặc thêm khóa truy cập trước khi hủy liên kết.
 mail-upstream_link-subject = Mã để liên kết { $provider }
 mail-upstream_link-body = Ai đó, hy vọng là bạn, đã yêu cầu đăng nhập vào tài khoản của bạn bằng { $provider }. Nhập mã dưới đây để liên kết; mã có hiệu lực trong { $minutes } phút. Nếu không phải bạn, hãy bỏ qua thư này: không có gì thay đổi nếu không có mã.
+scope-address = Xem thành phố và quốc gia của bạn
+scope-gatehouse-profile = Xem công ty, tên thương mại và chức danh của bạn

@@ -24,7 +24,8 @@ fn describe_scopes(language: &str, scope: &Scope) -> Vec<String> {
         .chain(custom)
         .map(|token| {
             if STANDARD_SCOPES.contains(&token) {
-                crate::i18n::translate(language, &format!("scope-{token}"), &[])
+                // Catalogue keys cannot hold `:` (`gatehouse:profile`).
+                crate::i18n::translate(language, &format!("scope-{}", token.replace(':', "-")), &[])
             } else {
                 crate::i18n::translate(language, "scope-other", &[("scope", token.to_owned())])
             }

@@ -58,8 +58,10 @@ pub fn build_document(config: &Config) -> Result<String, ConfigError> {
         "code_challenge_methods_supported": ["S256"],
         "claims_supported": [
             "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "sid", "at_hash",
-            "name", "preferred_username", "locale", "updated_at",
-            "email", "email_verified", "phone_number", "phone_number_verified"
+            "name", "preferred_username", "locale", "birthdate", "updated_at",
+            "email", "email_verified", "phone_number", "phone_number_verified", "address",
+            "company", "trade_name", "job_title",
+            "studio_id", "studio_slug", "studio_name", "studio_roles", "studio_licence"
         ],
         "claim_types_supported": ["normal"],
         "claims_parameter_supported": false,
