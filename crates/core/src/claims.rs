@@ -84,6 +84,30 @@ pub struct AccessTokenClaims {
     pub studio: Map<String, Value>,
 }
 
+/// A member's studio sign-in name (`matti@123`): the studio user name at the studio's
+/// licence number, or at its slug when it has none. `None` for members without a user name.
+#[must_use]
+pub fn studio_sign_in_name(membership: &crate::studio::Membership) -> Option<String> {
+    let username = membership.username.as_deref()?;
+    let studio = &membership.studio;
+    let at = studio.licence_number.as_deref().unwrap_or(&studio.slug);
+    Some(format!("{username}@{at}"))
+}
+
+/// `preferred_username` of a sign-in in `membership`'s studio, when `scope` releases the
+/// profile and the member has a studio sign-in name; the e-mail address stays otherwise.
+pub fn apply_studio_username(
+    claims: &mut Map<String, Value>,
+    scope: &Scope,
+    membership: &crate::studio::Membership,
+) {
+    if scope.contains(scope::PROFILE)
+        && let Some(name) = studio_sign_in_name(membership)
+    {
+        claims.insert("preferred_username".into(), Value::from(name));
+    }
+}
+
 impl AccessTokenClaims {
     /// Whether `caller` may learn about this token at introspection (RFC 7662 §4: the
     /// server decides whom it tells): the client it was issued to, or a resource server it

@@ -117,14 +117,24 @@ async fn user_in_two_studios_picks_and_switches(backend: Backend) {
 async fn licence_sign_in_name_selects_the_studio(backend: Backend) {
     let world = two_studios(backend).await;
     let browser = world.app.browser();
-    let (url, verifier, _) = authorization_request(&world.rp, &[], "");
+    let (url, verifier, _) = authorization_request(&world.rp, &["profile"], "");
     // No picker: "anna@123" names the studio up front.
     let callback = browser.authorize(&url, "anna@123", PASSWORD).await;
     let tokens = exchange(&world.rp, &callback, verifier).await;
-    assert_eq!(
-        studio_of(&tokens.id_token().expect("id token").to_string()).0,
-        "bianchi"
-    );
+    let id_token = tokens.id_token().expect("id token").to_string();
+    assert_eq!(studio_of(&id_token).0, "bianchi");
+    // Applications see the studio sign-in name, in the ID token and from UserInfo.
+    assert_eq!(jwt_payload(&id_token)["preferred_username"], "anna@123");
+    let userinfo: serde_json::Value = reqwest::Client::new()
+        .get(world.app.url("/userinfo"))
+        .bearer_auth(tokens.access_token().secret())
+        .send()
+        .await
+        .expect("userinfo")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(userinfo["preferred_username"], "anna@123");
 
     let other = world.app.browser();
     let (url, verifier, _) = authorization_request(&world.rp, &[], "");

@@ -33,14 +33,34 @@ async fn respond(
         return Err(BearerError::InsufficientScope(scope::OPENID));
     }
     let user_id = UserId::new(claims.sub.clone());
-    let user = state
+    // The studio member's sign-in name, read with the account when the profile is granted.
+    let studio_id = claims
+        .studio
+        .get("studio_id")
+        .and_then(serde_json::Value::as_str)
+        .filter(|_| granted.contains(scope::PROFILE))
+        .map(|id| gatehouse_core::StudioId::new(id.to_owned()));
+    let (user, membership) = state
         .store
-        .read(move |connection| users::find(connection, &user_id))
-        .await?
+        .read(move |connection| {
+            let user = users::find(connection, &user_id)?;
+            let membership = match &studio_id {
+                Some(studio_id) => {
+                    gatehouse_store::studios::find_membership(connection, studio_id, &user_id)?
+                }
+                None => None,
+            };
+            Ok((user, membership))
+        })
+        .await?;
+    let user = user
         .filter(gatehouse_core::user::User::is_active)
         .ok_or(BearerError::InvalidToken("the account is no longer active"))?;
     let mut body = user_claims(&user, &granted);
     body.insert("sub".into(), user.id.as_str().into());
+    if let Some(membership) = &membership {
+        gatehouse_core::claims::apply_studio_username(&mut body, &granted, membership);
+    }
     // The studio of the sign-in, as the token carries it.
     body.extend(claims.studio);
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(body)))

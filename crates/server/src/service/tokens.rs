@@ -246,6 +246,7 @@ fn issue_user_tokens(
         let mut user_claims = claims::user_claims(context.user, context.scope);
         if let Some(membership) = context.membership {
             user_claims.extend(studio_claims(membership));
+            claims::apply_studio_username(&mut user_claims, context.scope, membership);
         }
         let claims = IdTokenClaims {
             iss: state.issuer.clone(),
