@@ -134,6 +134,7 @@ fn hosted_pages() -> PageRoutes {
         .post("/login/upstream/{provider}", upstream::start)
         .get("/login/upstream/{provider}/callback", upstream::callback)
         .post("/account/upstream/unlink", account::unlink_provider)
+        .post("/account/apps/disconnect", account::disconnect_app)
         .get_and_post("/mfa", mfa::show, mfa::submit)
         .post("/mfa/send", mfa::resend)
         .post("/mfa/passkey/options", mfa::passkey_options)

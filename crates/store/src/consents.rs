@@ -62,3 +62,16 @@ pub fn withdraw_all(connection: &mut DbConn, user_id: &UserId) -> StoreResult<us
             .execute(connection)?,
     )
 }
+
+/// Withdraws what the user approved for one client; whether there was anything.
+pub fn withdraw(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    client_id: &ClientId,
+) -> StoreResult<bool> {
+    Ok(
+        diesel::delete(consents::table.find((user_id.as_str(), client_id.as_str())))
+            .execute(connection)?
+            > 0,
+    )
+}

@@ -297,3 +297,90 @@ pub fn purge_dpop_proofs(connection: &mut DbConn, now: UnixTime) -> StoreResult<
             .execute(connection)?,
     )
 }
+
+/// An application the user has live grants for: its id, the scopes of those grants (joined),
+/// when the first was made and when one was last used (issued or refreshed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectedClient {
+    /// The application.
+    pub client_id: ClientId,
+    /// The scopes granted, space-separated.
+    pub scopes: String,
+    /// The oldest live grant.
+    pub since: UnixTime,
+    /// The newest grant or refresh.
+    pub last_used_at: UnixTime,
+}
+
+/// The applications holding live (unrevoked, unexpired) grants of the user.
+pub fn connected_clients(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    now: UnixTime,
+) -> StoreResult<Vec<ConnectedClient>> {
+    let live: Vec<(String, String, String, i64)> = grants::table
+        .filter(grants::user_id.eq(user_id.as_str()))
+        .filter(grants::revoked_at.is_null())
+        .filter(grants::expires_at.gt(now.as_secs()))
+        .select((
+            grants::id,
+            grants::client_id,
+            grants::scopes,
+            grants::created_at,
+        ))
+        .load(connection)?;
+    let grant_ids: Vec<&str> = live.iter().map(|(id, ..)| id.as_str()).collect();
+    let refreshed: Vec<(String, i64)> = refresh_tokens::table
+        .filter(refresh_tokens::grant_id.eq_any(&grant_ids))
+        .select((refresh_tokens::grant_id, refresh_tokens::created_at))
+        .load(connection)?;
+    let mut connected: Vec<ConnectedClient> = Vec::new();
+    for (grant_id, client_id, scopes, created_at) in &live {
+        let last = refreshed
+            .iter()
+            .filter(|(id, _)| id == grant_id)
+            .map(|(_, at)| *at)
+            .chain(std::iter::once(*created_at))
+            .max()
+            .unwrap_or(*created_at);
+        match connected
+            .iter_mut()
+            .find(|entry| entry.client_id.as_str() == client_id)
+        {
+            Some(entry) => {
+                entry.since = entry.since.min(UnixTime(*created_at));
+                entry.last_used_at = entry.last_used_at.max(UnixTime(last));
+                let mut tokens: Vec<&str> = entry.scopes.split(' ').collect();
+                tokens.extend(scopes.split(' '));
+                tokens.sort_unstable();
+                tokens.dedup();
+                entry.scopes = tokens.join(" ");
+            }
+            None => connected.push(ConnectedClient {
+                client_id: ClientId::new(client_id.clone()),
+                scopes: scopes.clone(),
+                since: UnixTime(*created_at),
+                last_used_at: UnixTime(last),
+            }),
+        }
+    }
+    connected.sort_by(|a, b| b.last_used_at.cmp(&a.last_used_at));
+    Ok(connected)
+}
+
+/// Revokes every grant the user gave `client_id`; how many were live.
+pub fn revoke_for_client(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    client_id: &ClientId,
+    now: UnixTime,
+) -> StoreResult<usize> {
+    Ok(diesel::update(
+        grants::table
+            .filter(grants::user_id.eq(user_id.as_str()))
+            .filter(grants::client_id.eq(client_id.as_str()))
+            .filter(grants::revoked_at.is_null()),
+    )
+    .set(grants::revoked_at.eq(now.as_secs()))
+    .execute(connection)?)
+}

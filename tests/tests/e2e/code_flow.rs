@@ -344,7 +344,69 @@ async fn profile_fields_reach_applications_through_their_scopes(backend: Backend
     }
 }
 
+async fn a_user_disconnects_an_application_from_the_account_page(backend: Backend) {
+    use gatehouse_server::i18n::translate;
+    let world = World::start(backend).await;
+    let signed_in = sign_in(&world, &["email", "offline_access"]).await;
+    let browser = signed_in.browser;
+    let refresh = signed_in
+        .tokens
+        .refresh_token()
+        .expect("a refresh token")
+        .secret()
+        .clone();
+
+    let account = browser.get("/account").await;
+    let body = gatehouse_tests::browser::unescape(&account.body);
+    assert!(body.contains(&translate("en", "account-connected-apps", &[])));
+    assert!(body.contains("Test Portal"), "{body}");
+    assert!(
+        body.contains(&translate("en", "scope-offline_access", &[])),
+        "{body}"
+    );
+
+    let csrf = account.form_value("csrf_token").expect("CSRF");
+    let nothing = browser
+        .post(
+            "/account/apps/disconnect",
+            &[("csrf_token", csrf.as_str()), ("client_id", "not-a-client")],
+        )
+        .await;
+    assert_eq!(nothing.status, 404);
+    let disconnected = browser
+        .post(
+            "/account/apps/disconnect",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("client_id", world.client.id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(disconnected.redirect(), "/account?notice=app-disconnected");
+    let after =
+        gatehouse_tests::browser::unescape(&browser.get(disconnected.redirect()).await.body);
+    assert!(after.contains(&translate("en", "account-notice-app-disconnected", &[])));
+    assert!(
+        after.contains(&translate("en", "account-no-connected-apps", &[])),
+        "{after}"
+    );
+
+    // The application's refresh token is dead.
+    let (status, body) = crate::token_request(
+        &world.app,
+        &world.client,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"], "invalid_grant");
+}
+
 gatehouse_tests::on_both_backends!(
+    a_user_disconnects_an_application_from_the_account_page,
     profile_fields_reach_applications_through_their_scopes,
     code_flow_with_pkce_yields_verified_tokens,
     third_party_clients_ask_for_consent_once,

@@ -56,11 +56,13 @@ pub enum Notice {
     LanguageSaved,
     /// An upstream provider was unlinked.
     ProviderUnlinked,
+    /// An application was disconnected.
+    AppDisconnected,
 }
 
 impl Notice {
     /// Every notice.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::DeviceRemoved,
         Self::SessionEnded,
         Self::StudioSwitched,
@@ -71,6 +73,7 @@ impl Notice {
         Self::PhoneChanged,
         Self::LanguageSaved,
         Self::ProviderUnlinked,
+        Self::AppDisconnected,
     ];
 
     /// The value of `?notice=`.
@@ -87,6 +90,7 @@ impl Notice {
             Self::PhoneChanged => "phone-changed",
             Self::LanguageSaved => "language-saved",
             Self::ProviderUnlinked => "provider-unlinked",
+            Self::AppDisconnected => "app-disconnected",
         }
     }
 
@@ -267,6 +271,20 @@ async fn render(
             }
         })
         .collect();
+    let connected_apps: Vec<minijinja::Value> = crate::service::connected::list(state, &user.id)
+        .await?
+        .into_iter()
+        .map(|app| {
+            let scope = gatehouse_core::scope::Scope::parse(&app.scopes).unwrap_or_default();
+            minijinja::context! {
+                id => app.client_id.as_str().to_owned(),
+                name => app.name,
+                permissions => super::consent::describe_scopes(&page.language, &scope),
+                since => format_time(app.since),
+                last_used => format_time(app.last_used_at),
+            }
+        })
+        .collect();
     let languages: Vec<minijinja::Value> = crate::i18n::SUPPORTED
         .iter()
         .map(|code| minijinja::context! { code => *code, name => crate::i18n::translate(code, "language-name", &[]) })
@@ -294,6 +312,7 @@ async fn render(
             devices => device_items,
             sessions => session_items,
             linked_providers => linked_items,
+            connected_apps => connected_apps,
             notice => notice,
             error => error,
         },
@@ -412,6 +431,36 @@ pub async fn unlink_provider(
             *response.status_mut() = StatusCode::CONFLICT;
             Ok(response)
         }
+    }
+}
+
+/// `POST /account/apps/disconnect`: the user takes an application's access away.
+pub async fn disconnect_app(
+    State(state): State<AppState>,
+    origin: crate::http::Origin,
+    SignedIn(active): SignedIn,
+    CsrfForm { form, .. }: CsrfForm<AppForm>,
+) -> Result<Response, PageError> {
+    let actor = origin.actor(active.user.id.as_str());
+    let client_id = gatehouse_core::ClientId::new(form.client_id);
+    if !crate::service::connected::disconnect(&state, &actor, &active.user.id, &client_id).await? {
+        return Err(PageError::new(StatusCode::NOT_FOUND, "error-not-found"));
+    }
+    Ok(done(Notice::AppDisconnected))
+}
+
+/// The disconnect form.
+#[derive(Debug, Deserialize)]
+pub struct AppForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    client_id: String,
+}
+
+impl CsrfProtected for AppForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
     }
 }
 

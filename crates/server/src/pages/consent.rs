@@ -12,7 +12,7 @@ use gatehouse_core::scope::{STANDARD_SCOPES, Scope};
 use serde::Deserialize;
 
 /// One line per scope, the standard ones first in their usual order.
-fn describe_scopes(language: &str, scope: &Scope) -> Vec<String> {
+pub(crate) fn describe_scopes(language: &str, scope: &Scope) -> Vec<String> {
     let standard = STANDARD_SCOPES
         .iter()
         .copied()

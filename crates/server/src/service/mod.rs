@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod authorization;
 pub mod clients;
+pub mod connected;
 pub mod devices;
 pub mod import;
 pub mod keys;
