@@ -364,7 +364,7 @@ pub fn connected_clients(
             }),
         }
     }
-    connected.sort_by(|a, b| b.last_used_at.cmp(&a.last_used_at));
+    connected.sort_by_key(|entry| std::cmp::Reverse(entry.last_used_at));
     Ok(connected)
 }
 
