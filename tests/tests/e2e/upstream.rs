@@ -337,6 +337,21 @@ async fn first_sign_in_creates_the_account_and_the_next_signs_into_it(backend: B
     );
 }
 
+/// Posts the e-mailed code on the link page of `request`.
+async fn submit_code(browser: &Browser, csrf: &str, request: &str, code: &str) -> Page {
+    browser
+        .post(
+            "/login/upstream/link",
+            &[
+                ("csrf_token", csrf),
+                ("request", request),
+                ("action", "code"),
+                ("code", code),
+            ],
+        )
+        .await
+}
+
 async fn an_existing_account_is_linked_only_after_its_owner_proves_it(backend: Backend) {
     let (world, upstream) = federated(backend, &[]).await;
     world.app.create_user(EMAIL, PASSWORD).await;
@@ -410,17 +425,7 @@ async fn an_existing_account_is_linked_only_after_its_owner_proves_it(backend: B
     );
     let code = mails[0].code().expect("a code in the e-mail");
     let code_request = code_page.form_value("request").expect("the new request");
-    let linked = browser
-        .post(
-            "/login/upstream/link",
-            &[
-                ("csrf_token", csrf.as_str()),
-                ("request", code_request.as_str()),
-                ("action", "code"),
-                ("code", code.as_str()),
-            ],
-        )
-        .await;
+    let linked = submit_code(&browser, &csrf, &code_request, &code).await;
     let (landing, _) = browser
         .follow_to_client(
             &linked
@@ -438,17 +443,7 @@ async fn an_existing_account_is_linked_only_after_its_owner_proves_it(backend: B
     );
 
     // The code was used once: the proof page is gone.
-    let replay = browser
-        .post(
-            "/login/upstream/link",
-            &[
-                ("csrf_token", csrf.as_str()),
-                ("request", code_request.as_str()),
-                ("action", "code"),
-                ("code", code.as_str()),
-            ],
-        )
-        .await;
+    let replay = submit_code(&browser, &csrf, &code_request, &code).await;
     assert_eq!(replay.status, 400);
 
     // From now on the provider signs straight in, with no proof asked.

@@ -451,7 +451,7 @@ async fn go_on_with(
         .await;
     }
     // Not linked yet: an address is needed, and one the provider vouches for.
-    let Some(email) = identity.email.clone() else {
+    let Some(email) = identity.email.clone().filter(|_| identity.email_verified) else {
         failure_event(
             state,
             actor,
@@ -463,18 +463,6 @@ async fn go_on_with(
         .await?;
         return failed(Failure::UnverifiedEmail);
     };
-    if !identity.email_verified {
-        failure_event(
-            state,
-            actor,
-            &provider.id,
-            Failure::UnverifiedEmail,
-            None,
-            None,
-        )
-        .await?;
-        return failed(Failure::UnverifiedEmail);
-    }
     let lookup = email.clone();
     let existing = state
         .store
