@@ -384,3 +384,20 @@ pub fn revoke_for_client(
     .set(grants::revoked_at.eq(now.as_secs()))
     .execute(connection)?)
 }
+
+/// Revokes every grant the user holds in a studio (the studio removed the member).
+pub fn revoke_in_studio(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    studio_id: &StudioId,
+    now: UnixTime,
+) -> StoreResult<usize> {
+    Ok(diesel::update(
+        grants::table
+            .filter(grants::user_id.eq(user_id.as_str()))
+            .filter(grants::studio_id.eq(studio_id.as_str()))
+            .filter(grants::revoked_at.is_null()),
+    )
+    .set(grants::revoked_at.eq(now.as_secs()))
+    .execute(connection)?)
+}

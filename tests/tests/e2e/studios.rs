@@ -469,7 +469,77 @@ async fn studio_settings_are_validated(backend: Backend) {
     assert_eq!(listed[0]["licence"], "123");
 }
 
+async fn a_removed_member_loses_what_applications_hold_in_the_studio(backend: Backend) {
+    let world = two_studios(backend).await;
+    let browser = world.app.browser();
+    let (url, verifier, _) = authorization_request(&world.rp, &["offline_access"], "");
+    let callback = browser.authorize(&url, "anna@123", PASSWORD).await;
+    let tokens = exchange(&world.rp, &callback, verifier).await;
+    let access = tokens.access_token().secret().clone();
+    let refresh = tokens
+        .refresh_token()
+        .expect("refresh token")
+        .secret()
+        .clone();
+    let introspect = |token: String| {
+        let (app, client) = (&world.app, &world.client);
+        async move {
+            crate::client_post(app, client, "/introspect", &[("token", token.as_str())])
+                .await
+                .json::<serde_json::Value>()
+                .await
+                .expect("JSON")
+        }
+    };
+    assert_eq!(introspect(access.clone()).await["active"], true);
+
+    let operator = world
+        .app
+        .register_client(
+            "https://erp.example/unused",
+            &[
+                "--grant-types",
+                "client_credentials",
+                "--scopes",
+                "studios:write",
+            ],
+        )
+        .await;
+    let (status, token) = crate::token_request(
+        &world.app,
+        &operator,
+        &[("grant_type", "client_credentials")],
+    )
+    .await;
+    assert_eq!(status, 200, "{token}");
+    let removed = reqwest::Client::new()
+        .delete(world.app.url(&format!(
+            "/api/v1/studios/bianchi/members/{}",
+            world.user_id
+        )))
+        .bearer_auth(token["access_token"].as_str().expect("a token"))
+        .send()
+        .await
+        .expect("remove the member");
+    assert_eq!(removed.status(), 204);
+
+    // The application's tokens of that studio stop at once, not at their expiry.
+    assert_eq!(introspect(access).await["active"], false);
+    let (status, body) = crate::token_request(
+        &world.app,
+        &world.client,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"], "invalid_grant");
+}
+
 gatehouse_tests::on_both_backends!(
+    a_removed_member_loses_what_applications_hold_in_the_studio,
     user_in_two_studios_picks_and_switches,
     licence_sign_in_name_selects_the_studio,
     organization_parameter_pins_the_studio,

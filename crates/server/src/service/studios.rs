@@ -451,6 +451,9 @@ pub async fn remove_member(
             if !studios::remove_membership(connection, &studio_id, &user_id)? {
                 return Ok(false);
             }
+            // What applications hold for the member in this studio goes with the membership.
+            let revoked =
+                gatehouse_store::grants::revoke_in_studio(connection, &user_id, &studio_id, now)?;
             audit::record(
                 connection,
                 &secrets,
@@ -458,6 +461,7 @@ pub async fn remove_member(
                 &Event {
                     user_id: Some(&user_id),
                     studio_id: Some(studio_id.as_str()),
+                    detail: serde_json::json!({ "grants_revoked": revoked }),
                     ..Event::new("studio.member_removed")
                 },
                 now,
