@@ -99,10 +99,11 @@ async fn view_of(state: &AppState, id: &str) -> Result<ProviderView, ApiError> {
 pub async fn list(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
     caller.require("providers:read")?;
     caller.require_everywhere("see upstream providers")?;
-    let mut views = Vec::new();
-    for provider in upstream::list(&state).await? {
-        views.push(view_of(&state, &provider.id).await?);
-    }
+    let views: Vec<ProviderView> = upstream::list_configured(&state)
+        .await?
+        .into_iter()
+        .map(|(provider, has_secret)| ProviderView::of(&state, provider, has_secret))
+        .collect();
     Ok(Json(views).into_response())
 }
 

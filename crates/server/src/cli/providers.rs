@@ -183,13 +183,11 @@ pub async fn run(
             }
         }
         ProvidersCommand::List => {
-            let mut listed = Vec::new();
-            for provider in upstream::list(state).await? {
-                let has_secret = upstream::find(state, &provider.id)
-                    .await?
-                    .is_some_and(|(_, secret)| secret.is_some());
-                listed.push(provider_json(state, &provider, has_secret));
-            }
+            let listed: Vec<serde_json::Value> = upstream::list_configured(state)
+                .await?
+                .iter()
+                .map(|(provider, has_secret)| provider_json(state, provider, *has_secret))
+                .collect();
             Ok(json_line(&serde_json::Value::from(listed)))
         }
         ProvidersCommand::Delete { id } => {

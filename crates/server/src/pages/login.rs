@@ -78,19 +78,24 @@ pub async fn show_studio(
     page: PageContext,
     Query(query): Query<LoginQuery>,
 ) -> Result<Response, PageError> {
-    let lookup = slug.clone();
-    let exists = state
-        .store
-        .read(move |connection| gatehouse_store::studios::find_by_slug(connection, &lookup))
-        .await?
-        .is_some();
-    if !exists {
+    show_page(&state, page, query, Some(slug)).await
+}
+
+/// The studio context of a sign-in page: the studio of its own address (`/s/<slug>/login`,
+/// which must exist), else the flow's.
+async fn page_studio(
+    state: &AppState,
+    address_slug: Option<&str>,
+    flow_slug: Option<&str>,
+) -> Result<StudioContext, PageError> {
+    let studio = studio_context(state, address_slug.or(flow_slug)).await?;
+    if address_slug.is_some() && studio.slug.is_none() {
         return Err(PageError::new(
             StatusCode::NOT_FOUND,
             "error-studio-unknown",
         ));
     }
-    show_page(&state, page, query, Some(slug)).await
+    Ok(studio)
 }
 
 async fn show_page(
@@ -99,25 +104,23 @@ async fn show_page(
     query: LoginQuery,
     studio_slug: Option<String>,
 ) -> Result<Response, PageError> {
-    let state = state.clone();
     let return_to = query
         .return_to
         .as_deref()
         .filter(|path| !path.is_empty())
         .map(|path| super::safe_return(Some(path)));
-    let registration_open = registration_open(&state).await;
+    let registration_open = registration_open(state).await;
     match query.flow.filter(|flow| !flow.is_empty()) {
         Some(flow_id) => {
-            let (page, flow, client) = super::flow_page(&state, page, &flow_id).await?;
-            let studio = studio_context(
-                &state,
-                studio_slug
-                    .as_deref()
-                    .or(flow.request.organization.as_deref()),
+            let (page, flow, client) = super::flow_page(state, page, &flow_id).await?;
+            let studio = page_studio(
+                state,
+                studio_slug.as_deref(),
+                flow.request.organization.as_deref(),
             )
             .await?;
             page.render(
-                &state,
+                state,
                 "login.html",
                 minijinja::context! {
                     flow => flow_id,
@@ -132,9 +135,9 @@ async fn show_page(
             )
         }
         None => {
-            let studio = studio_context(&state, studio_slug.as_deref()).await?;
+            let studio = page_studio(state, studio_slug.as_deref(), None).await?;
             page.render(
-                &state,
+                state,
                 "login.html",
                 minijinja::context! {
                     email => "",

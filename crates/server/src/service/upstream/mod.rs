@@ -343,13 +343,35 @@ pub async fn delete(state: &AppState, actor: &Actor, id: &str) -> Result<bool, S
 
 /// Every configured provider, in button order.
 pub async fn list(state: &AppState) -> Result<Vec<UpstreamProvider>, ServerError> {
+    Ok(list_configured(state)
+        .await?
+        .into_iter()
+        .map(|(provider, _)| provider)
+        .collect())
+}
+
+/// Every configured provider, in button order, with whether it has a client secret (the
+/// secret itself stays sealed).
+pub async fn list_configured(
+    state: &AppState,
+) -> Result<Vec<(UpstreamProvider, bool)>, ServerError> {
     Ok(state
         .store
         .read(store::list)
         .await?
         .into_iter()
-        .map(|stored| stored.provider)
+        .map(|stored| (stored.provider, stored.sealed_client_secret.is_some()))
         .collect())
+}
+
+/// The button label of provider `id` (its id when it is gone), without unsealing its secret.
+pub async fn display_name(state: &AppState, id: &str) -> Result<String, ServerError> {
+    let lookup = id.to_owned();
+    Ok(state
+        .store
+        .read(move |connection| store::find(connection, &lookup))
+        .await?
+        .map_or_else(|| id.to_owned(), |stored| stored.provider.display_name))
 }
 
 /// The provider `id` and its client secret.

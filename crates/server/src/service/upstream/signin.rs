@@ -168,39 +168,37 @@ async fn studio_by_slug(
         .await?)
 }
 
-fn failure_event(
+async fn failure_event(
     state: &AppState,
     actor: &Actor,
     provider_id: &str,
     failure: Failure,
     detail: Option<String>,
     user_id: Option<&UserId>,
-) -> impl Future<Output = Result<(), ServerError>> {
+) -> Result<(), ServerError> {
+    tracing::info!(provider = %provider_id, reason = failure.as_str(), detail = detail.as_deref().unwrap_or(""), "upstream sign-in failed");
     let (actor, secrets, now) = (actor.clone(), state.secrets.clone(), state.now());
     let (provider_id, user_id) = (provider_id.to_owned(), user_id.cloned());
-    let store = state.store.clone();
-    tracing::info!(provider = %provider_id, reason = failure.as_str(), detail = detail.as_deref().unwrap_or(""), "upstream sign-in failed");
-    async move {
-        store
-            .write(move |connection| {
-                audit::record(
-                    connection,
-                    &secrets,
-                    &actor,
-                    &Event {
-                        user_id: user_id.as_ref(),
-                        detail: serde_json::json!({
-                            "provider": provider_id,
-                            "reason": failure.as_str(),
-                        }),
-                        ..Event::new("upstream.failed")
-                    },
-                    now,
-                )
-            })
-            .await?;
-        Ok(())
-    }
+    state
+        .store
+        .write(move |connection| {
+            audit::record(
+                connection,
+                &secrets,
+                &actor,
+                &Event {
+                    user_id: user_id.as_ref(),
+                    detail: serde_json::json!({
+                        "provider": provider_id,
+                        "reason": failure.as_str(),
+                    }),
+                    ..Event::new("upstream.failed")
+                },
+                now,
+            )
+        })
+        .await?;
+    Ok(())
 }
 
 /// Starts a sign-in at `provider_id` from a sign-in page of `studio` (by slug): the URL to
@@ -440,7 +438,7 @@ async fn go_on_with(
     if let Some(user) = linked {
         return sign_in(
             state,
-            provider,
+            &provider.id,
             &identity.amr,
             user,
             studio.as_ref(),
@@ -556,7 +554,7 @@ async fn go_on_with(
     };
     sign_in(
         state,
-        provider,
+        &provider.id,
         &identity.amr,
         user,
         studio.as_ref(),
@@ -606,7 +604,7 @@ async fn authentication_for(
 )]
 async fn sign_in(
     state: &AppState,
-    provider: &UpstreamProvider,
+    provider_id: &str,
     upstream_amr: &[String],
     user: User,
     studio: Option<&Studio>,
@@ -619,7 +617,7 @@ async fn sign_in(
         failure_event(
             state,
             &actor,
-            &provider.id,
+            provider_id,
             Failure::AccountUnusable,
             None,
             Some(&user.id),
@@ -701,10 +699,7 @@ pub async fn pending_link(
     let Some((found, link, user, has_password)) = parked(state, request_id, binding).await? else {
         return Ok(None);
     };
-    let provider_name = super::find(state, &link.provider_id).await?.map_or_else(
-        || link.provider_id.clone(),
-        |(provider, _)| provider.display_name,
-    );
+    let provider_name = super::display_name(state, &link.provider_id).await?;
     Ok(Some(PendingLink {
         provider_name,
         email: user.email,
@@ -772,10 +767,7 @@ pub async fn send_code(
             ttl_seconds: PROOF_SECONDS,
         },
     );
-    let provider_name = super::find(state, &link.provider_id).await?.map_or_else(
-        || link.provider_id.clone(),
-        |(provider, _)| provider.display_name,
-    );
+    let provider_name = super::display_name(state, &link.provider_id).await?;
     let mut variables = BTreeMap::new();
     variables.insert("name", user.name.clone().unwrap_or_default());
     variables.insert("code", issued.code.clone().unwrap_or_default());
@@ -875,13 +867,10 @@ async fn link_and_sign_in(
     if !linked {
         return Ok(Proof::Expired);
     }
-    let Some((provider, _)) = super::find(state, &link.provider_id).await? else {
-        return Ok(Proof::Expired);
-    };
     let studio = studio_by_slug(state, link.studio.as_deref()).await?;
     let finished = sign_in(
         state,
-        &provider,
+        &link.provider_id,
         &link.amr,
         user,
         studio.as_ref(),
