@@ -596,6 +596,29 @@ async fn tampered_replayed_and_foreign_answers_are_refused(backend: Backend) {
         .collect();
     assert!(reasons.contains(&"denied".into()), "{reasons:?}");
     assert!(reasons.contains(&"state_mismatch".into()), "{reasons:?}");
+
+    // The same answer delivered twice at once (a double click, a racing replay) goes on once.
+    let browser = world.app.browser();
+    let (url, _, _) = authorization_request(&world.rp, &["email"], "&studio=acme");
+    let (login_url, _) = browser.follow_to_client(&url).await;
+    let pressed = press(&browser, &login_url, "corp").await;
+    let callback = upstream_answer(
+        &browser,
+        &upstream,
+        &pressed,
+        "race@example.org",
+        false,
+        "allow",
+    )
+    .await;
+    let (first, second) = tokio::join!(browser.get(&callback), browser.get(&callback));
+    let mut statuses = vec![first.status.as_u16(), second.status.as_u16()];
+    statuses.sort_unstable();
+    assert!(
+        statuses[0] < 400 && statuses[1] == 400,
+        "one answer goes on, the other is refused: {statuses:?}"
+    );
+    assert!(world.app.account_exists("race@example.org").await);
 }
 
 async fn an_upstream_that_is_down_gets_a_clear_page(backend: Backend) {
