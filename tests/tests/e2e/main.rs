@@ -17,6 +17,7 @@ mod mfa;
 mod mobile;
 mod process;
 mod refusals;
+mod side_trips;
 mod studios;
 mod tokens;
 mod upstream;

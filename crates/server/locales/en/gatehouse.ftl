@@ -479,3 +479,6 @@ account-app-since = Connected { $since } · last used { $used }
 account-disconnect = Remove access
 account-no-connected-apps = No application has access to your account.
 account-notice-app-disconnected = The application no longer has access to your account. It will ask you to sign in again.
+login-returned-password-changed = Your password has been changed and you have been signed out everywhere. Sign in with your new password to continue.
+login-returned-registered = Your e-mail address is confirmed and your account is ready. Sign in to continue.
+login-returned-usernames-sent = If that e-mail address or phone number is linked to an account, we have sent the user names to it. Sign in to continue.

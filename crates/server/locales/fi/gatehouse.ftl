@@ -479,3 +479,6 @@ account-app-since = Yhdistetty { $since } · viimeksi käytetty { $used }
 account-disconnect = Poista käyttöoikeus
 account-no-connected-apps = Millään sovelluksella ei ole pääsyä tiliisi.
 account-notice-app-disconnected = Sovelluksella ei ole enää pääsyä tiliisi. Se pyytää sinua kirjautumaan uudelleen.
+login-returned-password-changed = Salasanasi on vaihdettu ja sinut on kirjattu ulos kaikkialta. Jatka kirjautumalla uudella salasanalla.
+login-returned-registered = Sähköpostiosoitteesi on vahvistettu ja tilisi on valmis. Jatka kirjautumalla sisään.
+login-returned-usernames-sent = Jos sähköpostiosoite tai puhelinnumero on liitetty tiliin, lähetimme käyttäjätunnukset siihen. Jatka kirjautumalla sisään.

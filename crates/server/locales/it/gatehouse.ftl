@@ -479,3 +479,6 @@ account-app-since = Collegata il { $since } · ultimo uso { $used }
 account-disconnect = Revoca l'accesso
 account-no-connected-apps = Nessuna applicazione ha accesso al tuo account.
 account-notice-app-disconnected = L'applicazione non ha più accesso al tuo account. Ti chiederà di accedere di nuovo.
+login-returned-password-changed = La password è stata cambiata e sei stato disconnesso ovunque. Accedi con la nuova password per continuare.
+login-returned-registered = Il tuo indirizzo e-mail è confermato e l'account è pronto. Accedi per continuare.
+login-returned-usernames-sent = Se quell'indirizzo e-mail o numero di telefono è collegato a un account, vi abbiamo inviato i nomi utente. Accedi per continuare.

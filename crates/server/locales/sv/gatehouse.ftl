@@ -479,3 +479,6 @@ account-app-since = Ansluten { $since } · senast använd { $used }
 account-disconnect = Ta bort åtkomst
 account-no-connected-apps = Inget program har åtkomst till ditt konto.
 account-notice-app-disconnected = Programmet har inte längre åtkomst till ditt konto. Det ber dig logga in igen.
+login-returned-password-changed = Ditt lösenord har ändrats och du har loggats ut överallt. Logga in med ditt nya lösenord för att fortsätta.
+login-returned-registered = Din e-postadress är bekräftad och ditt konto är klart. Logga in för att fortsätta.
+login-returned-usernames-sent = Om e-postadressen eller telefonnumret hör till ett konto har vi skickat användarnamnen dit. Logga in för att fortsätta.

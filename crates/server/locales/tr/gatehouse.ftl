@@ -479,3 +479,6 @@ account-app-since = Bağlanma { $since } · son kullanım { $used }
 account-disconnect = Erişimi kaldır
 account-no-connected-apps = Hesabınıza erişimi olan bir uygulama yok.
 account-notice-app-disconnected = Uygulamanın artık hesabınıza erişimi yok. Sizden yeniden giriş yapmanızı isteyecek.
+login-returned-password-changed = Parolanız değiştirildi ve her yerde oturumunuz kapatıldı. Devam etmek için yeni parolanızla oturum açın.
+login-returned-registered = E-posta adresiniz doğrulandı ve hesabınız hazır. Devam etmek için oturum açın.
+login-returned-usernames-sent = Bu e-posta adresi veya telefon numarası bir hesaba bağlıysa kullanıcı adlarını oraya gönderdik. Devam etmek için oturum açın.

@@ -479,3 +479,6 @@ account-app-since = Kết nối lúc { $since } · dùng lần cuối { $used }
 account-disconnect = Thu hồi quyền truy cập
 account-no-connected-apps = Không có ứng dụng nào truy cập tài khoản của bạn.
 account-notice-app-disconnected = Ứng dụng không còn quyền truy cập tài khoản của bạn. Ứng dụng sẽ yêu cầu bạn đăng nhập lại.
+login-returned-password-changed = Mật khẩu của bạn đã được thay đổi và bạn đã được đăng xuất ở mọi nơi. Hãy đăng nhập bằng mật khẩu mới để tiếp tục.
+login-returned-registered = Địa chỉ email của bạn đã được xác nhận và tài khoản đã sẵn sàng. Hãy đăng nhập để tiếp tục.
+login-returned-usernames-sent = Nếu địa chỉ email hoặc số điện thoại đó được liên kết với một tài khoản, chúng tôi đã gửi các tên đăng nhập đến đó. Hãy đăng nhập để tiếp tục.

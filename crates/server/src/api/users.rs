@@ -692,8 +692,14 @@ pub async fn send_password_reset(
         .locale
         .clone()
         .unwrap_or_else(|| state.config.ui.default_locale.clone());
-    recovery::request_password_reset(&state, &user.email, recovery::Channel::Email, &language)
-        .await?;
+    recovery::request_password_reset(
+        &state,
+        &user.email,
+        recovery::Channel::Email,
+        &language,
+        None,
+    )
+    .await?;
     Ok(StatusCode::ACCEPTED.into_response())
 }
 

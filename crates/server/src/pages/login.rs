@@ -14,17 +14,15 @@ use axum::response::Response;
 use secrecy::SecretString;
 use serde::Deserialize;
 
-async fn registration_open(state: &AppState) -> bool {
-    state.config.registration.enabled
-}
-
-/// What a sign-in page shows for its studio: the studio's slug and name, and the
-/// upstream providers' buttons (within a studio, only those it allows).
+/// What a sign-in page shows for its studio: the studio's slug and name, the upstream
+/// providers' buttons (within a studio, only those it allows), and whether the studio takes
+/// registrations.
 #[derive(Debug, Default)]
 struct StudioContext {
     slug: Option<String>,
     name: Option<String>,
     providers: Vec<minijinja::Value>,
+    takes_registrations: bool,
 }
 
 /// The context of a sign-in page of studio `slug` (its own address, or the flow's
@@ -48,17 +46,86 @@ async fn studio_context(state: &AppState, slug: Option<&str>) -> Result<StudioCo
         .collect();
     Ok(StudioContext {
         slug: studio.as_ref().map(|studio| studio.slug.clone()),
+        takes_registrations: studio
+            .as_ref()
+            .is_some_and(|studio| studio.settings.registration.enabled),
         name: studio.map(|studio| studio.name),
         providers,
     })
 }
 
+/// Everything around a sign-in form: the application and studio it is for, their buttons
+/// and links. The form's own values (what was typed, the error) come separately.
+struct Surroundings {
+    flow: Option<String>,
+    client_name: Option<String>,
+    studio: StudioContext,
+    registration_url: Option<String>,
+}
+
+impl Surroundings {
+    fn new(
+        state: &AppState,
+        flow: Option<String>,
+        client_name: Option<String>,
+        studio: StudioContext,
+    ) -> Self {
+        // A studio that takes registrations offers its own form; otherwise the instance's,
+        // when it is open.
+        let registration_url = match &studio.slug {
+            Some(slug) if studio.takes_registrations => {
+                let mut query = url::form_urlencoded::Serializer::new(String::new());
+                query.append_pair("studio", slug);
+                Some(format!("/register?{}", query.finish()))
+            }
+            _ => state
+                .config
+                .registration
+                .enabled
+                .then(|| "/register".to_owned()),
+        }
+        .map(|url| super::with_flow(&url, flow.as_deref()));
+        Self {
+            flow,
+            client_name,
+            studio,
+            registration_url,
+        }
+    }
+
+    fn render(
+        &self,
+        state: &AppState,
+        page: &PageContext,
+        form: minijinja::Value,
+    ) -> Result<Response, PageError> {
+        let flow = self.flow.as_deref();
+        page.render(
+            state,
+            "login.html",
+            minijinja::context! {
+                flow => flow,
+                client_name => self.client_name.as_deref(),
+                registration_url => self.registration_url.as_deref(),
+                forgot_password_url => super::with_flow("/forgot-password", flow),
+                forgot_username_url => super::with_flow("/forgot-username", flow),
+                passkeys => state.webauthn.is_some(),
+                studio => self.studio.slug.as_deref(),
+                studio_name => self.studio.name.as_deref(),
+                providers => &self.studio.providers,
+                ..form
+            },
+        )
+    }
+}
+
 /// `?flow=` (a sign-in for an application) or `?return_to=` (a page of ours that needs a
-/// signed-in user).
+/// signed-in user); `?returned=` after a side trip begun on the page.
 #[derive(Debug, Deserialize)]
 pub struct LoginQuery {
     flow: Option<String>,
     return_to: Option<String>,
+    returned: Option<super::Returned>,
 }
 
 /// `GET /login`
@@ -109,7 +176,6 @@ async fn show_page(
         .as_deref()
         .filter(|path| !path.is_empty())
         .map(|path| super::safe_return(Some(path)));
-    let registration_open = registration_open(state).await;
     match query.flow.filter(|flow| !flow.is_empty()) {
         Some(flow_id) => {
             let (page, flow, client) = super::flow_page(state, page, &flow_id).await?;
@@ -119,35 +185,24 @@ async fn show_page(
                 flow.request.organization.as_deref(),
             )
             .await?;
-            page.render(
+            let notice = query
+                .returned
+                .map(|returned| page.translate(returned.message_key(), &[]));
+            Surroundings::new(state, Some(flow_id), Some(client.name), studio).render(
                 state,
-                "login.html",
+                &page,
                 minijinja::context! {
-                    flow => flow_id,
-                    client_name => client.name,
                     email => flow.request.login_hint.unwrap_or_default(),
-                    registration_open => registration_open,
-                    passkeys => state.webauthn.is_some(),
-                    studio => studio.slug,
-                    studio_name => studio.name,
-                    providers => studio.providers,
+                    notice => notice,
                 },
             )
         }
         None => {
             let studio = page_studio(state, studio_slug.as_deref(), None).await?;
-            page.render(
+            Surroundings::new(state, None, None, studio).render(
                 state,
-                "login.html",
-                minijinja::context! {
-                    email => "",
-                    return_to => return_to,
-                    registration_open => registration_open,
-                    passkeys => state.webauthn.is_some(),
-                    studio => studio.slug,
-                    studio_name => studio.name,
-                    providers => studio.providers,
-                },
+                &page,
+                minijinja::context! { email => "", return_to => return_to },
             )
         }
     }
@@ -194,26 +249,19 @@ pub async fn submit(
     };
     let studio = studio_context(&state, form.studio.as_deref().or(organization.as_deref())).await?;
     let is_persistent = form.remember_me.is_some();
-    let registration_open = registration_open(&state).await;
+    let surroundings = Surroundings::new(&state, flow_id.clone(), client_name, studio);
     let rerender = |message_key: &str,
                     arguments: &[(&str, String)],
                     status: StatusCode|
      -> Result<Response, PageError> {
-        let mut response = page.render(
+        let mut response = surroundings.render(
             &state,
-            "login.html",
+            &page,
             minijinja::context! {
-                flow => flow_id.clone(),
-                client_name => client_name.clone(),
                 email => form.email.clone(),
                 return_to => form.return_to.clone(),
                 remember_me => is_persistent,
                 error => page.translate(message_key, arguments),
-                registration_open => registration_open,
-                passkeys => state.webauthn.is_some(),
-                studio => studio.slug.clone(),
-                studio_name => studio.name.clone(),
-                providers => studio.providers.clone(),
             },
         )?;
         *response.status_mut() = status;
@@ -324,17 +372,15 @@ pub async fn passkey_submit(
     .await?;
     let Some(user_id) = user_id else {
         tracing::info!(address = %address, "passwordless sign-in refused");
-        let mut response = page.render(
-            &state,
-            "login.html",
-            minijinja::context! {
-                flow => flow_id,
-                email => "",
-                error => page.translate("login-error-passkey", &[]),
-                registration_open => registration_open(&state).await,
-                passkeys => state.webauthn.is_some(),
-            },
-        )?;
+        let mut response = Surroundings::new(&state, flow_id, None, StudioContext::default())
+            .render(
+                &state,
+                &page,
+                minijinja::context! {
+                    email => "",
+                    error => page.translate("login-error-passkey", &[]),
+                },
+            )?;
         *response.status_mut() = StatusCode::UNAUTHORIZED;
         return Ok(response);
     };

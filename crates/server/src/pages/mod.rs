@@ -321,6 +321,71 @@ pub(crate) fn page_of_form(path: &str) -> String {
     }
 }
 
+/// What the sign-in page of an authorization request says when a side trip begun on it
+/// (forgotten password or user name, registration) comes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Returned {
+    /// The password was reset.
+    PasswordChanged,
+    /// The e-mail address of a registration was confirmed.
+    Registered,
+    /// The user names were sent.
+    UsernamesSent,
+}
+
+impl Returned {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::PasswordChanged => "password-changed",
+            Self::Registered => "registered",
+            Self::UsernamesSent => "usernames-sent",
+        }
+    }
+
+    /// The message the sign-in page shows.
+    pub(crate) fn message_key(self) -> &'static str {
+        match self {
+            Self::PasswordChanged => "login-returned-password-changed",
+            Self::Registered => "login-returned-registered",
+            Self::UsernamesSent => "login-returned-usernames-sent",
+        }
+    }
+}
+
+/// The authorization request a side trip was begun from, if it can still be finished.
+pub(crate) async fn live_flow(state: &AppState, flow_id: Option<&str>) -> Option<String> {
+    let flow_id = flow_id.filter(|flow_id| !flow_id.is_empty() && flow_id.len() <= 128)?;
+    authorization::load_flow(state, flow_id)
+        .await
+        .ok()
+        .map(|_| flow_id.to_owned())
+}
+
+/// The sign-in page of authorization request `flow_id`, saying what the side trip did.
+#[must_use]
+pub(crate) fn back_to_flow(flow_id: &str, returned: Returned) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query.append_pair("flow", flow_id);
+    query.append_pair("returned", returned.as_str());
+    format!("/login?{}", query.finish())
+}
+
+/// `path` with the flow of the sign-in page it was reached from, so the side trip can come
+/// back to it.
+#[must_use]
+pub(crate) fn with_flow(path: &str, flow_id: Option<&str>) -> String {
+    match flow_id.filter(|flow_id| !flow_id.is_empty()) {
+        Some(flow_id) => {
+            let separator = if path.contains('?') { '&' } else { '?' };
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            query.append_pair("flow", flow_id);
+            format!("{path}{separator}{}", query.finish())
+        }
+        None => path.to_owned(),
+    }
+}
+
 /// `?token=` of a page that an e-mailed link opens.
 #[derive(Debug, serde::Deserialize)]
 pub struct TokenQuery {

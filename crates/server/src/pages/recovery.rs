@@ -22,16 +22,40 @@ const RESET_REQUEST: &str = "reset-request";
 const RESET_CODE: &str = "reset-code";
 const USERNAME_REMINDER: &str = "username-reminder";
 
+/// The sign-in page a side trip came from: the flow's, or the instance's.
+fn login_url(flow: Option<&str>) -> String {
+    super::with_flow("/login", flow)
+}
+
+/// The forgotten-password form, `error` and `identifier` given after a refusal.
+fn render_forgot_password(
+    state: &AppState,
+    page: &PageContext,
+    flow: Option<&str>,
+    identifier: &str,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    page.render(
+        state,
+        "forgot_password.html",
+        minijinja::context! {
+            identifier => identifier,
+            error => error,
+            flow => flow,
+            login_url => login_url(flow),
+            forgot_username_url => super::with_flow("/forgot-username", flow),
+        },
+    )
+}
+
 /// `GET /forgot-password`
 pub async fn show_forgot_password(
     State(state): State<AppState>,
     page: PageContext,
+    Query(query): Query<super::FlowQuery>,
 ) -> Result<Response, PageError> {
-    page.render(
-        &state,
-        "forgot_password.html",
-        minijinja::context! { identifier => "" },
-    )
+    let flow = super::live_flow(&state, query.flow.as_deref()).await;
+    render_forgot_password(&state, &page, flow.as_deref(), "", None)
 }
 
 /// The request form.
@@ -43,6 +67,8 @@ pub struct ForgotPasswordForm {
     identifier: String,
     #[serde(default)]
     channel: String,
+    /// The authorization request whose sign-in page the form was reached from.
+    flow: Option<String>,
 }
 
 impl CsrfProtected for ForgotPasswordForm {
@@ -58,12 +84,10 @@ pub async fn request_reset(
     CsrfForm { page, form }: CsrfForm<ForgotPasswordForm>,
 ) -> Result<Response, PageError> {
     let identifier = form.identifier.trim();
+    let flow = super::live_flow(&state, form.flow.as_deref()).await;
     if identifier.is_empty() || identifier.len() > 254 {
-        let mut response = page.render(
-            &state,
-            "forgot_password.html",
-            minijinja::context! { identifier => "", error => page.translate("login-error-malformed", &[]) },
-        )?;
+        let error = page.translate("login-error-malformed", &[]);
+        let mut response = render_forgot_password(&state, &page, flow.as_deref(), "", Some(error))?;
         *response.status_mut() = StatusCode::BAD_REQUEST;
         return Ok(response);
     }
@@ -74,14 +98,9 @@ pub async fn request_reset(
         Key::address(RESET_REQUEST, address),
     ];
     if let Err(RetryAfter(seconds)) = state.throttle.begin(keys, state.now()) {
-        let mut response = page.render(
-            &state,
-            "forgot_password.html",
-            minijinja::context! {
-                identifier => identifier,
-                error => page.translate("login-error-throttled", &[("seconds", seconds.to_string())]),
-            },
-        )?;
+        let error = page.translate("login-error-throttled", &[("seconds", seconds.to_string())]);
+        let mut response =
+            render_forgot_password(&state, &page, flow.as_deref(), identifier, Some(error))?;
         *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
         if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
             response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -93,35 +112,55 @@ pub async fn request_reset(
     } else {
         Channel::Email
     };
-    let request_id =
-        recovery::request_password_reset(&state, identifier, channel, &page.language).await?;
+    let request_id = recovery::request_password_reset(
+        &state,
+        identifier,
+        channel,
+        &page.language,
+        flow.as_deref(),
+    )
+    .await?;
     let channel_name = if channel == Channel::Sms {
         "sms"
     } else {
         "email"
     };
-    Ok(Redirect::to(&format!(
-        "/forgot-password/code?request={request_id}&via={channel_name}"
+    Ok(Redirect::to(&super::with_flow(
+        &format!("/forgot-password/code?request={request_id}&via={channel_name}"),
+        flow.as_deref(),
     ))
     .into_response())
 }
 
-/// `?request=&via=`
+/// `?request=&via=&flow=`
 #[derive(Debug, Deserialize)]
 pub struct CodeQuery {
     #[serde(default)]
     request: String,
     #[serde(default)]
     via: String,
+    flow: Option<String>,
+}
+
+impl CodeQuery {
+    /// Where the code page's form posts (the way it came, and the flow, travel along).
+    fn action(&self) -> String {
+        let via = if self.via == "sms" { "sms" } else { "email" };
+        super::with_flow(
+            &format!("/forgot-password/code?via={via}"),
+            self.flow.as_deref(),
+        )
+    }
 }
 
 fn render_code_page(
     state: &AppState,
     page: &PageContext,
     request_id: &str,
-    via: &str,
+    query: &CodeQuery,
     error: Option<String>,
 ) -> Result<Response, PageError> {
+    let via = query.via.as_str();
     let intro = if via == "sms" {
         "forgot-password-code-intro-sms"
     } else {
@@ -133,9 +172,9 @@ fn render_code_page(
         minijinja::context! {
             title => page.translate("forgot-password-code-title", &[]),
             intro => page.translate(intro, &[]),
-            action => format!("/forgot-password/code?via={via}"),
+            action => query.action(),
             request => request_id,
-            back => "/forgot-password",
+            back => super::with_flow("/forgot-password", query.flow.as_deref()),
             error => error,
         },
     )
@@ -147,7 +186,7 @@ pub async fn show_code(
     page: PageContext,
     Query(query): Query<CodeQuery>,
 ) -> Result<Response, PageError> {
-    render_code_page(&state, &page, &query.request, &query.via, None)
+    render_code_page(&state, &page, &query.request, &query, None)
 }
 
 /// The code form, and afterwards the new password (the code travels along).
@@ -213,13 +252,27 @@ async fn apply_reset(
         );
     }
     let user_id = request.user_id.clone();
+    // The flow goes with the request, so a reset finished through the e-mailed link comes
+    // back to it as well as one finished with the code.
+    let flow = request
+        .data
+        .get("flow")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned);
     match recovery::complete_password_reset(state, request, SecretString::from(password)).await? {
-        ResetOutcome::Done => page.render_message(
-            state,
-            "reset-done-title",
-            vec![page.translate("reset-done-body", &[])],
-            Some(("/login", "login-title")),
-        ),
+        ResetOutcome::Done => match super::live_flow(state, flow.as_deref()).await {
+            Some(flow) => Ok(Redirect::to(&super::back_to_flow(
+                &flow,
+                super::Returned::PasswordChanged,
+            ))
+            .into_response()),
+            None => page.render_message(
+                state,
+                "reset-done-title",
+                vec![page.translate("reset-done-body", &[])],
+                Some(("/login", "login-title")),
+            ),
+        },
         ResetOutcome::Invalid => {
             let mut response = page.render_message(
                 state,
@@ -274,7 +327,7 @@ pub async fn submit_code(
             let message =
                 page.translate("login-error-throttled", &[("seconds", seconds.to_string())]);
             let mut response =
-                render_code_page(&state, &page, &form.request, &query.via, Some(message))?;
+                render_code_page(&state, &page, &form.request, &query, Some(message))?;
             *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
             if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -295,14 +348,14 @@ pub async fn submit_code(
                     &state,
                     &page,
                     &form.request,
-                    &query.via,
+                    &query,
                     Some(super::code_error(&page, rejection)),
                 )?;
                 *response.status_mut() = StatusCode::BAD_REQUEST;
                 return Ok(response);
             }
         };
-    let action = format!("/forgot-password/code?via={}", query.via);
+    let action = query.action();
     let hidden = vec![
         minijinja::context! { name => "request", value => form.request.clone() },
         minijinja::context! { name => "code", value => form.code.clone() },
@@ -359,8 +412,14 @@ pub async fn submit_reset_link(
 pub async fn show_forgot_username(
     State(state): State<AppState>,
     page: PageContext,
+    Query(query): Query<super::FlowQuery>,
 ) -> Result<Response, PageError> {
-    page.render(&state, "forgot_username.html", minijinja::context! {})
+    let flow = super::live_flow(&state, query.flow.as_deref()).await;
+    page.render(
+        &state,
+        "forgot_username.html",
+        minijinja::context! { login_url => login_url(flow.as_deref()), flow => flow },
+    )
 }
 
 /// The form.
@@ -370,6 +429,8 @@ pub struct ForgotUsernameForm {
     csrf_token: String,
     #[serde(default)]
     contact: String,
+    /// The authorization request whose sign-in page the form was reached from.
+    flow: Option<String>,
 }
 
 impl CsrfProtected for ForgotUsernameForm {
@@ -390,6 +451,12 @@ pub async fn send_usernames(
     ];
     if form.contact.len() <= 254 && state.throttle.begin(keys, state.now()).is_ok() {
         recovery::send_usernames(&state, &form.contact, &page.language).await?;
+    }
+    if let Some(flow) = super::live_flow(&state, form.flow.as_deref()).await {
+        return Ok(
+            Redirect::to(&super::back_to_flow(&flow, super::Returned::UsernamesSent))
+                .into_response(),
+        );
     }
     page.render_message(
         &state,

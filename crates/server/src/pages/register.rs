@@ -8,14 +8,16 @@ use crate::state::AppState;
 use crate::throttle::{Key, RetryAfter};
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use gatehouse_core::studio::FieldRule;
 use serde::Deserialize;
 
-/// `?studio=`
+/// `?studio=&flow=`
 #[derive(Debug, Deserialize)]
 pub struct RegisterQuery {
     studio: Option<String>,
+    /// The authorization request whose sign-in page linked here.
+    flow: Option<String>,
 }
 
 fn field_label_key(field: &str) -> &'static str {
@@ -35,6 +37,7 @@ fn render_form(
     state: &AppState,
     page: &PageContext,
     target: &Target,
+    flow: Option<&str>,
     form: &Form,
     errors: Vec<String>,
 ) -> Result<Response, PageError> {
@@ -86,6 +89,8 @@ fn render_form(
             fields => fields,
             rules => page.translate("password-rules-summary", &[("min", policy.min_length.to_string())]),
             errors => errors,
+            flow => flow,
+            login_url => super::with_flow("/login", flow),
         },
     )
 }
@@ -103,7 +108,15 @@ pub async fn show(
     Query(query): Query<RegisterQuery>,
 ) -> Result<Response, PageError> {
     let target = target_or_closed(&state, query.studio.as_deref()).await?;
-    render_form(&state, &page, &target, &Form::default(), Vec::new())
+    let flow = super::live_flow(&state, query.flow.as_deref()).await;
+    render_form(
+        &state,
+        &page,
+        &target,
+        flow.as_deref(),
+        &Form::default(),
+        Vec::new(),
+    )
 }
 
 /// The registration form.
@@ -127,6 +140,8 @@ pub struct RegisterForm {
     password: String,
     #[serde(default)]
     confirm_password: String,
+    /// The authorization request whose sign-in page linked to the form.
+    flow: Option<String>,
 }
 
 impl CsrfProtected for RegisterForm {
@@ -143,6 +158,7 @@ pub async fn submit(
     CsrfForm { page, form }: CsrfForm<RegisterForm>,
 ) -> Result<Response, PageError> {
     let target = target_or_closed(&state, query.studio.as_deref()).await?;
+    let flow = super::live_flow(&state, form.flow.as_deref()).await;
     // Registrations count against the address's allowance (each sends an e-mail); a form
     // refused for its fields gets its attempt back.
     let permit = match state
@@ -180,7 +196,9 @@ pub async fn submit(
         ..submitted.clone()
     };
     let email = submitted.email.trim().to_owned();
-    match registration::register(&state, &target, submitted, &page.language).await? {
+    match registration::register(&state, &target, submitted, &page.language, flow.as_deref())
+        .await?
+    {
         Ok(()) => {
             drop(permit);
             page.render_message(
@@ -210,7 +228,8 @@ pub async fn submit(
                     crate::service::passwords::describe(&page.language, &policy, &violations)
                 }
             };
-            let mut response = render_form(&state, &page, &target, &shown, errors)?;
+            let mut response =
+                render_form(&state, &page, &target, flow.as_deref(), &shown, errors)?;
             *response.status_mut() = StatusCode::BAD_REQUEST;
             Ok(response)
         }
@@ -246,13 +265,21 @@ pub async fn confirm(
     CsrfForm { page, form }: CsrfForm<super::TokenForm>,
 ) -> Result<Response, PageError> {
     match registration::confirm(&state, &form.token).await? {
-        Ok(Confirmed::Active) => page.render_message(
-            &state,
-            "register-confirmed-title",
-            vec![page.translate("register-confirmed-body", &[])],
-            Some(("/login", "login-title")),
-        ),
-        Ok(Confirmed::AwaitingApproval) => page.render_message(
+        Ok((Confirmed::Active, flow)) => {
+            if let Some(flow) = super::live_flow(&state, flow.as_deref()).await {
+                return Ok(
+                    Redirect::to(&super::back_to_flow(&flow, super::Returned::Registered))
+                        .into_response(),
+                );
+            }
+            page.render_message(
+                &state,
+                "register-confirmed-title",
+                vec![page.translate("register-confirmed-body", &[])],
+                Some(("/login", "login-title")),
+            )
+        }
+        Ok((Confirmed::AwaitingApproval, _)) => page.render_message(
             &state,
             "register-awaiting-title",
             vec![page.translate("register-awaiting-body", &[])],

@@ -65,6 +65,7 @@ pub async fn request_password_reset(
     identifier: &str,
     channel: Channel,
     language: &str,
+    return_flow: Option<&str>,
 ) -> Result<String, ServerError> {
     // A registration never confirmed can be recovered too: a reset sent to the address
     // proves it as well as the confirmation link would.
@@ -96,7 +97,10 @@ pub async fn request_password_reset(
             target: target.as_deref().filter(|_| recipient.is_some()),
             with_link: channel == Channel::Email,
             with_code: true,
-            data: serde_json::json!({}),
+            data: match return_flow {
+                Some(flow) => serde_json::json!({ "flow": flow }),
+                None => serde_json::json!({}),
+            },
             ttl_seconds: state.config.accounts.code_ttl_seconds,
         },
     );

@@ -115,6 +115,7 @@ pub async fn register(
     target: &Target,
     form: Form,
     language: &str,
+    return_flow: Option<&str>,
 ) -> Result<Result<(), Refusal>, ServerError> {
     let fields = target.fields;
     let mut problems = Vec::new();
@@ -227,6 +228,7 @@ pub async fn register(
         profile: profile.clone(),
         password_hash: hash.clone(),
         language: language.to_owned(),
+        return_flow: return_flow.map(str::to_owned),
     };
     if let Some(pending) = existing
         .as_ref()
@@ -313,6 +315,9 @@ struct PendingRegistration {
     profile: Profile,
     password_hash: String,
     language: String,
+    /// The authorization request the registration was begun from, to go back to.
+    #[serde(default)]
+    return_flow: Option<String>,
 }
 
 /// Stores a confirmation link for `registration` (and the pending account itself, when
@@ -439,7 +444,7 @@ pub async fn check_confirmation(state: &AppState, token: &str) -> Result<bool, S
 pub async fn confirm(
     state: &AppState,
     token: &str,
-) -> Result<Result<Confirmed, CodeRejection>, ServerError> {
+) -> Result<Result<(Confirmed, Option<String>), CodeRejection>, ServerError> {
     let found = match verification::check_link(state, Purpose::ConfirmRegistration, token).await? {
         Ok(found) => found,
         Err(rejection) => return Ok(Err(rejection)),
@@ -448,6 +453,9 @@ pub async fn confirm(
         return Ok(Err(CodeRejection::InvalidOrExpired));
     };
     let registration = serde_json::from_value::<PendingRegistration>(found.data.clone()).ok();
+    let return_flow = registration
+        .as_ref()
+        .and_then(|registration| registration.return_flow.clone());
     let now = state.now();
     let secrets = state.secrets.clone();
     let outcome = state
@@ -481,7 +489,7 @@ pub async fn confirm(
             },
         )
         .await?;
-    Ok(outcome)
+    Ok(outcome.map(|confirmed| (confirmed, return_flow)))
 }
 
 /// Makes the pending account what `registration` asked for: its password, its details, and
