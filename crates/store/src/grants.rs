@@ -3,7 +3,7 @@
 use crate::DbConn;
 use crate::error::StoreResult;
 use crate::rows::{authentication, parse_scope, to_json_list};
-use crate::schema::{dpop_proofs, grants, refresh_tokens, revoked_access_tokens};
+use crate::schema::{clients, dpop_proofs, grants, refresh_tokens, revoked_access_tokens};
 use diesel::prelude::*;
 use gatehouse_core::grant::{Grant, RefreshToken};
 use gatehouse_core::{ClientId, DeviceId, GrantId, SessionId, StudioId, UnixTime, UserId};
@@ -383,6 +383,71 @@ pub fn revoke_for_client(
     )
     .set(grants::revoked_at.eq(now.as_secs()))
     .execute(connection)?)
+}
+
+/// Which of a user's live grants a revocation reaches.
+#[derive(Debug, Clone, Copy)]
+pub enum GrantSelection<'a> {
+    /// Those held by one client (the user disconnected it).
+    OfClient(&'a ClientId),
+    /// Those issued in one studio (the studio removed the member).
+    InStudio(&'a StudioId),
+    /// All of them (the account closed).
+    All,
+}
+
+/// A relying party to tell, over back-channel logout, that its grants born in a session
+/// were revoked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogoutTarget {
+    /// The relying party.
+    pub client_id: ClientId,
+    /// Its `backchannel_logout_uri`.
+    pub uri: String,
+    /// The browser session the grant was born in (the logout token's `sid`).
+    pub session_id: SessionId,
+}
+
+/// The relying parties (with a back-channel logout URI) behind the user's live grants that
+/// `selection` picks, one per client and session. Read in the revoking transaction, before
+/// the revocation.
+pub fn logout_targets(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    selection: GrantSelection<'_>,
+) -> StoreResult<Vec<LogoutTarget>> {
+    let mut query = grants::table
+        .inner_join(clients::table.on(clients::id.eq(grants::client_id)))
+        .filter(grants::user_id.eq(user_id.as_str()))
+        .filter(grants::revoked_at.is_null())
+        .filter(clients::backchannel_logout_uri.is_not_null())
+        .select((
+            clients::id,
+            clients::backchannel_logout_uri,
+            grants::session_id,
+        ))
+        .distinct()
+        .into_boxed();
+    query = match selection {
+        GrantSelection::OfClient(client_id) => {
+            query.filter(grants::client_id.eq(client_id.as_str().to_owned()))
+        }
+        GrantSelection::InStudio(studio_id) => {
+            query.filter(grants::studio_id.eq(studio_id.as_str().to_owned()))
+        }
+        GrantSelection::All => query,
+    };
+    let rows = query.load::<(String, Option<String>, Option<String>)>(connection)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(client_id, uri, session_id)| {
+            Some(LogoutTarget {
+                client_id: ClientId::new(client_id),
+                uri: uri?,
+                session_id: SessionId::new(session_id?),
+            })
+        })
+        .collect())
 }
 
 /// Revokes every grant the user holds in a studio (the studio removed the member).

@@ -289,7 +289,12 @@ pub async fn close(state: &AppState, user: &User, actor: &Actor) -> Result<(), S
                 Revocation::AllGrants,
                 now,
             )?;
+            // Grants that outlived their sessions (offline access) end too, and their
+            // applications hear of it like the sessions' ones.
+            let targets =
+                grants::logout_targets(connection, &closed.id, grants::GrantSelection::All)?;
             grants::revoke_all_for_user(connection, &closed.id, now)?;
+            crate::service::sessions::tell_of_revoked_grants(connection, &closed.id, targets, now)?;
             consents::withdraw_all(connection, &closed.id)?;
             if let Some(notice) = &notice {
                 messaging::enqueue(connection, std::slice::from_ref(notice), now)?;

@@ -58,14 +58,22 @@ pub async fn disconnect(
 ) -> Result<bool, ServerError> {
     let (user_id, client_id) = (user_id.clone(), client_id.clone());
     let (actor, secrets, now) = (actor.clone(), state.secrets.clone(), state.now());
-    Ok(state
+    let (disconnected, told) = state
         .store
-        .write(move |connection| -> Result<bool, StoreError> {
+        .write(move |connection| -> Result<(bool, usize), StoreError> {
             let withdrawn = consents::withdraw(connection, &user_id, &client_id)?;
+            let targets = grants::logout_targets(
+                connection,
+                &user_id,
+                grants::GrantSelection::OfClient(&client_id),
+            )?;
             let revoked = grants::revoke_for_client(connection, &user_id, &client_id, now)?;
             if !withdrawn && revoked == 0 {
-                return Ok(false);
+                return Ok((false, 0));
             }
+            let told = crate::service::sessions::tell_of_revoked_grants(
+                connection, &user_id, targets, now,
+            )?;
             audit::record(
                 connection,
                 &secrets,
@@ -78,7 +86,11 @@ pub async fn disconnect(
                 },
                 now,
             )?;
-            Ok(true)
+            Ok((true, told))
         })
-        .await?)
+        .await?;
+    if told > 0 {
+        state.outbox_wakeup.notify_one();
+    }
+    Ok(disconnected)
 }

@@ -57,19 +57,47 @@ pub fn end_sessions_in(
                 sub: user_id.as_str().to_owned(),
                 sid: id.as_str().to_owned(),
             };
-            let payload = serde_json::to_string(&notice)
-                .map_err(|error| StoreError::Corrupt(error.to_string()))?;
-            outbox::enqueue(
-                connection,
-                &crate::random::row_id(),
-                BACKCHANNEL_LOGOUT,
-                &payload,
-                now,
-            )?;
+            enqueue_notice(connection, &notice, now)?;
             queued += 1;
         }
     }
     Ok(queued)
+}
+
+/// Queues a back-channel logout notice for each of `targets` (relying parties whose grants
+/// of `user_id` are being revoked) inside the caller's transaction. Returns how many.
+pub fn tell_of_revoked_grants(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    targets: Vec<gatehouse_store::grants::LogoutTarget>,
+    now: UnixTime,
+) -> StoreResult<usize> {
+    for target in &targets {
+        let notice = LogoutNotice {
+            client_id: target.client_id.as_str().to_owned(),
+            uri: target.uri.clone(),
+            sub: user_id.as_str().to_owned(),
+            sid: target.session_id.as_str().to_owned(),
+        };
+        enqueue_notice(connection, &notice, now)?;
+    }
+    Ok(targets.len())
+}
+
+fn enqueue_notice(
+    connection: &mut DbConn,
+    notice: &LogoutNotice,
+    now: UnixTime,
+) -> StoreResult<()> {
+    let payload =
+        serde_json::to_string(notice).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    outbox::enqueue(
+        connection,
+        &crate::random::row_id(),
+        BACKCHANNEL_LOGOUT,
+        &payload,
+        now,
+    )
 }
 
 /// Ends one session.

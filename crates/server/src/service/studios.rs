@@ -445,15 +445,24 @@ pub async fn remove_member(
 ) -> Result<bool, ServerError> {
     let (studio_id, user_id) = (studio.id.clone(), user_id.clone());
     let (actor, secrets, now) = (actor.clone(), state.secrets.clone(), state.now());
-    Ok(state
+    let (removed, told) = state
         .store
-        .write(move |connection| -> Result<bool, StoreError> {
+        .write(move |connection| -> Result<(bool, usize), StoreError> {
             if !studios::remove_membership(connection, &studio_id, &user_id)? {
-                return Ok(false);
+                return Ok((false, 0));
             }
-            // What applications hold for the member in this studio goes with the membership.
+            // What applications hold for the member in this studio goes with the membership,
+            // and they hear of it.
+            let targets = gatehouse_store::grants::logout_targets(
+                connection,
+                &user_id,
+                gatehouse_store::grants::GrantSelection::InStudio(&studio_id),
+            )?;
             let revoked =
                 gatehouse_store::grants::revoke_in_studio(connection, &user_id, &studio_id, now)?;
+            let told = crate::service::sessions::tell_of_revoked_grants(
+                connection, &user_id, targets, now,
+            )?;
             audit::record(
                 connection,
                 &secrets,
@@ -466,9 +475,13 @@ pub async fn remove_member(
                 },
                 now,
             )?;
-            Ok(true)
+            Ok((true, told))
         })
-        .await?)
+        .await?;
+    if told > 0 {
+        state.outbox_wakeup.notify_one();
+    }
+    Ok(removed)
 }
 
 /// The members of a studio with their accounts, by e-mail.
