@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod dpop;
 pub mod mail;
+pub mod png;
 pub mod relying_party;
 pub mod totp;
 pub mod upstream;

@@ -610,6 +610,7 @@ mod tests {
             allowed_studios: vec![],
             require_studio: false,
             backchannel_logout_uri: None,
+            allows_registration: false,
             created_at: UnixTime(0),
         }
     }

@@ -85,6 +85,8 @@ pub struct Client {
     pub require_studio: bool,
     /// OpenID Connect Back-Channel Logout: where to send logout tokens.
     pub backchannel_logout_uri: Option<String>,
+    /// Its sign-in page offers registration even when the instance does not.
+    pub allows_registration: bool,
     /// Registration time.
     pub created_at: UnixTime,
 }
@@ -251,6 +253,7 @@ mod tests {
             allowed_studios: vec![],
             require_studio: false,
             backchannel_logout_uri: None,
+            allows_registration: false,
             created_at: UnixTime(0),
         }
     }

@@ -4,6 +4,7 @@
 //! bytes or ready-made identifiers, so every rule here can be tested with plain values.
 
 pub mod authorize;
+pub mod branding;
 pub mod claims;
 pub mod client;
 pub mod device;

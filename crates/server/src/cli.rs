@@ -117,6 +117,45 @@ pub enum StudiosCommand {
     AddMember(AddMemberArgs),
     /// Define a role of a studio (or change its permissions).
     DefineRole(DefineRoleArgs),
+    /// Brand a studio's sign-in pages: display name, accent colour, logo.
+    Brand(BrandStudioArgs),
+}
+
+/// What `brand` changes; parts left out stay as they are.
+#[derive(Debug, Args)]
+pub struct BrandingArgs {
+    /// Name shown in the sign-in pages' masthead ("" removes it).
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// Colour of primary buttons, `#rrggbb`, dark enough for white text ("" removes it).
+    #[arg(long, value_name = "#RRGGBB")]
+    pub accent_color: Option<String>,
+    /// A PNG, JPEG or WebP logo of at most 256 KiB.
+    #[arg(long, value_name = "FILE", conflicts_with = "remove_logo")]
+    pub logo: Option<PathBuf>,
+    /// Remove the logo.
+    #[arg(long)]
+    pub remove_logo: bool,
+}
+
+/// `gatehouse studios brand`
+#[derive(Debug, Args)]
+pub struct BrandStudioArgs {
+    /// The studio's slug.
+    #[arg(long)]
+    pub studio: String,
+    #[command(flatten)]
+    pub branding: BrandingArgs,
+}
+
+/// `gatehouse clients brand`
+#[derive(Debug, Args)]
+pub struct BrandClientArgs {
+    /// The client id.
+    #[arg(long)]
+    pub client_id: String,
+    #[command(flatten)]
+    pub branding: BrandingArgs,
 }
 
 /// `gatehouse studios create`
@@ -258,6 +297,8 @@ pub enum ClientsCommand {
     Create(Box<CreateClientArgs>),
     /// List clients.
     List,
+    /// Brand a client's sign-in pages: display name, accent colour, logo.
+    Brand(BrandClientArgs),
 }
 
 /// `gatehouse clients create`
@@ -303,6 +344,9 @@ pub struct CreateClientArgs {
     /// OpenID Connect Back-Channel Logout URI.
     #[arg(long, value_name = "URI")]
     pub backchannel_logout_uri: Option<String>,
+    /// Offer registration on this client's sign-in page even when the instance does not.
+    #[arg(long)]
+    pub allow_registration: bool,
 }
 
 /// `gatehouse users ...`
@@ -514,6 +558,13 @@ async fn run(
         Command::Clients(ClientsCommand::Create(arguments)) => {
             create_client(config, clock, *arguments).await
         }
+        Command::Clients(ClientsCommand::Brand(arguments)) => {
+            let state = crate::startup::build_state(config, clock).await?;
+            let target = crate::service::branding::Brandable::Client(
+                gatehouse_core::ClientId::new(arguments.client_id),
+            );
+            brand(&state, target, arguments.branding).await
+        }
         Command::Clients(ClientsCommand::List) => {
             let state = crate::startup::build_state(config, clock).await?;
             let clients = clients::list(&state).await?;
@@ -712,6 +763,7 @@ async fn create_client(
             allowed_studio_slugs: arguments.studios,
             require_studio: arguments.require_studio,
             backchannel_logout_uri: arguments.backchannel_logout_uri,
+            allows_registration: arguments.allow_registration,
         },
     )
     .await?;
@@ -951,6 +1003,36 @@ fn parse_device_limit(text: &str, allow_default: bool) -> anyhow::Result<Option<
     })?))
 }
 
+/// `studios brand` and `clients brand`.
+async fn brand(
+    state: &AppState,
+    target: crate::service::branding::Brandable,
+    arguments: BrandingArgs,
+) -> anyhow::Result<Printed> {
+    use crate::service::branding::{self, BrandingChange};
+    let emptied = |text: String| Some(Some(text).filter(|text| !text.trim().is_empty()));
+    let logo = match (&arguments.logo, arguments.remove_logo) {
+        (Some(path), _) => {
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("cannot read the logo {}", path.display()))?;
+            Some(Some((bytes, None)))
+        }
+        (None, true) => Some(None),
+        (None, false) => None,
+    };
+    let change = BrandingChange {
+        display_name: arguments.display_name.and_then(emptied),
+        accent_color: arguments.accent_color.and_then(emptied),
+        logo,
+    };
+    let shown = branding::change(state, &Actor::cli(), target, change).await?;
+    Ok(json_line(&serde_json::json!({
+        "display_name": shown.display_name,
+        "accent_color": shown.accent_color.as_ref().map(|color| color.as_str()),
+        "logo_url": shown.logo.as_ref().map(|digest| format!("{}/assets/branding/logos/{digest}", state.issuer)),
+    })))
+}
+
 async fn studios_command(
     config: Config,
     clock: Arc<dyn Clock>,
@@ -1119,6 +1201,10 @@ async fn studios_command(
                 "role": role.name,
                 "permissions": role.permissions,
             })))
+        }
+        StudiosCommand::Brand(arguments) => {
+            let target = crate::service::branding::Brandable::Studio(arguments.studio);
+            brand(&state, target, arguments.branding).await
         }
         StudiosCommand::AddMember(arguments) => {
             let (studio, user_id) = studios::add_member(

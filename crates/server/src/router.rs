@@ -232,6 +232,8 @@ fn hosted_pages() -> PageRoutes {
         )
         .get("/assets/gatehouse.css", assets::stylesheet)
         .get("/assets/passkeys.js", assets::passkeys_script)
+        .get("/assets/branding/logos/{digest}", assets::logo)
+        .get("/assets/branding/accent/{file}", assets::accent_stylesheet)
 }
 
 /// Every hosted-page route as `(method, path)`, path parameters left as `{name}`.

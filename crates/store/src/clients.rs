@@ -26,6 +26,7 @@ struct ClientRow {
     allowed_studios: String,
     require_studio: bool,
     backchannel_logout_uri: Option<String>,
+    allows_registration: bool,
 }
 
 impl TryFrom<ClientRow> for Client {
@@ -59,6 +60,7 @@ impl TryFrom<ClientRow> for Client {
                 .collect(),
             require_studio: row.require_studio,
             backchannel_logout_uri: row.backchannel_logout_uri,
+            allows_registration: row.allows_registration,
             created_at: UnixTime(row.created_at),
         })
     }
@@ -93,6 +95,7 @@ pub fn insert(connection: &mut DbConn, client: &Client) -> StoreResult<()> {
         ),
         require_studio: client.require_studio,
         backchannel_logout_uri: client.backchannel_logout_uri.clone(),
+        allows_registration: client.allows_registration,
     };
     diesel::insert_into(clients::table)
         .values(row)
@@ -148,6 +151,7 @@ pub fn update(connection: &mut DbConn, client: &Client, now: UnixTime) -> StoreR
             clients::allowed_studios.eq(to_json_list(&studio_ids)),
             clients::require_studio.eq(client.require_studio),
             clients::backchannel_logout_uri.eq(&client.backchannel_logout_uri),
+            clients::allows_registration.eq(client.allows_registration),
             clients::updated_at.eq(now.as_secs()),
         ))
         .execute(connection)?

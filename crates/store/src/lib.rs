@@ -6,6 +6,7 @@
 //! `&mut DbConn`, so a service can run several of them in one transaction.
 
 pub mod audit;
+pub mod branding;
 pub mod clients;
 pub mod codes;
 pub mod connection;

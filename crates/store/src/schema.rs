@@ -59,6 +59,7 @@ diesel::table! {
         allowed_studios -> Text,
         require_studio -> Bool,
         backchannel_logout_uri -> Nullable<Text>,
+        allows_registration -> Bool,
     }
 }
 
@@ -362,6 +363,27 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> grants (grant_id));
 diesel::joinable!(grants -> users (user_id));
 
+diesel::table! {
+    logos (digest) {
+        digest -> Text,
+        media_type -> Text,
+        content -> Binary,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    brandings (owner) {
+        owner -> Text,
+        studio_id -> Nullable<Text>,
+        client_id -> Nullable<Text>,
+        display_name -> Nullable<Text>,
+        accent_color -> Nullable<Text>,
+        logo_digest -> Nullable<Text>,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     user_credentials,
@@ -389,4 +411,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     federated_identities,
     upstream_attempts,
     idempotency_keys,
+    logos,
+    brandings,
 );

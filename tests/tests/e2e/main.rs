@@ -4,6 +4,7 @@
 mod accounts;
 mod api;
 mod backchannel;
+mod branding;
 mod chromium;
 mod cli;
 mod code_flow;

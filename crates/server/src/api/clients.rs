@@ -141,6 +141,9 @@ pub struct CreateClient {
     require_studio: bool,
     /// OpenID Connect Back-Channel Logout URI.
     backchannel_logout_uri: Option<String>,
+    /// Its sign-in page offers registration even when the instance does not.
+    #[serde(default)]
+    allows_registration: bool,
 }
 
 fn default_grant_types() -> Vec<String> {
@@ -199,6 +202,7 @@ pub async fn create(
         allowed_studio_slugs: request.studios,
         require_studio: request.require_studio,
         backchannel_logout_uri: request.backchannel_logout_uri,
+        allows_registration: request.allows_registration,
     };
     let request_bytes = fingerprint("POST", "/api/v1/clients", &body);
     once(&state, &caller, key, &request_bytes, || async {
@@ -265,6 +269,7 @@ pub struct UpdateClient {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     backchannel_logout_uri: Option<Option<String>>,
+    allows_registration: Option<bool>,
 }
 
 /// Change a registered application (redirect URIs, scopes, grant types, first-party, ...).
@@ -311,6 +316,7 @@ pub async fn update(
         allowed_studio_slugs: request.studios,
         require_studio: request.require_studio,
         backchannel_logout_uri: request.backchannel_logout_uri,
+        allows_registration: request.allows_registration,
     };
     let client = clients::update(&state, &caller.actor, &ClientId::new(id), change, expected)
         .await

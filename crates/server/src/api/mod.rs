@@ -7,6 +7,7 @@
 //! `Idempotency-Key` on creating requests, request size limits, a rate limit per caller.
 
 pub mod audit;
+pub mod branding;
 pub mod caller;
 pub mod clients;
 pub mod conventions;
@@ -84,8 +85,12 @@ pub const SCOPES: [(&str, &str); 11] = [
         studios::list, studios::create, studios::get, studios::update,
         studios::members, studios::set_member, studios::remove_member,
         studios::registrations, studios::approve, studios::reject,
+        branding::get_studio, branding::update_studio, branding::put_studio_logo,
+        branding::delete_studio_logo,
         clients::list, clients::create, clients::get, clients::update,
         clients::rotate_secret, clients::delete,
+        branding::get_client, branding::update_client, branding::put_client_logo,
+        branding::delete_client_logo,
         keys::list, keys::rotate,
         providers::list, providers::create, providers::get, providers::update, providers::delete,
         providers::identities, providers::unlink,
@@ -326,6 +331,46 @@ pub fn routes() -> ApiRoutes {
             Method::POST,
             "/api/v1/studios/{slug}/registrations/{user_id}/reject",
             studios::reject,
+        )
+        .route(
+            Method::GET,
+            "/api/v1/studios/{slug}/branding",
+            branding::get_studio,
+        )
+        .route(
+            Method::PATCH,
+            "/api/v1/studios/{slug}/branding",
+            branding::update_studio,
+        )
+        .route(
+            Method::PUT,
+            "/api/v1/studios/{slug}/branding/logo",
+            branding::put_studio_logo,
+        )
+        .route(
+            Method::DELETE,
+            "/api/v1/studios/{slug}/branding/logo",
+            branding::delete_studio_logo,
+        )
+        .route(
+            Method::GET,
+            "/api/v1/clients/{client_id}/branding",
+            branding::get_client,
+        )
+        .route(
+            Method::PATCH,
+            "/api/v1/clients/{client_id}/branding",
+            branding::update_client,
+        )
+        .route(
+            Method::PUT,
+            "/api/v1/clients/{client_id}/branding/logo",
+            branding::put_client_logo,
+        )
+        .route(
+            Method::DELETE,
+            "/api/v1/clients/{client_id}/branding/logo",
+            branding::delete_client_logo,
         )
         .route(Method::GET, "/api/v1/clients", clients::list)
         .route(Method::POST, "/api/v1/clients", clients::create)

@@ -47,7 +47,7 @@ fn studio_refusal(error: StudioError) -> ApiError {
 }
 
 /// The studio `slug`, when the caller may act in it (with `permission`, if one is named).
-async fn reachable(
+pub(crate) async fn reachable(
     state: &AppState,
     caller: &Caller,
     slug: &str,

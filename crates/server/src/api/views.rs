@@ -326,6 +326,8 @@ pub struct ClientView {
     studios: Vec<String>,
     require_studio: bool,
     backchannel_logout_uri: Option<String>,
+    /// Its sign-in page offers registration even when the instance does not.
+    allows_registration: bool,
     created_at: String,
 }
 
@@ -351,6 +353,7 @@ impl ClientView {
             studios: studio_slugs,
             require_studio: client.require_studio,
             backchannel_logout_uri: client.backchannel_logout_uri.clone(),
+            allows_registration: client.allows_registration,
             created_at: rfc3339(client.created_at),
         }
     }

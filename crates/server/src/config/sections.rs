@@ -265,6 +265,9 @@ pub struct UiConfig {
     pub default_locale: String,
     /// A folder of templates that replace the built-in ones by file name (re-branding).
     pub templates_dir: Option<PathBuf>,
+    /// The colour of primary buttons on every page (`#rrggbb`, dark enough for white text);
+    /// studios and clients may set their own.
+    pub accent_color: Option<gatehouse_core::branding::AccentColor>,
 }
 
 impl Default for UiConfig {
@@ -273,6 +276,7 @@ impl Default for UiConfig {
             product_name: "Gatehouse".into(),
             default_locale: "en".into(),
             templates_dir: None,
+            accent_color: None,
         }
     }
 }

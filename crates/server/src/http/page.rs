@@ -205,6 +205,7 @@ impl PageContext {
         let full = minijinja::context! {
             lang => self.language.clone(),
             product_name => state.config.ui.product_name.clone(),
+            default_accent => state.config.ui.accent_color.as_ref().map(gatehouse_core::branding::AccentColor::hex),
             csrf_token => self.csrf_token(state),
             languages => self.language_links(),
             ..context

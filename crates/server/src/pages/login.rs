@@ -11,6 +11,7 @@ use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
+use gatehouse_core::client::Client;
 use secrecy::SecretString;
 use serde::Deserialize;
 
@@ -19,6 +20,7 @@ use serde::Deserialize;
 /// registrations.
 #[derive(Debug, Default)]
 struct StudioContext {
+    id: Option<gatehouse_core::StudioId>,
     slug: Option<String>,
     name: Option<String>,
     providers: Vec<minijinja::Value>,
@@ -45,6 +47,7 @@ async fn studio_context(state: &AppState, slug: Option<&str>) -> Result<StudioCo
         })
         .collect();
     Ok(StudioContext {
+        id: studio.as_ref().map(|studio| studio.id.clone()),
         slug: studio.as_ref().map(|studio| studio.slug.clone()),
         takes_registrations: studio
             .as_ref()
@@ -59,38 +62,47 @@ async fn studio_context(state: &AppState, slug: Option<&str>) -> Result<StudioCo
 struct Surroundings {
     flow: Option<String>,
     client_name: Option<String>,
+    branding: crate::service::branding::PageBranding,
     studio: StudioContext,
     registration_url: Option<String>,
 }
 
 impl Surroundings {
-    fn new(
+    async fn new(
         state: &AppState,
         flow: Option<String>,
-        client_name: Option<String>,
+        client: Option<&Client>,
         studio: StudioContext,
-    ) -> Self {
+    ) -> Result<Self, PageError> {
+        let branding = crate::service::branding::for_page(
+            state,
+            studio.id.as_ref(),
+            client.map(|client| &client.id),
+        )
+        .await?;
         // A studio that takes registrations offers its own form; otherwise the instance's,
-        // when it is open.
+        // when it is open instance-wide or for this client.
         let registration_url = match &studio.slug {
             Some(slug) if studio.takes_registrations => {
                 let mut query = url::form_urlencoded::Serializer::new(String::new());
                 query.append_pair("studio", slug);
                 Some(format!("/register?{}", query.finish()))
             }
-            _ => state
-                .config
-                .registration
-                .enabled
-                .then(|| "/register".to_owned()),
+            _ => (state.config.registration.enabled
+                || client.is_some_and(|client| client.allows_registration))
+            .then(|| "/register".to_owned()),
         }
         .map(|url| super::with_flow(&url, flow.as_deref()));
-        Self {
+        Ok(Self {
             flow,
-            client_name,
+            client_name: branding
+                .client_display_name
+                .clone()
+                .or_else(|| client.map(|client| client.name.clone())),
+            branding,
             studio,
             registration_url,
-        }
+        })
     }
 
     fn render(
@@ -113,6 +125,7 @@ impl Surroundings {
                 studio => self.studio.slug.as_deref(),
                 studio_name => self.studio.name.as_deref(),
                 providers => &self.studio.providers,
+                brand => crate::service::branding::template_value(&self.branding.shown),
                 ..form
             },
         )
@@ -188,18 +201,20 @@ async fn show_page(
             let notice = query
                 .returned
                 .map(|returned| page.translate(returned.message_key(), &[]));
-            Surroundings::new(state, Some(flow_id), Some(client.name), studio).render(
-                state,
-                &page,
-                minijinja::context! {
-                    email => flow.request.login_hint.unwrap_or_default(),
-                    notice => notice,
-                },
-            )
+            Surroundings::new(state, Some(flow_id), Some(&client), studio)
+                .await?
+                .render(
+                    state,
+                    &page,
+                    minijinja::context! {
+                        email => flow.request.login_hint.unwrap_or_default(),
+                        notice => notice,
+                    },
+                )
         }
         None => {
             let studio = page_studio(state, studio_slug.as_deref(), None).await?;
-            Surroundings::new(state, None, None, studio).render(
+            Surroundings::new(state, None, None, studio).await?.render(
                 state,
                 &page,
                 minijinja::context! { email => "", return_to => return_to },
@@ -240,16 +255,16 @@ pub async fn submit(
     CsrfForm { page, form }: CsrfForm<LoginForm>,
 ) -> Result<Response, PageError> {
     let flow_id = form.flow.clone().filter(|flow| !flow.is_empty());
-    let (page, client_name, organization) = match &flow_id {
+    let (page, client, organization) = match &flow_id {
         Some(flow_id) => {
             let (page, flow, client) = super::flow_page(&state, page, flow_id).await?;
-            (page, Some(client.name), flow.request.organization)
+            (page, Some(client), flow.request.organization)
         }
         None => (page, None, None),
     };
     let studio = studio_context(&state, form.studio.as_deref().or(organization.as_deref())).await?;
     let is_persistent = form.remember_me.is_some();
-    let surroundings = Surroundings::new(&state, flow_id.clone(), client_name, studio);
+    let surroundings = Surroundings::new(&state, flow_id.clone(), client.as_ref(), studio).await?;
     let rerender = |message_key: &str,
                     arguments: &[(&str, String)],
                     status: StatusCode|
@@ -373,6 +388,7 @@ pub async fn passkey_submit(
     let Some(user_id) = user_id else {
         tracing::info!(address = %address, "passwordless sign-in refused");
         let mut response = Surroundings::new(&state, flow_id, None, StudioContext::default())
+            .await?
             .render(
                 &state,
                 &page,

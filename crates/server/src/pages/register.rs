@@ -95,10 +95,28 @@ fn render_form(
     )
 }
 
-async fn target_or_closed(state: &AppState, studio: Option<&str>) -> Result<Target, PageError> {
-    registration::target(state, studio.filter(|slug| !slug.is_empty()))
-        .await?
-        .ok_or_else(|| PageError::new(StatusCode::NOT_FOUND, "register-closed"))
+/// Where a registration goes: the studio's, else the instance's (open instance-wide, or for
+/// the client whose sign-in page `flow` belongs to). Also the flow, if it is alive.
+async fn target_or_closed(
+    state: &AppState,
+    studio: Option<&str>,
+    flow: Option<&str>,
+) -> Result<(Target, Option<String>), PageError> {
+    let (flow, invited_by_client) = match super::live_flow(state, flow).await {
+        Some(flow_id) => {
+            let (_, client) = crate::service::authorization::load_flow(state, &flow_id).await?;
+            (Some(flow_id), client.allows_registration)
+        }
+        None => (None, false),
+    };
+    let target = registration::target(
+        state,
+        studio.filter(|slug| !slug.is_empty()),
+        invited_by_client,
+    )
+    .await?
+    .ok_or_else(|| PageError::new(StatusCode::NOT_FOUND, "register-closed"))?;
+    Ok((target, flow))
 }
 
 /// `GET /register`
@@ -107,8 +125,8 @@ pub async fn show(
     page: PageContext,
     Query(query): Query<RegisterQuery>,
 ) -> Result<Response, PageError> {
-    let target = target_or_closed(&state, query.studio.as_deref()).await?;
-    let flow = super::live_flow(&state, query.flow.as_deref()).await;
+    let (target, flow) =
+        target_or_closed(&state, query.studio.as_deref(), query.flow.as_deref()).await?;
     render_form(
         &state,
         &page,
@@ -157,8 +175,8 @@ pub async fn submit(
     ClientAddress(address): ClientAddress,
     CsrfForm { page, form }: CsrfForm<RegisterForm>,
 ) -> Result<Response, PageError> {
-    let target = target_or_closed(&state, query.studio.as_deref()).await?;
-    let flow = super::live_flow(&state, form.flow.as_deref()).await;
+    let (target, flow) =
+        target_or_closed(&state, query.studio.as_deref(), form.flow.as_deref()).await?;
     // Registrations count against the address's allowance (each sends an e-mail); a form
     // refused for its fields gets its attempt back.
     let permit = match state

@@ -35,6 +35,8 @@ pub struct NewClient {
     pub require_studio: bool,
     /// OpenID Connect Back-Channel Logout URI.
     pub backchannel_logout_uri: Option<String>,
+    /// Its sign-in page offers registration even when the instance does not.
+    pub allows_registration: bool,
 }
 
 /// Why registration or a change failed.
@@ -99,6 +101,7 @@ pub async fn create_client(
         allowed_studios,
         require_studio: new_client.require_studio,
         backchannel_logout_uri: new_client.backchannel_logout_uri,
+        allows_registration: new_client.allows_registration,
         created_at: now,
     };
     let (stored, actor, audit_secrets) = (client.clone(), actor.clone(), secrets.clone());
@@ -249,6 +252,8 @@ pub struct ClientChange {
     pub require_studio: Option<bool>,
     /// Back-channel logout URI; `Some(None)` removes it.
     pub backchannel_logout_uri: Option<Option<String>>,
+    /// Its sign-in page offers registration.
+    pub allows_registration: Option<bool>,
 }
 
 /// Changes a client after checking the result against the registration rules, only when
@@ -299,6 +304,9 @@ pub async fn update(
     if let Some(uri) = change.backchannel_logout_uri {
         updated.backchannel_logout_uri = uri;
     }
+    if let Some(allows) = change.allows_registration {
+        updated.allows_registration = allows;
+    }
     validate(&NewClient {
         name: updated.name.clone(),
         redirect_uris: updated.redirect_uris.clone(),
@@ -312,6 +320,7 @@ pub async fn update(
         allowed_studio_slugs: Vec::new(),
         require_studio: updated.require_studio,
         backchannel_logout_uri: updated.backchannel_logout_uri.clone(),
+        allows_registration: updated.allows_registration,
     })?;
     let (actor, secrets, now) = (actor.clone(), state.secrets.clone(), state.now());
     let stored = updated.clone();

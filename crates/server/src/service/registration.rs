@@ -30,10 +30,12 @@ pub struct Target {
 }
 
 /// The registration target for `/register` (instance) or `/register?studio=slug`; `None`
-/// when registration is closed there.
+/// when registration is closed there. `invited_by_client`: the form was reached from the
+/// sign-in page of a client that takes registrations although the instance does not.
 pub async fn target(
     state: &AppState,
     studio_slug: Option<&str>,
+    invited_by_client: bool,
 ) -> Result<Option<Target>, ServerError> {
     match studio_slug {
         Some(slug) => {
@@ -49,7 +51,7 @@ pub async fn target(
         }
         None => {
             let config = &state.config.registration;
-            Ok(config.enabled.then_some(Target {
+            Ok((config.enabled || invited_by_client).then_some(Target {
                 studio: None,
                 fields: RegistrationFields {
                     phone: config.phone,

@@ -1,0 +1,3 @@
+ALTER TABLE clients DROP COLUMN allows_registration;
+DROP TABLE brandings;
+DROP TABLE logos;
