@@ -2,9 +2,11 @@
 //! own SQLite file or its own PostgreSQL schema, driven over HTTP like a browser and a
 //! relying party would.
 
+pub mod axe;
 pub mod browser;
 pub mod dpop;
 pub mod mail;
+pub mod npm;
 pub mod png;
 pub mod relying_party;
 pub mod totp;

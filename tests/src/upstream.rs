@@ -16,50 +16,23 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
-
-/// The provider's folder in the repository.
-fn sources() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("upstream-oidc")
-}
 
 /// Installs the provider's packages (once per lock file) into the build directory and
 /// returns where.
 async fn installed() -> PathBuf {
     static INSTALL: tokio::sync::OnceCell<PathBuf> = tokio::sync::OnceCell::const_new();
     INSTALL
-        .get_or_init(|| async {
-            let lock = std::fs::read(sources().join("package-lock.json"))
-                .expect("tests/upstream-oidc/package-lock.json");
-            let digest = URL_SAFE_NO_PAD.encode(&Sha256::digest(&lock)[..9]);
-            let target = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../target/upstream-oidc")
-                .join(digest);
-            std::fs::create_dir_all(&target).expect("the install folder");
-            for file in ["package.json", "package-lock.json", "server.js"] {
-                std::fs::copy(sources().join(file), target.join(file)).expect("copy the provider");
-            }
-            if !target
-                .join("node_modules/oidc-provider/package.json")
-                .exists()
-            {
-                let output = Command::new("npm")
-                    .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-                    .current_dir(&target)
-                    .output()
-                    .await
-                    .expect("npm runs (Node.js and npm are needed for the federation tests)");
-                assert!(
-                    output.status.success(),
-                    "npm ci failed: {}",
-                    String::from_utf8_lossy(&output.stderr)
-                );
-            }
-            target
+        .get_or_init(|| {
+            crate::npm::install(
+                "upstream-oidc",
+                &["server.js"],
+                "node_modules/oidc-provider/package.json",
+            )
         })
         .await
         .clone()

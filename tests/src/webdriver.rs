@@ -14,6 +14,12 @@ use tokio::process::{Child, Command};
 /// The key under which WebDriver names an element.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// The Tab key, for [`Chromium::press_keys`].
+pub const TAB: &str = "\u{E004}";
+
+/// The Enter key, for [`Chromium::press_keys`].
+pub const ENTER: &str = "\u{E007}";
+
 /// How long a test waits for a page to reach an expected state.
 const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -248,6 +254,106 @@ impl Chromium {
         .await
     }
 
+    /// Runs `script` in the page and returns the value it passes to its callback, the last
+    /// of its `arguments` (for scripts that wait on a promise).
+    pub async fn script_async(&self, script: &str, arguments: Value) -> Value {
+        self.post(
+            "/execute/async",
+            json!({ "script": script, "args": arguments }),
+        )
+        .await
+    }
+
+    /// Resizes the browser window so its page area is `width` × `height` CSS pixels.
+    pub async fn set_viewport(&self, width: u32, height: u32) {
+        // The window's size includes its frame, which varies by platform: resize once, see
+        // what the page got, and make up the difference.
+        let (mut window_width, mut window_height) = (width, height);
+        for _ in 0..3 {
+            self.post(
+                "/window/rect",
+                json!({ "width": window_width, "height": window_height }),
+            )
+            .await;
+            let inner = self
+                .script("return [innerWidth, innerHeight];", json!([]))
+                .await;
+            let measure = |index: usize| inner[index].as_u64().unwrap_or_default() as u32;
+            let (inner_width, inner_height) = (measure(0), measure(1));
+            if (inner_width, inner_height) == (width, height) {
+                return;
+            }
+            window_width = (window_width + width).saturating_sub(inner_width);
+            window_height = (window_height + height).saturating_sub(inner_height);
+        }
+        let inner = self
+            .script("return [innerWidth, innerHeight];", json!([]))
+            .await;
+        panic!("the page area is {inner}, not [{width}, {height}]");
+    }
+
+    /// Makes pages see `prefers-color-scheme: <scheme>` (`light` or `dark`), as when the
+    /// user's system is set so; it lasts across navigations until changed.
+    pub async fn prefer_color_scheme(&self, scheme: &str) {
+        // W3C WebDriver has no command for media features; ChromeDriver passes this one to
+        // the DevTools protocol.
+        self.post(
+            "/goog/cdp/execute",
+            json!({
+                "cmd": "Emulation.setEmulatedMedia",
+                "params": { "features": [{ "name": "prefers-color-scheme", "value": scheme }] },
+            }),
+        )
+        .await;
+    }
+
+    /// A PNG of what the page area shows.
+    pub async fn screenshot(&self) -> Vec<u8> {
+        use base64::Engine as _;
+        let encoded = self.get("/screenshot").await;
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded.as_str().expect("a base64 screenshot"))
+            .expect("valid base64")
+    }
+
+    /// Presses and releases each key of `keys` in turn, on whatever has the focus, as a
+    /// person at a keyboard does. Special keys are WebDriver's code points: [`TAB`],
+    /// [`ENTER`].
+    pub async fn press_keys(&self, keys: &str) {
+        let strokes: Vec<Value> = keys
+            .chars()
+            .flat_map(|key| {
+                let key = key.to_string();
+                [
+                    json!({ "type": "keyDown", "value": key }),
+                    json!({ "type": "keyUp", "value": key }),
+                ]
+            })
+            .collect();
+        self.post(
+            "/actions",
+            json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": strokes }] }),
+        )
+        .await;
+    }
+
+    /// Whether the element with the focus matches `selector`.
+    pub async fn has_focus(&self, selector: &str) -> bool {
+        let focused = format!(
+            "var element = document.activeElement; \
+             return !!element && element.matches({selector:?});"
+        );
+        self.script(&focused, json!([])).await == json!(true)
+    }
+
+    /// Waits until the element with the focus matches `selector`.
+    pub async fn wait_for_focus(&self, selector: &str) {
+        self.wait_for(&format!("the focus on {selector}"), || async {
+            self.has_focus(selector).await
+        })
+        .await;
+    }
+
     /// Whether an element matching `selector` is on the page and visible.
     pub async fn is_visible(&self, selector: &str) -> bool {
         let visible = format!(
@@ -322,6 +428,14 @@ impl Chromium {
         })
         .await;
         self.url().await
+    }
+
+    /// Waits until no element matching `selector` is visible (the page it was on is gone).
+    pub async fn wait_for_absence(&self, selector: &str) {
+        self.wait_for(&format!("no visible {selector}"), || async {
+            !self.is_visible(selector).await
+        })
+        .await;
     }
 
     /// Waits until the page's text contains `needle`.

@@ -26,7 +26,7 @@ async fn callback_server() -> String {
     format!("http://127.0.0.1:{port}/callback")
 }
 
-fn installation() -> Option<Installation> {
+pub(crate) fn installation() -> Option<Installation> {
     match Installation::find() {
         Ok(installation) => Some(installation),
         Err(missing) if std::env::var_os("GATEHOUSE_TEST_REQUIRE_CHROMIUM").is_some() => {

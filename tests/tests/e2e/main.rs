@@ -1,6 +1,7 @@
 //! End-to-end tests: each starts its own server and talks HTTP to it. Every test runs on
 //! SQLite and, when `GATEHOUSE_TEST_POSTGRES_URL` is set, on PostgreSQL.
 
+mod accessibility;
 mod accounts;
 mod api;
 mod backchannel;
