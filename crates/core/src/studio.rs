@@ -12,7 +12,7 @@ use std::str::FromStr;
 pub const DEFAULT_ALLOWED_PROVIDERS: [&str; 4] = ["google", "microsoft", "facebook", "x"];
 
 /// The messages Gatehouse sends; studios may reword each.
-pub const MESSAGE_NAMES: [&str; 24] = [
+pub const MESSAGE_NAMES: [&str; 28] = [
     "confirm_registration",
     "already_registered",
     "registration_approved",
@@ -37,6 +37,10 @@ pub const MESSAGE_NAMES: [&str; 24] = [
     "mfa_reset_elsewhere",
     "recovery_code_used",
     "upstream_link",
+    "device_swap_code",
+    "device_swap_code_sms",
+    "device_swapped",
+    "device_swapped_admin",
 ];
 
 /// Permission to manage a studio's members and their roles.
@@ -307,6 +311,10 @@ pub struct StudioSettings {
     pub upstream_provisioning: crate::upstream::Provisioning,
     /// An upstream sign-in whose `amr` shows a second factor counts as two factors here.
     pub trust_upstream_mfa: bool,
+    /// A member refused at the device limit may replace their least recently used device
+    /// after a code to their verified e-mail or phone; `None` follows
+    /// `devices.self_service_swap`.
+    pub device_self_service_swap: Option<bool>,
 }
 
 impl Default for StudioSettings {
@@ -328,6 +336,7 @@ impl Default for StudioSettings {
             mfa_reset_scope: MfaResetScope::AllMembers,
             upstream_provisioning: crate::upstream::Provisioning::default(),
             trust_upstream_mfa: false,
+            device_self_service_swap: None,
         }
     }
 }
@@ -570,6 +579,23 @@ pub fn account_device_limit(
         })
         .reduce(DeviceLimit::stricter)
         .unwrap_or(instance_default)
+}
+
+/// Whether an account refused at its device limit may replace its least recently used
+/// device by itself: every studio it belongs to must allow it (the strictest wins, as with
+/// the limit itself); an account in no studio follows the instance.
+#[must_use]
+pub fn account_allows_device_swap(memberships: &[Membership], instance_default: bool) -> bool {
+    if memberships.is_empty() {
+        return instance_default;
+    }
+    memberships.iter().all(|membership| {
+        membership
+            .studio
+            .settings
+            .device_self_service_swap
+            .unwrap_or(instance_default)
+    })
 }
 
 /// Which studios a client accepts.

@@ -43,6 +43,11 @@ pub enum Purpose {
     /// An upstream identity waiting to be linked to the account with its e-mail address,
     /// once the user proves the account is theirs (password or e-mailed code).
     UpstreamLink,
+    /// A sign-in refused at the device limit, parked while the user proves the account
+    /// with a code to replace the least recently used device.
+    DeviceSwap,
+    /// The code e-mailed or texted for a device swap.
+    DeviceSwapCode,
 }
 
 impl Purpose {
@@ -65,6 +70,8 @@ impl Purpose {
             Self::UndoEmailChange => "undo_email_change",
             Self::Reauthentication => "reauthentication",
             Self::UpstreamLink => "upstream_link",
+            Self::DeviceSwap => "device_swap",
+            Self::DeviceSwapCode => "device_swap_code",
         }
     }
 
@@ -84,6 +91,7 @@ impl Purpose {
                 | Self::UndoEmailChange
                 | Self::Reauthentication
                 | Self::UpstreamLink
+                | Self::DeviceSwap
         )
     }
 }

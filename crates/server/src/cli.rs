@@ -213,6 +213,10 @@ pub struct SetStudioArgs {
     /// Count an upstream sign-in whose `amr` shows a second factor as two factors.
     #[arg(long, value_name = "BOOL")]
     pub trust_upstream_mfa: Option<bool>,
+    /// Let members refused at the device limit replace their least recently used device
+    /// after a code to their verified e-mail or phone: true, false or "default".
+    #[arg(long, value_name = "BOOL")]
+    pub device_self_service_swap: Option<String>,
     /// Browser session lifetime in seconds, or "default".
     #[arg(long, value_name = "SECONDS")]
     pub session_lifetime: Option<String>,
@@ -1176,6 +1180,13 @@ async fn studios_command(
                 session_lifetime_seconds,
                 upstream_provisioning,
                 trust_upstream_mfa: arguments.trust_upstream_mfa,
+                device_self_service_swap: match arguments.device_self_service_swap.as_deref() {
+                    None => None,
+                    Some("default") => Some(None),
+                    Some(text) => Some(Some(text.parse::<bool>().with_context(|| {
+                        format!("--device-self-service-swap: {text:?} is not true, false or default")
+                    })?)),
+                },
             };
             let studio =
                 studios::update_settings(&state, &actor, &arguments.studio, change, None).await?;

@@ -2,8 +2,8 @@
 
 use crate::error::{PageError, render_error_pages};
 use crate::pages::{
-    account, activate, assets, consent, home, interrupts, login, mfa, recovery, register, security,
-    select_account, studio_admin, upstream,
+    account, activate, assets, consent, device_swap, home, interrupts, login, mfa, recovery,
+    register, security, select_account, studio_admin, upstream,
 };
 use crate::protocol::discovery::paths;
 use crate::protocol::{authorize, discovery, introspect, jwks, logout, revoke, token, userinfo};
@@ -230,6 +230,8 @@ fn hosted_pages() -> PageRoutes {
             "/studios/{slug}/devices/remove",
             studio_admin::remove_device,
         )
+        .get_and_post("/device-swap", device_swap::show, device_swap::submit)
+        .post("/device-swap/send", device_swap::send)
         .get("/assets/gatehouse.css", assets::stylesheet)
         .get("/assets/passkeys.js", assets::passkeys_script)
         .get("/assets/branding/logos/{digest}", assets::logo)

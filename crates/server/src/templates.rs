@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// The built-in templates, by name.
-const BUILT_IN: [(&str, &str); 30] = [
+const BUILT_IN: [(&str, &str); 31] = [
     ("base.html", include_str!("../templates/base.html")),
     ("login.html", include_str!("../templates/login.html")),
     (
@@ -16,6 +16,10 @@ const BUILT_IN: [(&str, &str); 30] = [
         include_str!("../templates/select_account.html"),
     ),
     ("consent.html", include_str!("../templates/consent.html")),
+    (
+        "device_swap.html",
+        include_str!("../templates/device_swap.html"),
+    ),
     ("logout.html", include_str!("../templates/logout.html")),
     (
         "logged_out.html",

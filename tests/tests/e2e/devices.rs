@@ -276,4 +276,233 @@ gatehouse_tests::on_both_backends!(
     third_device_is_refused_until_an_admin_removes_one,
     admins_act_only_within_their_studio,
     users_remove_devices_and_end_sessions,
+    a_member_at_the_device_limit_swaps_the_oldest_device_with_an_emailed_code,
 );
+
+/// Follows a sign-in from the sign-in page: the page it stops on (path and page).
+async fn sign_in_stops_at(
+    browser: &Browser,
+    authorize_url: &str,
+) -> (String, gatehouse_tests::browser::Page) {
+    let (login_url, _) = browser.follow_to_client(authorize_url).await;
+    let submitted = browser
+        .submit_login(&login_url, EMAIL, PASSWORD, false)
+        .await;
+    assert!(submitted.status.is_redirection(), "{}", submitted.body);
+    browser.follow_to_client(submitted.redirect()).await
+}
+
+async fn a_member_at_the_device_limit_swaps_the_oldest_device_with_an_emailed_code(
+    backend: Backend,
+) {
+    use gatehouse_server::i18n::translate;
+    let world = crate::accounts::Messaging::start(backend, |builder| {
+        builder.with_setting("devices", "swaps_per_month", "1")
+    })
+    .await;
+    let app = &world.app;
+    app.create_user(EMAIL, PASSWORD).await;
+    app.create_studio("fiin", "FiinPro", &["--device-limit", "1"])
+        .await;
+    let set = app
+        .cli(
+            &[
+                "studios",
+                "set",
+                "--studio",
+                "fiin",
+                "--device-self-service-swap",
+                "true",
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(set.exit_code, 0, "{}", set.stderr);
+    app.add_member("fiin", EMAIL, "member", None).await;
+    app.create_user(ADMIN, PASSWORD).await;
+    app.add_member("fiin", ADMIN, "admin", None).await;
+
+    let phone = app.browser_named("old-phone");
+    let phone_tokens = world.sign_in(&phone, EMAIL, PASSWORD).await;
+    let phone_refresh = phone_tokens
+        .refresh_token()
+        .expect("a refresh token")
+        .secret()
+        .clone();
+
+    // A new laptop is refused at the limit and offered the swap instead of a dead end.
+    let laptop = app.browser_named("new-laptop");
+    let (url, verifier, _) = authorization_request(&world.rp, &["email"], "");
+    let (swap_url, page) = sign_in_stops_at(&laptop, &url).await;
+    assert!(swap_url.contains("/device-swap?request="), "{swap_url}");
+    assert!(
+        page.body
+            .contains(&translate("en", "device-swap-title", &[]))
+    );
+    assert!(
+        page.body.contains("old-phone"),
+        "the device to be replaced is named"
+    );
+    let request = query_parameter(&swap_url, "request").expect("request");
+    let csrf = page.form_value("csrf_token").expect("CSRF");
+    let sent = laptop
+        .post(
+            "/device-swap/send",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("request", request.as_str()),
+                ("channel", "email"),
+            ],
+        )
+        .await;
+    assert!(sent.status.is_redirection(), "{}", sent.body);
+    let mails = world.mail.wait_for(EMAIL, 1).await;
+    assert_eq!(
+        mails[0].subject,
+        translate("en", "mail-device_swap_code-subject", &[])
+    );
+    let code = mails[0].code().expect("a code");
+    let code_page = laptop.get(sent.redirect()).await;
+    assert!(
+        code_page.body.contains("name=\"code\""),
+        "{}",
+        code_page.body
+    );
+
+    // Another browser holding the page's address gets nothing from it.
+    let stranger = app.browser();
+    assert_ne!(stranger.get(&swap_url).await.status, 200);
+
+    let wrong = laptop
+        .post(
+            "/device-swap",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("request", request.as_str()),
+                ("code", "000000"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 400);
+    assert!(
+        wrong
+            .body
+            .contains(&translate("en", "code-error-wrong", &[]))
+    );
+
+    // The right code, sent twice at once: one swap happens.
+    let form = [
+        ("csrf_token", csrf.as_str()),
+        ("request", request.as_str()),
+        ("code", code.as_str()),
+    ];
+    let (first, second) = tokio::join!(
+        laptop.post("/device-swap", &form),
+        laptop.post("/device-swap", &form)
+    );
+    let swapped: Vec<_> = [&first, &second]
+        .into_iter()
+        .filter(|answer| answer.status.is_redirection())
+        .collect();
+    assert_eq!(swapped.len(), 1, "{} / {}", first.status, second.status);
+    let (callback, _) = laptop.follow_to_client(swapped[0].redirect()).await;
+    let tokens = exchange(&world.rp, &callback, verifier).await;
+    assert!(tokens.refresh_token().is_some());
+
+    // The old phone is gone: its refresh token fails, and only the laptop is registered.
+    let (status, body) = token_request(
+        app,
+        &world.client,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &phone_refresh),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+    let devices = devices_of_app(app, EMAIL).await;
+    assert_eq!(devices, vec!["new-laptop".to_owned()]);
+    // The laptop is recognised next time it signs in: no offer, straight through.
+    let (url, _, _) = authorization_request(&world.rp, &["email"], "&prompt=login");
+    let (landed, _) = sign_in_stops_at(&laptop, &url).await;
+    assert!(landed.starts_with(crate::REDIRECT_URI), "{landed}");
+
+    // The user and the studio's device admin are told.
+    let mails = world.mail.wait_for(EMAIL, 2).await;
+    assert_eq!(
+        mails[1].subject,
+        translate("en", "mail-device_swapped-subject", &[])
+    );
+    assert!(mails[1].text.contains("old-phone") && mails[1].text.contains("new-laptop"));
+    let admin_mails = world.mail.wait_for(ADMIN, 1).await;
+    assert_eq!(
+        admin_mails[0].subject,
+        translate("en", "mail-device_swapped_admin-subject", &[])
+    );
+    assert!(admin_mails[0].text.contains(EMAIL));
+    assert!(
+        app.audit_kinds(EMAIL)
+            .await
+            .contains(&"device.swapped".to_owned())
+    );
+
+    // One swap a month here: the next one is refused, saying why, and nothing changes.
+    let tablet = app.browser_named("tablet");
+    let (url, _, _) = authorization_request(&world.rp, &["email"], "");
+    let (swap_url, page) = sign_in_stops_at(&tablet, &url).await;
+    let request = query_parameter(&swap_url, "request").expect("request");
+    let csrf = page.form_value("csrf_token").expect("CSRF");
+    tablet
+        .post(
+            "/device-swap/send",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("request", request.as_str()),
+                ("channel", "email"),
+            ],
+        )
+        .await;
+    let mails = world.mail.wait_for(EMAIL, 3).await;
+    let code = mails[2].code().expect("a code");
+    let refused = tablet
+        .post(
+            "/device-swap",
+            &[
+                ("csrf_token", csrf.as_str()),
+                ("request", request.as_str()),
+                ("code", code.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 429);
+    let explained = translate(
+        "en",
+        "device-swap-monthly-limit",
+        &[("count", "1".to_owned())],
+    );
+    assert!(
+        gatehouse_tests::browser::unescape(&refused.body).contains(&explained),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        devices_of_app(app, EMAIL).await,
+        vec!["new-laptop".to_owned()]
+    );
+}
+
+/// The names of the user's devices, from the CLI.
+async fn devices_of_app(app: &gatehouse_tests::TestApp, email: &str) -> Vec<String> {
+    let output = app.cli(&["devices", "list", "--email", email], "").await;
+    assert_eq!(output.exit_code, 0, "{}", output.stderr);
+    let listed: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON");
+    listed
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|device| device["name"].as_str().expect("name").to_owned())
+        .collect()
+}

@@ -242,6 +242,11 @@ pub struct UpdateStudio {
     upstream_provisioning: Option<gatehouse_core::upstream::Provisioning>,
     /// An upstream sign-in whose `amr` shows a second factor counts as two factors here.
     trust_upstream_mfa: Option<bool>,
+    /// A member refused at the device limit may replace their least recently used device
+    /// after a code to their verified e-mail or phone; `null` follows the instance.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<bool>)]
+    device_self_service_swap: Option<Option<bool>>,
 }
 
 fn settings_change(request: UpdateStudio, current: &Studio) -> Result<SettingsChange, ApiError> {
@@ -296,6 +301,7 @@ fn settings_change(request: UpdateStudio, current: &Studio) -> Result<SettingsCh
         message_overrides: None,
         upstream_provisioning: request.upstream_provisioning,
         trust_upstream_mfa: request.trust_upstream_mfa,
+        device_self_service_swap: request.device_self_service_swap,
     })
 }
 

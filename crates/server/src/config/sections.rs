@@ -290,6 +290,11 @@ pub struct DevicesConfig {
     pub default_limit: DeviceLimit,
     /// Lifetime of the device cookie.
     pub cookie_lifetime_seconds: i64,
+    /// A user refused at the device limit may replace their least recently used device after
+    /// a code to their verified e-mail or phone (studios may decide for their members).
+    pub self_service_swap: bool,
+    /// Self-service swaps per account per calendar month (UTC).
+    pub swaps_per_month: i64,
 }
 
 impl Default for DevicesConfig {
@@ -297,6 +302,8 @@ impl Default for DevicesConfig {
         Self {
             default_limit: DeviceLimit::Unlimited,
             cookie_lifetime_seconds: 5 * 365 * 24 * 3600,
+            self_service_swap: false,
+            swaps_per_month: 2,
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod activate;
 pub mod assets;
 pub mod consent;
+pub mod device_swap;
 pub mod home;
 pub mod interrupts;
 pub mod login;
@@ -218,6 +219,9 @@ pub(crate) async fn go_on(
         }
         sign_in::Next::Reopen(request) => {
             Redirect::to(&format!("/reactivate?request={request}")).into_response()
+        }
+        sign_in::Next::SwapDevice(request) => {
+            Redirect::to(&format!("/device-swap?request={request}")).into_response()
         }
     };
     for cookie in set_cookies {

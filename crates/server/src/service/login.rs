@@ -12,7 +12,7 @@ use gatehouse_core::mfa;
 use gatehouse_core::password::is_plausible_login_password;
 use gatehouse_core::secret::sha256_base64url;
 use gatehouse_core::session::{ACR_MULTI_FACTOR, AMR_PASSWORD, Authentication, BrowserSession};
-use gatehouse_core::studio::{Membership, account_device_limit};
+use gatehouse_core::studio::{Membership, account_allows_device_swap, account_device_limit};
 use gatehouse_core::user::{User, UserStatus};
 use gatehouse_core::verification::Purpose;
 use gatehouse_core::{DeviceId, SessionId, StudioId, UnixTime};
@@ -34,6 +34,9 @@ pub enum LoginFailure {
     UnknownStudio,
     /// The account has as many registered devices as its limit allows.
     DeviceLimitReached,
+    /// Every factor passed but the account is at its device limit, and it may replace its
+    /// least recently used device after a code to its verified e-mail or phone.
+    DeviceSwapOffered(Verified),
     /// Right password, but the e-mail address is not confirmed yet.
     Unconfirmed,
     /// Right password, but a studio admin has not approved the registration yet.
@@ -532,6 +535,13 @@ async fn complete_with(
         } => (device_id, new_cookie),
         Admission::LimitReached => {
             tracing::info!(user = %user.id, %limit, "sign-in refused: device limit reached");
+            if account_allows_device_swap(&memberships, state.config.devices.self_service_swap) {
+                return Err(LoginFailure::DeviceSwapOffered(Verified {
+                    user,
+                    requested_studio,
+                    authentication,
+                }));
+            }
             return Err(LoginFailure::DeviceLimitReached);
         }
     };
@@ -701,6 +711,9 @@ pub enum Next {
     ExpiredPassword(String),
     /// The closed account may be reopened, on `/reactivate?request=`.
     Reopen(String),
+    /// The device limit is reached; the user may replace a device, on
+    /// `/device-swap?request=`.
+    SwapDevice(String),
 }
 
 /// Turns the outcome of a sign-in step into where it goes next: a session, or the page of
@@ -746,6 +759,12 @@ pub async fn next(
             )
             .await?;
             Ok(Next::Reopen(request))
+        }
+        LoginFailure::DeviceSwapOffered(verified) => {
+            continuation.studio = studio_of(&verified);
+            let request =
+                interrupt(state, &verified, Purpose::DeviceSwap, binding, continuation).await?;
+            Ok(Next::SwapDevice(request))
         }
         LoginFailure::SecondFactorRequired(verified) => {
             continuation.studio = studio_of(&verified);

@@ -3,10 +3,11 @@
 
 pub mod accounts;
 pub mod audit;
-pub mod branding;
 pub mod authorization;
+pub mod branding;
 pub mod clients;
 pub mod connected;
+pub mod device_swap;
 pub mod devices;
 pub mod import;
 pub mod keys;

@@ -195,6 +195,8 @@ pub struct SettingsChange {
     pub upstream_provisioning: Option<gatehouse_core::upstream::Provisioning>,
     /// Trust the upstream's second factor.
     pub trust_upstream_mfa: Option<bool>,
+    /// Self-service device swaps; `Some(None)` follows the instance.
+    pub device_self_service_swap: Option<Option<bool>>,
 }
 
 fn apply(studio: &mut Studio, change: SettingsChange) -> Result<(), StudioError> {
@@ -256,6 +258,9 @@ fn apply(studio: &mut Studio, change: SettingsChange) -> Result<(), StudioError>
     }
     if let Some(trusted) = change.trust_upstream_mfa {
         settings.trust_upstream_mfa = trusted;
+    }
+    if let Some(swap) = change.device_self_service_swap {
+        settings.device_self_service_swap = swap;
     }
     settings.validate()?;
     Ok(())

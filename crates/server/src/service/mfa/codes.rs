@@ -55,7 +55,7 @@ fn channel(kind: FactorKind) -> &'static str {
 }
 
 /// Sends a code of `purpose` to the user's address or phone for `kind`.
-async fn send(
+pub(crate) async fn send(
     state: &AppState,
     user: &User,
     kind: FactorKind,
@@ -92,7 +92,11 @@ async fn send(
         let sms = messaging::render_sms(
             state,
             &Outgoing {
-                name: "mfa_code_sms",
+                name: if purpose == Purpose::DeviceSwapCode {
+                    "device_swap_code_sms"
+                } else {
+                    "mfa_code_sms"
+                },
                 language,
                 studio: None,
                 variables,
@@ -104,7 +108,11 @@ async fn send(
         let email = messaging::render_email(
             state,
             &Outgoing {
-                name: "mfa_code",
+                name: if purpose == Purpose::DeviceSwapCode {
+                    "device_swap_code"
+                } else {
+                    "mfa_code"
+                },
                 language,
                 studio: None,
                 variables,
