@@ -411,6 +411,49 @@ impl Chromium {
             .await;
     }
 
+    /// Waits until a visible element matching `selector` says `text` (spaces collapsed);
+    /// returns its id. A person finds a link or a button by what it says, so a test that
+    /// does the same fails when the words on the page are wrong.
+    pub async fn find_text(&self, selector: &str, text: &str) -> String {
+        // `textContent` rather than `innerText`: a stylesheet's `text-transform` changes
+        // how words are drawn, not which words they are.
+        const FIND: &str = "const [selector, text] = arguments;
+            return [...document.querySelectorAll(selector)].find((element) =>
+              !element.hidden && element.offsetParent !== null
+                && element.textContent.replace(/\\s+/g, ' ').trim() === text) || null;";
+        let arguments = json!([selector, text]);
+        self.wait_for(&format!("a visible {selector} saying {text:?}"), || async {
+            !self.script(FIND, arguments.clone()).await.is_null()
+        })
+        .await;
+        let found = self.script(FIND, arguments).await;
+        found[ELEMENT_KEY]
+            .as_str()
+            .unwrap_or_else(|| panic!("the {selector} saying {text:?} went away: {found}"))
+            .to_owned()
+    }
+
+    /// Clicks the visible element matching `selector` that says `text`.
+    pub async fn click_text(&self, selector: &str, text: &str) {
+        let element = self.find_text(selector, text).await;
+        self.post(&format!("/element/{element}/click"), json!({}))
+            .await;
+    }
+
+    /// The text of the first element matching `selector`, as drawn (empty when there is
+    /// none).
+    pub async fn text_of(&self, selector: &str) -> String {
+        self.script(
+            "const element = document.querySelector(arguments[0]);
+             return element ? element.innerText.trim() : '';",
+            json!([selector]),
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+    }
+
     /// Ends the browser session (and the browser with it).
     pub async fn quit(self) {
         let _ = self.http.delete(&self.session).send().await;

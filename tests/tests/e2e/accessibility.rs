@@ -7,6 +7,7 @@
 
 use crate::accounts::Messaging;
 use crate::chromium::installation;
+use crate::chromium_flows::{BRANDED_STUDIO, brand_studio};
 use crate::mfa::{enrol_totp, next_totp_step, session_browser};
 use crate::{EMAIL, PASSWORD, REDIRECT_URI, authorization_request};
 use gatehouse_tests::relying_party::{RelyingParty, relying_party};
@@ -20,12 +21,17 @@ const LANGUAGES: [&str; 2] = ["en", "vi"];
 /// A user whose second step is an authenticator app.
 const TOTP_EMAIL: &str = "minh.tran@example.com";
 
+/// A member of the branded studio, already on as many devices as it allows, so a new
+/// browser is offered the device swap.
+const SWAP_EMAIL: &str = "lan.pham@example.com";
+
 /// Selects the primary submit button of the sign-in form.
 const SIGN_IN_BUTTON: &str = "form[action='/login'] button[type=submit]";
 
 /// A server with registration open, a studio `fiin` whose admin is [`EMAIL`], a
-/// third-party client that asks for consent, and a user [`TOTP_EMAIL`] with an
-/// authenticator app.
+/// third-party client that asks for consent, a user [`TOTP_EMAIL`] with an authenticator
+/// app, and a branded studio with a one-device limit and device swaps, whose member
+/// [`SWAP_EMAIL`] has used up that device.
 struct Site {
     world: Messaging,
     third_party: RelyingParty,
@@ -54,6 +60,32 @@ impl Site {
         let browser = session_browser(&world, TOTP_EMAIL).await;
         let (totp_key, confirmed) = enrol_totp(app, &browser, "/account/security").await;
         assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+
+        app.create_studio(BRANDED_STUDIO, "Lotus", &["--device-limit", "1"])
+            .await;
+        brand_studio(app, BRANDED_STUDIO).await;
+        let swaps = app
+            .cli(
+                &[
+                    "studios",
+                    "set",
+                    "--studio",
+                    BRANDED_STUDIO,
+                    "--device-self-service-swap",
+                    "true",
+                ],
+                "",
+            )
+            .await;
+        assert_eq!(swaps.exit_code, 0, "{}", swaps.stderr);
+        app.create_user(SWAP_EMAIL, PASSWORD).await;
+        app.add_member(BRANDED_STUDIO, SWAP_EMAIL, "member", None)
+            .await;
+        let first_device = app.browser_named("old-phone");
+        let signed_in = first_device
+            .submit_login("/login", SWAP_EMAIL, PASSWORD, false)
+            .await;
+        assert_eq!(signed_in.redirect(), "/", "{}", signed_in.body);
         Self {
             world,
             third_party,
@@ -124,6 +156,9 @@ async fn tour(
     check(&stop("error", "/s/nope/login", None).await).await;
     chromium.open(&site.url("/s/fiin/login")).await;
     check(&stop("studio-sign-in", "/s/fiin/login", Some(SIGN_IN_BUTTON)).await).await;
+    let branded = format!("/s/{BRANDED_STUDIO}/login");
+    chromium.open(&site.url(&branded)).await;
+    check(&stop("branded-studio-sign-in", &branded, Some(SIGN_IN_BUTTON)).await).await;
 
     // A relying party's authorization request: sign-in, consent, account choice.
     let (url, _, _) = authorization_request(&site.third_party, &["email"], "");
@@ -157,6 +192,21 @@ async fn tour(
     // The answer has the same address as the question.
     chromium.wait_for_absence(sign_out).await;
     check(&stop("signed-out", "/logout", None).await).await;
+
+    // A sign-in at the device limit: the offer to swap, then the code it sends. The swap
+    // is never finished, so the next tour is offered it again.
+    chromium.open(&site.url(&branded)).await;
+    arrive(site, chromium, language, &branded).await;
+    chromium.type_into("#email", SWAP_EMAIL).await;
+    chromium.type_into("#password", PASSWORD).await;
+    chromium.click(SIGN_IN_BUTTON).await;
+    check(&stop("device-swap", "/device-swap?request=", primary).await).await;
+    chromium
+        .click("form[action='/device-swap/send'] button[type=submit]")
+        .await;
+    // The answer has the same address as the question.
+    chromium.find("#code").await;
+    check(&stop("device-swap-code", "/device-swap?request=", primary).await).await;
 
     // The second step, and the pages of a user who has one.
     chromium.open(&site.url("/login")).await;
@@ -492,39 +542,43 @@ async fn a_keyboard_alone_signs_in() {
     chromium.quit().await;
 }
 
+/// Saves what the page shows at desktop and phone widths, as `<name>-desktop.png` and
+/// `<name>-phone.png` in `target/screenshots`, for a person to look at. The window is left
+/// at the phone's size.
+pub(crate) async fn photograph(chromium: &Chromium, name: &str) {
+    let folder = gatehouse_tests::npm::target_directory().join("screenshots");
+    std::fs::create_dir_all(&folder).expect("the screenshots folder");
+    for (size, width, height) in [("desktop", 1280, 800), ("phone", 390, 844)] {
+        chromium.set_viewport(width, height).await;
+        let png = chromium.screenshot().await;
+        assert_eq!(
+            &png[..8],
+            b"\x89PNG\r\n\x1a\n",
+            "{name}-{size} is not a PNG"
+        );
+        let drawn_width = u32::from_be_bytes(png[16..20].try_into().expect("4 bytes"));
+        assert_eq!(drawn_width, width, "{name}-{size} has the wrong width");
+        let path = folder.join(format!("{name}-{size}.png"));
+        std::fs::write(&path, png).unwrap_or_else(|error| panic!("{path:?}: {error}"));
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn screenshots_of_the_main_pages_at_desktop_and_phone_widths() {
     let Some(installation) = installation() else {
         return;
     };
     let site = Site::start().await;
-    let folder = gatehouse_tests::npm::target_directory().join("screenshots");
-    std::fs::create_dir_all(&folder).expect("the screenshots folder");
     let chromium = Chromium::start(&installation).await;
-    let photograph = async |name: &str| {
-        for (size, width, height) in [("desktop", 1280, 800), ("phone", 390, 844)] {
-            chromium.set_viewport(width, height).await;
-            let png = chromium.screenshot().await;
-            assert_eq!(
-                &png[..8],
-                b"\x89PNG\r\n\x1a\n",
-                "{name}-{size} is not a PNG"
-            );
-            let drawn_width = u32::from_be_bytes(png[16..20].try_into().expect("4 bytes"));
-            assert_eq!(drawn_width, width, "{name}-{size} has the wrong width");
-            let path = folder.join(format!("{name}-{size}.png"));
-            std::fs::write(&path, png).unwrap_or_else(|error| panic!("{path:?}: {error}"));
-        }
-    };
 
     chromium.open(&site.url("/login?lang=en")).await;
     arrive(&site, &chromium, "en", "/login").await;
-    photograph("sign-in").await;
+    photograph(&chromium, "sign-in").await;
     chromium.type_into("#email", TOTP_EMAIL).await;
     chromium.type_into("#password", PASSWORD).await;
     chromium.click(SIGN_IN_BUTTON).await;
     arrive(&site, &chromium, "en", "/mfa?").await;
-    photograph("mfa").await;
+    photograph(&chromium, "mfa").await;
     chromium.type_into("#code", &site.totp_code()).await;
     chromium
         .click("form[action='/mfa'] button[type=submit]")
@@ -533,6 +587,6 @@ async fn screenshots_of_the_main_pages_at_desktop_and_phone_widths() {
     chromium.open(&site.url("/account")).await;
     arrive(&site, &chromium, "en", "/account").await;
     chromium.wait_for_text(TOTP_EMAIL).await;
-    photograph("account").await;
+    photograph(&chromium, "account").await;
     chromium.quit().await;
 }

@@ -12,15 +12,18 @@ use gatehouse_tests::webdriver::{Chromium, Installation};
 use gatehouse_tests::{Backend, TestApp};
 use openidconnect::TokenResponse;
 
+/// What the relying party's callback page says, so a test sees the browser arrived there.
+pub(crate) const CALLBACK_PAGE_TEXT: &str = "Signed in to the relying party.";
+
 /// A relying party's callback page, so the browser has somewhere real to land.
-async fn callback_server() -> String {
+pub(crate) async fn callback_server() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind the callback server");
     let port = listener.local_addr().expect("address").port();
     let router = axum::Router::new().route(
         "/callback",
-        axum::routing::get(|| async { "Signed in to the relying party." }),
+        axum::routing::get(|| async { CALLBACK_PAGE_TEXT }),
     );
     tokio::spawn(async move { axum::serve(listener, router).await });
     format!("http://127.0.0.1:{port}/callback")
@@ -108,10 +111,7 @@ async fn a_passkey_enrolled_in_chromium_signs_in_alone_and_as_a_second_factor() 
     }
     let landed = chromium.wait_for_url(&callback).await;
     assert!(
-        chromium
-            .text()
-            .await
-            .contains("Signed in to the relying party."),
+        chromium.text().await.contains(CALLBACK_PAGE_TEXT),
         "the browser did not land on the relying party"
     );
     let tokens = exchange(&rp, &landed, verifier).await;

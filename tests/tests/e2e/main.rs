@@ -7,6 +7,7 @@ mod api;
 mod backchannel;
 mod branding;
 mod chromium;
+mod chromium_flows;
 mod cli;
 mod code_flow;
 mod devices;
