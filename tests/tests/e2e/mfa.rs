@@ -839,7 +839,13 @@ async fn acr_values_trigger_step_up(backend: Backend) {
     let (callback, _) = early.follow_to_client(passed.redirect()).await;
     let claims = id_token_claims(&exchange(&world.rp, &callback, verifier).await);
     assert_eq!(claims["amr"], serde_json::json!(["pwd", "otp", "mfa"]));
-    assert_eq!(claims["auth_time"], now);
+    // The sign-in finished when the code was accepted: a second boundary may pass between
+    // the code's time step and the server's clock on a loaded machine.
+    let auth_time = claims["auth_time"].as_i64().expect("auth_time");
+    assert!(
+        (now..now + 5).contains(&auth_time),
+        "auth_time {auth_time}, code at {now}"
+    );
 }
 
 async fn a_remembered_device_skips_the_second_factor(backend: Backend) {
