@@ -347,6 +347,24 @@ pub fn members_with_permission(
         .collect())
 }
 
+/// The people to tell about a member: in each studio `user_id` belongs to, the other members
+/// who hold `permission` there and have a verified address, with that studio.
+pub fn admins_of_member(
+    connection: &mut DbConn,
+    user_id: &UserId,
+    permission: &str,
+) -> StoreResult<Vec<(Studio, User)>> {
+    let mut admins = Vec::new();
+    for membership in memberships_of(connection, user_id)? {
+        for admin in members_with_permission(connection, &membership.studio.id, permission)? {
+            if &admin.id != user_id && admin.email_verified {
+                admins.push((membership.studio.clone(), admin));
+            }
+        }
+    }
+    Ok(admins)
+}
+
 /// Whether `user_id` holds `permission` in studio `studio_id` through one of its roles.
 pub fn has_permission(
     connection: &mut DbConn,

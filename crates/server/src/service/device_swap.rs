@@ -294,20 +294,8 @@ async fn notices(
     let user_id = user.id.clone();
     let admins = state
         .store
-        .read(move |connection| -> Result<_, StoreError> {
-            let mut admins = Vec::new();
-            for membership in studios::memberships_of(connection, &user_id)? {
-                for admin in studios::members_with_permission(
-                    connection,
-                    &membership.studio.id,
-                    PERMISSION_MANAGE_DEVICES,
-                )? {
-                    if admin.id != user_id && admin.email_verified {
-                        admins.push((membership.studio.clone(), admin));
-                    }
-                }
-            }
-            Ok(admins)
+        .read(move |connection| {
+            studios::admins_of_member(connection, &user_id, PERMISSION_MANAGE_DEVICES)
         })
         .await?;
     let old_name = replaced

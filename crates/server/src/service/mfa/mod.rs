@@ -483,18 +483,7 @@ pub async fn request_help(
                 "mfa.help_requested",
                 since,
             )?;
-            let mut admins = Vec::new();
-            for membership in studios::memberships_of(connection, &user_id)? {
-                for admin in studios::members_with_permission(
-                    connection,
-                    &membership.studio.id,
-                    PERMISSION_RESET_MFA,
-                )? {
-                    if admin.id != user_id && admin.email_verified {
-                        admins.push((membership.studio.clone(), admin));
-                    }
-                }
-            }
+            let admins = studios::admins_of_member(connection, &user_id, PERMISSION_RESET_MFA)?;
             Ok((recent, admins))
         })
         .await?;
