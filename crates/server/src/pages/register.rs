@@ -102,11 +102,16 @@ async fn target_or_closed(
     studio: Option<&str>,
     flow: Option<&str>,
 ) -> Result<(Target, Option<String>), PageError> {
-    let (flow, invited_by_client) = match super::live_flow(state, flow).await {
-        Some(flow_id) => {
-            let (_, client) = crate::service::authorization::load_flow(state, &flow_id).await?;
-            (Some(flow_id), client.allows_registration)
-        }
+    // The flow is loaded once: whether it is alive and whether its client takes registrations.
+    let live = match flow.filter(|flow_id| !flow_id.is_empty() && flow_id.len() <= 128) {
+        Some(flow_id) => crate::service::authorization::load_flow(state, flow_id)
+            .await
+            .ok()
+            .map(|(_, client)| (flow_id.to_owned(), client.allows_registration)),
+        None => None,
+    };
+    let (flow, invited_by_client) = match live {
+        Some((flow_id, allows)) => (Some(flow_id), allows),
         None => (None, false),
     };
     let target = registration::target(
