@@ -9,6 +9,7 @@ pub struct Browser {
     /// The underlying client.
     pub http: Client,
     base_url: String,
+    cookies: std::sync::Arc<reqwest::cookie::Jar>,
 }
 
 /// A fetched page.
@@ -134,9 +135,10 @@ impl Browser {
     }
 
     fn build(base_url: &str, user_agent: &str, address: Option<std::net::IpAddr>) -> Self {
+        let cookies = std::sync::Arc::new(reqwest::cookie::Jar::default());
         let http = Client::builder()
             .user_agent(user_agent)
-            .cookie_store(true)
+            .cookie_provider(cookies.clone())
             .redirect(reqwest::redirect::Policy::none())
             .local_address(address)
             .build()
@@ -144,7 +146,19 @@ impl Browser {
         Self {
             http,
             base_url: base_url.to_owned(),
+            cookies,
         }
+    }
+
+    /// The `Cookie` header this browser sends to its server, for a load generator that
+    /// replays a signed-in browser's requests.
+    #[must_use]
+    pub fn cookie_header(&self) -> Option<String> {
+        use reqwest::cookie::CookieStore as _;
+        let url = url::Url::parse(&self.base_url).ok()?;
+        self.cookies
+            .cookies(&url)
+            .and_then(|value| value.to_str().ok().map(str::to_owned))
     }
 
     fn absolute(&self, url: &str) -> String {

@@ -1,11 +1,11 @@
-//! Password hashing with argon2id, on the blocking pool, a bounded number at a time.
+//! Password hashing with argon2id, on a fixed set of hashing threads, a bounded number at a
+//! time.
 
 use crate::config::PasswordsConfig;
-use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
-use argon2::{Algorithm, Argon2, Params, PasswordHash, Version};
+use argon2::password_hash::phc::{Output, ParamsString, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
 use secrecy::{ExposeSecret, SecretString};
-use std::sync::Arc;
-use tokio::sync::Semaphore;
+use std::sync::{Arc, PoisonError};
 
 /// Why hashing failed. Never about the password being wrong: that is `Ok(false)`.
 #[derive(Debug, thiserror::Error)]
@@ -34,7 +34,7 @@ pub enum Verification {
 #[derive(Clone)]
 pub struct PasswordHasher {
     params: Params,
-    permits: Arc<Semaphore>,
+    workers: Arc<Workers>,
     // A hash of a random password with the current parameters. Verifying against it when the
     // account does not exist makes an unknown e-mail cost the same time as a wrong password.
     dummy_hash: Arc<str>,
@@ -63,10 +63,10 @@ impl PasswordHasher {
         } else {
             config.max_concurrent_hashes
         };
-        let dummy_hash = hash_with(&params, &crate::random::token())?;
+        let dummy_hash = hash_with(&params, &crate::random::token(), &mut Vec::new())?;
         Ok(Self {
+            workers: Arc::new(Workers::start(concurrency, params.block_count())),
             params,
-            permits: Arc::new(Semaphore::new(concurrency)),
             dummy_hash: dummy_hash.into(),
         })
     }
@@ -74,7 +74,7 @@ impl PasswordHasher {
     /// Hashes a new password into a PHC string.
     pub async fn hash(&self, password: SecretString) -> Result<String, PasswordHashError> {
         let params = self.params.clone();
-        self.run(move || hash_with(&params, password.expose_secret()))
+        self.run(move |memory| hash_with(&params, password.expose_secret(), memory))
             .await
     }
 
@@ -89,7 +89,7 @@ impl PasswordHasher {
     ) -> Result<Verification, PasswordHashError> {
         let params = self.params.clone();
         let dummy = self.dummy_hash.clone();
-        self.run(move || {
+        self.run(move |memory| {
             let is_real = stored_hash.is_some();
             let hash_text = stored_hash.unwrap_or_else(|| dummy.to_string());
             if !super::legacy::is_argon2(&hash_text) {
@@ -98,16 +98,13 @@ impl PasswordHasher {
                     return Ok(Verification::Mismatch);
                 }
                 return Ok(Verification::Match {
-                    upgraded_hash: Some(hash_with(&params, password.expose_secret())?),
+                    upgraded_hash: Some(hash_with(&params, password.expose_secret(), memory)?),
                 });
             }
             let Ok(hash) = PasswordHash::new(&hash_text) else {
                 return Ok(Verification::Mismatch);
             };
-            let verifier = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
-            let matches = verifier
-                .verify_password(password.expose_secret().as_bytes(), &hash)
-                .is_ok();
+            let matches = matches_with(&hash, password.expose_secret(), memory);
             if !(matches && is_real) {
                 return Ok(Verification::Mismatch);
             }
@@ -120,34 +117,150 @@ impl PasswordHasher {
             let upgraded_hash = if is_current {
                 None
             } else {
-                Some(hash_with(&params, password.expose_secret())?)
+                Some(hash_with(&params, password.expose_secret(), memory)?)
             };
             Ok(Verification::Match { upgraded_hash })
         })
         .await
     }
 
+    /// Runs `work` on a hashing worker; waits in the queue while all are busy.
     async fn run<T, F>(&self, work: F) -> Result<T, PasswordHashError>
     where
-        F: FnOnce() -> Result<T, PasswordHashError> + Send + 'static,
+        F: FnOnce(&mut Vec<Block>) -> Result<T, PasswordHashError> + Send + 'static,
         T: Send + 'static,
     {
-        let _permit = self
-            .permits
-            .acquire()
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        self.workers.submit(Box::new(move |memory| {
+            let _ = answer.send(work(memory));
+        }))?;
+        answered
             .await
-            .map_err(|error| PasswordHashError::Hashing(error.to_string()))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|error| PasswordHashError::Hashing(error.to_string()))?
+            .map_err(|_| PasswordHashError::Hashing("the hashing worker stopped".to_owned()))?
     }
 }
 
-fn hash_with(params: &Params, password: &str) -> Result<String, PasswordHashError> {
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
-        .hash_password(password.as_bytes())
-        .map(|hash| hash.to_string())
-        .map_err(|error| PasswordHashError::Hashing(error.to_string()))
+type Job = Box<dyn FnOnce(&mut Vec<Block>) + Send>;
+
+/// A fixed number of threads that do nothing but argon2. A burst of sign-ins queues here
+/// instead of holding a blocking-pool thread and 19 MiB each; every worker keeps its argon2
+/// memory from one hash to the next, so a hash costs no allocation and no page faults, and
+/// the resident memory stays at `workers × m_cost` however long the burst.
+struct Workers {
+    queue: std::sync::mpsc::Sender<Job>,
+}
+
+impl Workers {
+    fn start(count: usize, blocks: usize) -> Self {
+        let (queue, jobs) = std::sync::mpsc::channel::<Job>();
+        let jobs = Arc::new(std::sync::Mutex::new(jobs));
+        for number in 0..count.max(1) {
+            let jobs = jobs.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("argon2-{number}"))
+                .spawn(move || {
+                    let mut memory: Vec<Block> = Vec::new();
+                    loop {
+                        let job = {
+                            let receiver = jobs.lock().unwrap_or_else(PoisonError::into_inner);
+                            receiver.recv()
+                        };
+                        let Ok(job) = job else { return };
+                        job(&mut memory);
+                        // A stored hash with a larger m_cost (imported, or from older
+                        // settings) grew the memory once; keep only what current hashes use.
+                        if memory.len() > blocks {
+                            memory.truncate(blocks);
+                            memory.shrink_to_fit();
+                        }
+                    }
+                });
+            if let Err(error) = spawned {
+                tracing::error!(%error, "could not start a password hashing thread");
+            }
+        }
+        Self { queue }
+    }
+
+    fn submit(&self, job: Job) -> Result<(), PasswordHashError> {
+        self.queue
+            .send(job)
+            .map_err(|_| PasswordHashError::Hashing("no hashing worker is running".to_owned()))
+    }
+}
+
+/// argon2 of `password` and `salt` into `out`, in `memory` (grown when too small).
+fn derive(
+    argon2: &Argon2<'_>,
+    blocks: usize,
+    password: &str,
+    salt: &[u8],
+    out: &mut [u8],
+    memory: &mut Vec<Block>,
+) -> Result<(), argon2::Error> {
+    if memory.len() < blocks {
+        memory.resize(blocks, Block::default());
+    }
+    argon2.hash_password_into_with_memory(password.as_bytes(), salt, out, &mut memory[..blocks])
+}
+
+fn hash_with(
+    params: &Params,
+    password: &str,
+    memory: &mut Vec<Block>,
+) -> Result<String, PasswordHashError> {
+    let failed = |error: &dyn std::fmt::Display| PasswordHashError::Hashing(error.to_string());
+    let salt = Salt::new(&crate::random::bytes::<16>()).map_err(|error| failed(&error))?;
+    let mut out = vec![0u8; params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN)];
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    derive(
+        &argon2,
+        params.block_count(),
+        password,
+        &salt,
+        &mut out,
+        memory,
+    )
+    .map_err(|error| failed(&error))?;
+    let hash = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(params).map_err(|error| failed(&error))?,
+        salt: Some(salt),
+        hash: Some(Output::new(&out).map_err(|error| failed(&error))?),
+    };
+    Ok(hash.to_string())
+}
+
+/// Whether `password` gives `hash` (any argon2 variant and version, its own parameters);
+/// the outputs are compared in constant time (`Output`'s equality).
+fn matches_with(hash: &PasswordHash, password: &str, memory: &mut Vec<Block>) -> bool {
+    let (Some(salt), Some(expected)) = (&hash.salt, &hash.hash) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(hash.algorithm.as_str()) else {
+        return false;
+    };
+    let version = match hash.version.map(Version::try_from) {
+        Some(Ok(version)) => version,
+        Some(Err(_)) => return false,
+        None => Version::default(),
+    };
+    let Ok(params) = Params::try_from(hash) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    let argon2 = Argon2::new(algorithm, version, params.clone());
+    derive(
+        &argon2,
+        params.block_count(),
+        password,
+        salt,
+        &mut out,
+        memory,
+    )
+    .is_ok()
+        && Output::new(&out).is_ok_and(|computed| computed == *expected)
 }
 
 #[cfg(test)]
@@ -211,7 +324,45 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn hashes_agree_with_the_argon2_crates_own_hasher() {
+        use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+        let config = cheap();
+        let hasher = PasswordHasher::new(&config).expect("valid parameters");
+        let params = Params::new(config.argon2_memory_kib, config.argon2_iterations, 1, None)
+            .expect("valid");
+        let reference = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+        // Stored by an earlier version (the crate's own hasher): still verifies, needs no
+        // upgrade.
+        let earlier = reference
+            .hash_password(b"correct horse")
+            .expect("hashes")
+            .to_string();
+        assert_eq!(
+            hasher
+                .verify(SecretString::from("correct horse"), Some(earlier))
+                .await
+                .expect("verifies"),
+            Verification::Match {
+                upgraded_hash: None
+            }
+        );
+        // Ours verifies with the crate's verifier.
+        let ours = hasher
+            .hash(SecretString::from("correct horse"))
+            .await
+            .expect("hashes");
+        let parsed = PasswordHash::new(&ours).expect("a PHC string");
+        assert!(reference.verify_password(b"correct horse", &parsed).is_ok());
+        assert!(
+            reference
+                .verify_password(b"correct horsE", &parsed)
+                .is_err()
+        );
+    }
+
+    #[tokio::test]
     async fn imported_hashes_match_once_and_come_back_as_argon2id() {
+        use argon2::password_hash::PasswordHasher as _;
         let hasher = PasswordHasher::new(&cheap()).expect("valid parameters");
         let bcrypt = bcrypt::hash("imported secret", 4).expect("hashes");
         let argon2i = Argon2::new(
