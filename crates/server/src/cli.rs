@@ -303,6 +303,16 @@ pub enum ClientsCommand {
     List,
     /// Brand a client's sign-in pages: display name, accent colour, logo.
     Brand(BrandClientArgs),
+    /// Give a confidential client a new secret (printed once); the old one stops working.
+    RotateSecret(ClientIdArgs),
+}
+
+/// A command about one client.
+#[derive(Debug, Args)]
+pub struct ClientIdArgs {
+    /// The client id.
+    #[arg(long)]
+    pub client_id: String,
 }
 
 /// `gatehouse clients create`
@@ -568,6 +578,20 @@ async fn run(
                 gatehouse_core::ClientId::new(arguments.client_id),
             );
             brand(&state, target, arguments.branding).await
+        }
+        Command::Clients(ClientsCommand::RotateSecret(arguments)) => {
+            let state = crate::startup::build_state(config, clock).await?;
+            let id = gatehouse_core::ClientId::new(arguments.client_id);
+            let secret = match clients::rotate_secret(&state, &Actor::cli(), &id).await {
+                Ok(Some(secret)) => secret,
+                Ok(None) => bail!("{id} is a public client: it has no secret"),
+                Err(clients::CreateClientError::NotFound) => bail!("no client {id}"),
+                Err(error) => return Err(anyhow::anyhow!("{error:?}")),
+            };
+            Ok(Printed {
+                stderr: "new secret issued; store it now, it is not shown again\n".to_owned(),
+                ..json_line(&serde_json::json!({ "client_id": id, "client_secret": secret }))
+            })
         }
         Command::Clients(ClientsCommand::List) => {
             let state = crate::startup::build_state(config, clock).await?;

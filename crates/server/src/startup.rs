@@ -90,6 +90,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         access_token_algorithm: config.access_token_algorithm()?,
         throttle: Throttle::new(&config.login),
         pending_rows: RowAllowance::new(config.security.pending_rows_per_address_per_hour),
+        client_cache: crate::service::client_cache::ClientCache::default(),
         webauthn,
         config: Arc::new(config),
         store,

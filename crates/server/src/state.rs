@@ -39,6 +39,8 @@ pub struct AppContext {
     pub throttle: Throttle,
     /// Rows that requests without a session may create, per address and hour.
     pub pending_rows: RowAllowance,
+    /// Recently read clients (see `service::client_cache`).
+    pub client_cache: crate::service::client_cache::ClientCache,
     /// The WebAuthn relying party; `None` when passkeys are off.
     pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
     /// The issuer, without trailing slash.

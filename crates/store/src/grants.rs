@@ -255,23 +255,21 @@ pub fn is_access_token_revoked(
     jti: &str,
     grant_id: Option<&str>,
 ) -> StoreResult<bool> {
-    let revoked_alone = revoked_access_tokens::table
-        .find(jti)
-        .count()
-        .get_result::<i64>(connection)?
-        > 0;
-    if revoked_alone {
-        return Ok(true);
-    }
-    let Some(grant_id) = grant_id else {
-        return Ok(false);
+    use diesel::dsl::{exists, not};
+    // One statement, so a token check is one round trip on PostgreSQL.
+    let revoked_alone = exists(revoked_access_tokens::table.find(jti));
+    let revoked = match grant_id {
+        Some(grant_id) => diesel::select(
+            revoked_alone.or(not(exists(
+                grants::table
+                    .find(grant_id)
+                    .filter(grants::revoked_at.is_null()),
+            ))),
+        )
+        .get_result::<bool>(connection)?,
+        None => diesel::select(revoked_alone).get_result::<bool>(connection)?,
     };
-    let active_grant = grants::table
-        .find(grant_id)
-        .filter(grants::revoked_at.is_null())
-        .count()
-        .get_result::<i64>(connection)?;
-    Ok(active_grant == 0)
+    Ok(revoked)
 }
 
 /// Deletes expired grants (their tokens go with them) and expired denials.

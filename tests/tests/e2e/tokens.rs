@@ -1,7 +1,7 @@
 use crate::code_flow::jwt_payload;
 use crate::{EMAIL, REDIRECT_URI, World, client_post, sign_in, token_request, userinfo};
 use gatehouse_tests::relying_party::http_client;
-use gatehouse_tests::{Backend, TestApp};
+use gatehouse_tests::{Backend, RegisteredClient, TestApp};
 use openidconnect::{OAuth2TokenResponse, TokenResponse};
 
 async fn refresh_rotates_and_reuse_revokes_the_family(backend: Backend) {
@@ -376,7 +376,58 @@ fn jwt_header_kid(token: &str) -> String {
     header["kid"].as_str().expect("kid").to_owned()
 }
 
+/// The server keeps a copy of a client it just used; a secret rotated by another process
+/// (here the CLI, as it could be another node) must work at once all the same.
+async fn a_secret_rotated_elsewhere_works_at_once(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let service = app
+        .register_client(
+            REDIRECT_URI,
+            &[
+                "--grant-types",
+                "client_credentials",
+                "--scopes",
+                "reports:read",
+            ],
+        )
+        .await;
+    let grant = [("grant_type", "client_credentials")];
+    let (status, body) = token_request(&app, &service, &grant).await;
+    assert_eq!(status, 200, "{body}");
+
+    let output = app
+        .cli(
+            &["clients", "rotate-secret", "--client-id", &service.id],
+            "",
+        )
+        .await;
+    assert_eq!(output.exit_code, 0, "{}", output.stderr);
+    assert!(
+        output.stderr.contains("not shown again"),
+        "{}",
+        output.stderr
+    );
+    let printed: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON");
+    let rotated = RegisteredClient {
+        id: service.id.clone(),
+        secret: printed["client_secret"].as_str().map(str::to_owned),
+    };
+    assert_ne!(rotated.secret, service.secret);
+    let (status, body) = token_request(&app, &rotated, &grant).await;
+    assert_eq!(status, 200, "the new secret is refused: {body}");
+    assert_eq!(body["token_type"], "Bearer");
+
+    // A public client has no secret to rotate.
+    let public = app.register_client(REDIRECT_URI, &["--public"]).await;
+    let output = app
+        .cli(&["clients", "rotate-secret", "--client-id", &public.id], "")
+        .await;
+    assert_ne!(output.exit_code, 0);
+    assert!(output.stderr.contains("public client"), "{}", output.stderr);
+}
+
 gatehouse_tests::on_both_backends!(
+    a_secret_rotated_elsewhere_works_at_once,
     refresh_rotates_and_reuse_revokes_the_family,
     revocation_and_introspection,
     client_credentials_issue_service_tokens,

@@ -73,9 +73,32 @@ pub async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
     target: Target<'_>,
-    (scheme, token): (Scheme, String),
+    presented: (Scheme, String),
 ) -> Result<AccessTokenClaims, BearerError> {
-    let claims = tokens::validate_access_token(state, &token).await?;
+    let (claims, ()) =
+        authenticate_reading(state, headers, target, presented, |_, _| Ok(())).await?;
+    Ok(claims)
+}
+
+/// [`authenticate`], and `read` in the database visit that checks revocation (see
+/// `tokens::validate_access_token_reading`).
+pub async fn authenticate_reading<T, F>(
+    state: &AppState,
+    headers: &HeaderMap,
+    target: Target<'_>,
+    (scheme, token): (Scheme, String),
+    read: F,
+) -> Result<(AccessTokenClaims, T), BearerError>
+where
+    F: FnOnce(
+            &mut gatehouse_store::DbConn,
+            &AccessTokenClaims,
+        ) -> Result<T, gatehouse_store::StoreError>
+        + Send
+        + 'static,
+    T: Send + 'static,
+{
+    let (claims, extra) = tokens::validate_access_token_reading(state, &token, read).await?;
     match (&claims.cnf, scheme) {
         (Some(confirmation), Scheme::Dpop) => {
             let proof = dpop::verify(
@@ -107,5 +130,5 @@ pub async fn authenticate(
         }
         (None, Scheme::Bearer) => {}
     }
-    Ok(claims)
+    Ok((claims, extra))
 }

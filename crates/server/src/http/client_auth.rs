@@ -14,7 +14,6 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use gatehouse_core::ClientId;
 use gatehouse_core::client::Client;
-use gatehouse_store::clients;
 
 /// The throttle purpose of client authentication.
 const CLIENT_AUTHENTICATION: &str = "client";
@@ -64,6 +63,20 @@ fn basic_credentials(header_value: &str) -> Result<Option<PresentedCredentials>,
         client_id: decode(id),
         secret: Some(decode(secret)),
     }))
+}
+
+/// Whether `secret` authenticates `client`: a confidential client's secret matches (compared
+/// in constant time), or a public client sent none.
+fn presents_valid_secret(state: &AppState, client: Option<&Client>, secret: Option<&str>) -> bool {
+    match (
+        client.and_then(|client| client.secret_digest.as_ref()),
+        client,
+        secret,
+    ) {
+        (Some(digest), _, Some(secret)) => state.secrets.verify_client_secret(secret, digest),
+        (None, Some(_), None) => true,
+        _ => false,
+    }
 }
 
 impl FromRequest<AppState> for AuthenticatedClient {
@@ -123,10 +136,13 @@ impl FromRequest<AppState> for AuthenticatedClient {
         };
 
         let client_id = ClientId::new(credentials.client_id.clone());
-        let client = state
-            .store
-            .read(move |connection| clients::find(connection, &client_id))
-            .await?;
+        let (mut client, is_copy) = crate::service::clients::get_cached(state, &client_id).await?;
+        // A copy that refuses may predate a change made elsewhere (a new secret from the
+        // CLI or another node): only the stored row may refuse.
+        if is_copy && !presents_valid_secret(state, client.as_ref(), credentials.secret.as_deref())
+        {
+            client = crate::service::clients::get_fresh(state, &client_id).await?;
+        }
         // Client ids are public (every authorization URL carries one), so failures are
         // counted per client *and address*: a stranger's wrong secrets slow the stranger,
         // not the application. A public client sent a secret did nothing wrong at all; only
@@ -147,16 +163,9 @@ impl FromRequest<AppState> for AuthenticatedClient {
             .throttle
             .begin(keys, state.now())
             .map_err(|RetryAfter(seconds)| OAuthError::too_many_attempts(seconds))?;
-        let authenticated =
-            client.filter(
-                |client| match (&client.secret_digest, &credentials.secret) {
-                    (Some(digest), Some(secret)) => {
-                        state.secrets.verify_client_secret(secret, digest)
-                    }
-                    (None, None) => true,
-                    _ => false,
-                },
-            );
+        let authenticated = client.filter(|client| {
+            presents_valid_secret(state, Some(client), credentials.secret.as_deref())
+        });
         match authenticated {
             Some(client) => {
                 permit.succeeded();

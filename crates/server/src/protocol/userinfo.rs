@@ -27,32 +27,34 @@ async fn respond(
         url: &url,
         address,
     };
-    let claims = bearer::authenticate(state, headers, target, presented).await?;
-    let granted = Scope::parse(&claims.scope).unwrap_or_default();
-    if !granted.contains(scope::OPENID) {
-        return Err(BearerError::InsufficientScope(scope::OPENID));
-    }
-    let user_id = UserId::new(claims.sub.clone());
-    // The studio member's sign-in name, read with the account when the profile is granted.
-    let studio_id = claims
-        .studio
-        .get("studio_id")
-        .and_then(serde_json::Value::as_str)
-        .filter(|_| granted.contains(scope::PROFILE))
-        .map(|id| gatehouse_core::StudioId::new(id.to_owned()));
-    let (user, membership) = state
-        .store
-        .read(move |connection| {
+    // The account (and the studio member's sign-in name, when the profile is granted) is
+    // read in the same database visit as the revocation check.
+    let (claims, (granted, user, membership)) =
+        bearer::authenticate_reading(state, headers, target, presented, |connection, claims| {
+            let granted = Scope::parse(&claims.scope).unwrap_or_default();
+            if !granted.contains(scope::OPENID) {
+                return Ok((granted, None, None));
+            }
+            let user_id = UserId::new(claims.sub.clone());
             let user = users::find(connection, &user_id)?;
+            let studio_id = claims
+                .studio
+                .get("studio_id")
+                .and_then(serde_json::Value::as_str)
+                .filter(|_| granted.contains(scope::PROFILE))
+                .map(|id| gatehouse_core::StudioId::new(id.to_owned()));
             let membership = match &studio_id {
                 Some(studio_id) => {
                     gatehouse_store::studios::find_membership(connection, studio_id, &user_id)?
                 }
                 None => None,
             };
-            Ok((user, membership))
+            Ok((granted, user, membership))
         })
         .await?;
+    if !granted.contains(scope::OPENID) {
+        return Err(BearerError::InsufficientScope(scope::OPENID));
+    }
     let user = user
         .filter(gatehouse_core::user::User::is_active)
         .ok_or(BearerError::InvalidToken("the account is no longer active"))?;

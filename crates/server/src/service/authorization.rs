@@ -135,15 +135,22 @@ pub async fn begin(
     session: Option<&ActiveSession>,
     address: std::net::IpAddr,
 ) -> Result<Outcome, AuthorizationRefusal> {
-    let client = match authorize::client_id(&raw) {
-        Some(client_id) => {
-            state
-                .store
-                .read(move |connection| clients::find(connection, &client_id))
-                .await?
+    let mut client = None;
+    if let Some(client_id) = authorize::client_id(&raw) {
+        let (found, is_copy) = super::clients::get_cached(state, &client_id).await?;
+        client = found;
+        // A copy that refuses may predate a change made elsewhere (a redirect URI or scope
+        // just registered with the CLI): only the stored row may refuse.
+        let copy_refuses = || match authorize::check_client_and_redirect(&raw, client.as_ref()) {
+            Ok(redirect_uri) => client
+                .as_ref()
+                .is_some_and(|client| authorize::validate(&raw, client, redirect_uri).is_err()),
+            Err(_) => true,
+        };
+        if is_copy && copy_refuses() {
+            client = super::clients::get_fresh(state, &client_id).await?;
         }
-        None => None,
-    };
+    }
     let redirect_uri =
         authorize::check_client_and_redirect(&raw, client.as_ref()).map_err(untrusted_page)?;
     let Some(client) = client else {

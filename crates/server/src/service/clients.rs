@@ -205,6 +205,29 @@ pub async fn get(state: &AppState, id: &ClientId) -> Result<Option<Client>, Stor
         .await
 }
 
+/// The client with `id` for a hot path: the copy read in the last few seconds when there
+/// is one (see `service::client_cache`). `true` with it when it came from the copy, so a
+/// caller about to refuse can read the row again with [`get_fresh`].
+pub async fn get_cached(
+    state: &AppState,
+    id: &ClientId,
+) -> Result<(Option<Client>, bool), StoreError> {
+    if let Some(client) = state.client_cache.get(id) {
+        return Ok((Some(client), true));
+    }
+    Ok((get_fresh(state, id).await?, false))
+}
+
+/// The client with `id` as stored now; refreshes the cached copy.
+pub async fn get_fresh(state: &AppState, id: &ClientId) -> Result<Option<Client>, StoreError> {
+    let client = get(state, id).await?;
+    match &client {
+        Some(client) => state.client_cache.put(client),
+        None => state.client_cache.forget(id),
+    }
+    Ok(client)
+}
+
 /// Every client, oldest first.
 pub async fn list(state: &AppState) -> Result<Vec<Client>, StoreError> {
     state.store.read(clients::list).await
@@ -352,6 +375,7 @@ pub async fn update(
             Ok(())
         })
         .await?;
+    state.client_cache.forget(&updated.id);
     Ok(updated)
 }
 
@@ -393,21 +417,19 @@ pub async fn rotate_secret(
             Ok(())
         })
         .await?;
+    state.client_cache.forget(&client.id);
     Ok(Some(secret))
 }
 
 /// Deletes a client: its grants, codes and consents go with it, so its refresh tokens stop
 /// working. `false` when there was none.
 pub async fn delete(state: &AppState, actor: &Actor, id: &ClientId) -> Result<bool, StoreError> {
-    let (id, actor, secrets, now) = (
-        id.clone(),
-        actor.clone(),
-        state.secrets.clone(),
-        state.now(),
-    );
-    state
+    let (actor, secrets, now) = (actor.clone(), state.secrets.clone(), state.now());
+    let deleted_id = id.clone();
+    let deleted = state
         .store
         .write(move |connection| -> Result<bool, StoreError> {
+            let id = deleted_id;
             if !clients::delete(connection, &id)? {
                 return Ok(false);
             }
@@ -423,5 +445,7 @@ pub async fn delete(state: &AppState, actor: &Actor, id: &ClientId) -> Result<bo
             )?;
             Ok(true)
         })
-        .await
+        .await;
+    state.client_cache.forget(&id);
+    deleted
 }

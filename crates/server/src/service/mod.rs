@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod authorization;
 pub mod branding;
+pub mod client_cache;
 pub mod clients;
 pub mod connected;
 pub mod device_swap;

@@ -634,6 +634,23 @@ pub async fn validate_access_token(
     state: &AppState,
     token: &str,
 ) -> Result<AccessTokenClaims, AccessTokenRefusal> {
+    let (claims, ()) = validate_access_token_reading(state, token, |_, _| Ok(())).await?;
+    Ok(claims)
+}
+
+/// [`validate_access_token`], and `read` in the same database visit as the revocation
+/// check (UserInfo reads the account, introspection its name): one connection and one
+/// hand-off to the blocking pool per request instead of two. `read` runs only for a token
+/// that is not revoked.
+pub async fn validate_access_token_reading<T, F>(
+    state: &AppState,
+    token: &str,
+    read: F,
+) -> Result<(AccessTokenClaims, T), AccessTokenRefusal>
+where
+    F: FnOnce(&mut DbConn, &AccessTokenClaims) -> Result<T, StoreError> + Send + 'static,
+    T: Send + 'static,
+{
     let claims: AccessTokenClaims = state
         .keys
         .verify(token, ACCESS_TOKEN_TYPE)
@@ -648,20 +665,22 @@ pub async fn validate_access_token(
             "the access token has expired",
         ));
     }
-    let jti = claims.jti.clone();
-    let grant_id = claims.grant_id().map(str::to_owned);
-    let is_revoked = state
+    let (claims, extra) = state
         .store
         .read(move |connection| {
-            grants::is_access_token_revoked(connection, &jti, grant_id.as_deref())
+            if grants::is_access_token_revoked(connection, &claims.jti, claims.grant_id())? {
+                return Ok((claims, None));
+            }
+            let extra = read(connection, &claims)?;
+            Ok((claims, Some(extra)))
         })
         .await?;
-    if is_revoked {
-        return Err(AccessTokenRefusal::InvalidToken(
+    match extra {
+        Some(extra) => Ok((claims, extra)),
+        None => Err(AccessTokenRefusal::InvalidToken(
             "the access token has been revoked",
-        ));
+        )),
     }
-    Ok(claims)
 }
 
 /// Token revocation (RFC 7009 §2.1). Unknown tokens and tokens of other clients are
@@ -755,19 +774,19 @@ pub async fn introspect(
     let token = parameters.require("token")?.to_owned();
     let inactive = serde_json::json!({ "active": false });
     if token.matches('.').count() == 2 {
-        return Ok(match validate_access_token(state, &token).await {
-            Ok(claims) if !claims.is_disclosed_to(client.id.as_str()) => inactive,
-            Ok(claims) => {
-                let username = if claims.sub == claims.client_id {
-                    None
-                } else {
-                    let user_id = gatehouse_core::UserId::new(claims.sub.clone());
-                    state
-                        .store
-                        .read(move |connection| users::find(connection, &user_id))
-                        .await?
-                        .map(|user| user.email)
-                };
+        let client_id = client.id.clone();
+        let checked = validate_access_token_reading(state, &token, move |connection, claims| {
+            // The account's name, for a user's token disclosed to this client.
+            if claims.sub == claims.client_id || !claims.is_disclosed_to(client_id.as_str()) {
+                return Ok(None);
+            }
+            let user_id = gatehouse_core::UserId::new(claims.sub.clone());
+            Ok(users::find(connection, &user_id)?.map(|user| user.email))
+        })
+        .await;
+        return Ok(match checked {
+            Ok((claims, _)) if !claims.is_disclosed_to(client.id.as_str()) => inactive,
+            Ok((claims, username)) => {
                 let mut response = serde_json::json!({
                     "active": true,
                     "token_type": if claims.cnf.is_some() { "DPoP" } else { "Bearer" },
