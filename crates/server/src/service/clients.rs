@@ -446,6 +446,6 @@ pub async fn delete(state: &AppState, actor: &Actor, id: &ClientId) -> Result<bo
             Ok(true)
         })
         .await;
-    state.client_cache.forget(&id);
+    state.client_cache.forget(id);
     deleted
 }
