@@ -221,6 +221,28 @@ impl Store {
         self.with_connection(work).await
     }
 
+    /// Runs a read of a few rows by key (a token's revocation, a client, a session). On
+    /// SQLite such a read is answered from the page cache in microseconds, less than the
+    /// hand-off to the blocking pool costs, so it runs on the calling thread when a
+    /// connection is free this instant; otherwise, and on PostgreSQL (a network round
+    /// trip), it goes to the blocking pool like [`Store::read`]. Never for scans.
+    pub async fn read_by_key<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> StoreResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        if self.sqlite_writer.is_some()
+            && let Some(mut connection) = self.pool.try_get_recent()
+        {
+            let outcome = work(&mut connection);
+            if outcome.is_err() {
+                connection.mark_suspect();
+            }
+            return outcome;
+        }
+        self.with_connection(work).await
+    }
+
     /// Runs `work` in one transaction, off the async workers; it commits when `work`
     /// returns `Ok` and rolls back otherwise.
     pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>

@@ -122,6 +122,24 @@ impl Pool {
         }
     }
 
+    /// An idle connection used in the last moments, if there is one now: never waits,
+    /// never opens or checks a connection (for work cheap enough to run on the caller's
+    /// thread).
+    pub(crate) fn try_get_recent(&self) -> Option<Pooled> {
+        let mut state = self.shared.lock();
+        if state.is_closed
+            || state
+                .idle
+                .last()
+                .is_none_or(|idle| idle.since.elapsed() >= CHECK_AFTER_IDLE)
+        {
+            return None;
+        }
+        let idle = state.idle.pop()?;
+        drop(state);
+        Some(self.lend(idle.connection))
+    }
+
     /// Closes the idle connections on this thread, refuses new borrowers, and waits up to
     /// `grace` for borrowed connections to come back (they are closed as they do).
     /// Returns how many were still borrowed when `grace` ran out.

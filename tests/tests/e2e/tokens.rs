@@ -376,6 +376,40 @@ fn jwt_header_kid(token: &str) -> String {
     header["kid"].as_str().expect("kid").to_owned()
 }
 
+/// The server remembers tokens whose signature it checked; a token that differs from one it
+/// remembers in any part (another subject with the same signature) is still checked, and
+/// refused.
+async fn a_remembered_signature_covers_only_its_own_token(backend: Backend) {
+    use base64::Engine as _;
+    let world = World::start_with(TestApp::start(backend).await, &["--first-party"]).await;
+    let signed_in = sign_in(&world, &[]).await;
+    let access = signed_in.tokens.access_token().secret().clone();
+    let subject = jwt_payload(&access)["sub"].clone();
+    for _ in 0..2 {
+        let response = userinfo(&world.app, &access).await;
+        assert_eq!(response.status(), 200);
+        let body: serde_json::Value = response.json().await.expect("JSON");
+        assert_eq!(body["sub"], subject);
+    }
+    let parts: Vec<&str> = access.split('.').collect();
+    let mut claims = jwt_payload(&access);
+    claims["sub"] = "someone-else".into();
+    let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(serde_json::to_vec(&claims).expect("JSON"));
+    let forged = format!("{}.{payload}.{}", parts[0], parts[2]);
+    let response = userinfo(&world.app, &forged).await;
+    assert_eq!(response.status(), 401);
+    assert!(
+        response
+            .headers()
+            .get("www-authenticate")
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.contains("invalid_token")),
+        "{:?}",
+        response.headers()
+    );
+}
+
 /// The server keeps a copy of a client it just used; a secret rotated by another process
 /// (here the CLI, as it could be another node) must work at once all the same.
 async fn a_secret_rotated_elsewhere_works_at_once(backend: Backend) {
@@ -427,6 +461,7 @@ async fn a_secret_rotated_elsewhere_works_at_once(backend: Backend) {
 }
 
 gatehouse_tests::on_both_backends!(
+    a_remembered_signature_covers_only_its_own_token,
     a_secret_rotated_elsewhere_works_at_once,
     refresh_rotates_and_reuse_revokes_the_family,
     revocation_and_introspection,

@@ -15,7 +15,7 @@ use josekit::jws::{self, ES256, EdDSA, JwsHeader, JwsSigner, JwsVerifier, RS256}
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 /// Key trouble.
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +61,15 @@ struct KeySet {
     verifiers: HashMap<String, Box<dyn JwsVerifier>>,
     jwks: Arc<str>,
     fingerprint: Vec<(String, KeyStatus)>,
+    /// Payloads of tokens whose signature these keys verified: a resource server that
+    /// introspects (or calls UserInfo with) the same token again costs no signature check.
+    /// It belongs to the key set, so a key that is withdrawn takes its verdicts with it.
+    verified: Mutex<HashMap<String, Arc<[u8]>>>,
 }
+
+/// Most verified tokens remembered per key set (about a kilobyte each); when full the memo
+/// starts again empty.
+const VERIFIED_TOKENS: usize = 4096;
 
 /// The keys of this node, shared by every request.
 #[derive(Clone)]
@@ -115,14 +123,14 @@ impl KeyRing {
         *self
             .current
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(set);
+            .unwrap_or_else(PoisonError::into_inner) = Arc::new(set);
         Ok(true)
     }
 
     fn snapshot(&self) -> Arc<KeySet> {
         self.current
             .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
 
@@ -184,9 +192,27 @@ impl KeyRing {
         }
         let kid = header.kid.ok_or(TokenRejection::UnknownKey)?;
         let set = self.snapshot();
-        let verifier = set.verifiers.get(&kid).ok_or(TokenRejection::UnknownKey)?;
-        let (payload, _) = jws::deserialize_compact(token, verifier.as_ref())
-            .map_err(|_| TokenRejection::BadSignature)?;
+        let remembered = set
+            .verified
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(token)
+            .cloned();
+        let payload = match remembered {
+            Some(payload) => payload,
+            None => {
+                let verifier = set.verifiers.get(&kid).ok_or(TokenRejection::UnknownKey)?;
+                let (payload, _) = jws::deserialize_compact(token, verifier.as_ref())
+                    .map_err(|_| TokenRejection::BadSignature)?;
+                let payload: Arc<[u8]> = payload.into();
+                let mut verified = set.verified.lock().unwrap_or_else(PoisonError::into_inner);
+                if verified.len() >= VERIFIED_TOKENS {
+                    verified.clear();
+                }
+                verified.insert(token.to_owned(), payload.clone());
+                payload
+            }
+        };
         serde_json::from_slice(&payload).map_err(|_| TokenRejection::Malformed)
     }
 }
@@ -250,6 +276,7 @@ fn build_set(
         verifiers,
         jwks: jwks.into(),
         fingerprint: fingerprint(stored, now, retention_seconds),
+        verified: Mutex::default(),
     })
 }
 

@@ -28,7 +28,9 @@ impl FromRequestParts<AppState> for CurrentSession {
         let digest = sha256_base64url(secret.as_bytes());
         let found = state
             .store
-            .read(move |connection| sessions::find_with_user_by_token_digest(connection, &digest))
+            .read_by_key(move |connection| {
+                sessions::find_with_user_by_token_digest(connection, &digest)
+            })
             .await;
         let now = state.now();
         match found {

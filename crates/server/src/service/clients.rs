@@ -201,7 +201,7 @@ pub async fn get(state: &AppState, id: &ClientId) -> Result<Option<Client>, Stor
     let id = id.clone();
     state
         .store
-        .read(move |connection| clients::find(connection, &id))
+        .read_by_key(move |connection| clients::find(connection, &id))
         .await
 }
 

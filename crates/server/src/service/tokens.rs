@@ -667,7 +667,7 @@ where
     }
     let (claims, extra) = state
         .store
-        .read(move |connection| {
+        .read_by_key(move |connection| {
             if grants::is_access_token_revoked(connection, &claims.jti, claims.grant_id())? {
                 return Ok((claims, None));
             }
