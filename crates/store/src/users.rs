@@ -111,6 +111,15 @@ pub fn find(connection: &mut DbConn, id: &UserId) -> StoreResult<Option<User>> {
         .map(User::from))
 }
 
+/// The e-mail address of the user with `id` (token introspection's `username`).
+pub fn email_of(connection: &mut DbConn, id: &UserId) -> StoreResult<Option<String>> {
+    Ok(users::table
+        .find(id.as_str())
+        .select(users::email)
+        .first(connection)
+        .optional()?)
+}
+
 /// The user with `id`, or [`StoreError::NotFound`].
 pub fn get(connection: &mut DbConn, id: &UserId) -> StoreResult<User> {
     find(connection, id)?.ok_or(StoreError::NotFound("user"))

@@ -120,10 +120,7 @@ impl KeyRing {
             return Ok(false);
         }
         let set = build_set(&stored, kek, now, retention_seconds)?;
-        *self
-            .current
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) = Arc::new(set);
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(set);
         Ok(true)
     }
 

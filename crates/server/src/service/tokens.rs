@@ -781,7 +781,7 @@ pub async fn introspect(
                 return Ok(None);
             }
             let user_id = gatehouse_core::UserId::new(claims.sub.clone());
-            Ok(users::find(connection, &user_id)?.map(|user| user.email))
+            users::email_of(connection, &user_id)
         })
         .await;
         return Ok(match checked {
