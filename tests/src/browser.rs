@@ -150,6 +150,17 @@ impl Browser {
         }
     }
 
+    /// The same browser (its cookies and address) talking to another node of the provider
+    /// at `base_url`; cookies are not kept apart by port, so both nodes see the same ones.
+    #[must_use]
+    pub fn on(&self, base_url: &str) -> Self {
+        Self {
+            http: self.http.clone(),
+            base_url: base_url.to_owned(),
+            cookies: self.cookies.clone(),
+        }
+    }
+
     /// The `Cookie` header this browser sends to its server, for a load generator that
     /// replays a signed-in browser's requests.
     #[must_use]

@@ -132,6 +132,15 @@ impl TestAppBuilder {
     /// Starts the server. With `GATEHOUSE_TEST_LOG` set (a `tracing` filter such as `warn`),
     /// server logs go to the test output.
     pub async fn start(self) -> TestApp {
+        self.start_nodes(1).await.pop().expect("one node")
+    }
+
+    /// Starts `count` nodes of one provider at the same moment on one fresh database, as
+    /// the nodes of a new deployment behind a load balancer start: they share the issuer
+    /// (the first node's address), the database and a configured key-encryption key, and
+    /// each listens on its own port. Each node's `base_url` is its own address, so a test
+    /// can send every step of a flow to a different node.
+    pub async fn start_nodes(mut self, count: usize) -> Vec<TestApp> {
         if let Ok(filter) = std::env::var("GATEHOUSE_TEST_LOG") {
             let _ = tracing_subscriber::fmt()
                 .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
@@ -139,11 +148,19 @@ impl TestAppBuilder {
                 .try_init();
         }
         let data = tempfile::tempdir().expect("temporary folder");
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind an ephemeral port");
-        let port = listener.local_addr().expect("bound address").port();
-        let base_url = format!("http://{}:{port}", self.host);
+        let mut listeners = Vec::with_capacity(count);
+        for _ in 0..count {
+            listeners.push(
+                TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind an ephemeral port"),
+            );
+        }
+        let ports: Vec<u16> = listeners
+            .iter()
+            .map(|listener| listener.local_addr().expect("bound address").port())
+            .collect();
+        let issuer = format!("http://{}:{}", self.host, ports[0]);
 
         let (database_url, schema) = match &self.backend {
             Backend::Sqlite => (
@@ -160,50 +177,99 @@ impl TestAppBuilder {
                 (url, Some((server.clone(), schema)))
             }
         };
-
-        // Later values replace earlier ones, so a test can override the harness defaults.
-        let mut values: std::collections::BTreeMap<(String, String), String> =
-            std::collections::BTreeMap::new();
-        let mut add = |section: &str, key: &str, value: String| {
-            values.insert((section.to_owned(), key.to_owned()), value);
-        };
-        add("server", "listen", format!("\"127.0.0.1:{port}\""));
-        add("server", "issuer", format!("\"{base_url}\""));
-        add(
-            "server",
-            "data_dir",
-            format!("{:?}", data.path().display().to_string()),
-        );
-        add("database", "url", format!("{database_url:?}"));
-        add("database", "max_connections", "4".to_owned());
-        add("log", "level", "\"warn\"".to_owned());
-        for (section, key, value) in self.settings {
-            add(&section, &key, value);
+        if count > 1 {
+            // Nodes share one key-encryption key; each generating its own file would leave
+            // them unable to read each other's signing keys.
+            use base64::Engine as _;
+            let mut key = [0_u8; 32];
+            key[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+            key[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+            let key = base64::engine::general_purpose::STANDARD.encode(key);
+            self.settings.insert(
+                0,
+                (
+                    "keys".to_owned(),
+                    "encryption_key".to_owned(),
+                    format!("{key:?}"),
+                ),
+            );
         }
-        let mut text = String::new();
-        let mut current_section = String::new();
-        for ((section, key), value) in values {
-            if section != current_section {
-                text.push_str(&format!("\n[{section}]\n"));
-                current_section = section;
-            }
-            text.push_str(&format!("{key} = {value}\n"));
-        }
-        let config_path = data.path().join("gatehouse.toml");
-        std::fs::write(&config_path, text).expect("write the test configuration");
 
         let clock = OffsetClock::default();
-        let (shutdown, server) = serve(&config_path, &clock, listener).await;
-        TestApp {
-            base_url,
-            port,
-            clock,
-            config_path,
-            shutdown: Some(shutdown),
-            server: Some(server),
-            schema,
-            _data: data,
+        let mut config_paths = Vec::with_capacity(count);
+        let mut node_folders = Vec::with_capacity(count);
+        for &port in &ports {
+            // Later values replace earlier ones, so a test can override the harness defaults.
+            let mut values: std::collections::BTreeMap<(String, String), String> =
+                std::collections::BTreeMap::new();
+            let mut add = |section: &str, key: &str, value: String| {
+                values.insert((section.to_owned(), key.to_owned()), value);
+            };
+            add("server", "listen", format!("\"127.0.0.1:{port}\""));
+            add("server", "issuer", format!("\"{issuer}\""));
+            add(
+                "server",
+                "data_dir",
+                format!("{:?}", data.path().display().to_string()),
+            );
+            add("database", "url", format!("{database_url:?}"));
+            add("database", "max_connections", "4".to_owned());
+            add("log", "level", "\"warn\"".to_owned());
+            for (section, key, value) in &self.settings {
+                add(section, key, value.clone());
+            }
+            let mut text = String::new();
+            let mut current_section = String::new();
+            for ((section, key), value) in values {
+                if section != current_section {
+                    text.push_str(&format!("\n[{section}]\n"));
+                    current_section = section;
+                }
+                text.push_str(&format!("{key} = {value}\n"));
+            }
+            // The first node's configuration sits in the data folder; the others' in
+            // folders of their own, pointing at the same data folder.
+            let folder = if config_paths.is_empty() {
+                None
+            } else {
+                Some(tempfile::tempdir().expect("temporary folder"))
+            };
+            let config_path = folder
+                .as_ref()
+                .map_or_else(|| data.path(), tempfile::TempDir::path)
+                .join("gatehouse.toml");
+            std::fs::write(&config_path, text).expect("write the test configuration");
+            config_paths.push(config_path);
+            node_folders.push(folder);
         }
+
+        let servers = futures_util::future::join_all(
+            config_paths
+                .iter()
+                .zip(listeners)
+                .map(|(config_path, listener)| serve(config_path, &clock, listener)),
+        )
+        .await;
+        let mut data = Some(data);
+        let mut schema = schema;
+        servers
+            .into_iter()
+            .zip(ports)
+            .zip(config_paths.into_iter().zip(node_folders))
+            .map(|(((shutdown, server), port), (config_path, folder))| {
+                let folder = folder.unwrap_or_else(|| data.take().expect("the data folder"));
+                TestApp {
+                    base_url: format!("http://{}:{port}", self.host),
+                    port,
+                    clock: clock.clone(),
+                    config_path,
+                    shutdown: Some(shutdown),
+                    server: Some(server),
+                    schema: schema.take(),
+                    _data: folder,
+                }
+            })
+            .collect()
     }
 }
 

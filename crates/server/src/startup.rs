@@ -8,12 +8,12 @@ use crate::crypto::password::PasswordHasher;
 use crate::crypto::secrets::InstanceSecrets;
 use crate::state::{AppContext, AppState};
 use crate::templates::Templates;
-use crate::throttle::{RowAllowance, Throttle};
+use crate::throttle::{NodeThrottle, RowAllowance, Throttle};
 use anyhow::Context as _;
 use gatehouse_core::verification::Purpose;
 use gatehouse_store::{
-    Store, audit, codes, flows, grants, idempotency, keys, outbox, rate_limits, sessions,
-    verifications,
+    Store, audit, backoff, codes, flows, grants, idempotency, keys, leases, outbox, rate_limits,
+    sessions, verifications,
 };
 use std::future::Future;
 use std::net::SocketAddr;
@@ -88,7 +88,8 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     Ok(AppState::new(AppContext {
         issuer: config.issuer(),
         access_token_algorithm: config.access_token_algorithm()?,
-        throttle: Throttle::new(&config.login),
+        throttle: Throttle::new(&config.login, store.clone()),
+        client_throttle: NodeThrottle::new(&config.login),
         pending_rows: RowAllowance::new(config.security.pending_rows_per_address_per_hour),
         client_cache: crate::service::client_cache::ClientCache::default(),
         webauthn,
@@ -221,8 +222,18 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// Periodic work: pick up rotated keys, delete expired rows; until `stop` turns true.
+/// The lease under which one node at a time does the shared background work.
+const MAINTENANCE_LEASE: &str = "maintenance";
+
+/// How long a node holds [`MAINTENANCE_LEASE`] without renewing it: long enough to outlast
+/// one round of work, short enough that another node takes over soon after a node dies.
+const MAINTENANCE_LEASE_SECONDS: i64 = 180;
+
+/// Periodic work until `stop` turns true. Every node picks up rotated keys; one node at a
+/// time, the holder of the maintenance lease, rotates keys on schedule and deletes expired
+/// rows (the outbox worker needs no lease: it claims each message on its own).
 async fn maintain(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let node = crate::random::identifier();
     let mut reload = tokio::time::interval(Duration::from_secs(
         state.config.keys.reload_interval_seconds,
     ));
@@ -234,6 +245,9 @@ async fn maintain(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>)
         tokio::select! {
             _ = stop.changed() => {}
             _ = reload.tick() => {
+                if holds_lease(&state, &node).await {
+                    rotate_if_due(&state).await;
+                }
                 let now = state.now();
                 match state.keys.reload(&state.store, &state.kek, now, state.config.keys.retired_retention_seconds).await {
                     Ok(true) => tracing::info!("signing keys reloaded"),
@@ -242,11 +256,16 @@ async fn maintain(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>)
                 }
             }
             _ = cleanup.tick() => {
-                if let Err(error) = purge_expired(&state).await {
+                if holds_lease(&state, &node).await
+                    && let Err(error) = purge_expired(&state).await
+                {
                     tracing::error!(%error, "cleanup failed");
                 }
             }
             _ = purge.tick() => {
+                if !holds_lease(&state, &node).await {
+                    continue;
+                }
                 let grace = state.config.accounts.closure_grace_days;
                 match crate::service::accounts::purge_expired(&state.store, &state.secrets, grace, state.now()).await {
                     Ok(0) => {}
@@ -255,6 +274,86 @@ async fn maintain(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>)
                 }
             }
         }
+    }
+    // Another node need not wait for the lease to run out.
+    let released = state
+        .store
+        .write(move |connection| leases::release(connection, MAINTENANCE_LEASE, &node))
+        .await;
+    if let Err(error) = released {
+        tracing::warn!(%error, "the maintenance lease could not be released");
+    }
+}
+
+/// Takes or renews the maintenance lease for `node`; `false` while another node holds it.
+async fn holds_lease(state: &AppState, node: &str) -> bool {
+    let now = state.now();
+    let node = node.to_owned();
+    let acquired = state
+        .store
+        .write(move |connection| {
+            leases::acquire(
+                connection,
+                MAINTENANCE_LEASE,
+                &node,
+                now,
+                MAINTENANCE_LEASE_SECONDS,
+            )
+        })
+        .await;
+    acquired.unwrap_or_else(|error| {
+        tracing::error!(%error, "the maintenance lease could not be taken");
+        false
+    })
+}
+
+/// Rotates the signing keys when the next key has been published for
+/// `keys.rotate_every_days`: it has been in every relying party's JWKS cache that long
+/// before it signs, and the key it replaces stays published for
+/// `keys.retired_retention_seconds`.
+async fn rotate_if_due(state: &AppState) {
+    let every_days = state.config.keys.rotate_every_days;
+    if every_days == 0 {
+        return;
+    }
+    let now = state.now();
+    let due = match state.store.read(keys::list).await {
+        Ok(stored) => keyring::rotation_due(&stored, every_days * 86_400, now),
+        Err(error) => {
+            tracing::error!(%error, "reading signing keys for rotation failed");
+            return;
+        }
+    };
+    if !due {
+        return;
+    }
+    let algorithms = match state.config.signing_algorithms() {
+        Ok(algorithms) => algorithms,
+        Err(error) => {
+            tracing::error!(%error, "scheduled key rotation skipped");
+            return;
+        }
+    };
+    match keyring::rotate(
+        &state.store,
+        &state.kek,
+        &algorithms,
+        state.config.keys.rsa_bits,
+        now,
+    )
+    .await
+    {
+        Ok(rotations) => {
+            for rotation in rotations {
+                tracing::info!(
+                    algorithm = rotation.algorithm.as_str(),
+                    current_kid = rotation.current_kid,
+                    next_kid = rotation.next_kid,
+                    "signing keys rotated on schedule"
+                );
+            }
+        }
+        Err(error) => tracing::error!(%error, "scheduled key rotation failed"),
     }
 }
 
@@ -266,6 +365,7 @@ pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
     let key_cutoff = now.plus_seconds(-state.config.keys.retired_retention_seconds);
     let audit_cutoff = now.plus_seconds(-state.config.audit.retention_days * 24 * 3600);
     let idempotency_cutoff = now.plus_seconds(-state.config.api.idempotency_hours * 3600);
+    let backoff_cutoff = now.plus_seconds(-state.config.login.forget_after_seconds);
     let removed = state
         .store
         .write(
@@ -292,6 +392,7 @@ pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
                     + gatehouse_store::upstream::purge_attempts(connection, now)?
                     + grants::purge_dpop_proofs(connection, now)?
                     + rate_limits::purge_before(connection, cutoff)?
+                    + backoff::purge_before(connection, backoff_cutoff)?
                     + audit::purge_before(connection, audit_cutoff)?
                     + idempotency::purge_before(connection, idempotency_cutoff)?)
             },

@@ -7,7 +7,7 @@ use crate::crypto::keyring::KeyRing;
 use crate::crypto::password::PasswordHasher;
 use crate::crypto::secrets::InstanceSecrets;
 use crate::templates::Templates;
-use crate::throttle::{RowAllowance, Throttle};
+use crate::throttle::{NodeThrottle, RowAllowance, Throttle};
 use gatehouse_core::keys::SigningAlgorithm;
 use gatehouse_store::Store;
 use std::ops::Deref;
@@ -37,6 +37,8 @@ pub struct AppContext {
     pub templates: Templates,
     /// Back-off for guessable secrets and for actions that cost someone else.
     pub throttle: Throttle,
+    /// Client-authentication back-off, in this node's memory (see [`NodeThrottle`]).
+    pub client_throttle: NodeThrottle,
     /// Rows that requests without a session may create, per address and hour.
     pub pending_rows: RowAllowance,
     /// Recently read clients (see `service::client_cache`).

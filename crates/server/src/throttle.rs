@@ -1,19 +1,25 @@
-//! In-memory back-off for guessable secrets (passwords, client secrets, second factors) and
-//! for actions that cost someone else (sending codes, registering).
+//! Back-off for guessable secrets (passwords, second factors, recovery codes, client
+//! secrets) and for actions that cost someone else (sending codes, registering).
 //!
-//! An attempt is checked and counted in one step under one lock ([`Throttle::begin`]),
-//! before the secret is compared: fifty guesses released together are counted as fifty,
-//! and only those the policy allows are compared at all. An attempt counts as a failure
-//! until its [`Permit`] says it succeeded, which refunds it; so a guess still being hashed
-//! already holds back the next one.
+//! An attempt is checked and counted in one step ([`Throttle::begin`]), before the secret
+//! is compared: fifty guesses released together are counted as fifty, and only those the
+//! policy allows are compared at all. An attempt counts as a failure until its [`Permit`]
+//! says it succeeded, which refunds it; so a guess still being hashed already holds back
+//! the next one.
 //!
-//! Per node: behind a load balancer each node counts on its own, so the effective allowance
-//! is multiplied by the number of nodes. The delays still grow exponentially, which is what
-//! defeats online guessing.
+//! [`Throttle`] keeps its counters in the database, so every node behind a load balancer
+//! draws on the same allowance. [`NodeThrottle`] keeps them in memory, for client
+//! authentication only: client secrets are 256-bit random values that no online guessing
+//! can find, so sharing their back-off would cost a database write per token request for
+//! nothing; per node, the allowance is multiplied by the number of nodes, and the delays
+//! still grow exponentially.
 
 use crate::config::LoginConfig;
+use crate::error::ServerError;
 use gatehouse_core::UnixTime;
 use gatehouse_core::throttle::{BackoffPolicy, FailureHistory};
+use gatehouse_store::Store;
+use gatehouse_store::backoff::{self, Counter, Refund};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -87,9 +93,9 @@ impl Key {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryAfter(pub i64);
 
-/// Back-off state shared by every request of this node.
+/// Back-off counters in this node's memory (client authentication).
 #[derive(Debug, Clone)]
-pub struct Throttle {
+pub struct NodeThrottle {
     inner: Arc<Inner>,
 }
 
@@ -111,7 +117,7 @@ impl Inner {
     }
 }
 
-impl Throttle {
+impl NodeThrottle {
     /// Builds the policies from `[login]`.
     #[must_use]
     pub fn new(config: &LoginConfig) -> Self {
@@ -133,8 +139,8 @@ impl Throttle {
 
     /// Checks every key and, when none of them must wait, counts one attempt against each,
     /// all under one lock. The attempt stays counted as a failure unless
-    /// [`Permit::succeeded`] takes it back.
-    pub fn begin(&self, keys: Vec<Key>, now: UnixTime) -> Result<Permit, RetryAfter> {
+    /// [`NodePermit::succeeded`] takes it back.
+    pub fn begin(&self, keys: Vec<Key>, now: UnixTime) -> Result<NodePermit, RetryAfter> {
         let inner = &self.inner;
         let mut histories = inner
             .histories
@@ -158,7 +164,7 @@ impl Throttle {
             let counted = inner.policy(key.limit).record_failure(&history, now);
             histories.insert(key.clone(), counted);
         }
-        Ok(Permit {
+        Ok(NodePermit {
             inner: self.inner.clone(),
             keys,
         })
@@ -182,15 +188,15 @@ impl Throttle {
     }
 }
 
-/// One counted attempt. Dropping it leaves the attempt counted as a failure.
+/// One attempt counted in memory. Dropping it leaves the attempt counted as a failure.
 #[derive(Debug)]
 #[must_use = "an attempt that is not marked as succeeded counts as a failure"]
-pub struct Permit {
+pub struct NodePermit {
     inner: Arc<Inner>,
     keys: Vec<Key>,
 }
 
-impl Permit {
+impl NodePermit {
     /// The secret was right: the subject's failures are forgotten (the owner proved
     /// themselves), while an address only gets this one attempt back, so one known
     /// password does not launder guesses at others.
@@ -211,6 +217,158 @@ impl Permit {
                     histories.remove(key);
                 }
             }
+        }
+    }
+}
+
+impl Key {
+    /// The counter's name in the database.
+    fn stored(&self) -> String {
+        let limit = match self.limit {
+            Limit::Subject => "subject",
+            Limit::AccountAnywhere => "account",
+            Limit::Address => "address",
+        };
+        format!("{limit}/{}", self.subject)
+    }
+
+    /// What a right secret gives back: the subject's failures are forgotten (the owner
+    /// proved themselves), while an address only gets this one attempt back, so one known
+    /// password does not launder guesses at others.
+    fn refund(&self) -> Refund {
+        match self.limit {
+            Limit::Address => Refund::OneAttempt,
+            Limit::Subject | Limit::AccountAnywhere => Refund::Forget,
+        }
+    }
+}
+
+/// Back-off counters in the database, shared by every node.
+#[derive(Debug, Clone)]
+pub struct Throttle {
+    subject: BackoffPolicy,
+    account_anywhere: BackoffPolicy,
+    address: BackoffPolicy,
+    store: Store,
+}
+
+impl Throttle {
+    /// Builds the policies from `[login]`, counting in `store`.
+    #[must_use]
+    pub fn new(config: &LoginConfig, store: Store) -> Self {
+        let policy = |free_failures| BackoffPolicy {
+            free_failures,
+            base_delay_seconds: config.base_delay_seconds,
+            max_delay_seconds: config.max_delay_seconds,
+            forget_after_seconds: config.forget_after_seconds,
+        };
+        Self {
+            subject: policy(config.account_free_failures),
+            account_anywhere: policy(config.account_free_failures_any_address),
+            address: policy(config.address_free_failures),
+            store,
+        }
+    }
+
+    fn counters(&self, keys: &[Key]) -> Vec<(String, BackoffPolicy)> {
+        keys.iter()
+            .map(|key| {
+                let policy = match key.limit {
+                    Limit::Subject => self.subject,
+                    Limit::AccountAnywhere => self.account_anywhere,
+                    Limit::Address => self.address,
+                };
+                (key.stored(), policy)
+            })
+            .collect()
+    }
+
+    /// Checks every key and, when none of them must wait, counts one attempt against each,
+    /// in one transaction that holds the counters' rows. The attempt stays counted as a
+    /// failure unless [`Permit::succeeded`] takes it back.
+    pub async fn begin(
+        &self,
+        keys: Vec<Key>,
+        now: UnixTime,
+    ) -> Result<Result<Permit, RetryAfter>, ServerError> {
+        let counters = self.counters(&keys);
+        let wait = self
+            .store
+            .write(move |connection| {
+                let counters: Vec<Counter<'_>> = counters
+                    .iter()
+                    .map(|(key, policy)| Counter {
+                        key,
+                        policy: *policy,
+                    })
+                    .collect();
+                backoff::begin(connection, &counters, now)
+            })
+            .await?;
+        Ok(match wait {
+            Some(seconds) => Err(RetryAfter(seconds)),
+            None => Ok(Permit {
+                store: self.store.clone(),
+                keys,
+            }),
+        })
+    }
+
+    /// Seconds to wait before an attempt against `keys` would be allowed, without counting
+    /// one (to tell a page's visitor before they type).
+    pub async fn retry_after(
+        &self,
+        keys: &[Key],
+        now: UnixTime,
+    ) -> Result<Option<i64>, ServerError> {
+        let counters = self.counters(keys);
+        let wait = self
+            .store
+            .read(move |connection| {
+                let counters: Vec<Counter<'_>> = counters
+                    .iter()
+                    .map(|(key, policy)| Counter {
+                        key,
+                        policy: *policy,
+                    })
+                    .collect();
+                backoff::retry_after(connection, &counters, now)
+            })
+            .await?;
+        Ok(wait)
+    }
+}
+
+/// One attempt counted in the database. Dropping it leaves the attempt counted as a failure.
+#[derive(Debug)]
+#[must_use = "an attempt that is not marked as succeeded counts as a failure"]
+pub struct Permit {
+    store: Store,
+    keys: Vec<Key>,
+}
+
+impl Permit {
+    /// The secret was right: refund the attempt (see [`Key::refund`]). A refund that cannot
+    /// be written leaves the attempt counted, which only slows the owner a little; the
+    /// request itself goes on.
+    pub async fn succeeded(self) {
+        let refunds: Vec<(String, Refund)> = self
+            .keys
+            .iter()
+            .map(|key| (key.stored(), key.refund()))
+            .collect();
+        let refunded = self
+            .store
+            .write(move |connection| {
+                let refunds: Vec<(&str, Refund)> = refunds
+                    .iter()
+                    .map(|(key, refund)| (key.as_str(), *refund))
+                    .collect();
+                backoff::refund(connection, &refunds)
+            })
+            .await;
+        if let Err(error) = refunded {
+            tracing::warn!(%error, "a successful attempt could not be refunded");
         }
     }
 }
@@ -258,8 +416,8 @@ impl RowAllowance {
 mod tests {
     use super::*;
 
-    fn throttle() -> Throttle {
-        Throttle::new(&LoginConfig {
+    fn throttle() -> NodeThrottle {
+        NodeThrottle::new(&LoginConfig {
             account_free_failures: 3,
             account_free_failures_any_address: 6,
             address_free_failures: 10,

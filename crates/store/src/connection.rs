@@ -14,6 +14,10 @@ use std::time::Duration;
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
 
+/// Serialises migrations across nodes sharing one PostgreSQL database.
+const MIGRATION_LOCK: &str = "SELECT pg_advisory_lock(hashtext('gatehouse migrations'))";
+const MIGRATION_UNLOCK: &str = "SELECT pg_advisory_unlock(hashtext('gatehouse migrations'))";
+
 /// A connection to either backend. Queries written against it work on both.
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {
@@ -173,7 +177,8 @@ impl Store {
         self.backend_name
     }
 
-    /// Applies pending migrations; returns how many ran.
+    /// Applies pending migrations; returns how many ran. On PostgreSQL under an advisory
+    /// lock, so several nodes starting at once do not race on the schema.
     pub async fn migrate(&self) -> StoreResult<usize> {
         self.with_connection(|connection| {
             let migrations = match connection {
@@ -181,11 +186,23 @@ impl Store {
                 DbConn::Sqlite(_) => SQLITE_MIGRATIONS,
             };
             let applied = match connection {
-                DbConn::Postgres(postgres) => postgres.run_pending_migrations(migrations),
-                DbConn::Sqlite(sqlite) => sqlite.run_pending_migrations(migrations),
+                DbConn::Postgres(postgres) => {
+                    // Nodes starting together on one database take turns: the first
+                    // migrates, the others then find nothing pending. The lock is the
+                    // session's, so it also ends if this node dies half-way.
+                    postgres.batch_execute(MIGRATION_LOCK)?;
+                    let applied = postgres
+                        .run_pending_migrations(migrations)
+                        .map(|versions| versions.len());
+                    postgres.batch_execute(MIGRATION_UNLOCK)?;
+                    applied
+                }
+                DbConn::Sqlite(sqlite) => sqlite
+                    .run_pending_migrations(migrations)
+                    .map(|versions| versions.len()),
             }
             .map_err(|error| StoreError::Migration(error.to_string()))?;
-            Ok(applied.len())
+            Ok(applied)
         })
         .await
     }

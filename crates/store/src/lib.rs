@@ -6,6 +6,7 @@
 //! `&mut DbConn`, so a service can run several of them in one transaction.
 
 pub mod audit;
+pub mod backoff;
 pub mod branding;
 pub mod clients;
 pub mod codes;
@@ -18,6 +19,7 @@ pub mod flows;
 pub mod grants;
 pub mod idempotency;
 pub mod keys;
+pub mod leases;
 pub mod outbox;
 mod pool;
 pub mod rate_limits;

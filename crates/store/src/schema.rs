@@ -305,6 +305,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    backoff (key) {
+        key -> Text,
+        failures -> Integer,
+        last_failure -> BigInt,
+    }
+}
+
+diesel::table! {
+    leases (name) {
+        name -> Text,
+        holder -> Text,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
     rate_limits (key, window_start) {
         key -> Text,
         window_start -> BigInt,
@@ -406,6 +422,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     verification_codes,
     password_history,
     audit_events,
+    backoff,
+    leases,
     rate_limits,
     upstream_providers,
     federated_identities,

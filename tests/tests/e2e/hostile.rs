@@ -23,7 +23,7 @@ async fn world_with_slow_back_off(backend: Backend) -> World {
 }
 
 /// Runs the futures at once and collects what they return.
-async fn all_at_once<T: Send + 'static>(
+pub(crate) async fn all_at_once<T: Send + 'static>(
     futures: impl IntoIterator<Item = impl Future<Output = T> + Send + 'static>,
 ) -> Vec<T> {
     let mut set = tokio::task::JoinSet::new();
@@ -38,7 +38,7 @@ async fn all_at_once<T: Send + 'static>(
 }
 
 /// How the answers to a burst of guesses split: compared (and wrong), or held back.
-fn tally(pages: &[Page], wrong_marker: &str) -> (usize, usize) {
+pub(crate) fn tally(pages: &[Page], wrong_marker: &str) -> (usize, usize) {
     let compared = pages
         .iter()
         .filter(|page| page.status != 429 && page.body.contains(wrong_marker))

@@ -18,6 +18,7 @@ mod lifecycle;
 mod logout;
 mod mfa;
 mod mobile;
+mod nodes;
 mod process;
 mod refusals;
 mod side_trips;

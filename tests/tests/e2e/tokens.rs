@@ -366,6 +366,91 @@ async fn rotated_keys_keep_issued_tokens_valid(backend: Backend) {
     );
 }
 
+/// Keys rotate on their own once the next key has been published `keys.rotate_every_days`,
+/// once, however often the maintenance task looks.
+async fn keys_rotate_on_schedule(backend: Backend) {
+    let app = TestApp::builder(backend)
+        .with_setting("keys", "reload_interval_seconds", "1")
+        .with_setting("keys", "rotate_every_days", "90")
+        .start()
+        .await;
+    let service = app
+        .register_client(
+            REDIRECT_URI,
+            &[
+                "--grant-types",
+                "client_credentials",
+                "--scopes",
+                "reports:read",
+            ],
+        )
+        .await;
+    let token_kid = || async {
+        let (status, body) =
+            token_request(&app, &service, &[("grant_type", "client_credentials")]).await;
+        assert_eq!(status, 200, "{body}");
+        jwt_header_kid(body["access_token"].as_str().expect("an access token"))
+    };
+    let published = |app: &TestApp| {
+        let url = app.url("/jwks");
+        async move {
+            let jwks: serde_json::Value = reqwest::get(url)
+                .await
+                .expect("jwks")
+                .json()
+                .await
+                .expect("JSON");
+            jwks["keys"]
+                .as_array()
+                .expect("keys")
+                .iter()
+                .filter_map(|key| key["kid"].as_str().map(str::to_owned))
+                .collect::<Vec<_>>()
+        }
+    };
+    let first_kid = token_kid().await;
+    let before = published(&app).await;
+
+    // 89 days: nothing happens.
+    app.clock.advance(89 * 86_400);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while std::time::Instant::now() < deadline {
+        assert_eq!(token_kid().await, first_kid, "rotated too early");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
+    // 90 days after the next keys were published, the maintenance task rotates.
+    app.clock.advance(86_400);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let new_kid = loop {
+        let kid = token_kid().await;
+        if kid != first_kid {
+            break kid;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no scheduled rotation within 30 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert!(
+        before.contains(&new_kid),
+        "the key that now signs was published before the rotation"
+    );
+    let after = published(&app).await;
+    assert!(
+        after.contains(&first_kid),
+        "the retired key stays published"
+    );
+    let keys = app.cli(&["keys", "list"], "").await;
+    let keys: serde_json::Value = serde_json::from_str(&keys.stdout).expect("JSON");
+    assert_eq!(
+        keys.as_array().map(Vec::len),
+        Some(9),
+        "one rotation: three retired, three current, three next"
+    );
+}
+
 fn jwt_header_kid(token: &str) -> String {
     use base64::Engine as _;
     let header = token.split('.').next().expect("header");
@@ -467,4 +552,5 @@ gatehouse_tests::on_both_backends!(
     revocation_and_introspection,
     client_credentials_issue_service_tokens,
     rotated_keys_keep_issued_tokens_valid,
+    keys_rotate_on_schedule,
 );

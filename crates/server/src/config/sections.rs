@@ -81,6 +81,9 @@ pub struct KeysConfig {
     pub retired_retention_seconds: i64,
     /// How often a node re-reads keys (to pick up `gatehouse keys rotate`).
     pub reload_interval_seconds: u64,
+    /// Rotate the signing keys when the next key has been published this many days; 0
+    /// leaves rotation to `gatehouse keys rotate`.
+    pub rotate_every_days: i64,
 }
 
 impl Default for KeysConfig {
@@ -92,6 +95,7 @@ impl Default for KeysConfig {
             rsa_bits: 2048,
             retired_retention_seconds: 7 * 24 * 3600,
             reload_interval_seconds: 60,
+            rotate_every_days: 90,
         }
     }
 }

@@ -106,6 +106,9 @@ impl Config {
         if self.login.base_delay_seconds < 0 {
             return Err(invalid("login.base_delay_seconds", "must not be negative"));
         }
+        if self.keys.rotate_every_days < 0 {
+            return Err(invalid("keys.rotate_every_days", "must not be negative"));
+        }
         if self.keys.reload_interval_seconds == 0 {
             return Err(invalid(
                 "keys.reload_interval_seconds",

@@ -356,6 +356,16 @@ pub async fn ensure_keys(
     Ok(created)
 }
 
+/// Whether any algorithm's next key has been published for `every_seconds`, so that a
+/// scheduled rotation is due: every relying party has had that long to cache it.
+#[must_use]
+pub fn rotation_due(stored: &[StoredKey], every_seconds: i64, now: UnixTime) -> bool {
+    stored.iter().any(|key| {
+        key.metadata.status == KeyStatus::Next
+            && now.seconds_since(key.metadata.created_at) >= every_seconds
+    })
+}
+
 /// The outcome of a rotation for one algorithm.
 #[derive(Debug, Clone, Serialize)]
 pub struct Rotation {

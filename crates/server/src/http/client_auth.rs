@@ -160,7 +160,7 @@ impl FromRequest<AppState> for AuthenticatedClient {
             ));
         }
         let permit = state
-            .throttle
+            .client_throttle
             .begin(keys, state.now())
             .map_err(|RetryAfter(seconds)| OAuthError::too_many_attempts(seconds))?;
         let authenticated = client.filter(|client| {

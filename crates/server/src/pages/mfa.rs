@@ -250,7 +250,7 @@ pub async fn submit(
     else {
         return Err(PageError::bad_request("error-bad-request"));
     };
-    let permit = match mfa::begin_check(&state, &loaded.user.id, address) {
+    let permit = match mfa::begin_check(&state, &loaded.user.id, address).await? {
         Ok(permit) => permit,
         Err(RetryAfter(seconds)) => {
             return render_throttled(&state, &page, &loaded, method, &available, seconds).await;
@@ -327,7 +327,8 @@ pub async fn resend(
     else {
         return Err(PageError::bad_request("error-bad-request"));
     };
-    if let Err(RetryAfter(seconds)) = mfa::count_enrolment(&state, &loaded.user.id, address) {
+    if let Err(RetryAfter(seconds)) = mfa::count_enrolment(&state, &loaded.user.id, address).await?
+    {
         return render_throttled(&state, &page, &loaded, method, &available, seconds).await;
     }
     let shown = send_code(&state, &page, &loaded, method).await?;
@@ -358,7 +359,7 @@ pub async fn passkey_submit(
     CsrfForm { page, form }: CsrfForm<CodeForm>,
 ) -> Result<Response, PageError> {
     let (page, loaded) = super::load_attempt(&state, page, &form.request).await?;
-    let permit = match mfa::begin_check(&state, &loaded.user.id, address) {
+    let permit = match mfa::begin_check(&state, &loaded.user.id, address).await? {
         Ok(permit) => permit,
         Err(RetryAfter(seconds)) => {
             let available = usable_kinds(&state, &loaded).await?;

@@ -97,7 +97,7 @@ pub async fn request_reset(
         Key::subject(RESET_REQUEST, &identifier.to_lowercase()),
         Key::address(RESET_REQUEST, address),
     ];
-    if let Err(RetryAfter(seconds)) = state.throttle.begin(keys, state.now()) {
+    if let Err(RetryAfter(seconds)) = state.throttle.begin(keys, state.now()).await? {
         let error = page.translate("login-error-throttled", &[("seconds", seconds.to_string())]);
         let mut response =
             render_forgot_password(&state, &page, flow.as_deref(), identifier, Some(error))?;
@@ -321,7 +321,7 @@ pub async fn submit_code(
         Key::subject(RESET_CODE, &account),
         Key::address(RESET_CODE, address),
     ];
-    let permit = match state.throttle.begin(keys, state.now()) {
+    let permit = match state.throttle.begin(keys, state.now()).await? {
         Ok(permit) => permit,
         Err(RetryAfter(seconds)) => {
             let message =
@@ -340,7 +340,7 @@ pub async fn submit_code(
             .await?
         {
             Ok(request) => {
-                permit.succeeded();
+                permit.succeeded().await;
                 request
             }
             Err(rejection) => {
@@ -449,7 +449,7 @@ pub async fn send_usernames(
         Key::subject(USERNAME_REMINDER, &form.contact.trim().to_lowercase()),
         Key::address(USERNAME_REMINDER, address),
     ];
-    if form.contact.len() <= 254 && state.throttle.begin(keys, state.now()).is_ok() {
+    if form.contact.len() <= 254 && state.throttle.begin(keys, state.now()).await?.is_ok() {
         recovery::send_usernames(&state, &form.contact, &page.language).await?;
     }
     if let Some(flow) = super::live_flow(&state, form.flow.as_deref()).await {

@@ -187,6 +187,7 @@ pub async fn submit(
     let permit = match state
         .throttle
         .begin(vec![Key::address("register", address)], state.now())
+        .await?
     {
         Ok(permit) => permit,
         Err(RetryAfter(seconds)) => {
@@ -232,7 +233,7 @@ pub async fn submit(
             )
         }
         Err(refusal) => {
-            permit.succeeded();
+            permit.succeeded().await;
             let errors = match refusal {
                 Refusal::Fields(problems) => problems
                     .iter()

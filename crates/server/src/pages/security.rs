@@ -268,7 +268,9 @@ pub async fn start_totp(
         Ok(found) => found,
         Err(response) => return Ok(response),
     };
-    if let Err(RetryAfter(seconds)) = mfa::count_enrolment(&state, &enroller.user().id, address) {
+    if let Err(RetryAfter(seconds)) =
+        mfa::count_enrolment(&state, &enroller.user().id, address).await?
+    {
         return throttled_page(&page, &state, seconds);
     }
     let enrolment = totp::start(&state, enroller.user()).await?;
@@ -288,13 +290,13 @@ pub async fn confirm_totp(
         Err(response) => return Ok(response),
     };
     let user = enroller.user().clone();
-    let permit = match mfa::begin_check(&state, &user.id, address) {
+    let permit = match mfa::begin_check(&state, &user.id, address).await? {
         Ok(permit) => permit,
         Err(RetryAfter(seconds)) => return throttled_page(&page, &state, seconds),
     };
     match totp::confirm(&state, &user, &form.code).await? {
         totp::Confirmation::Confirmed(_) => {
-            permit.succeeded();
+            permit.succeeded().await;
             enrolment_done(
                 &state,
                 page,
@@ -391,7 +393,9 @@ pub async fn start_code(
     else {
         return Err(PageError::bad_request("error-bad-request"));
     };
-    if let Err(RetryAfter(seconds)) = mfa::count_enrolment(&state, &enroller.user().id, address) {
+    if let Err(RetryAfter(seconds)) =
+        mfa::count_enrolment(&state, &enroller.user().id, address).await?
+    {
         return throttled_page(&page, &state, seconds);
     }
     let session_key = match &enroller {
@@ -448,14 +452,14 @@ pub async fn confirm_code(
         Err(response) => return Ok(response),
     };
     let user = enroller.user().clone();
-    let permit = match mfa::begin_check(&state, &user.id, address) {
+    let permit = match mfa::begin_check(&state, &user.id, address).await? {
         Ok(permit) => permit,
         Err(RetryAfter(seconds)) => return throttled_page(&page, &state, seconds),
     };
     let pending = codes::pending_enrolment(&state, &user).await?;
     match codes::confirm_enrolment(&state, &user, &form.code).await? {
         Ok((_, kind)) => {
-            permit.succeeded();
+            permit.succeeded().await;
             enrolment_done(
                 &state,
                 page,
@@ -501,7 +505,10 @@ pub async fn passkey_options(
         Ok(found) => found,
         Err(_) => return Err(PageError::new(StatusCode::FORBIDDEN, "error-not-permitted")),
     };
-    if mfa::count_enrolment(&state, &enroller.user().id, address).is_err() {
+    if mfa::count_enrolment(&state, &enroller.user().id, address)
+        .await?
+        .is_err()
+    {
         return Err(PageError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "security-throttled-title",

@@ -380,6 +380,7 @@ async fn verify(
     let permit = state
         .throttle
         .begin(sign_in_keys(&account, address, is_known_device), now)
+        .await?
         .map_err(|RetryAfter(seconds)| LoginFailure::Throttled(seconds))?;
     let (user, stored_hash) = match candidate {
         Some((user, hash)) => (Some(user), hash),
@@ -394,7 +395,7 @@ async fn verify(
         (Some(user), Verification::Match { upgraded_hash })
             if user.status != UserStatus::Disabled =>
         {
-            permit.succeeded();
+            permit.succeeded().await;
             if let (Some(new_hash), Some(old_hash)) = (upgraded_hash, stored_hash) {
                 let user_id = user.id.clone();
                 state
@@ -482,10 +483,14 @@ pub async fn check_password(
     is_known_device: bool,
 ) -> Result<Result<bool, RetryAfter>, ServerError> {
     let user_id = user.id.clone();
-    let permit = match state.throttle.begin(
-        sign_in_keys(user.id.as_str(), address, is_known_device),
-        state.now(),
-    ) {
+    let permit = match state
+        .throttle
+        .begin(
+            sign_in_keys(user.id.as_str(), address, is_known_device),
+            state.now(),
+        )
+        .await?
+    {
         Ok(permit) => permit,
         Err(wait) => return Ok(Err(wait)),
     };
@@ -500,7 +505,7 @@ pub async fn check_password(
         .await?;
     let matches = matches!(verification, Verification::Match { .. });
     if matches {
-        permit.succeeded();
+        permit.succeeded().await;
     }
     Ok(Ok(matches))
 }

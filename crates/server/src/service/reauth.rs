@@ -165,7 +165,7 @@ pub async fn prove(
             }
         }
         Proof::AuthenticatorCode(code) => {
-            let permit = match crate::service::mfa::begin_check(state, &user.id, address) {
+            let permit = match crate::service::mfa::begin_check(state, &user.id, address).await? {
                 Ok(permit) => permit,
                 Err(RetryAfter(seconds)) => return Ok(Proved::Wait(seconds)),
             };
@@ -183,7 +183,7 @@ pub async fn prove(
                 .await?;
                 return Ok(Proved::No);
             }
-            permit.succeeded();
+            permit.succeeded().await;
             gatehouse_core::mfa::FactorKind::Totp.method_reference()
         }
     };

@@ -65,28 +65,31 @@ const ENROLMENT: &str = "enrolment";
 
 /// Counts a second-factor check by the user from `address` before the code is compared
 /// (per user, and per address); refund it with [`record_success`] when the factor passes.
-pub fn begin_check(
+pub async fn begin_check(
     state: &AppState,
     user_id: &UserId,
     address: IpAddr,
-) -> Result<Permit, RetryAfter> {
-    state.throttle.begin(
-        vec![
-            Key::subject(SECOND_FACTOR, user_id.as_str()),
-            Key::address(SECOND_FACTOR, address),
-        ],
-        state.now(),
-    )
+) -> Result<Result<Permit, RetryAfter>, ServerError> {
+    state
+        .throttle
+        .begin(
+            vec![
+                Key::subject(SECOND_FACTOR, user_id.as_str()),
+                Key::address(SECOND_FACTOR, address),
+            ],
+            state.now(),
+        )
+        .await
 }
 
 /// Counts an enrolment started or a code sent from `address`; each one counts, so a burst
 /// of them backs off. `Err` says how long to wait.
-pub fn count_enrolment(
+pub async fn count_enrolment(
     state: &AppState,
     user_id: &UserId,
     address: IpAddr,
-) -> Result<(), RetryAfter> {
-    state
+) -> Result<Result<(), RetryAfter>, ServerError> {
+    Ok(state
         .throttle
         .begin(
             vec![
@@ -95,7 +98,8 @@ pub fn count_enrolment(
             ],
             state.now(),
         )
-        .map(drop)
+        .await?
+        .map(drop))
 }
 
 /// Records a failed second-factor check in the audit log (the throttle counted it already).
@@ -168,7 +172,7 @@ pub async fn record_success(
     user_id: &UserId,
     kind: FactorKind,
 ) -> Result<(), ServerError> {
-    permit.succeeded();
+    permit.succeeded().await;
     let user_id = user_id.clone();
     state
         .store
