@@ -270,15 +270,15 @@ impl Throttle {
         }
     }
 
-    fn counters(&self, keys: &[Key]) -> Vec<(String, BackoffPolicy)> {
+    fn counters(&self, keys: &[Key]) -> Vec<Counter> {
         keys.iter()
-            .map(|key| {
-                let policy = match key.limit {
+            .map(|key| Counter {
+                key: key.stored(),
+                policy: match key.limit {
                     Limit::Subject => self.subject,
                     Limit::AccountAnywhere => self.account_anywhere,
                     Limit::Address => self.address,
-                };
-                (key.stored(), policy)
+                },
             })
             .collect()
     }
@@ -294,16 +294,7 @@ impl Throttle {
         let counters = self.counters(&keys);
         let wait = self
             .store
-            .write(move |connection| {
-                let counters: Vec<Counter<'_>> = counters
-                    .iter()
-                    .map(|(key, policy)| Counter {
-                        key,
-                        policy: *policy,
-                    })
-                    .collect();
-                backoff::begin(connection, &counters, now)
-            })
+            .write(move |connection| backoff::begin(connection, &counters, now))
             .await?;
         Ok(match wait {
             Some(seconds) => Err(RetryAfter(seconds)),
@@ -312,30 +303,6 @@ impl Throttle {
                 keys,
             }),
         })
-    }
-
-    /// Seconds to wait before an attempt against `keys` would be allowed, without counting
-    /// one (to tell a page's visitor before they type).
-    pub async fn retry_after(
-        &self,
-        keys: &[Key],
-        now: UnixTime,
-    ) -> Result<Option<i64>, ServerError> {
-        let counters = self.counters(keys);
-        let wait = self
-            .store
-            .read(move |connection| {
-                let counters: Vec<Counter<'_>> = counters
-                    .iter()
-                    .map(|(key, policy)| Counter {
-                        key,
-                        policy: *policy,
-                    })
-                    .collect();
-                backoff::retry_after(connection, &counters, now)
-            })
-            .await?;
-        Ok(wait)
     }
 }
 

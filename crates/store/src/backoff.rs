@@ -14,10 +14,10 @@ use gatehouse_core::UnixTime;
 use gatehouse_core::throttle::{BackoffPolicy, FailureHistory};
 
 /// One counter and the policy that judges it.
-#[derive(Debug, Clone, Copy)]
-pub struct Counter<'a> {
+#[derive(Debug, Clone)]
+pub struct Counter {
     /// The counter's key (its purpose and subject).
-    pub key: &'a str,
+    pub key: String,
     /// How quickly its failures slow further attempts.
     pub policy: BackoffPolicy,
 }
@@ -52,12 +52,12 @@ impl LockedHistory {
 /// is counted and the longest wait in seconds is returned. Runs inside a write transaction.
 pub fn begin(
     connection: &mut DbConn,
-    counters: &[Counter<'_>],
+    counters: &[Counter],
     now: UnixTime,
 ) -> StoreResult<Option<i64>> {
     // Rows are locked in key order, so two attempts sharing counters cannot deadlock.
-    let mut ordered: Vec<&Counter<'_>> = counters.iter().collect();
-    ordered.sort_by(|a, b| a.key.cmp(b.key));
+    let mut ordered: Vec<&Counter> = counters.iter().collect();
+    ordered.sort_by(|a, b| a.key.cmp(&b.key));
     ordered.dedup_by(|a, b| a.key == b.key);
     let lock = match connection {
         DbConn::Postgres(_) => {
@@ -74,7 +74,7 @@ pub fn begin(
     let mut histories = Vec::with_capacity(ordered.len());
     for counter in &ordered {
         let locked: LockedHistory = diesel::sql_query(lock)
-            .bind::<Text, _>(counter.key)
+            .bind::<Text, _>(&counter.key)
             .get_result(connection)?;
         histories.push(locked.history());
     }
@@ -88,7 +88,7 @@ pub fn begin(
     }
     for (counter, history) in ordered.iter().zip(&histories) {
         let counted = counter.policy.record_failure(history, now);
-        diesel::update(backoff::table.find(counter.key))
+        diesel::update(backoff::table.find(&counter.key))
             .set((
                 backoff::failures.eq(i32::try_from(counted.failures).unwrap_or(i32::MAX)),
                 backoff::last_failure.eq(now.as_secs()),
@@ -118,10 +118,13 @@ pub fn refund(connection: &mut DbConn, refunds: &[(&str, Refund)]) -> StoreResul
 /// The longest wait any of `counters` asks for now, without counting an attempt.
 pub fn retry_after(
     connection: &mut DbConn,
-    counters: &[Counter<'_>],
+    counters: &[Counter],
     now: UnixTime,
 ) -> StoreResult<Option<i64>> {
-    let keys: Vec<&str> = counters.iter().map(|counter| counter.key).collect();
+    let keys: Vec<&str> = counters
+        .iter()
+        .map(|counter| counter.key.as_str())
+        .collect();
     let rows: Vec<(String, i32, i64)> = backoff::table
         .filter(backoff::key.eq_any(&keys))
         .select((backoff::key, backoff::failures, backoff::last_failure))
@@ -172,10 +175,10 @@ mod tests {
         DbConn::Sqlite(sqlite)
     }
 
-    fn counters<'a>(keys: &[&'a str]) -> Vec<Counter<'a>> {
+    fn counters(keys: &[&str]) -> Vec<Counter> {
         keys.iter()
             .map(|key| Counter {
-                key,
+                key: (*key).to_owned(),
                 policy: POLICY,
             })
             .collect()

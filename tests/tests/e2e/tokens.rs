@@ -309,18 +309,7 @@ async fn rotated_keys_keep_issued_tokens_valid(backend: Backend) {
     let world = World::start_with(app, &["--first-party"]).await;
     let signed_in = sign_in(&world, &[]).await;
     let old_kid = jwt_header_kid(&signed_in.tokens.id_token().expect("id token").to_string());
-    let before: serde_json::Value = reqwest::get(world.app.url("/jwks"))
-        .await
-        .expect("jwks")
-        .json()
-        .await
-        .expect("JSON");
-    let published: Vec<String> = before["keys"]
-        .as_array()
-        .expect("keys")
-        .iter()
-        .filter_map(|key| key["kid"].as_str().map(str::to_owned))
-        .collect();
+    let published = published_kids(&world.app).await;
 
     let output = world.app.cli(&["keys", "rotate"], "").await;
     assert_eq!(output.exit_code, 0, "{}", output.stderr);
@@ -391,25 +380,8 @@ async fn keys_rotate_on_schedule(backend: Backend) {
         assert_eq!(status, 200, "{body}");
         jwt_header_kid(body["access_token"].as_str().expect("an access token"))
     };
-    let published = |app: &TestApp| {
-        let url = app.url("/jwks");
-        async move {
-            let jwks: serde_json::Value = reqwest::get(url)
-                .await
-                .expect("jwks")
-                .json()
-                .await
-                .expect("JSON");
-            jwks["keys"]
-                .as_array()
-                .expect("keys")
-                .iter()
-                .filter_map(|key| key["kid"].as_str().map(str::to_owned))
-                .collect::<Vec<_>>()
-        }
-    };
     let first_kid = token_kid().await;
-    let before = published(&app).await;
+    let before = published_kids(&app).await;
 
     // 89 days: nothing happens.
     app.clock.advance(89 * 86_400);
@@ -437,7 +409,7 @@ async fn keys_rotate_on_schedule(backend: Backend) {
         before.contains(&new_kid),
         "the key that now signs was published before the rotation"
     );
-    let after = published(&app).await;
+    let after = published_kids(&app).await;
     assert!(
         after.contains(&first_kid),
         "the retired key stays published"
@@ -449,6 +421,22 @@ async fn keys_rotate_on_schedule(backend: Backend) {
         Some(9),
         "one rotation: three retired, three current, three next"
     );
+}
+
+/// The key ids the JWKS publishes.
+async fn published_kids(app: &TestApp) -> Vec<String> {
+    let jwks: serde_json::Value = reqwest::get(app.url("/jwks"))
+        .await
+        .expect("jwks")
+        .json()
+        .await
+        .expect("JSON");
+    jwks["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .filter_map(|key| key["kid"].as_str().map(str::to_owned))
+        .collect()
 }
 
 fn jwt_header_kid(token: &str) -> String {
