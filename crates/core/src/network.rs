@@ -9,7 +9,7 @@ use std::net::IpAddr;
 use std::str::FromStr;
 
 /// An address or a CIDR block, such as `10.0.0.0/8`, `192.0.2.7` or `fd00::/8`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct AddressRange {
     network: IpAddr,
     prefix_length: u8,
@@ -58,6 +58,13 @@ impl<'de> Deserialize<'de> for AddressRange {
 impl std::fmt::Display for AddressRange {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(formatter, "{}/{}", self.network, self.prefix_length)
+    }
+}
+
+/// Shown as written in configuration (`10.0.0.0/8`).
+impl std::fmt::Debug for AddressRange {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, formatter)
     }
 }
 

@@ -10,6 +10,7 @@ pub mod error;
 pub mod http;
 pub mod i18n;
 pub mod messaging;
+pub mod observability;
 pub mod outbox;
 pub mod pages;
 pub mod protocol;

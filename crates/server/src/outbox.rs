@@ -72,6 +72,7 @@ pub async fn deliver_due(state: &AppState, http: &reqwest::Client) -> Result<usi
         let id = message.id.clone();
         match result {
             Ok(()) => {
+                crate::observability::message_delivered(&message.kind);
                 state
                     .store
                     .write(move |connection| outbox::mark_delivered(connection, &id, now))
@@ -88,6 +89,7 @@ pub async fn deliver_due(state: &AppState, http: &reqwest::Client) -> Result<usi
                         .min(state.config.outbox.retry_max_seconds);
                     now.plus_seconds(delay)
                 });
+                crate::observability::message_failed(&message.kind, retry_at.is_none());
                 if retry_at.is_none() {
                     tracing::error!(message = %message.id, kind = %message.kind, %error, attempts, "giving up on a message");
                 } else {

@@ -78,7 +78,8 @@ pub fn build(state: AppState) -> Router {
 
     let health = Router::new()
         .route("/health/live", get(|| async { "ok" }))
-        .route("/health/ready", get(ready));
+        .route("/health/ready", get(ready))
+        .route("/metrics", get(crate::observability::render));
 
     Router::new()
         .merge(protocol)
@@ -94,11 +95,15 @@ pub fn build(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(middleware::from_fn(limit_header_size))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::observability::track,
+        ))
         .with_state(state)
 }
 
 /// No route: problem details under `/api/`, the not-found page elsewhere.
-async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+pub(crate) async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     if uri.path().starts_with("/api/") {
         crate::api::not_found().await.into_response()
     } else {
@@ -106,13 +111,20 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     }
 }
 
-/// The span of a request: method and path, never the query string, which can carry
+/// The span of a request: method, path and request id (set by
+/// `observability::track`, which runs first), never the query string, which can carry
 /// bearer secrets (`token=` in e-mailed links, `request=` of a parked sign-in).
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let request_id = request
+        .headers()
+        .get(&crate::observability::REQUEST_ID)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("-");
     tracing::info_span!(
         "request",
         method = %request.method(),
         path = %request.uri().path(),
+        request_id,
     )
 }
 

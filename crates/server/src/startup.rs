@@ -57,6 +57,9 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
 
 /// Everything the server needs, built and checked.
 pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+    if config.metrics.enabled {
+        crate::observability::recorder();
+    }
     let store = open_store(&config).await?;
     let kek = KeyEncryptionKey::load_or_generate(&config)
         .context("cannot load the key-encryption key")?;
@@ -241,9 +244,17 @@ async fn maintain(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>)
     let mut purge = tokio::time::interval(Duration::from_secs(
         state.config.accounts.purge_interval_seconds,
     ));
+    let mut metrics_upkeep = tokio::time::interval(crate::observability::UPKEEP_EVERY);
     while !*stop.borrow() {
         tokio::select! {
             _ = stop.changed() => {}
+            _ = metrics_upkeep.tick() => {
+                // Folds recorded latencies into their buckets, so memory stays flat when
+                // nobody scrapes.
+                if state.config.metrics.enabled && let Some(handle) = crate::observability::recorder() {
+                    handle.run_upkeep();
+                }
+            }
             _ = reload.tick() => {
                 if holds_lease(&state, &node).await {
                     rotate_if_due(&state).await;

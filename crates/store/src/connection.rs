@@ -223,6 +223,12 @@ impl Store {
         }
     }
 
+    /// How many connections the pool holds and lends right now.
+    #[must_use]
+    pub fn pool_usage(&self) -> crate::pool::PoolUsage {
+        self.pool.usage()
+    }
+
     /// Checks that the database answers.
     pub async fn ping(&self) -> StoreResult<()> {
         self.with_connection(|connection| Ok(connection.batch_execute("SELECT 1")?))

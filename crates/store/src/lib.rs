@@ -37,3 +37,4 @@ pub mod verifications;
 pub use connection::{Backend, DbConn, PoolOptions, Store};
 pub use diesel::result::Error as DieselError;
 pub use error::{StoreError, StoreResult};
+pub use pool::PoolUsage;

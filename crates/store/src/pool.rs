@@ -169,6 +169,16 @@ impl Pool {
         state.open
     }
 
+    /// How many connections exist, how many of them are idle, and the limit.
+    pub(crate) fn usage(&self) -> PoolUsage {
+        let state = self.shared.lock();
+        PoolUsage {
+            open: state.open,
+            idle: state.idle.len(),
+            max: self.shared.max_connections,
+        }
+    }
+
     fn lend(&self, connection: DbConn) -> Pooled {
         Pooled {
             connection: Some(connection),
@@ -182,6 +192,17 @@ impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// A reading of the pool, for metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    /// Connections that exist: idle, borrowed, or being opened.
+    pub open: usize,
+    /// Connections waiting to be borrowed.
+    pub idle: usize,
+    /// `database.max_connections`.
+    pub max: usize,
 }
 
 /// A borrowed connection; goes back to the pool when dropped.

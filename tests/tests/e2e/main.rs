@@ -19,6 +19,7 @@ mod logout;
 mod mfa;
 mod mobile;
 mod nodes;
+mod observability;
 mod process;
 mod refusals;
 mod side_trips;

@@ -532,3 +532,108 @@ fn base64_basic(client_id: &str, secret: &str) -> String {
         encode(secret)
     ))
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_access_log_has_a_line_per_request_and_no_secrets() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    let client = app
+        .register_client(
+            "https://rp.example/callback",
+            &[
+                "--grant-types",
+                "client_credentials",
+                "--scopes",
+                "erp:read",
+            ],
+        )
+        .await;
+    let secret = client.secret.clone().expect("a confidential client");
+    let port = free_port();
+    let base_url = format!("http://127.0.0.1:{port}");
+    let mut server = Command::new(GATEHOUSE)
+        .arg("--config")
+        .arg(app.config_path())
+        .arg("serve")
+        .env("GATEHOUSE_SERVER__LISTEN", format!("127.0.0.1:{port}"))
+        .env("GATEHOUSE_LOG__FORMAT", "json")
+        .env("GATEHOUSE_LOG__LEVEL", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start gatehouse serve");
+    let mut stderr = server.stderr.take().expect("stderr");
+    let logs = tokio::spawn(async move {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text).await;
+        text
+    });
+    let http = reqwest::Client::new();
+    wait_until(Duration::from_secs(30), "the server is ready", async || {
+        http.get(format!("{base_url}/health/ready"))
+            .send()
+            .await
+            .is_ok_and(|response| response.status().is_success())
+    })
+    .await;
+
+    let issued = http
+        .post(format!("{base_url}/token"))
+        .basic_auth(&client.id, Some(&secret))
+        .header("x-request-id", "access-log-token-1")
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("token request");
+    assert_eq!(issued.status(), 200);
+    let token: serde_json::Value = issued.json().await.expect("token JSON");
+    let access_token = token["access_token"].as_str().expect("an access token");
+    // A link with a secret in its query string, as e-mailed reset links have.
+    let reset = http
+        .get(format!(
+            "{base_url}/reset-password?token=SECRET-RESET-TOKEN"
+        ))
+        .header("x-request-id", "access-log-reset-1")
+        .send()
+        .await
+        .expect("reset link");
+    assert!(reset.status().is_success() || reset.status().is_client_error());
+
+    let terminated = std::process::Command::new("kill")
+        .args(["-TERM", &server.id().expect("running").to_string()])
+        .status()
+        .expect("run kill");
+    assert!(terminated.success());
+    let status = tokio::time::timeout(Duration::from_secs(30), server.wait())
+        .await
+        .expect("the server exits within 30 s")
+        .expect("wait for the server");
+    let logs = logs.await.unwrap_or_default();
+    assert_eq!(describe(status), "exit 0", "{logs}");
+
+    let access_line = |request_id: &str| -> serde_json::Value {
+        logs.lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .find(|line| {
+                line["target"] == "gatehouse::access" && line["fields"]["request_id"] == request_id
+            })
+            .unwrap_or_else(|| panic!("no access-log line for {request_id} in\n{logs}"))
+    };
+    let token_line = access_line("access-log-token-1");
+    assert_eq!(token_line["level"], "INFO");
+    assert_eq!(token_line["fields"]["route"], "/token");
+    assert_eq!(token_line["fields"]["method"], "POST");
+    assert_eq!(token_line["fields"]["status"], 200);
+    assert_eq!(token_line["fields"]["client_id"], client.id.as_str());
+    assert!(
+        token_line["fields"]["duration_ms"].as_f64().is_some(),
+        "{token_line}"
+    );
+    let reset_line = access_line("access-log-reset-1");
+    assert_eq!(reset_line["fields"]["route"], "/reset-password");
+
+    for secret_text in [access_token, secret.as_str(), "SECRET-RESET-TOKEN"] {
+        assert!(!logs.contains(secret_text), "a secret in the log:\n{logs}");
+    }
+}

@@ -64,6 +64,8 @@ pub struct Config {
     pub audit: AuditConfig,
     /// Logging.
     pub log: LogConfig,
+    /// Prometheus metrics at `/metrics`.
+    pub metrics: MetricsConfig,
 }
 
 /// A configuration problem, naming the key.
@@ -122,6 +124,7 @@ impl Config {
                 .list_separator(",")
                 .with_list_parse_key("keys.algorithms")
                 .with_list_parse_key("server.trusted_proxies")
+                .with_list_parse_key("metrics.allowed_networks")
                 .with_list_parse_key("webauthn.extra_origins")
                 .source(Some(environment)),
         );

@@ -632,6 +632,29 @@ impl Default for LogConfig {
     }
 }
 
+/// `[metrics]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// Serve `/metrics` and record metrics at all.
+    pub enabled: bool,
+    /// Callers (after `server.trusted_proxies`) who may read `/metrics`; everyone else gets
+    /// `404`. Loopback only by default.
+    pub allowed_networks: Vec<AddressRange>,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            allowed_networks: ["127.0.0.0/8", "::1/128"]
+                .iter()
+                .filter_map(|range| range.parse().ok())
+                .collect(),
+        }
+    }
+}
+
 /// Declares a configuration choice: an enum read from one of a few lower-case names, whose
 /// error names every choice.
 macro_rules! choice {

@@ -5,6 +5,7 @@ use crate::config::PasswordsConfig;
 use argon2::password_hash::phc::{Output, ParamsString, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
 use secrecy::{ExposeSecret, SecretString};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, PoisonError};
 
 /// Why hashing failed. Never about the password being wrong: that is `Ok(false)`.
@@ -124,6 +125,12 @@ impl PasswordHasher {
         .await
     }
 
+    /// Hashes waiting for a free worker (the argon2 queue).
+    #[must_use]
+    pub fn queued(&self) -> usize {
+        self.workers.waiting.load(Ordering::Relaxed)
+    }
+
     /// Runs `work` on a hashing worker; waits in the queue while all are busy.
     async fn run<T, F>(&self, work: F) -> Result<T, PasswordHashError>
     where
@@ -148,14 +155,18 @@ type Job = Box<dyn FnOnce(&mut Vec<Block>) + Send>;
 /// the resident memory stays at `workers × m_cost` however long the burst.
 struct Workers {
     queue: std::sync::mpsc::Sender<Job>,
+    /// Jobs submitted and not yet picked up by a worker.
+    waiting: Arc<AtomicUsize>,
 }
 
 impl Workers {
     fn start(count: usize, blocks: usize) -> Self {
         let (queue, jobs) = std::sync::mpsc::channel::<Job>();
         let jobs = Arc::new(std::sync::Mutex::new(jobs));
+        let waiting = Arc::new(AtomicUsize::new(0));
         for number in 0..count.max(1) {
             let jobs = jobs.clone();
+            let waiting = waiting.clone();
             let spawned = std::thread::Builder::new()
                 .name(format!("argon2-{number}"))
                 .spawn(move || {
@@ -166,6 +177,7 @@ impl Workers {
                             receiver.recv()
                         };
                         let Ok(job) = job else { return };
+                        waiting.fetch_sub(1, Ordering::Relaxed);
                         job(&mut memory);
                         // A stored hash with a larger m_cost (imported, or from older
                         // settings) grew the memory once; keep only what current hashes use.
@@ -179,13 +191,15 @@ impl Workers {
                 tracing::error!(%error, "could not start a password hashing thread");
             }
         }
-        Self { queue }
+        Self { queue, waiting }
     }
 
     fn submit(&self, job: Job) -> Result<(), PasswordHashError> {
-        self.queue
-            .send(job)
-            .map_err(|_| PasswordHashError::Hashing("no hashing worker is running".to_owned()))
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        self.queue.send(job).map_err(|_| {
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
+            PasswordHashError::Hashing("no hashing worker is running".to_owned())
+        })
     }
 }
 

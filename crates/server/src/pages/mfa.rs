@@ -253,6 +253,7 @@ pub async fn submit(
     let permit = match mfa::begin_check(&state, &loaded.user.id, address).await? {
         Ok(permit) => permit,
         Err(RetryAfter(seconds)) => {
+            count_throttled(method);
             return render_throttled(&state, &page, &loaded, method, &available, seconds).await;
         }
     };
@@ -362,6 +363,7 @@ pub async fn passkey_submit(
     let permit = match mfa::begin_check(&state, &loaded.user.id, address).await? {
         Ok(permit) => permit,
         Err(RetryAfter(seconds)) => {
+            count_throttled(FactorKind::Passkey);
             let available = usable_kinds(&state, &loaded).await?;
             return render_throttled(
                 &state,
@@ -517,4 +519,13 @@ pub async fn request_help(
         vec![page.translate("mfa-help-sent", &[])],
         Some(("/login", "mfa-help-back")),
     )
+}
+
+/// A second-factor check refused by the back-off, in the sign-in metrics.
+fn count_throttled(kind: FactorKind) {
+    crate::observability::sign_in(
+        crate::service::login::SECOND_FACTOR,
+        kind.as_str(),
+        "throttled",
+    );
 }

@@ -3,9 +3,11 @@
 use crate::error::OAuthError;
 use crate::http::client_auth::AuthenticatedClient;
 use crate::http::dpop;
+use crate::observability::LoggedClient;
 use crate::protocol::discovery::paths;
 use crate::service::tokens;
 use crate::state::AppState;
+use axum::Extension;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
@@ -26,16 +28,26 @@ pub async fn issue(
     let proof = dpop::verify(&state, &headers, address.0, "POST", &token_url, None)
         .await
         .map_err(|rejection| OAuthError::invalid_dpop_proof(rejection.to_string()))?;
-    let response = match parameters.require("grant_type")? {
-        "authorization_code" => tokens::exchange_code(&state, client, &parameters, proof).await?,
-        "refresh_token" => tokens::refresh(&state, client, &parameters, proof).await?,
-        "client_credentials" => {
-            tokens::client_credentials(&state, &client, &parameters, proof.as_ref())?
-        }
+    let logged_client = LoggedClient(client.id.as_str().to_owned());
+    let (grant, response) = match parameters.require("grant_type")? {
+        "authorization_code" => (
+            "authorization_code",
+            tokens::exchange_code(&state, client, &parameters, proof).await?,
+        ),
+        "refresh_token" => (
+            "refresh_token",
+            tokens::refresh(&state, client, &parameters, proof).await?,
+        ),
+        "client_credentials" => (
+            "client_credentials",
+            tokens::client_credentials(&state, &client, &parameters, proof.as_ref())?,
+        ),
         _ => return Err(OAuthError::unsupported_grant_type()),
     };
+    crate::observability::token_issued(grant);
     // RFC 6749 §5.1: token responses must not be cached.
     Ok((
+        Extension(logged_client),
         [
             (header::CACHE_CONTROL, "no-store"),
             (header::PRAGMA, "no-cache"),

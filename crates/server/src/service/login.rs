@@ -132,9 +132,47 @@ pub async fn sign_in(
     browser: Browser,
     is_persistent: bool,
 ) -> Result<SignedIn, LoginFailure> {
-    let verified = verify(state, name, password, &browser).await?;
-    admissible(state, &verified.user)?;
-    proceed(state, verified, browser, is_persistent).await
+    let outcome = async {
+        let verified = verify(state, name, password, &browser).await?;
+        admissible(state, &verified.user)?;
+        proceed(state, verified, browser, is_persistent).await
+    }
+    .await;
+    count(FIRST_FACTOR, "password", &outcome);
+    outcome
+}
+
+/// The `step` label of a first factor in the sign-in metrics.
+const FIRST_FACTOR: &str = "first_factor";
+/// The `step` label of a second factor in the sign-in metrics.
+pub(crate) const SECOND_FACTOR: &str = "second_factor";
+
+/// Counts a sign-in step (`step`, `method`) in the metrics, by how it ended.
+fn count(step: &'static str, method: &'static str, outcome: &Result<SignedIn, LoginFailure>) {
+    let outcome = match outcome {
+        Ok(_) => "succeeded",
+        Err(
+            LoginFailure::SecondFactorRequired(_)
+            | LoginFailure::EnrolmentRequired(_)
+            | LoginFailure::PasswordExpired(_)
+            | LoginFailure::AccountClosed(_)
+            | LoginFailure::DeviceSwapOffered(_),
+        ) => "continued",
+        Err(
+            LoginFailure::InvalidCredentials
+            | LoginFailure::MalformedName
+            | LoginFailure::UnknownStudio,
+        ) => "failed",
+        Err(LoginFailure::Throttled(_)) => "throttled",
+        Err(
+            LoginFailure::DeviceLimitReached
+            | LoginFailure::Unconfirmed
+            | LoginFailure::AwaitingApproval,
+        ) => "refused",
+        Err(LoginFailure::Expired) => "expired",
+        Err(LoginFailure::Server(_)) => "error",
+    };
+    crate::observability::sign_in(step, method, outcome);
 }
 
 /// Why an account whose credentials were right may not sign in.
@@ -180,22 +218,27 @@ pub async fn sign_in_with_passkey(
     browser: Browser,
     is_persistent: bool,
 ) -> Result<SignedIn, LoginFailure> {
-    let lookup = user_id.clone();
-    let user = state
-        .store
-        .read(move |connection| users::find(connection, &lookup))
-        .await?
-        .ok_or(LoginFailure::InvalidCredentials)?;
-    match admissible(state, &user) {
-        Err(NotAdmissible::Unconfirmed) => return Err(LoginFailure::InvalidCredentials),
-        other => other?,
+    let outcome = async {
+        let lookup = user_id.clone();
+        let user = state
+            .store
+            .read(move |connection| users::find(connection, &lookup))
+            .await?
+            .ok_or(LoginFailure::InvalidCredentials)?;
+        match admissible(state, &user) {
+            Err(NotAdmissible::Unconfirmed) => return Err(LoginFailure::InvalidCredentials),
+            other => other?,
+        }
+        let verified = Verified {
+            authentication: mfa::passkey_sign_in(state.now()),
+            requested_studio: None,
+            user,
+        };
+        proceed(state, verified, browser, is_persistent).await
     }
-    let verified = Verified {
-        authentication: mfa::passkey_sign_in(state.now()),
-        requested_studio: None,
-        user,
-    };
-    proceed(state, verified, browser, is_persistent).await
+    .await;
+    count(FIRST_FACTOR, "passkey", &outcome);
+    outcome
 }
 
 /// Signs in the owner of an upstream identity. `authentication` says what the upstream
@@ -209,16 +252,21 @@ pub async fn sign_in_upstream(
     browser: Browser,
     is_persistent: bool,
 ) -> Result<SignedIn, LoginFailure> {
-    match admissible(state, &user) {
-        Err(NotAdmissible::Unconfirmed) => return Err(LoginFailure::InvalidCredentials),
-        other => other?,
+    let outcome = async {
+        match admissible(state, &user) {
+            Err(NotAdmissible::Unconfirmed) => return Err(LoginFailure::InvalidCredentials),
+            other => other?,
+        }
+        let verified = Verified {
+            authentication,
+            requested_studio,
+            user,
+        };
+        proceed(state, verified, browser, is_persistent).await
     }
-    let verified = Verified {
-        authentication,
-        requested_studio,
-        user,
-    };
-    proceed(state, verified, browser, is_persistent).await
+    .await;
+    count(FIRST_FACTOR, "upstream", &outcome);
+    outcome
 }
 
 /// Goes on from a first factor: asks for a second factor when the user has one (unless this
@@ -870,6 +918,7 @@ pub async fn complete_second_factor(
         authentication,
     };
     let outcome = after_factors(state, verified, browser, continuation.remember).await;
+    count(SECOND_FACTOR, kind.as_str(), &outcome);
     if let (Ok(signed_in), true) = (&outcome, remember_device) {
         remember_this_device(state, signed_in).await?;
     }

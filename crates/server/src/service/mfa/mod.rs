@@ -110,6 +110,13 @@ pub async fn record_failure(
     kind: Option<FactorKind>,
     during: &str,
 ) -> Result<(), ServerError> {
+    if let (Some(kind), "sign-in") = (kind, during) {
+        crate::observability::sign_in(
+            crate::service::login::SECOND_FACTOR,
+            kind.as_str(),
+            "failed",
+        );
+    }
     let now = state.now();
     let (user_id, secrets, ip) = (user_id.clone(), state.secrets.clone(), address.to_string());
     let detail = serde_json::json!({ "factor": kind.map(FactorKind::as_str), "during": during });
