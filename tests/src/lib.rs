@@ -8,6 +8,7 @@ pub mod dpop;
 pub mod mail;
 pub mod npm;
 pub mod png;
+pub mod relay;
 pub mod relying_party;
 pub mod totp;
 pub mod upstream;

@@ -45,9 +45,25 @@ pub enum ServerError {
     Configuration(String),
 }
 
+impl ServerError {
+    /// The database cannot serve right now (down, unreachable, read-only, full): the answer
+    /// is `503` with `Retry-After`, and the same request may succeed later.
+    #[must_use]
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Self::Store(error) if error.is_unavailable())
+    }
+}
+
+/// What `Retry-After` says while the database is unavailable.
+const UNAVAILABLE_RETRY_SECONDS: i64 = 5;
+
 fn log_internal(error: &ServerError) -> String {
     let reference = crate::random::identifier();
-    tracing::error!(%reference, error = %error, "request failed");
+    if error.is_unavailable() {
+        tracing::warn!(%reference, error = %error, "request refused: the database is unavailable");
+    } else {
+        tracing::error!(%reference, error = %error, "request failed");
+    }
     reference
 }
 
@@ -200,6 +216,18 @@ impl From<crate::service::tokens::AccessTokenRefusal> for BearerError {
 impl From<ServerError> for OAuthError {
     fn from(error: ServerError) -> Self {
         let reference = log_internal(&error);
+        if error.is_unavailable() {
+            return Self {
+                retry_after: Some(UNAVAILABLE_RETRY_SECONDS),
+                ..Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "temporarily_unavailable",
+                    Some(format!(
+                        "the service is briefly unavailable; retry later (reference {reference})"
+                    )),
+                )
+            };
+        }
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "server_error",
@@ -316,6 +344,17 @@ impl IntoResponse for BearerError {
             ),
             Self::Internal(error) => {
                 let reference = log_internal(error);
+                if error.is_unavailable() {
+                    return (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        [
+                            (header::RETRY_AFTER, UNAVAILABLE_RETRY_SECONDS.to_string()),
+                            (header::CACHE_CONTROL, "no-store".to_owned()),
+                        ],
+                        Json(serde_json::json!({"error": "temporarily_unavailable", "error_description": format!("the service is briefly unavailable; retry later (reference {reference})")})),
+                    )
+                        .into_response();
+                }
                 return (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     Json(serde_json::json!({"error": "server_error", "error_description": format!("internal error, reference {reference}")})),
@@ -442,6 +481,13 @@ impl From<crate::service::logout::LogoutRefusal> for PageError {
 
 impl From<ServerError> for PageError {
     fn from(error: ServerError) -> Self {
+        if error.is_unavailable() {
+            return Self {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                message_key: "error-unavailable",
+                reference: Some(log_internal(&error)),
+            };
+        }
         Self {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             message_key: "error-internal",
@@ -749,6 +795,16 @@ impl ApiError {
     #[must_use]
     pub fn internal(error: ServerError) -> Self {
         let reference = log_internal(&error);
+        if error.is_unavailable() {
+            let mut unavailable = Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Service unavailable",
+                format!("the service is briefly unavailable; retry later (reference {reference})"),
+            );
+            unavailable.0.retry_after = Some(UNAVAILABLE_RETRY_SECONDS);
+            return unavailable;
+        }
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",

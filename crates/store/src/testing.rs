@@ -32,6 +32,15 @@ pub fn create_schema(base_url: &str, schema: &str) -> StoreResult<String> {
     ))
 }
 
+/// Runs `sql` (one or more statements) on a fresh connection to `url`: for tests that act
+/// as the database administrator (roles, settings, ending other sessions).
+pub fn execute(url: &str, sql: &str) -> StoreResult<()> {
+    let mut connection =
+        PgConnection::establish(url).map_err(|error| StoreError::Connection(error.to_string()))?;
+    connection.batch_execute(sql)?;
+    Ok(())
+}
+
 /// Drops `schema` and everything in it.
 pub fn drop_schema(base_url: &str, schema: &str) -> StoreResult<()> {
     check_name(schema)?;

@@ -12,6 +12,7 @@ mod cli;
 mod code_flow;
 mod devices;
 mod discovery;
+mod faults;
 mod hosted_pages;
 mod hostile;
 mod lifecycle;

@@ -221,7 +221,10 @@ async fn metrics_are_shown_only_to_allowed_networks() {
         .get_with("/metrics", &[("x-forwarded-for", "127.0.0.5")])
         .await;
     let missing = app.browser_from("127.0.0.9").get("/no-such-page").await;
-    assert_eq!((outsider.status.as_u16(), missing.status.as_u16()), (404, 404));
+    assert_eq!(
+        (outsider.status.as_u16(), missing.status.as_u16()),
+        (404, 404)
+    );
     let not_found = "This page does not exist.";
     assert!(outsider.body.contains(not_found) && missing.body.contains(not_found));
     assert_eq!(

@@ -64,6 +64,7 @@ error-duplicated-parameter = The request repeats a parameter and cannot be trust
 error-csrf = This form has expired or was sent from another page. Go back, reload the page and try again.
 error-flow-expired = This sign-in request has expired or was already completed. Return to the application and start again.
 error-internal = An unexpected error occurred on our side. Please try again in a moment.
+error-unavailable = Sign-in is briefly unavailable on our side. Please try again in a moment.
 error-not-found = This page does not exist.
 error-bad-request = The request is not valid.
 error-logout-redirect = The address to return to after signing out is not registered for this application.

@@ -64,6 +64,7 @@ error-duplicated-parameter = Pyynnössä on sama parametri useaan kertaan, joten
 error-csrf = Lomake on vanhentunut tai se lähetettiin toiselta sivulta. Palaa edelliselle sivulle, päivitä sivu ja yritä uudelleen.
 error-flow-expired = Tämä kirjautumispyyntö on vanhentunut tai se on jo käsitelty. Palaa sovellukseen ja aloita alusta.
 error-internal = Järjestelmässämme tapahtui odottamaton virhe. Yritä hetken kuluttua uudelleen.
+error-unavailable = Kirjautuminen ei ole hetkeen käytettävissä. Yritä hetken kuluttua uudelleen.
 error-not-found = Sivua ei löydy.
 error-bad-request = Pyyntö on virheellinen.
 error-logout-redirect = Uloskirjautumisen jälkeistä paluuosoitetta ei ole rekisteröity tälle sovellukselle.

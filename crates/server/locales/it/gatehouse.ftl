@@ -64,6 +64,7 @@ error-duplicated-parameter = La richiesta ripete un parametro e non può essere 
 error-csrf = Questo modulo è scaduto o è stato inviato da un'altra pagina. Torna indietro, ricarica la pagina e riprova.
 error-flow-expired = Questa richiesta di accesso è scaduta o è già stata completata. Torna all'applicazione e ricomincia.
 error-internal = Si è verificato un errore imprevisto da parte nostra. Riprova tra qualche istante.
+error-unavailable = L'accesso è momentaneamente non disponibile. Riprova tra qualche istante.
 error-not-found = Questa pagina non esiste.
 error-bad-request = La richiesta non è valida.
 error-logout-redirect = L'indirizzo a cui tornare dopo l'uscita non è registrato per questa applicazione.

@@ -64,6 +64,7 @@ error-duplicated-parameter = Begäran innehåller samma parameter flera gånger 
 error-csrf = Formuläret har gått ut eller skickades från en annan sida. Gå tillbaka, ladda om sidan och försök igen.
 error-flow-expired = Inloggningsbegäran har gått ut eller har redan slutförts. Gå tillbaka till applikationen och börja om.
 error-internal = Ett oväntat fel uppstod hos oss. Försök igen om en stund.
+error-unavailable = Inloggningen är tillfälligt otillgänglig. Försök igen om en stund.
 error-not-found = Sidan finns inte.
 error-bad-request = Begäran är ogiltig.
 error-logout-redirect = Adressen som du ska skickas till efter utloggningen är inte registrerad för den här applikationen.

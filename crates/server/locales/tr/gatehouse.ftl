@@ -64,6 +64,7 @@ error-duplicated-parameter = İstekte bir parametre birden fazla kez yer aldığ
 error-csrf = Bu formun süresi dolmuş veya form başka bir sayfadan gönderilmiş. Geri dönün, sayfayı yenileyin ve tekrar deneyin.
 error-flow-expired = Bu giriş isteğinin süresi dolmuş veya istek zaten tamamlanmış. Uygulamaya dönüp yeniden başlayın.
 error-internal = Sistemimizde beklenmeyen bir hata oluştu. Lütfen biraz sonra tekrar deneyin.
+error-unavailable = Oturum açma kısa bir süreliğine kullanılamıyor. Lütfen biraz sonra tekrar deneyin.
 error-not-found = Bu sayfa mevcut değil.
 error-bad-request = İstek geçerli değil.
 error-logout-redirect = Çıkış yaptıktan sonra dönülecek adres bu uygulama için kayıtlı değil.

@@ -64,6 +64,7 @@ error-duplicated-parameter = Yêu cầu lặp lại một tham số nên không 
 error-csrf = Biểu mẫu này đã hết hạn hoặc được gửi từ một trang khác. Hãy quay lại, tải lại trang và thử lại.
 error-flow-expired = Yêu cầu đăng nhập này đã hết hạn hoặc đã được hoàn tất. Hãy quay lại ứng dụng và bắt đầu lại.
 error-internal = Đã xảy ra lỗi không mong muốn từ phía chúng tôi. Vui lòng thử lại sau giây lát.
+error-unavailable = Dịch vụ đăng nhập tạm thời không khả dụng. Vui lòng thử lại sau giây lát.
 error-not-found = Trang này không tồn tại.
 error-bad-request = Yêu cầu không hợp lệ.
 error-logout-redirect = Địa chỉ quay về sau khi đăng xuất chưa được đăng ký cho ứng dụng này.
