@@ -497,6 +497,14 @@ impl TestApp {
         self.server = Some(server);
     }
 
+    /// The URL of this server's database, as the server connects to it.
+    #[must_use]
+    pub fn database_url(&self) -> String {
+        Config::load(Some(&self.config_path), HashMap::new())
+            .expect("configuration")
+            .database_url()
+    }
+
     /// Every `table.column` of the database whose text contains `needle`.
     #[must_use]
     pub fn columns_containing(&self, needle: &str) -> Vec<String> {

@@ -14,8 +14,6 @@ use std::time::Duration;
 pub const LOGOUT_TOKEN_TYPE: &str = "logout+jwt";
 /// Messages claimed per round.
 const BATCH: i64 = 20;
-/// How long a claim lasts; a worker that dies lets it lapse.
-const LEASE_SECONDS: i64 = 60;
 
 /// Delivers due messages whenever woken or every poll interval, until `stop` turns true.
 /// A delivery round in progress is finished first, so no message is left half-sent.
@@ -56,18 +54,35 @@ pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
 /// Delivers one batch of due messages; returns how many were attempted.
 pub async fn deliver_due(state: &AppState, http: &reqwest::Client) -> Result<usize, ServerError> {
     let now = state.now();
+    let claim_seconds = state.config.outbox.claim_seconds;
+    let claimed = std::time::Instant::now();
     let messages = state
         .store
-        .write(move |connection| outbox::claim_due(connection, now, BATCH, LEASE_SECONDS))
+        .write(move |connection| outbox::claim_due(connection, now, BATCH, claim_seconds))
         .await?;
-    let attempted = messages.len();
+    // A delivery must end while the claim holds; after it, another node may take the
+    // message. What is left of the batch waits for the claim to run out.
+    let longest = Duration::from_secs(state.config.longest_delivery_seconds());
+    let safe_for =
+        Duration::from_secs(u64::try_from(claim_seconds).unwrap_or(0)).saturating_sub(longest);
+    let mut attempted = 0;
     for message in messages {
-        let result = match message.kind.as_str() {
-            BACKCHANNEL_LOGOUT => deliver_logout(state, http, &message).await,
-            crate::messaging::EMAIL => deliver_email(state, &message).await,
-            crate::messaging::SMS => deliver_sms(state, http, &message).await,
-            other => Err(format!("unknown message kind {other}")),
+        if claimed.elapsed() >= safe_for {
+            tracing::info!("the outbox claim is running out; the rest of the batch waits for it");
+            break;
+        }
+        attempted += 1;
+        let delivery = async {
+            match message.kind.as_str() {
+                BACKCHANNEL_LOGOUT => deliver_logout(state, http, &message).await,
+                crate::messaging::EMAIL => deliver_email(state, &message).await,
+                crate::messaging::SMS => deliver_sms(state, http, &message).await,
+                other => Err(format!("unknown message kind {other}")),
+            }
         };
+        let result = tokio::time::timeout(longest, delivery)
+            .await
+            .unwrap_or_else(|_| Err(format!("no answer within {}s", longest.as_secs())));
         let now = state.now();
         let id = message.id.clone();
         match result {

@@ -41,6 +41,22 @@ pub fn execute(url: &str, sql: &str) -> StoreResult<()> {
     Ok(())
 }
 
+#[derive(diesel::QueryableByName)]
+struct Counted {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    count: i64,
+}
+
+/// The `count` column of the one row `sql` returns, on PostgreSQL at `url`: for tests that
+/// check an invariant across a table.
+pub fn count(url: &str, sql: &str) -> StoreResult<i64> {
+    use diesel::RunQueryDsl;
+    let mut connection =
+        PgConnection::establish(url).map_err(|error| StoreError::Connection(error.to_string()))?;
+    let counted: Counted = diesel::sql_query(sql).get_result(&mut connection)?;
+    Ok(counted.count)
+}
+
 /// Drops `schema` and everything in it.
 pub fn drop_schema(base_url: &str, schema: &str) -> StoreResult<()> {
     check_name(schema)?;

@@ -92,6 +92,16 @@ fn invalid(key: &str, message: impl Into<String>) -> ConfigError {
 }
 
 impl Config {
+    /// The longest one delivery of a queued message may take: the largest of the timeouts
+    /// of its channels.
+    #[must_use]
+    pub fn longest_delivery_seconds(&self) -> u64 {
+        self.outbox
+            .request_timeout_seconds
+            .max(self.smtp.timeout_seconds)
+            .max(self.sms.timeout_seconds)
+    }
+
     /// Loads defaults, then `file` (when given), then the `GATEHOUSE_*` entries of `environment`,
     /// and validates the result.
     pub fn load(

@@ -334,6 +334,9 @@ pub struct OutboxConfig {
     pub max_attempts: i32,
     /// Timeout of one delivery request.
     pub request_timeout_seconds: u64,
+    /// How long a node's claim on the messages it took lasts: if the node dies, another
+    /// one delivers them this long after the claim. Longer than one delivery may take.
+    pub claim_seconds: i64,
 }
 
 impl Default for OutboxConfig {
@@ -344,6 +347,7 @@ impl Default for OutboxConfig {
             retry_max_seconds: 3600,
             max_attempts: 12,
             request_timeout_seconds: 10,
+            claim_seconds: 60,
         }
     }
 }

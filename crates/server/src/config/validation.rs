@@ -179,6 +179,15 @@ impl Config {
                 "must be positive and not above outbox.retry_max_seconds",
             ));
         }
+        if u64::try_from(self.outbox.claim_seconds)
+            .map_or(true, |claim| claim <= self.longest_delivery_seconds())
+        {
+            return Err(invalid(
+                "outbox.claim_seconds",
+                "must be longer than one delivery may take (the largest of \
+                 outbox.request_timeout_seconds, smtp.timeout_seconds and sms.timeout_seconds)",
+            ));
+        }
         if self.outbox.max_attempts < 1 {
             return Err(invalid("outbox.max_attempts", "must be at least 1"));
         }
