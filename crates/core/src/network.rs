@@ -69,6 +69,12 @@ impl std::fmt::Debug for AddressRange {
 }
 
 impl AddressRange {
+    /// Whether this is `0.0.0.0/0` or `::/0`: every address of its family.
+    #[must_use]
+    pub fn contains_everything(&self) -> bool {
+        self.prefix_length == 0
+    }
+
     /// Whether `address` is inside the range (IPv4-mapped IPv6 addresses count as IPv4).
     #[must_use]
     pub fn contains(&self, address: IpAddr) -> bool {

@@ -49,6 +49,10 @@ pub enum Command {
     /// flows, codes, sessions, grants, retired keys and rate counters, audit events past
     /// `audit.retention_days`, old idempotency keys, and accounts past their grace period.
     Maintenance,
+    /// Report settings that are unsafe for real users (plain http outside this machine,
+    /// weak argon2, e-mail or SMS only logged, no trusted proxies behind a TLS proxy, ...).
+    /// Exits 1 when anything unsafe is found.
+    Doctor,
     /// Manage clients (relying parties).
     #[command(subcommand)]
     Clients(ClientsCommand),
@@ -555,6 +559,7 @@ async fn run(
                 &serde_json::json!({ "applied": applied, "backend": store.backend_name() }),
             ))
         }
+        Command::Doctor => Ok(doctor(&config)),
         Command::Maintenance => {
             let state = crate::startup::build_state(config, clock).await?;
             let removed = crate::startup::purge_expired(&state).await?;
@@ -1292,6 +1297,32 @@ async fn devices_command(
                 ..json_line(&serde_json::json!({ "id": removed.id, "user_id": removed.user_id }))
             })
         }
+    }
+}
+
+/// `gatehouse doctor`: the findings as JSON on stdout, one line each for people on stderr.
+fn doctor(config: &Config) -> Printed {
+    use crate::config::doctor::{Severity, examine};
+    let findings = examine(config);
+    let unsafe_count = findings
+        .iter()
+        .filter(|finding| finding.severity == Severity::Unsafe)
+        .count();
+    let mut stderr = String::new();
+    for finding in &findings {
+        let label = match finding.severity {
+            Severity::Unsafe => "unsafe",
+            Severity::Advice => "advice",
+        };
+        stderr.push_str(&format!("{label}: {} {}\n", finding.key, finding.message));
+    }
+    if findings.is_empty() {
+        stderr.push_str("nothing to report\n");
+    }
+    Printed {
+        stderr,
+        exit_code: i32::from(unsafe_count > 0),
+        ..json_line(&serde_json::json!({ "unsafe": unsafe_count, "findings": findings }))
     }
 }
 

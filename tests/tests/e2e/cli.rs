@@ -317,3 +317,47 @@ async fn bad_configuration_stops_start_up() {
         output.stderr
     );
 }
+
+#[tokio::test]
+async fn doctor_reports_unsafe_settings_and_passes_a_production_setup() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    let production = [
+        ("GATEHOUSE_SERVER__ISSUER", "https://login.example.com"),
+        ("GATEHOUSE_SERVER__TRUSTED_PROXIES", "10.0.0.0/8"),
+        ("GATEHOUSE_SMTP__HOST", "smtp.example.com"),
+        ("GATEHOUSE_SMS__PROVIDER", "http"),
+        ("GATEHOUSE_SMS__URL", "https://sms.example.com/send"),
+        ("GATEHOUSE_LOG__LEVEL", "info"),
+    ];
+    let healthy = app.cli_with_environment(&["doctor"], "", &production).await;
+    assert_eq!(healthy.exit_code, 0, "{}", healthy.stderr);
+    assert_eq!(json(&healthy.stdout)["unsafe"], 0);
+
+    let mut careless = production.to_vec();
+    careless.retain(|(name, _)| !name.starts_with("GATEHOUSE_SMTP") && !name.contains("TRUSTED"));
+    careless.push(("GATEHOUSE_SERVER__ISSUER", "http://login.example.com"));
+    careless.push(("GATEHOUSE_PASSWORDS__ARGON2_MEMORY_KIB", "4096"));
+    careless.push(("GATEHOUSE_PASSWORDS__ARGON2_ITERATIONS", "1"));
+    let report = app.cli_with_environment(&["doctor"], "", &careless).await;
+    assert_eq!(report.exit_code, 1, "{}", report.stderr);
+    let keys: Vec<String> = json(&report.stdout)["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|finding| finding["severity"] == "unsafe")
+        .map(|finding| finding["key"].as_str().expect("a key").to_owned())
+        .collect();
+    assert_eq!(
+        keys,
+        ["server.issuer", "passwords.argon2_memory_kib", "smtp.host"],
+        "{}",
+        report.stderr
+    );
+    assert!(
+        report
+            .stderr
+            .contains("unsafe: smtp.host is empty: e-mail (activation links"),
+        "{}",
+        report.stderr
+    );
+}

@@ -4,6 +4,7 @@
 //! message naming the key. The result is passed around as `Arc<Config>`, never read globally.
 //! `sections` holds the section types and their defaults, `validation` the checks.
 
+pub mod doctor;
 mod sections;
 mod validation;
 
