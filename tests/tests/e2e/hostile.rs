@@ -1118,22 +1118,9 @@ async fn introspection_tells_a_client_only_about_its_own_tokens(backend: Backend
         .app
         .register_client("https://other.example/callback", &[])
         .await;
-    let answer = crate::client_post(&world.app, &other, "/introspect", &[("token", &access)])
-        .await
-        .json::<serde_json::Value>()
-        .await
-        .expect("JSON");
+    let answer = introspect(&world.app, &other, &access).await;
     assert_eq!(answer, serde_json::json!({ "active": false }));
-    let own = crate::client_post(
-        &world.app,
-        &world.client,
-        "/introspect",
-        &[("token", &access)],
-    )
-    .await
-    .json::<serde_json::Value>()
-    .await
-    .expect("JSON");
+    let own = introspect(&world.app, &world.client, &access).await;
     assert_eq!(own["active"], true, "{own}");
     // A resource server named in the client's audiences may ask too.
     let api = world
@@ -1161,13 +1148,18 @@ async fn introspection_tells_a_client_only_about_its_own_tokens(backend: Backend
         token_request(&world.app, &caller, &[("grant_type", "client_credentials")]).await;
     assert_eq!(status, 200, "{issued}");
     let token = issued["access_token"].as_str().expect("a token").to_owned();
-    let seen = crate::client_post(&world.app, &api, "/introspect", &[("token", &token)])
-        .await
-        .json::<serde_json::Value>()
-        .await
-        .expect("JSON");
+    let seen = introspect(&world.app, &api, &token).await;
     assert_eq!(seen["active"], true, "{seen}");
     assert_eq!(seen["client_id"], caller.id.as_str());
+}
+
+/// Asks `/introspect` as `client`; any answer but a `200` fails the test with its body.
+async fn introspect(app: &TestApp, client: &RegisteredClient, token: &str) -> serde_json::Value {
+    let response = crate::client_post(app, client, "/introspect", &[("token", token)]).await;
+    let status = response.status();
+    let body = response.text().await.expect("a body");
+    assert_eq!(status, 200, "introspection answered {status}: {body}");
+    serde_json::from_str(&body).unwrap_or_else(|_| panic!("not JSON: {body}"))
 }
 
 async fn the_device_limit_holds_under_concurrent_first_sign_ins(backend: Backend) {

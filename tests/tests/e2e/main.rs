@@ -25,6 +25,7 @@ mod process;
 mod refusals;
 mod side_trips;
 mod studios;
+mod token_properties;
 mod tokens;
 mod upstream;
 

@@ -123,6 +123,21 @@ impl Config {
                     .required(true),
             );
         }
+        Self::build(builder, environment)
+    }
+
+    /// Loads defaults, then the TOML `text` (a configuration file's content), and validates
+    /// the result; no environment. Outside input reaches it unfiltered: a fuzz target.
+    pub fn parse(text: &str) -> Result<Self, ConfigError> {
+        let builder = config::Config::builder()
+            .add_source(config::File::from_str(text, config::FileFormat::Toml));
+        Self::build(builder, HashMap::new())
+    }
+
+    fn build(
+        mut builder: config::ConfigBuilder<config::builder::DefaultState>,
+        environment: HashMap<String, String>,
+    ) -> Result<Self, ConfigError> {
         let environment: HashMap<String, String> = environment
             .into_iter()
             .filter(|(name, _)| name.starts_with(&format!("{ENV_PREFIX}_")) && name.contains("__"))

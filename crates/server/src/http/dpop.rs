@@ -38,6 +38,54 @@ pub async fn verify(
         return Err(DpopRejection::Malformed);
     }
     let proof = value.to_str().map_err(|_| DpopRejection::Malformed)?;
+    let now = state.now();
+    let max_age = state.config.dpop.proof_max_age_seconds;
+    let CheckedProof { jkt, jti } = check_proof(proof, method, url, access_token, now, max_age)?;
+    // The same jti may only be used once within the proof's lifetime (§11.1); each one
+    // is a row, so one address may only leave so many.
+    if !state.pending_rows.take(address, now) {
+        return Err(DpopRejection::TooMany);
+    }
+    let jti_digest = sha256_base64url(format!("{jkt}:{jti}").as_bytes());
+    let expires_at = now.plus_seconds(max_age + 10);
+    let is_new = state
+        .store
+        .write(move |connection| {
+            gatehouse_store::grants::record_dpop_proof(connection, &jti_digest, expires_at)
+        })
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "recording a DPoP proof failed");
+            DpopRejection::Replayed
+        })?;
+    if !is_new {
+        return Err(DpopRejection::Replayed);
+    }
+    Ok(Some(DpopProof { jkt }))
+}
+
+/// A proof whose form, signature and claims are right; whether its `jti` is new is the
+/// database's to say.
+#[derive(Debug)]
+pub struct CheckedProof {
+    /// The thumbprint of the key that signed it.
+    pub jkt: String,
+    /// The proof's unique id.
+    pub jti: String,
+}
+
+/// Everything about a DPoP proof that needs no database: the header (type, algorithm, an
+/// embedded public key), the signature by that key, and the claims bound to `method`,
+/// `url` and `access_token`, no older than `max_age` seconds at `now`. Outside input
+/// reaches it unfiltered, so it is a fuzz target.
+pub fn check_proof(
+    proof: &str,
+    method: &str,
+    url: &str,
+    access_token: Option<&str>,
+    now: gatehouse_core::UnixTime,
+    max_age: i64,
+) -> Result<CheckedProof, DpopRejection> {
     let encoded_header = proof.split('.').next().ok_or(DpopRejection::Malformed)?;
     let header: ProofHeader = URL_SAFE_NO_PAD
         .decode(encoded_header)
@@ -72,28 +120,9 @@ pub async fn verify(
         .map_err(|_| DpopRejection::BadSignature)?;
     let claims: ProofClaims =
         serde_json::from_slice(&payload).map_err(|_| DpopRejection::Malformed)?;
-    let now = state.now();
-    let max_age = state.config.dpop.proof_max_age_seconds;
     dpop::check_claims(&claims, method, url, access_token, now, max_age)?;
-    // The same jti may only be used once within the proof's lifetime (§11.1); each one
-    // is a row, so one address may only leave so many.
-    if !state.pending_rows.take(address, now) {
-        return Err(DpopRejection::TooMany);
-    }
-    let jti_digest = sha256_base64url(format!("{jkt}:{}", claims.jti).as_bytes());
-    let expires_at = now.plus_seconds(max_age + 10);
-    let is_new = state
-        .store
-        .write(move |connection| {
-            gatehouse_store::grants::record_dpop_proof(connection, &jti_digest, expires_at)
-        })
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "recording a DPoP proof failed");
-            DpopRejection::Replayed
-        })?;
-    if !is_new {
-        return Err(DpopRejection::Replayed);
-    }
-    Ok(Some(DpopProof { jkt }))
+    Ok(CheckedProof {
+        jkt,
+        jti: claims.jti,
+    })
 }

@@ -16,7 +16,7 @@ pub const MAX_LINES: usize = 10_000;
 /// One line of an import file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Line {
+pub struct Line {
     email: String,
     #[serde(default)]
     email_verified: bool,
@@ -209,8 +209,8 @@ pub async fn import(state: &AppState, actor: &Actor, text: &str) -> Result<Repor
     Ok(report)
 }
 
-/// Parses one line, naming the field that does not fit.
-fn parse_line(line: &str) -> Result<Line, (String, String)> {
+/// Parses one line, naming the field that does not fit (as a JSON pointer) and why.
+pub fn parse_line(line: &str) -> Result<Line, (String, String)> {
     let mut deserializer = serde_json::Deserializer::from_str(line);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let inner = error.inner();
