@@ -28,6 +28,7 @@ pub mod time;
 pub mod upstream;
 pub mod user;
 pub mod verification;
+pub mod webhook;
 
 pub use ids::{ClientId, DeviceId, GrantId, SessionId, StudioId, UserId};
 pub use time::UnixTime;

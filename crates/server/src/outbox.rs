@@ -7,7 +7,7 @@ use crate::state::AppState;
 use gatehouse_core::ClientId;
 use gatehouse_core::claims::LogoutTokenClaims;
 use gatehouse_store::outbox::OutboxMessage;
-use gatehouse_store::{clients, outbox};
+use gatehouse_store::{clients, outbox, webhooks};
 use std::time::Duration;
 
 /// The `typ` of logout tokens (OIDC Back-Channel Logout 1.0 §2.4).
@@ -77,6 +77,7 @@ pub async fn deliver_due(state: &AppState, http: &reqwest::Client) -> Result<usi
                 BACKCHANNEL_LOGOUT => deliver_logout(state, http, &message).await,
                 crate::messaging::EMAIL => deliver_email(state, &message).await,
                 crate::messaging::SMS => deliver_sms(state, http, &message).await,
+                webhooks::DELIVERY_KIND => deliver_webhook(state, http, &message).await,
                 other => Err(format!("unknown message kind {other}")),
             }
         };
@@ -189,5 +190,57 @@ async fn deliver_logout(
         Ok(())
     } else {
         Err(format!("the relying party answered {}", response.status()))
+    }
+}
+
+/// Posts an event to a webhook, signed the Standard Webhooks way: the delivery's id, the
+/// time of this attempt, and an HMAC of both with the body under the webhook's secret.
+async fn deliver_webhook(
+    state: &AppState,
+    http: &reqwest::Client,
+    message: &OutboxMessage,
+) -> Result<(), String> {
+    let id = message
+        .webhook_id
+        .clone()
+        .ok_or("a delivery without its webhook")?;
+    let Some(hook) = state
+        .store
+        .read(move |connection| webhooks::find(connection, &id))
+        .await
+        .map_err(|error| error.to_string())?
+    else {
+        // Deleted since: its waiting deliveries went with it, this one was already claimed.
+        return Ok(());
+    };
+    if !hook.enabled {
+        return Err("the webhook is disabled".to_owned());
+    }
+    let key = state
+        .kek
+        .decrypt(&hook.encrypted_secret)
+        .map_err(|error| error.to_string())?;
+    let timestamp = state.now().as_secs();
+    let signature = gatehouse_core::webhook::signature(
+        &key,
+        &message.id,
+        timestamp,
+        message.payload.as_bytes(),
+    );
+    let response = http
+        .post(&hook.url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header(reqwest::header::USER_AGENT, "Gatehouse-Webhooks")
+        .header("webhook-id", &message.id)
+        .header("webhook-timestamp", timestamp)
+        .header("webhook-signature", signature)
+        .body(message.payload.clone())
+        .send()
+        .await
+        .map_err(|error| error.to_string())?;
+    if response.status().is_success() {
+        Ok(())
+    } else {
+        Err(format!("the receiver answered {}", response.status()))
     }
 }

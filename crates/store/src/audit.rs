@@ -31,9 +31,13 @@ pub struct AuditEvent<'a> {
     pub client_id: Option<&'a str>,
     /// The caller's user agent.
     pub user_agent: Option<&'a str>,
+    /// The account webhooks are told about when `user_id` is not kept (a purge keeps only
+    /// the pseudonym, but relying applications know the account by its id).
+    pub about: Option<&'a UserId>,
 }
 
-/// Records an event.
+/// Records an event and queues it for the webhooks that subscribe to it, in the caller's
+/// transaction.
 pub fn record(connection: &mut DbConn, event: &AuditEvent<'_>) -> StoreResult<()> {
     diesel::insert_into(audit_events::table)
         .values((
@@ -50,6 +54,7 @@ pub fn record(connection: &mut DbConn, event: &AuditEvent<'_>) -> StoreResult<()
             audit_events::user_agent.eq(event.user_agent),
         ))
         .execute(connection)?;
+    crate::webhooks::enqueue_event(connection, event)?;
     Ok(())
 }
 

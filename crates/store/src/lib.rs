@@ -33,6 +33,7 @@ pub mod testing;
 pub mod upstream;
 pub mod users;
 pub mod verifications;
+pub mod webhooks;
 
 pub use connection::{Backend, DbConn, PoolOptions, Store};
 pub use diesel::result::Error as DieselError;

@@ -12,12 +12,14 @@ use gatehouse_core::UnixTime;
 pub struct OutboxMessage {
     /// Id.
     pub id: String,
-    /// What it is: `backchannel_logout`, later `email` and `sms`.
+    /// What it is: `backchannel_logout`, `email`, `sms` or `webhook`.
     pub kind: String,
     /// Kind-specific JSON.
     pub payload: String,
     /// Attempts made so far.
     pub attempts: i32,
+    /// The webhook a delivery of kind `webhook` goes to.
+    pub webhook_id: Option<String>,
 }
 
 /// Queues a message.
@@ -89,10 +91,11 @@ pub fn claim_due(
             outbox::payload,
             outbox::attempts,
             outbox::locked_until,
+            outbox::webhook_id,
         ))
-        .load::<(String, String, String, i32, Option<i64>)>(connection)?;
+        .load::<(String, String, String, i32, Option<i64>, Option<String>)>(connection)?;
     let mut claimed = Vec::new();
-    for (id, kind, payload, attempts, locked_until) in due {
+    for (id, kind, payload, attempts, locked_until, webhook_id) in due {
         // Compare-and-set on the lock we read, so two nodes never both win a message.
         let updated = match locked_until {
             Some(previous) => diesel::update(
@@ -116,6 +119,7 @@ pub fn claim_due(
                 kind,
                 payload,
                 attempts,
+                webhook_id,
             });
         }
     }

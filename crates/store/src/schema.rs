@@ -240,6 +240,21 @@ diesel::table! {
         failed_at -> Nullable<BigInt>,
         last_error -> Nullable<Text>,
         created_at -> BigInt,
+        webhook_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        studio_id -> Nullable<Text>,
+        url -> Text,
+        description -> Text,
+        events -> Text,
+        secret -> Text,
+        enabled -> Bool,
+        created_at -> BigInt,
+        updated_at -> BigInt,
     }
 }
 
@@ -418,6 +433,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     memberships,
     devices,
     outbox,
+    webhooks,
     dpop_proofs,
     verification_codes,
     password_history,

@@ -15,17 +15,17 @@ const ALL_SCOPES: &str = "users:read users:write studios:read studios:write clie
                           providers:write";
 
 /// A management API caller with one access token.
-struct Api {
+pub(crate) struct Api {
     base_url: String,
     token: String,
     http: reqwest::Client,
 }
 
 /// An API answer: status, headers and JSON body.
-struct Answer {
-    status: u16,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
     headers: HeaderMap,
-    body: Value,
+    pub(crate) body: Value,
 }
 
 impl Answer {
@@ -34,7 +34,7 @@ impl Answer {
     }
 
     /// The `field`s a problem-details answer names.
-    fn fields(&self) -> Vec<String> {
+    pub(crate) fn fields(&self) -> Vec<String> {
         self.body["errors"]
             .as_array()
             .map(|errors| {
@@ -46,13 +46,13 @@ impl Answer {
             .unwrap_or_default()
     }
 
-    fn problem(&self) -> &str {
+    pub(crate) fn problem(&self) -> &str {
         self.body["type"].as_str().unwrap_or_default()
     }
 }
 
 impl Api {
-    fn new(app: &TestApp, token: &str) -> Self {
+    pub(crate) fn new(app: &TestApp, token: &str) -> Self {
         Self {
             base_url: app.base_url.clone(),
             token: token.to_owned(),
@@ -80,11 +80,11 @@ impl Api {
         format!("{}{path}", self.base_url)
     }
 
-    async fn get(&self, path: &str) -> Answer {
+    pub(crate) async fn get(&self, path: &str) -> Answer {
         self.send(self.http.get(self.url(path))).await
     }
 
-    async fn post(&self, path: &str, body: &Value) -> Answer {
+    pub(crate) async fn post(&self, path: &str, body: &Value) -> Answer {
         self.send(self.http.post(self.url(path)).json(body)).await
     }
 
@@ -96,7 +96,7 @@ impl Api {
         self.send(request).await
     }
 
-    async fn patch(&self, path: &str, body: &Value, if_match: Option<&str>) -> Answer {
+    pub(crate) async fn patch(&self, path: &str, body: &Value, if_match: Option<&str>) -> Answer {
         let mut request = self.http.patch(self.url(path)).json(body);
         if let Some(tag) = if_match {
             request = request.header("if-match", tag);
@@ -108,13 +108,13 @@ impl Api {
         self.send(self.http.put(self.url(path)).json(body)).await
     }
 
-    async fn delete(&self, path: &str) -> Answer {
+    pub(crate) async fn delete(&self, path: &str) -> Answer {
         self.send(self.http.delete(self.url(path))).await
     }
 }
 
 /// A confidential application allowed the client-credentials grant and `scopes`.
-async fn machine(app: &TestApp, scopes: &str) -> RegisteredClient {
+pub(crate) async fn machine(app: &TestApp, scopes: &str) -> RegisteredClient {
     app.register_client(
         "https://erp.example/unused",
         &["--grant-types", "client_credentials", "--scopes", scopes],
@@ -124,7 +124,11 @@ async fn machine(app: &TestApp, scopes: &str) -> RegisteredClient {
 
 /// A client-credentials token for `client`, asking for `scope` (all it may have when
 /// `None`).
-async fn machine_token(app: &TestApp, client: &RegisteredClient, scope: Option<&str>) -> String {
+pub(crate) async fn machine_token(
+    app: &TestApp,
+    client: &RegisteredClient,
+    scope: Option<&str>,
+) -> String {
     let mut form = vec![("grant_type", "client_credentials")];
     if let Some(scope) = scope {
         form.push(("scope", scope));

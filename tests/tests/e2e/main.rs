@@ -28,6 +28,7 @@ mod studios;
 mod token_properties;
 mod tokens;
 mod upstream;
+mod webhooks;
 
 use gatehouse_tests::relying_party::{RelyingParty, http_client, query_parameter, relying_party};
 use gatehouse_tests::{Backend, RegisteredClient, TestApp};

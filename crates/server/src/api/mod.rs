@@ -17,6 +17,7 @@ pub mod providers;
 pub mod studios;
 pub mod users;
 pub mod views;
+pub mod webhooks;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -36,7 +37,7 @@ pub const IMPORT_LIMIT_BYTES: usize = 16 * 1024 * 1024;
 
 /// The scopes that open the management API, per area. A `:write` scope includes the
 /// `:read` scope of its area.
-pub const SCOPES: [(&str, &str); 11] = [
+pub const SCOPES: [(&str, &str); 13] = [
     (
         "users:read",
         "Read accounts, their devices, sessions and second factors",
@@ -66,6 +67,14 @@ pub const SCOPES: [(&str, &str); 11] = [
     ("keys:read", "Read signing keys"),
     ("keys:write", "Rotate signing keys"),
     ("audit:read", "Query the audit log"),
+    (
+        "webhooks:read",
+        "Read webhooks and their deliveries, dead letters included",
+    ),
+    (
+        "webhooks:write",
+        "Register, change and remove webhooks; retry dead letters",
+    ),
 ];
 
 /// The OpenAPI document's skeleton; paths come from the handlers' annotations.
@@ -95,6 +104,8 @@ pub const SCOPES: [(&str, &str); 11] = [
         providers::list, providers::create, providers::get, providers::update, providers::delete,
         providers::identities, providers::unlink,
         audit::list,
+        webhooks::list, webhooks::create, webhooks::get, webhooks::update, webhooks::delete,
+        webhooks::deliveries, webhooks::retry,
     ),
     components(schemas(Problem, crate::error::FieldError)),
     modifiers(&Conventions),
@@ -105,6 +116,7 @@ pub const SCOPES: [(&str, &str); 11] = [
         (name = "providers", description = "Upstream identity providers"),
         (name = "keys", description = "Signing keys"),
         (name = "audit", description = "The audit log"),
+        (name = "webhooks", description = "Signed deliveries of audit events to other systems"),
     )
 )]
 struct ApiDocument;
@@ -297,6 +309,21 @@ pub fn routes() -> ApiRoutes {
             Method::POST,
             "/api/v1/users:import",
             import::import.layer(DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
+        )
+        .route(Method::GET, "/api/v1/webhooks", webhooks::list)
+        .route(Method::POST, "/api/v1/webhooks", webhooks::create)
+        .route(Method::GET, "/api/v1/webhooks/{id}", webhooks::get)
+        .route(Method::PATCH, "/api/v1/webhooks/{id}", webhooks::update)
+        .route(Method::DELETE, "/api/v1/webhooks/{id}", webhooks::delete)
+        .route(
+            Method::GET,
+            "/api/v1/webhooks/{id}/deliveries",
+            webhooks::deliveries,
+        )
+        .route(
+            Method::POST,
+            "/api/v1/webhooks/{id}/deliveries/{delivery}/retry",
+            webhooks::retry,
         )
         .route(Method::GET, "/api/v1/studios", studios::list)
         .route(Method::POST, "/api/v1/studios", studios::create)

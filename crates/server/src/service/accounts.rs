@@ -50,6 +50,7 @@ pub fn audit(
             studio_id: None,
             client_id: None,
             user_agent: None,
+            about: None,
         },
     )
 }
@@ -381,6 +382,7 @@ pub fn purge_in(
             studio_id: None,
             client_id: None,
             user_agent: actor.user_agent.as_deref(),
+            about: Some(user_id),
         },
     )?;
     audit::pseudonymise(connection, user_id)?;

@@ -99,6 +99,7 @@ pub fn record(
             studio_id: event.studio_id,
             client_id: event.client_id,
             user_agent: actor.user_agent.as_deref(),
+            about: None,
         },
     )
 }

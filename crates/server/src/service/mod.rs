@@ -26,6 +26,7 @@ pub mod tokens;
 pub mod upstream;
 pub mod users;
 pub mod verification;
+pub mod webhooks;
 
 /// Why a transaction stopped part-way: a refusal the caller answers, or the database. Either
 /// rolls the transaction back, so a refusal never leaves half its writes behind.
