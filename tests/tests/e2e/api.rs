@@ -143,7 +143,7 @@ pub(crate) async fn machine_token(
 
 /// Signs `email` in at `world`'s first-party client asking for `scopes`; returns the
 /// access token.
-async fn person_token(world: &World, email: &str, scopes: &[&str]) -> String {
+pub(crate) async fn person_token(world: &World, email: &str, scopes: &[&str]) -> String {
     let (url, verifier, _) = authorization_request(&world.rp, scopes, "");
     let callback = world.app.browser().authorize(&url, email, PASSWORD).await;
     assert!(callback.starts_with(REDIRECT_URI), "{callback}");

@@ -2,8 +2,8 @@
 //! Standard Webhooks signature with the secret the API showed once, answers as it likes,
 //! and is told when accounts are closed or purged.
 
-use crate::api::{Api, machine, machine_token};
-use crate::{EMAIL, PASSWORD};
+use crate::api::{Api, machine, machine_token, person_token};
+use crate::{EMAIL, PASSWORD, World};
 use base64::Engine as _;
 use gatehouse_tests::{Backend, TestApp};
 use hmac::{KeyInit, Mac};
@@ -486,7 +486,99 @@ async fn failed_deliveries_are_retried_then_kept_as_dead_letters_until_sent_agai
     );
 }
 
+async fn studio_admins_manage_only_their_studios_webhooks(backend: Backend) {
+    let world = World::start_with(
+        TestApp::start(backend).await,
+        &[
+            "--first-party",
+            "--scopes",
+            "openid profile email webhooks:read webhooks:write",
+        ],
+    )
+    .await;
+    let app = &world.app;
+    app.create_studio("rossi", "Studio Rossi", &[]).await;
+    app.create_studio("bianchi", "Studio Bianchi", &[]).await;
+    app.add_member("rossi", EMAIL, "admin", None).await;
+    let operator = machine(app, "webhooks:write").await;
+    let operator = Api::new(app, &machine_token(app, &operator, None).await);
+    let bianchi = operator
+        .post(
+            "/api/v1/webhooks",
+            &json!({"studio": "bianchi", "url": "https://erp.example/bianchi", "events": ["*"]}),
+        )
+        .await;
+    assert_eq!(bianchi.status, 201, "{}", bianchi.body);
+    let instance = operator
+        .post(
+            "/api/v1/webhooks",
+            &json!({"url": "https://siem.example/all", "events": ["*"]}),
+        )
+        .await;
+    assert_eq!(instance.status, 201, "{}", instance.body);
+
+    let admin = Api::new(
+        app,
+        &person_token(&world, EMAIL, &["webhooks:read", "webhooks:write"]).await,
+    );
+    let own = admin
+        .post(
+            "/api/v1/webhooks",
+            &json!({"studio": "rossi", "url": "https://erp.example/rossi", "events": ["account.*"]}),
+        )
+        .await;
+    assert_eq!(own.status, 201, "{}", own.body);
+    for body in [
+        json!({"url": "https://erp.example/everything", "events": ["*"]}),
+        json!({"studio": "bianchi", "url": "https://erp.example/theirs", "events": ["*"]}),
+    ] {
+        let refused = admin.post("/api/v1/webhooks", &body).await;
+        assert_eq!(refused.status, 403, "{body}: {}", refused.body);
+    }
+    let listed = admin.get("/api/v1/webhooks").await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    let urls: Vec<&str> = listed
+        .body
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|hook| hook["url"].as_str())
+        .collect();
+    assert_eq!(urls, ["https://erp.example/rossi"]);
+    let theirs = bianchi.body["id"].as_str().expect("an id");
+    assert_eq!(
+        admin
+            .get(&format!("/api/v1/webhooks/{theirs}"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        admin
+            .delete(&format!("/api/v1/webhooks/{theirs}"))
+            .await
+            .status,
+        404
+    );
+    let everyone = instance.body["id"].as_str().expect("an id");
+    assert_eq!(
+        admin
+            .delete(&format!("/api/v1/webhooks/{everyone}"))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        operator
+            .get(&format!("/api/v1/webhooks/{everyone}"))
+            .await
+            .status,
+        200
+    );
+}
+
 gatehouse_tests::on_both_backends!(
+    studio_admins_manage_only_their_studios_webhooks,
     events_reach_webhooks_signed_and_applications_hear_of_closed_and_purged_accounts,
     failed_deliveries_are_retried_then_kept_as_dead_letters_until_sent_again,
 );
