@@ -184,13 +184,8 @@ async fn deliver_logout(
         .header(reqwest::header::CACHE_CONTROL, "no-store")
         .form(&[("logout_token", token.as_str())])
         .send()
-        .await
-        .map_err(|error| error.to_string())?;
-    if response.status().is_success() {
-        Ok(())
-    } else {
-        Err(format!("the relying party answered {}", response.status()))
-    }
+        .await;
+    accepted(response, "the relying party")
 }
 
 /// Posts an event to a webhook, signed the Standard Webhooks way: the delivery's id, the
@@ -236,11 +231,16 @@ async fn deliver_webhook(
         .header("webhook-signature", signature)
         .body(message.payload.clone())
         .send()
-        .await
-        .map_err(|error| error.to_string())?;
+        .await;
+    accepted(response, "the receiver")
+}
+
+/// A delivery counts when the other side answers `2xx`; anything else is retried.
+fn accepted(response: reqwest::Result<reqwest::Response>, who: &str) -> Result<(), String> {
+    let response = response.map_err(|error| error.to_string())?;
     if response.status().is_success() {
         Ok(())
     } else {
-        Err(format!("the receiver answered {}", response.status()))
+        Err(format!("{who} answered {}", response.status()))
     }
 }

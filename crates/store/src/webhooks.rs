@@ -48,30 +48,6 @@ type WebhookRow = (
     i64,
 );
 
-const fn columns() -> (
-    webhooks::id,
-    webhooks::studio_id,
-    webhooks::url,
-    webhooks::description,
-    webhooks::events,
-    webhooks::secret,
-    webhooks::enabled,
-    webhooks::created_at,
-    webhooks::updated_at,
-) {
-    (
-        webhooks::id,
-        webhooks::studio_id,
-        webhooks::url,
-        webhooks::description,
-        webhooks::events,
-        webhooks::secret,
-        webhooks::enabled,
-        webhooks::created_at,
-        webhooks::updated_at,
-    )
-}
-
 fn webhook(row: WebhookRow) -> Webhook {
     let (id, studio_id, url, description, events, secret, enabled, created_at, updated_at) = row;
     Webhook {
@@ -135,7 +111,7 @@ pub fn delete(connection: &mut DbConn, id: &str) -> StoreResult<bool> {
 pub fn find(connection: &mut DbConn, id: &str) -> StoreResult<Option<Webhook>> {
     Ok(webhooks::table
         .find(id)
-        .select(columns())
+        .select(webhooks::all_columns)
         .first::<WebhookRow>(connection)
         .optional()?
         .map(webhook))
@@ -143,7 +119,7 @@ pub fn find(connection: &mut DbConn, id: &str) -> StoreResult<Option<Webhook>> {
 
 /// Webhooks, oldest first: every one when `studios` is `None`, else those of these studios.
 pub fn list(connection: &mut DbConn, studios: Option<&[StudioId]>) -> StoreResult<Vec<Webhook>> {
-    let mut query = webhooks::table.select(columns()).into_boxed();
+    let mut query = webhooks::table.select(webhooks::all_columns).into_boxed();
     if let Some(studios) = studios {
         let ids: Vec<&str> = studios.iter().map(StudioId::as_str).collect();
         query = query.filter(webhooks::studio_id.eq_any(ids));
