@@ -19,6 +19,7 @@ pub mod network;
 pub mod password;
 pub mod pkce;
 pub mod profile;
+pub mod scim;
 pub mod scope;
 pub mod secret;
 pub mod session;

@@ -608,6 +608,19 @@ struct ProblemBody<'a> {
 }
 
 impl ApiError {
+    /// The status, detail, `WWW-Authenticate` challenge and `Retry-After` seconds: what an
+    /// answer in another error format (SCIM's) needs to carry over.
+    #[must_use]
+    pub fn into_parts(self) -> (StatusCode, String, Option<String>, Option<i64>) {
+        let problem = *self.0;
+        (
+            problem.status,
+            problem.detail,
+            problem.challenge,
+            problem.retry_after,
+        )
+    }
+
     fn new(
         status: StatusCode,
         kind: &'static str,

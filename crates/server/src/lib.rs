@@ -16,6 +16,7 @@ pub mod pages;
 pub mod protocol;
 pub mod random;
 pub mod router;
+pub mod scim;
 pub mod service;
 pub mod startup;
 pub mod state;

@@ -86,6 +86,7 @@ pub fn build(state: AppState) -> Router {
         .merge(hosted_pages)
         .merge(health)
         .merge(api)
+        .merge(crate::scim::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -102,10 +103,14 @@ pub fn build(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// No route: problem details under `/api/`, the not-found page elsewhere.
+/// No route: problem details under `/api/`, a SCIM error under `/scim/`, the not-found page
+/// elsewhere.
 pub(crate) async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     if uri.path().starts_with("/api/") {
         crate::api::not_found().await.into_response()
+    } else if uri.path().starts_with("/scim/") {
+        crate::scim::ScimError::not_found("no such SCIM resource; see /scim/v2/ResourceTypes")
+            .into_response()
     } else {
         PageError::new(StatusCode::NOT_FOUND, "error-not-found").into_response()
     }

@@ -23,6 +23,7 @@ mod nodes;
 mod observability;
 mod process;
 mod refusals;
+mod scim;
 mod side_trips;
 mod studios;
 mod token_properties;

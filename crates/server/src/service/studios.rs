@@ -148,6 +148,20 @@ pub async fn get_by_slug(store: &Store, slug: &str) -> Result<Studio, StudioErro
         .ok_or_else(|| StudioError::UnknownStudio(slug.to_owned()))
 }
 
+/// The studio with `id`.
+pub async fn get(state: &AppState, id: &StudioId) -> Result<Option<Studio>, ServerError> {
+    let id = id.clone();
+    Ok(state
+        .store
+        .read(move |connection| studios::find(connection, &id))
+        .await?)
+}
+
+/// Every studio, by slug.
+pub async fn all(state: &AppState) -> Result<Vec<Studio>, ServerError> {
+    Ok(state.store.read(studios::list).await?)
+}
+
 /// One page of studios by slug, after `after_slug`.
 pub async fn list(
     state: &AppState,
