@@ -542,12 +542,14 @@ async fn run(
     let config = Config::load(cli.config.as_deref(), environment)?;
     match cli.command {
         Command::Serve => {
-            init_logging(&config);
+            init_logging(&config)?;
             let application = Application::build(config, clock).await?;
-            application
+            let served = application
                 .run_until(shutdown_signal())
                 .await
-                .context("server failed")?;
+                .context("server failed");
+            crate::traces::flush().await;
+            served?;
             Ok(Printed::default())
         }
         Command::Migrate => {
@@ -1326,18 +1328,28 @@ fn doctor(config: &Config) -> Printed {
     }
 }
 
-/// Sets up logging to stderr.
-pub fn init_logging(config: &Config) {
+/// Sets up logging to stderr, and trace export when `traces.otlp_endpoint` is set.
+pub fn init_logging(config: &Config) -> anyhow::Result<()> {
+    use tracing_subscriber::Layer as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log.level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = if config.log.format == crate::config::LogFormat::Json {
-        builder.json().try_init()
+    let lines = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let lines = if config.log.format == crate::config::LogFormat::Json {
+        lines.json().boxed()
     } else {
-        builder.try_init()
+        lines.boxed()
     };
+    // Spans are exported at `info` whatever the log level: quiet logs keep their traces.
+    let traces = crate::traces::layer(&config.traces)
+        .context("traces.otlp_endpoint")?
+        .map(|layer| layer.with_filter(tracing_subscriber::filter::LevelFilter::INFO));
+    let _ = tracing_subscriber::registry()
+        .with(lines.with_filter(filter))
+        .with(traces)
+        .try_init();
+    Ok(())
 }
 
 async fn shutdown_signal() {

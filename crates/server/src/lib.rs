@@ -22,6 +22,7 @@ pub mod startup;
 pub mod state;
 pub mod templates;
 pub mod throttle;
+pub mod traces;
 
 pub use config::Config;
 pub use startup::Application;

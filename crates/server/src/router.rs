@@ -95,7 +95,11 @@ pub fn build(state: AppState) -> Router {
         .layer(middleware::from_fn(page_headers_everywhere))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(middleware::from_fn(limit_header_size))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(record_status),
+        )
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::observability::track,
@@ -125,12 +129,32 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
         .get(&crate::observability::REQUEST_ID)
         .and_then(|value| value.to_str().ok())
         .unwrap_or("-");
-    tracing::info_span!(
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", axum::extract::MatchedPath::as_str);
+    let span = tracing::info_span!(
         "request",
         method = %request.method(),
         path = %request.uri().path(),
         request_id,
-    )
+        // Exported traces name the span by its route pattern, never the raw path.
+        "otel.name" = %format_args!("{} {route}", request.method()),
+        "otel.kind" = "server",
+        "http.route" = route,
+        "http.response.status_code" = tracing::field::Empty,
+    );
+    crate::traces::continue_trace(&span, request.headers());
+    span
+}
+
+/// Records the answer's status on the request's span.
+fn record_status(
+    response: &axum::http::Response<axum::body::Body>,
+    _latency: std::time::Duration,
+    span: &tracing::Span,
+) {
+    span.record("http.response.status_code", response.status().as_u16());
 }
 
 /// The hosted pages, built and listed from the same calls, so the list can never miss a

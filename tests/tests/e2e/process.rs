@@ -895,3 +895,122 @@ async fn a_node_killed_mid_work_loses_no_message_and_breaks_no_refresh_family() 
     let tokens = exchange(&world.rp, &callback, verifier).await;
     assert!(!tokens.access_token().secret().is_empty());
 }
+
+/// What an OpenTelemetry collector's OTLP/HTTP receiver got.
+#[derive(Debug, Clone)]
+struct Export {
+    content_type: String,
+    body: Vec<u8>,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn traces_reach_an_otlp_collector_and_continue_the_callers_trace() {
+    let exports: Arc<std::sync::Mutex<Vec<Export>>> = Arc::default();
+    let kept = exports.clone();
+    let collector = axum::Router::new().route(
+        "/v1/traces",
+        axum::routing::post(move |headers: http::HeaderMap, body: axum::body::Bytes| {
+            let kept = kept.clone();
+            async move {
+                kept.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(Export {
+                        content_type: headers
+                            .get("content-type")
+                            .and_then(|value| value.to_str().ok())
+                            .unwrap_or_default()
+                            .to_owned(),
+                        body: body.to_vec(),
+                    });
+                http::StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind the collector");
+    let collector_url = format!(
+        "http://127.0.0.1:{}",
+        listener.local_addr().expect("an address").port()
+    );
+    tokio::spawn(async move { axum::serve(listener, collector).await });
+
+    let app = TestApp::start(Backend::Sqlite).await;
+    let port = free_port();
+    let base_url = format!("http://127.0.0.1:{port}");
+    let mut server = Command::new(GATEHOUSE)
+        .arg("--config")
+        .arg(app.config_path())
+        .arg("serve")
+        .env("GATEHOUSE_SERVER__LISTEN", format!("127.0.0.1:{port}"))
+        .env("GATEHOUSE_TRACES__OTLP_ENDPOINT", &collector_url)
+        .env("GATEHOUSE_TRACES__SERVICE_NAME", "gatehouse-under-test")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start gatehouse serve");
+    let http = reqwest::Client::new();
+    wait_until(Duration::from_secs(30), "the server is ready", async || {
+        http.get(format!("{base_url}/health/ready"))
+            .send()
+            .await
+            .is_ok_and(|response| response.status().is_success())
+    })
+    .await;
+
+    // A relying party that traces its own work sends its trace along.
+    let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let discovery = http
+        .get(format!("{base_url}/.well-known/openid-configuration"))
+        .header("traceparent", format!("00-{trace_id}-00f067aa0ba902b7-01"))
+        .send()
+        .await
+        .expect("discovery");
+    assert_eq!(discovery.status(), 200);
+    let terminated = std::process::Command::new("kill")
+        .args(["-TERM", &server.id().expect("running").to_string()])
+        .status()
+        .expect("run kill");
+    assert!(terminated.success());
+    let status = tokio::time::timeout(Duration::from_secs(30), server.wait())
+        .await
+        .expect("the server exits within 30 s")
+        .expect("wait for the server");
+    assert_eq!(describe(status), "exit 0");
+
+    let received = || {
+        exports
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    };
+    let trace_bytes: Vec<u8> = (0..trace_id.len())
+        .step_by(2)
+        .map(|at| u8::from_str_radix(&trace_id[at..at + 2], 16).expect("hex"))
+        .collect();
+    let contains = |haystack: &[u8], needle: &[u8]| {
+        haystack
+            .windows(needle.len())
+            .any(|window| window == needle)
+    };
+    wait_until(
+        Duration::from_secs(20),
+        "the span reached the collector",
+        async || {
+            received().iter().any(|export| {
+                contains(&export.body, b"GET /.well-known/openid-configuration")
+                    && contains(&export.body, &trace_bytes)
+            })
+        },
+    )
+    .await;
+    let export = received()
+        .into_iter()
+        .find(|export| contains(&export.body, &trace_bytes))
+        .expect("the export with the caller's trace");
+    assert_eq!(export.content_type, "application/x-protobuf");
+    assert!(contains(&export.body, b"gatehouse-under-test"));
+    assert!(contains(&export.body, b"http.route"));
+}

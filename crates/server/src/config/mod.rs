@@ -67,6 +67,8 @@ pub struct Config {
     pub log: LogConfig,
     /// Prometheus metrics at `/metrics`.
     pub metrics: MetricsConfig,
+    /// OpenTelemetry trace export.
+    pub traces: TracesConfig,
 }
 
 /// A configuration problem, naming the key.

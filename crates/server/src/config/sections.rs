@@ -659,6 +659,30 @@ impl Default for MetricsConfig {
     }
 }
 
+/// `[traces]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TracesConfig {
+    /// Base URL of an OpenTelemetry collector's OTLP/HTTP receiver (for example
+    /// `http://otel-collector:4318`); spans go to `<url>/v1/traces`. Empty: no export.
+    pub otlp_endpoint: String,
+    /// The `service.name` the spans carry.
+    pub service_name: String,
+    /// Share of traces started here that are recorded, 0 to 1; a request whose caller
+    /// sampled its trace (`traceparent`) follows the caller's decision.
+    pub sample_ratio: f64,
+}
+
+impl Default for TracesConfig {
+    fn default() -> Self {
+        Self {
+            otlp_endpoint: String::new(),
+            service_name: "gatehouse".to_owned(),
+            sample_ratio: 1.0,
+        }
+    }
+}
+
 /// Declares a configuration choice: an enum read from one of a few lower-case names, whose
 /// error names every choice.
 macro_rules! choice {

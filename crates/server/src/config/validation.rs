@@ -277,6 +277,21 @@ impl Config {
                 format!("{origin:?} is not an origin URL"),
             ));
         }
+        if !self.traces.otlp_endpoint.is_empty()
+            && Url::parse(&self.traces.otlp_endpoint)
+                .map_or(true, |url| !matches!(url.scheme(), "http" | "https"))
+        {
+            return Err(invalid(
+                "traces.otlp_endpoint",
+                "is not an http(s) URL such as http://otel-collector:4318",
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.traces.sample_ratio) {
+            return Err(invalid("traces.sample_ratio", "is between 0 and 1"));
+        }
+        if self.traces.service_name.trim().is_empty() {
+            return Err(invalid("traces.service_name", "must not be empty"));
+        }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             return Err(invalid(
                 "log.level",
