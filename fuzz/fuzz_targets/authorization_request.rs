@@ -25,6 +25,7 @@ fn client() -> Client {
         require_studio: false,
         backchannel_logout_uri: None,
         allows_registration: false,
+        keys: None,
         created_at: UnixTime(0),
     }
 }

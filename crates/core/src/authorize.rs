@@ -611,6 +611,7 @@ mod tests {
             require_studio: false,
             backchannel_logout_uri: None,
             allows_registration: false,
+            keys: None,
             created_at: UnixTime(0),
         }
     }

@@ -87,15 +87,48 @@ pub struct Client {
     pub backchannel_logout_uri: Option<String>,
     /// Its sign-in page offers registration even when the instance does not.
     pub allows_registration: bool,
+    /// The public keys it authenticates with (`private_key_jwt`), instead of a secret.
+    pub keys: Option<ClientKeys>,
     /// Registration time.
     pub created_at: UnixTime,
 }
 
+/// Where a client's public keys are: given at registration, or published by the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientKeys {
+    /// A JWK Set (RFC 7517 §5), as JSON text.
+    Jwks(String),
+    /// The URL the client publishes its JWK Set at (`jwks_uri`).
+    JwksUri(String),
+}
+
+/// How a client proves who it is at the token, introspection and revocation endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthenticationMethod {
+    /// A shared secret: `client_secret_basic` or `client_secret_post`.
+    Secret,
+    /// A JWT signed with one of its registered keys (RFC 7523, OIDC Core §9).
+    PrivateKeyJwt,
+    /// Nothing: a public client.
+    None,
+}
+
 impl Client {
-    /// Public clients (RFC 6749 §2.1) cannot keep a secret: native and browser apps.
+    /// Public clients (RFC 6749 §2.1) cannot keep a secret or a key: native and browser
+    /// apps.
     #[must_use]
     pub fn is_public(&self) -> bool {
-        self.secret_digest.is_none()
+        self.authentication_method() == AuthenticationMethod::None
+    }
+
+    /// How the client authenticates.
+    #[must_use]
+    pub fn authentication_method(&self) -> AuthenticationMethod {
+        match (&self.secret_digest, &self.keys) {
+            (Some(_), _) => AuthenticationMethod::Secret,
+            (None, Some(_)) => AuthenticationMethod::PrivateKeyJwt,
+            (None, None) => AuthenticationMethod::None,
+        }
     }
 
     /// Whether the client is registered for `grant`.
@@ -192,6 +225,66 @@ pub enum ClientRegistrationError {
     /// No grant type at all.
     #[error("at least one grant type is required")]
     NoGrantTypes,
+    /// The keys given for `private_key_jwt` are not usable; the message says why.
+    #[error("client keys: {0}")]
+    InvalidKeys(String),
+}
+
+/// Most keys a client may register inline.
+pub const MAX_CLIENT_KEYS: usize = 10;
+/// Largest JWK Set accepted, inline or fetched, in bytes.
+pub const MAX_JWKS_BYTES: usize = 64 * 1024;
+
+/// Checks a client's keys for registration: an inline JWK Set of public RSA, EC or OKP
+/// keys (never a private or symmetric one), or an `https` `jwks_uri` (`http` on loopback
+/// only, for development).
+pub fn validate_keys(keys: &ClientKeys) -> Result<(), ClientRegistrationError> {
+    let refuse = |reason: &str| Err(ClientRegistrationError::InvalidKeys(reason.to_owned()));
+    match keys {
+        ClientKeys::Jwks(text) => {
+            if text.len() > MAX_JWKS_BYTES {
+                return refuse("the JWK Set is larger than 64 KiB");
+            }
+            let Ok(set) = serde_json::from_str::<serde_json::Value>(text) else {
+                return refuse("the JWK Set is not JSON");
+            };
+            let Some(listed) = set.get("keys").and_then(serde_json::Value::as_array) else {
+                return refuse("a JWK Set is an object with a keys array");
+            };
+            if listed.is_empty() || listed.len() > MAX_CLIENT_KEYS {
+                return refuse("a JWK Set holds 1 to 10 keys");
+            }
+            for key in listed {
+                let kty = key.get("kty").and_then(serde_json::Value::as_str);
+                if !matches!(kty, Some("RSA" | "EC" | "OKP")) {
+                    return refuse("each key is an RSA, EC or OKP public key");
+                }
+                if key.get("d").is_some() || key.get("p").is_some() {
+                    return refuse("a key is private; register only the public part");
+                }
+            }
+            Ok(())
+        }
+        ClientKeys::JwksUri(uri) => {
+            let Ok(parsed) = Url::parse(uri) else {
+                return refuse("jwks_uri is not a URL");
+            };
+            let loopback = matches!(
+                parsed.host(),
+                Some(url::Host::Ipv4(address)) if address.is_loopback()
+            ) || matches!(parsed.host(), Some(url::Host::Ipv6(address)) if address.is_loopback())
+                || parsed.host_str() == Some("localhost");
+            match parsed.scheme() {
+                "https" => {}
+                "http" if loopback => {}
+                _ => return refuse("jwks_uri must use https"),
+            }
+            if !parsed.username().is_empty() || parsed.fragment().is_some() {
+                return refuse("jwks_uri has no user information and no fragment");
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Checks a redirect URI for registration.
@@ -254,6 +347,7 @@ mod tests {
             require_studio: false,
             backchannel_logout_uri: None,
             allows_registration: false,
+            keys: None,
             created_at: UnixTime(0),
         }
     }

@@ -7,6 +7,7 @@ pub mod authorize;
 pub mod branding;
 pub mod claims;
 pub mod client;
+pub mod client_assertion;
 pub mod device;
 pub mod dpop;
 pub mod grant;

@@ -365,6 +365,13 @@ pub struct CreateClientArgs {
     /// Offer registration on this client's sign-in page even when the instance does not.
     #[arg(long)]
     pub allow_registration: bool,
+    /// Authenticate with private_key_jwt using these public keys (a JWK Set, as JSON);
+    /// the client gets no secret.
+    #[arg(long, value_name = "JSON", conflicts_with = "jwks_uri")]
+    pub jwks: Option<String>,
+    /// Authenticate with private_key_jwt using the keys published at this URL.
+    #[arg(long, value_name = "URL")]
+    pub jwks_uri: Option<String>,
 }
 
 /// `gatehouse users ...`
@@ -799,6 +806,11 @@ async fn create_client(
             require_studio: arguments.require_studio,
             backchannel_logout_uri: arguments.backchannel_logout_uri,
             allows_registration: arguments.allow_registration,
+            keys: match (arguments.jwks, arguments.jwks_uri) {
+                (Some(jwks), _) => Some(gatehouse_core::client::ClientKeys::Jwks(jwks)),
+                (None, Some(uri)) => Some(gatehouse_core::client::ClientKeys::JwksUri(uri)),
+                (None, None) => None,
+            },
         },
     )
     .await?;

@@ -95,6 +95,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         client_throttle: NodeThrottle::new(&config.login),
         pending_rows: RowAllowance::new(config.security.pending_rows_per_address_per_hour),
         client_cache: crate::service::client_cache::ClientCache::default(),
+        client_jwks: crate::service::client_keys::JwksCache::default(),
         webauthn,
         config: Arc::new(config),
         store,

@@ -43,6 +43,8 @@ pub struct AppContext {
     pub pending_rows: RowAllowance,
     /// Recently read clients (see `service::client_cache`).
     pub client_cache: crate::service::client_cache::ClientCache,
+    /// Key sets fetched from clients' `jwks_uri`s.
+    pub client_jwks: crate::service::client_keys::JwksCache,
     /// The WebAuthn relying party; `None` when passkeys are off.
     pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
     /// The issuer, without trailing slash.

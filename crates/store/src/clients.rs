@@ -5,7 +5,7 @@ use crate::error::{StoreError, StoreResult, corrupt};
 use crate::rows::{from_json_list, parse_scope, to_json_list};
 use crate::schema::clients;
 use diesel::prelude::*;
-use gatehouse_core::client::{Client, GrantType};
+use gatehouse_core::client::{Client, ClientKeys, GrantType};
 use gatehouse_core::{ClientId, StudioId, UnixTime};
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -27,6 +27,8 @@ struct ClientRow {
     require_studio: bool,
     backchannel_logout_uri: Option<String>,
     allows_registration: bool,
+    jwks: Option<String>,
+    jwks_uri: Option<String>,
 }
 
 impl TryFrom<ClientRow> for Client {
@@ -61,6 +63,11 @@ impl TryFrom<ClientRow> for Client {
             require_studio: row.require_studio,
             backchannel_logout_uri: row.backchannel_logout_uri,
             allows_registration: row.allows_registration,
+            keys: match (row.jwks, row.jwks_uri) {
+                (Some(jwks), _) => Some(ClientKeys::Jwks(jwks)),
+                (None, Some(uri)) => Some(ClientKeys::JwksUri(uri)),
+                (None, None) => None,
+            },
             created_at: UnixTime(row.created_at),
         })
     }
@@ -96,12 +103,28 @@ pub fn insert(connection: &mut DbConn, client: &Client) -> StoreResult<()> {
         require_studio: client.require_studio,
         backchannel_logout_uri: client.backchannel_logout_uri.clone(),
         allows_registration: client.allows_registration,
+        jwks: jwks(client).map(str::to_owned),
+        jwks_uri: jwks_uri(client).map(str::to_owned),
     };
     diesel::insert_into(clients::table)
         .values(row)
         .execute(connection)
         .map_err(|error| StoreError::conflict_as(error, "a client with this id"))?;
     Ok(())
+}
+
+fn jwks(client: &Client) -> Option<&str> {
+    match &client.keys {
+        Some(ClientKeys::Jwks(jwks)) => Some(jwks),
+        _ => None,
+    }
+}
+
+fn jwks_uri(client: &Client) -> Option<&str> {
+    match &client.keys {
+        Some(ClientKeys::JwksUri(uri)) => Some(uri),
+        _ => None,
+    }
 }
 
 /// The client with `id`.
@@ -126,7 +149,8 @@ pub fn list(connection: &mut DbConn) -> StoreResult<Vec<Client>> {
         .collect()
 }
 
-/// Replaces a client's settings (everything but its id, secret and creation time).
+/// Replaces a client's settings (everything but its id, secret and creation time; its keys
+/// included).
 pub fn update(connection: &mut DbConn, client: &Client, now: UnixTime) -> StoreResult<bool> {
     let grant_types: Vec<String> = client
         .grant_types
@@ -152,6 +176,8 @@ pub fn update(connection: &mut DbConn, client: &Client, now: UnixTime) -> StoreR
             clients::require_studio.eq(client.require_studio),
             clients::backchannel_logout_uri.eq(&client.backchannel_logout_uri),
             clients::allows_registration.eq(client.allows_registration),
+            clients::jwks.eq(jwks(client)),
+            clients::jwks_uri.eq(jwks_uri(client)),
             clients::updated_at.eq(now.as_secs()),
         ))
         .execute(connection)?

@@ -148,8 +148,10 @@ pub fn revoke_for_device(
     .execute(connection)?)
 }
 
-/// Records a DPoP proof id; `false` when it was seen before (a replay).
-pub fn record_dpop_proof(
+/// Records the id of a proof that may be used once (a DPoP proof, a client assertion), by
+/// digest; `false` when it was seen before (a replay). The insert decides, so two
+/// concurrent uses cannot both pass.
+pub fn record_used_once(
     connection: &mut DbConn,
     jti_digest: &str,
     expires_at: UnixTime,

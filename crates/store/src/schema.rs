@@ -60,6 +60,8 @@ diesel::table! {
         require_studio -> Bool,
         backchannel_logout_uri -> Nullable<Text>,
         allows_registration -> Bool,
+        jwks -> Nullable<Text>,
+        jwks_uri -> Nullable<Text>,
     }
 }
 

@@ -15,7 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gatehouse_core::ClientId;
-use gatehouse_core::client::{Client, GrantType};
+use gatehouse_core::client::{Client, ClientKeys, GrantType};
 use gatehouse_core::keys::SigningAlgorithm;
 use gatehouse_core::scope::Scope;
 use serde::{Deserialize, Serialize};
@@ -30,6 +30,7 @@ fn client_refusal(error: CreateClientError) -> ApiError {
                 Rule::NoGrantTypes | Rule::UnknownGrantType(_) => "/grant_types",
                 Rule::PublicClientCredentials => "/public",
                 Rule::MissingRedirectUri | Rule::InvalidRedirectUri { .. } => "/redirect_uris",
+                Rule::InvalidKeys(_) => "/jwks",
                 _ => "/",
             };
             ApiError::invalid_field(field, invalid.to_string())
@@ -144,6 +145,11 @@ pub struct CreateClient {
     /// Its sign-in page offers registration even when the instance does not.
     #[serde(default)]
     allows_registration: bool,
+    /// A JWK Set of the public keys it authenticates with (`private_key_jwt`); it then
+    /// gets no secret.
+    jwks: Option<serde_json::Value>,
+    /// Or the URL where it publishes that JWK Set.
+    jwks_uri: Option<String>,
 }
 
 fn default_grant_types() -> Vec<String> {
@@ -203,6 +209,17 @@ pub async fn create(
         require_studio: request.require_studio,
         backchannel_logout_uri: request.backchannel_logout_uri,
         allows_registration: request.allows_registration,
+        keys: match (request.jwks, request.jwks_uri) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::invalid_field(
+                    "/jwks_uri",
+                    "give jwks or jwks_uri, not both",
+                ));
+            }
+            (Some(jwks), None) => Some(ClientKeys::Jwks(jwks.to_string())),
+            (None, Some(uri)) => Some(ClientKeys::JwksUri(uri)),
+            (None, None) => None,
+        },
     };
     let request_bytes = fingerprint("POST", "/api/v1/clients", &body);
     once(&state, &caller, key, &request_bytes, || async {

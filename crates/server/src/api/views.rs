@@ -2,7 +2,7 @@
 //! strings; secrets never appear.
 
 use gatehouse_core::UnixTime;
-use gatehouse_core::client::Client;
+use gatehouse_core::client::{AuthenticationMethod, Client, ClientKeys};
 use gatehouse_core::device::Device;
 use gatehouse_core::mfa::{Factor, FactorKind};
 use gatehouse_core::studio::{Membership, Studio};
@@ -328,6 +328,13 @@ pub struct ClientView {
     backchannel_logout_uri: Option<String>,
     /// Its sign-in page offers registration even when the instance does not.
     allows_registration: bool,
+    /// `client_secret_basic` (or `_post`), `private_key_jwt` or `none`.
+    token_endpoint_auth_method: String,
+    /// The public keys it authenticates with, when given inline.
+    #[schema(value_type = Option<Object>)]
+    jwks: Option<serde_json::Value>,
+    /// Where it publishes its keys.
+    jwks_uri: Option<String>,
     created_at: String,
 }
 
@@ -354,6 +361,20 @@ impl ClientView {
             require_studio: client.require_studio,
             backchannel_logout_uri: client.backchannel_logout_uri.clone(),
             allows_registration: client.allows_registration,
+            token_endpoint_auth_method: match client.authentication_method() {
+                AuthenticationMethod::Secret => "client_secret_basic",
+                AuthenticationMethod::PrivateKeyJwt => "private_key_jwt",
+                AuthenticationMethod::None => "none",
+            }
+            .to_owned(),
+            jwks: match &client.keys {
+                Some(ClientKeys::Jwks(text)) => serde_json::from_str(text).ok(),
+                _ => None,
+            },
+            jwks_uri: match &client.keys {
+                Some(ClientKeys::JwksUri(uri)) => Some(uri.clone()),
+                _ => None,
+            },
             created_at: rfc3339(client.created_at),
         }
     }

@@ -1,6 +1,6 @@
 //! Client authentication at the token, revocation and introspection endpoints:
-//! `client_secret_basic`, `client_secret_post`, and `none` for public clients
-//! (RFC 6749 §2.3.1, OIDC Core §9).
+//! `client_secret_basic`, `client_secret_post`, `private_key_jwt` (RFC 7523), and `none` for
+//! public clients (RFC 6749 §2.3.1, OIDC Core §9).
 
 use crate::error::OAuthError;
 use crate::http::ClientAddress;
@@ -13,7 +13,8 @@ use axum::http::header;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use gatehouse_core::ClientId;
-use gatehouse_core::client::Client;
+use gatehouse_core::client::{AuthenticationMethod, Client};
+use gatehouse_core::client_assertion::ASSERTION_TYPE;
 
 /// The throttle purpose of client authentication.
 const CLIENT_AUTHENTICATION: &str = "client";
@@ -74,7 +75,7 @@ fn presents_valid_secret(state: &AppState, client: Option<&Client>, secret: Opti
         secret,
     ) {
         (Some(digest), _, Some(secret)) => state.secrets.verify_client_secret(secret, digest),
-        (None, Some(_), None) => true,
+        (None, Some(client), None) => client.is_public(),
         _ => false,
     }
 }
@@ -103,6 +104,7 @@ impl FromRequest<AppState> for AuthenticatedClient {
             Some(value) => basic_credentials(value)?,
             None => None,
         };
+        let endpoint_url = format!("{}{}", state.issuer, parts.uri.path());
         let request = Request::from_parts(parts, body);
         let body = Bytes::from_request(request, state)
             .await
@@ -111,6 +113,39 @@ impl FromRequest<AppState> for AuthenticatedClient {
             return Err(OAuthError::invalid_request("the request body is too large"));
         }
         let parameters = FormParameters::parse(&body).map_err(OAuthError::from)?;
+
+        match (
+            parameters.get("client_assertion_type"),
+            parameters.get("client_assertion"),
+        ) {
+            (None, None) => {}
+            (Some(ASSERTION_TYPE), Some(assertion)) => {
+                if basic.is_some() || parameters.get("client_secret").is_some() {
+                    return Err(OAuthError::invalid_request(
+                        "use one client authentication method, not two",
+                    ));
+                }
+                let assertion = assertion.to_owned();
+                return authenticate_with_assertion(
+                    state,
+                    assertion,
+                    parameters,
+                    address,
+                    &endpoint_url,
+                )
+                .await;
+            }
+            (Some(_), Some(_)) => {
+                return Err(OAuthError::invalid_request(
+                    "client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                ));
+            }
+            _ => {
+                return Err(OAuthError::invalid_request(
+                    "client_assertion and client_assertion_type are sent together",
+                ));
+            }
+        }
 
         let credentials = match (
             basic,
@@ -179,6 +214,67 @@ impl FromRequest<AppState> for AuthenticatedClient {
                 tracing::info!(client_id = %credentials.client_id, address = %address.0, "client authentication failed");
                 Err(OAuthError::invalid_client())
             }
+        }
+    }
+}
+
+/// `private_key_jwt`: the client named by the assertion's `iss`, when one of its keys
+/// signed it, its claims hold for this endpoint, and it was not used before.
+async fn authenticate_with_assertion(
+    state: &AppState,
+    assertion: String,
+    parameters: FormParameters,
+    address: ClientAddress,
+    endpoint_url: &str,
+) -> Result<AuthenticatedClient, OAuthError> {
+    let read = crate::service::client_keys::UnverifiedAssertion::read(&assertion)
+        .ok_or_else(OAuthError::invalid_client)?;
+    let client_id = read
+        .issuer()
+        .ok_or_else(OAuthError::invalid_client)?
+        .to_owned();
+    if parameters
+        .get("client_id")
+        .is_some_and(|named| named != client_id)
+    {
+        return Err(OAuthError::invalid_request(
+            "client_id does not match the client assertion",
+        ));
+    }
+    let permit = state
+        .client_throttle
+        .begin(
+            vec![
+                Key::address(CLIENT_AUTHENTICATION, address.0),
+                Key::subject_from(CLIENT_AUTHENTICATION, &client_id, address.0),
+            ],
+            state.now(),
+        )
+        .map_err(|RetryAfter(seconds)| OAuthError::too_many_attempts(seconds))?;
+    let id = ClientId::new(client_id.clone());
+    let (mut client, is_copy) = crate::service::clients::get_cached(state, &id).await?;
+    let uses_keys =
+        |client: &Client| client.authentication_method() == AuthenticationMethod::PrivateKeyJwt;
+    if is_copy && !client.as_ref().is_some_and(uses_keys) {
+        client = crate::service::clients::get_fresh(state, &id).await?;
+    }
+    let Some(client) = client.filter(uses_keys) else {
+        tracing::info!(%client_id, address = %address.0, "a client assertion names a client without keys");
+        return Err(OAuthError::invalid_client());
+    };
+    match crate::service::client_keys::verify(state, &client, &assertion, &read, endpoint_url).await
+    {
+        Ok(_) => {
+            permit.succeeded();
+            Ok(AuthenticatedClient {
+                client,
+                parameters,
+                address,
+            })
+        }
+        Err(rejection) => {
+            tracing::info!(%client_id, address = %address.0, %rejection, "client authentication failed");
+            Err(OAuthError::invalid_client())
         }
     }
 }

@@ -51,7 +51,7 @@ pub async fn verify(
     let is_new = state
         .store
         .write(move |connection| {
-            gatehouse_store::grants::record_dpop_proof(connection, &jti_digest, expires_at)
+            gatehouse_store::grants::record_used_once(connection, &jti_digest, expires_at)
         })
         .await
         .map_err(|error| {

@@ -2,7 +2,9 @@
 
 use crate::service::audit::{self, Actor, Event};
 use crate::state::AppState;
-use gatehouse_core::client::{Client, ClientRegistrationError, GrantType, validate_redirect_uri};
+use gatehouse_core::client::{
+    Client, ClientKeys, ClientRegistrationError, GrantType, validate_keys, validate_redirect_uri,
+};
 use gatehouse_core::keys::SigningAlgorithm;
 use gatehouse_core::scope::Scope;
 use gatehouse_core::{ClientId, StudioId};
@@ -37,6 +39,8 @@ pub struct NewClient {
     pub backchannel_logout_uri: Option<String>,
     /// Its sign-in page offers registration even when the instance does not.
     pub allows_registration: bool,
+    /// Keys it authenticates with (`private_key_jwt`) instead of a secret.
+    pub keys: Option<ClientKeys>,
 }
 
 /// Why registration or a change failed.
@@ -84,7 +88,8 @@ pub async fn create_client(
     let name = new_client.name.trim().to_owned();
     validate(&new_client)?;
     let allowed_studios = studio_ids(store, &new_client.allowed_studio_slugs).await?;
-    let secret = (!new_client.is_public).then(crate::random::token);
+    // A client with keys proves itself with them: it gets no secret to leak.
+    let secret = (!new_client.is_public && new_client.keys.is_none()).then(crate::random::token);
     let client = Client {
         id: ClientId::new(crate::random::identifier()),
         name,
@@ -102,6 +107,7 @@ pub async fn create_client(
         require_studio: new_client.require_studio,
         backchannel_logout_uri: new_client.backchannel_logout_uri,
         allows_registration: new_client.allows_registration,
+        keys: new_client.keys,
         created_at: now,
     };
     let (stored, actor, audit_secrets) = (client.clone(), actor.clone(), secrets.clone());
@@ -156,6 +162,15 @@ fn validate(new_client: &NewClient) -> Result<(), CreateClientError> {
     }
     if let Some(uri) = &new_client.backchannel_logout_uri {
         validate_backchannel_uri(uri)?;
+    }
+    if let Some(keys) = &new_client.keys {
+        if new_client.is_public {
+            return Err(ClientRegistrationError::InvalidKeys(
+                "a public client has no keys; leave out --public".to_owned(),
+            )
+            .into());
+        }
+        validate_keys(keys)?;
     }
     Ok(())
 }
@@ -344,6 +359,7 @@ pub async fn update(
         require_studio: updated.require_studio,
         backchannel_logout_uri: updated.backchannel_logout_uri.clone(),
         allows_registration: updated.allows_registration,
+        keys: updated.keys.clone(),
     })?;
     let (actor, secrets, now) = (actor.clone(), state.secrets.clone(), state.now());
     let stored = updated.clone();

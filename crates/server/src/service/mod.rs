@@ -6,6 +6,7 @@ pub mod audit;
 pub mod authorization;
 pub mod branding;
 pub mod client_cache;
+pub mod client_keys;
 pub mod clients;
 pub mod connected;
 pub mod device_swap;

@@ -1,0 +1,343 @@
+//! `private_key_jwt` (RFC 7523, OIDC Core §9) as a banking-grade client does it: no
+//! secret, a fresh assertion signed with its own key for each call, the keys registered
+//! inline or published at a `jwks_uri`.
+
+use gatehouse_tests::{Backend, RegisteredClient, TestApp};
+use josekit::jwk::Jwk;
+use josekit::jws::{ES256, EdDSA, JwsHeader, JwsSigner};
+use josekit::jwt::{self, JwtPayload};
+use serde_json::{Value, json};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/// A client's key pair: the private half signs, the public half is registered.
+struct ClientKey {
+    kid: String,
+    algorithm: &'static str,
+    signer: Box<dyn JwsSigner>,
+    public: Jwk,
+}
+
+impl ClientKey {
+    fn es256(kid: &str) -> Self {
+        let pair = ES256.generate_key_pair().expect("an ES256 key");
+        let mut public = pair.to_jwk_public_key();
+        public.set_key_id(kid);
+        Self {
+            kid: kid.to_owned(),
+            algorithm: "ES256",
+            signer: Box::new(
+                ES256
+                    .signer_from_jwk(&pair.to_jwk_private_key())
+                    .expect("a signer"),
+            ),
+            public,
+        }
+    }
+
+    fn ed25519(kid: &str) -> Self {
+        let pair = EdDSA
+            .generate_key_pair(josekit::jwk::alg::ed::EdCurve::Ed25519)
+            .expect("an Ed25519 key");
+        let mut public = pair.to_jwk_public_key();
+        public.set_key_id(kid);
+        Self {
+            kid: kid.to_owned(),
+            algorithm: "EdDSA",
+            signer: Box::new(
+                EdDSA
+                    .signer_from_jwk(&pair.to_jwk_private_key())
+                    .expect("a signer"),
+            ),
+            public,
+        }
+    }
+
+    fn jwks(keys: &[&Self]) -> Value {
+        json!({"keys": keys.iter().map(|key| Value::Object(key.public.as_ref().clone())).collect::<Vec<_>>()})
+    }
+
+    /// An assertion with these claims, as the client's library would sign it.
+    fn sign(&self, claims: &Value) -> String {
+        let mut header = JwsHeader::new();
+        header.set_token_type("JWT");
+        header.set_key_id(&self.kid);
+        header.set_algorithm(self.algorithm);
+        let payload =
+            JwtPayload::from_map(claims.as_object().expect("an object").clone()).expect("claims");
+        jwt::encode_with_signer(&payload, &header, self.signer.as_ref()).expect("signed")
+    }
+}
+
+fn now() -> i64 {
+    i64::try_from(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("after 1970")
+            .as_secs(),
+    )
+    .expect("fits")
+}
+
+fn claims(client_id: &str, audience: &str, jti: &str) -> Value {
+    json!({
+        "iss": client_id, "sub": client_id, "aud": audience,
+        "iat": now(), "exp": now() + 60, "jti": jti,
+    })
+}
+
+/// Posts `form` to `path` with the assertion and nothing else to authenticate.
+async fn post_with_assertion(
+    app: &TestApp,
+    path: &str,
+    assertion: &str,
+    form: &[(&str, &str)],
+) -> (u16, Value) {
+    let mut body: Vec<(&str, &str)> = form.to_vec();
+    body.push(("client_assertion_type", ASSERTION_TYPE));
+    body.push(("client_assertion", assertion));
+    let response = reqwest::Client::new()
+        .post(app.url(path))
+        .form(&body)
+        .send()
+        .await
+        .expect("a request");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or_default())
+}
+
+async fn register(app: &TestApp, keys: &[&str]) -> RegisteredClient {
+    let mut arguments = vec![
+        "--grant-types",
+        "client_credentials",
+        "--scopes",
+        "erp:read",
+    ];
+    arguments.extend_from_slice(keys);
+    app.register_client("https://rp.example/callback", &arguments)
+        .await
+}
+
+async fn a_client_with_registered_keys_authenticates_with_signed_assertions_once_each(
+    backend: Backend,
+) {
+    // Every refusal below counts against the client's back-off; it is set high enough that
+    // the refusals are seen for their reason, not as 429s.
+    let app = TestApp::builder(backend)
+        .with_setting("login", "account_free_failures", "20")
+        .with_setting("login", "address_free_failures", "40")
+        .start()
+        .await;
+    let key = ClientKey::es256("erp-2026");
+    let stranger = ClientKey::es256("erp-2026");
+    let jwks = ClientKey::jwks(&[&key]).to_string();
+    let client = register(&app, &["--jwks", &jwks]).await;
+    assert!(client.secret.is_none(), "a client with keys gets no secret");
+    let token_url = app.url("/token");
+
+    let discovery: Value = reqwest::get(app.url("/.well-known/openid-configuration"))
+        .await
+        .expect("discovery")
+        .json()
+        .await
+        .expect("JSON");
+    assert!(
+        discovery["token_endpoint_auth_methods_supported"]
+            .as_array()
+            .is_some_and(|methods| methods.contains(&json!("private_key_jwt"))),
+        "{discovery}"
+    );
+    assert!(
+        discovery["token_endpoint_auth_signing_alg_values_supported"]
+            .as_array()
+            .is_some_and(|algorithms| algorithms.contains(&json!("ES256"))
+                && !algorithms.contains(&json!("none"))
+                && !algorithms.contains(&json!("HS256")))
+    );
+
+    let grant = [("grant_type", "client_credentials"), ("scope", "erp:read")];
+    let assertion = key.sign(&claims(&client.id, &token_url, "first"));
+    let (status, body) = post_with_assertion(&app, "/token", &assertion, &grant).await;
+    assert_eq!(status, 200, "{body}");
+    let access_token = body["access_token"]
+        .as_str()
+        .expect("an access token")
+        .to_owned();
+    assert_eq!(body["scope"], "erp:read");
+
+    // The same assertion again is a replay.
+    let (status, body) = post_with_assertion(&app, "/token", &assertion, &grant).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_client"))
+    );
+
+    // The issuer is an audience too; one for another endpoint, or signed by another key,
+    // or expired, or from the future, is refused.
+    let by_issuer = key.sign(&claims(&client.id, &app.base_url, "by-issuer"));
+    assert_eq!(
+        post_with_assertion(&app, "/token", &by_issuer, &grant)
+            .await
+            .0,
+        200
+    );
+    let mut expired = claims(&client.id, &token_url, "expired");
+    expired["exp"] = json!(now() - 300);
+    expired["iat"] = json!(now() - 360);
+    let mut long_lived = claims(&client.id, &token_url, "long-lived");
+    long_lived["exp"] = json!(now() + 86_400);
+    for (refused, why) in [
+        (
+            key.sign(&claims(&client.id, &app.url("/introspect"), "elsewhere")),
+            "another endpoint",
+        ),
+        (
+            stranger.sign(&claims(&client.id, &token_url, "stranger")),
+            "another key with the same kid",
+        ),
+        (key.sign(&expired), "expired"),
+        (key.sign(&long_lived), "lives a day"),
+        (
+            key.sign(&claims("someone-else", &token_url, "other-issuer")),
+            "another client",
+        ),
+    ] {
+        let (status, body) = post_with_assertion(&app, "/token", &refused, &grant).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (401, Some("invalid_client")),
+            "{why}: {body}"
+        );
+    }
+    // An unsigned assertion is no assertion.
+    let unsigned = format!(
+        "{}.{}.",
+        base64_url(&json!({"alg": "none"}).to_string()),
+        base64_url(&claims(&client.id, &token_url, "unsigned").to_string())
+    );
+    assert_eq!(
+        post_with_assertion(&app, "/token", &unsigned, &grant)
+            .await
+            .0,
+        401
+    );
+    // Without an assertion the client cannot pass for a public one, nor guess a secret.
+    let bare = reqwest::Client::new()
+        .post(&token_url)
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", client.id.as_str()),
+        ])
+        .send()
+        .await
+        .expect("a request");
+    assert_eq!(bare.status(), 401);
+    let guessed = reqwest::Client::new()
+        .post(&token_url)
+        .basic_auth(&client.id, Some("guess"))
+        .form(&grant)
+        .send()
+        .await
+        .expect("a request");
+    assert_eq!(guessed.status(), 401);
+
+    // Introspection takes an assertion made for it.
+    let for_introspection = key.sign(&claims(&client.id, &app.url("/introspect"), "introspect"));
+    let (status, body) = post_with_assertion(
+        &app,
+        "/introspect",
+        &for_introspection,
+        &[("token", access_token.as_str())],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["active"], true);
+
+    // Sent five times at once, one assertion still buys one token.
+    let racing = key.sign(&claims(&client.id, &token_url, "racing"));
+    let answers = futures_util::future::join_all(
+        (0..5).map(|_| post_with_assertion(&app, "/token", &racing, &grant)),
+    )
+    .await;
+    let issued = answers.iter().filter(|(status, _)| *status == 200).count();
+    assert_eq!(issued, 1, "{answers:?}");
+}
+
+fn base64_url(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
+}
+
+async fn keys_published_at_a_jwks_uri_are_fetched(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let key = ClientKey::ed25519("portal-ed");
+    let jwks = ClientKey::jwks(&[&key]);
+    let router = axum::Router::new().route(
+        "/jwks.json",
+        axum::routing::get(move || {
+            let jwks = jwks.clone();
+            async move { axum::Json(jwks) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let jwks_uri = format!(
+        "http://127.0.0.1:{}/jwks.json",
+        listener.local_addr().expect("address").port()
+    );
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let client = register(&app, &["--jwks-uri", &jwks_uri]).await;
+    assert!(client.secret.is_none());
+
+    let grant = [("grant_type", "client_credentials")];
+    for jti in ["one", "two"] {
+        let assertion = key.sign(&claims(&client.id, &app.url("/token"), jti));
+        let (status, body) = post_with_assertion(&app, "/token", &assertion, &grant).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    // A key not in the published set is refused.
+    let other = ClientKey::ed25519("portal-ed");
+    let forged = other.sign(&claims(&client.id, &app.url("/token"), "forged"));
+    assert_eq!(
+        post_with_assertion(&app, "/token", &forged, &grant).await.0,
+        401
+    );
+
+    // Keys that cannot be trusted are refused at registration, saying why.
+    for (flag, value, why) in [
+        ("--jwks", "{\"keys\": []}".to_owned(), "1 to 10 keys"),
+        ("--jwks", "not json".to_owned(), "not JSON"),
+        (
+            "--jwks",
+            json!({"keys": [{"kty": "EC", "crv": "P-256", "x": "a", "y": "b", "d": "secret"}]})
+                .to_string(),
+            "private",
+        ),
+        ("--jwks-uri", "http://keys.example/jwks".to_owned(), "https"),
+    ] {
+        let output = app
+            .cli(
+                &[
+                    "clients",
+                    "create",
+                    "--name",
+                    "Bad keys",
+                    "--grant-types",
+                    "client_credentials",
+                    flag,
+                    &value,
+                ],
+                "",
+            )
+            .await;
+        assert_ne!(output.exit_code, 0, "{flag} {value}");
+        assert!(output.stderr.contains(why), "{}", output.stderr);
+    }
+}
+
+gatehouse_tests::on_both_backends!(
+    a_client_with_registered_keys_authenticates_with_signed_assertions_once_each,
+    keys_published_at_a_jwks_uri_are_fetched,
+);
