@@ -26,6 +26,7 @@ fn client() -> Client {
         backchannel_logout_uri: None,
         allows_registration: false,
         keys: None,
+        requires_pushed_requests: false,
         created_at: UnixTime(0),
     }
 }

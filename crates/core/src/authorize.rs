@@ -612,6 +612,7 @@ mod tests {
             backchannel_logout_uri: None,
             allows_registration: false,
             keys: None,
+            requires_pushed_requests: false,
             created_at: UnixTime(0),
         }
     }

@@ -89,6 +89,9 @@ pub struct Client {
     pub allows_registration: bool,
     /// The public keys it authenticates with (`private_key_jwt`), instead of a secret.
     pub keys: Option<ClientKeys>,
+    /// Its authorization requests must be pushed first (RFC 9126
+    /// `require_pushed_authorization_requests`).
+    pub requires_pushed_requests: bool,
     /// Registration time.
     pub created_at: UnixTime,
 }
@@ -348,6 +351,7 @@ mod tests {
             backchannel_logout_uri: None,
             allows_registration: false,
             keys: None,
+            requires_pushed_requests: false,
             created_at: UnixTime(0),
         }
     }

@@ -372,6 +372,9 @@ pub struct CreateClientArgs {
     /// Authenticate with private_key_jwt using the keys published at this URL.
     #[arg(long, value_name = "URL")]
     pub jwks_uri: Option<String>,
+    /// Its authorization requests must be pushed to /par first (RFC 9126).
+    #[arg(long)]
+    pub require_par: bool,
 }
 
 /// `gatehouse users ...`
@@ -811,6 +814,7 @@ async fn create_client(
                 (None, Some(uri)) => Some(gatehouse_core::client::ClientKeys::JwksUri(uri)),
                 (None, None) => None,
             },
+            requires_pushed_requests: arguments.require_par,
         },
     )
     .await?;

@@ -93,6 +93,12 @@ impl OAuthError {
         }
     }
 
+    /// An authorization error (`invalid_request`, `invalid_scope`, …) answered directly to
+    /// the client, as the pushed authorization request endpoint does (RFC 9126 §2.3).
+    pub fn authorization_error(code: &'static str, description: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, Some(description.into()))
+    }
+
     /// `invalid_request`: malformed or missing parameter.
     pub fn invalid_request(description: impl Into<String>) -> Self {
         Self::new(

@@ -6,7 +6,9 @@ use crate::pages::{
     register, security, select_account, studio_admin, upstream,
 };
 use crate::protocol::discovery::paths;
-use crate::protocol::{authorize, discovery, introspect, jwks, logout, revoke, token, userinfo};
+use crate::protocol::{
+    authorize, discovery, introspect, jwks, logout, par, revoke, token, userinfo,
+};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -68,6 +70,7 @@ pub fn build(state: AppState) -> Router {
         .route(paths::JWKS, get(jwks::show))
         .route(paths::AUTHORIZE, get(authorize::get).post(authorize::post))
         .route(paths::TOKEN, post(token::issue))
+        .route(paths::PAR, post(par::push))
         .route(paths::USERINFO, get(userinfo::get).post(userinfo::post))
         .route(paths::REVOCATION, post(revoke::revoke))
         .route(paths::INTROSPECTION, post(introspect::introspect))

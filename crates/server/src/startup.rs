@@ -383,6 +383,7 @@ pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
         .write(
             move |connection| -> Result<usize, gatehouse_store::StoreError> {
                 Ok(flows::purge_expired(connection, now)?
+                    + gatehouse_store::pushed_requests::purge_expired(connection, now)?
                     + codes::purge_expired(connection, cutoff)?
                     + sessions::purge_before(connection, cutoff)?
                     + grants::purge_expired(connection, cutoff)?

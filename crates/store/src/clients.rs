@@ -29,6 +29,7 @@ struct ClientRow {
     allows_registration: bool,
     jwks: Option<String>,
     jwks_uri: Option<String>,
+    require_pushed_requests: bool,
 }
 
 impl TryFrom<ClientRow> for Client {
@@ -68,6 +69,7 @@ impl TryFrom<ClientRow> for Client {
                 (None, Some(uri)) => Some(ClientKeys::JwksUri(uri)),
                 (None, None) => None,
             },
+            requires_pushed_requests: row.require_pushed_requests,
             created_at: UnixTime(row.created_at),
         })
     }
@@ -105,6 +107,7 @@ pub fn insert(connection: &mut DbConn, client: &Client) -> StoreResult<()> {
         allows_registration: client.allows_registration,
         jwks: jwks(client).map(str::to_owned),
         jwks_uri: jwks_uri(client).map(str::to_owned),
+        require_pushed_requests: client.requires_pushed_requests,
     };
     diesel::insert_into(clients::table)
         .values(row)
@@ -178,6 +181,7 @@ pub fn update(connection: &mut DbConn, client: &Client, now: UnixTime) -> StoreR
             clients::allows_registration.eq(client.allows_registration),
             clients::jwks.eq(jwks(client)),
             clients::jwks_uri.eq(jwks_uri(client)),
+            clients::require_pushed_requests.eq(client.requires_pushed_requests),
             clients::updated_at.eq(now.as_secs()),
         ))
         .execute(connection)?

@@ -22,6 +22,7 @@ pub mod keys;
 pub mod leases;
 pub mod outbox;
 mod pool;
+pub mod pushed_requests;
 pub mod rate_limits;
 mod rows;
 pub mod schema;

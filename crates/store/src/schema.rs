@@ -62,6 +62,16 @@ diesel::table! {
         allows_registration -> Bool,
         jwks -> Nullable<Text>,
         jwks_uri -> Nullable<Text>,
+        require_pushed_requests -> Bool,
+    }
+}
+
+diesel::table! {
+    pushed_requests (uri_digest) {
+        uri_digest -> Text,
+        client_id -> Text,
+        parameters -> Text,
+        expires_at -> BigInt,
     }
 }
 
@@ -421,6 +431,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     user_credentials,
     clients,
+    pushed_requests,
     sessions,
     authorization_flows,
     consents,

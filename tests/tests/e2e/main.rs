@@ -21,6 +21,7 @@ mod mfa;
 mod mobile;
 mod nodes;
 mod observability;
+mod par;
 mod private_key_jwt;
 mod process;
 mod refusals;

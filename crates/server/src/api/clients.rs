@@ -150,6 +150,9 @@ pub struct CreateClient {
     jwks: Option<serde_json::Value>,
     /// Or the URL where it publishes that JWK Set.
     jwks_uri: Option<String>,
+    /// Its authorization requests must be pushed to `/par` first (RFC 9126).
+    #[serde(default)]
+    require_pushed_authorization_requests: bool,
 }
 
 fn default_grant_types() -> Vec<String> {
@@ -220,6 +223,7 @@ pub async fn create(
             (None, Some(uri)) => Some(ClientKeys::JwksUri(uri)),
             (None, None) => None,
         },
+        requires_pushed_requests: request.require_pushed_authorization_requests,
     };
     let request_bytes = fingerprint("POST", "/api/v1/clients", &body);
     once(&state, &caller, key, &request_bytes, || async {

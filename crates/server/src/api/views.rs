@@ -335,6 +335,8 @@ pub struct ClientView {
     jwks: Option<serde_json::Value>,
     /// Where it publishes its keys.
     jwks_uri: Option<String>,
+    /// Its authorization requests must be pushed to `/par` first.
+    require_pushed_authorization_requests: bool,
     created_at: String,
 }
 
@@ -375,6 +377,7 @@ impl ClientView {
                 Some(ClientKeys::JwksUri(uri)) => Some(uri.clone()),
                 _ => None,
             },
+            require_pushed_authorization_requests: client.requires_pushed_requests,
             created_at: rfc3339(client.created_at),
         }
     }

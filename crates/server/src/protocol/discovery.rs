@@ -14,6 +14,8 @@ pub mod paths {
     pub const AUTHORIZE: &str = "/authorize";
     /// Token endpoint.
     pub const TOKEN: &str = "/token";
+    /// Pushed authorization requests (RFC 9126).
+    pub const PAR: &str = "/par";
     /// UserInfo endpoint.
     pub const USERINFO: &str = "/userinfo";
     /// JWKS.
@@ -46,6 +48,8 @@ pub fn build_document(config: &Config) -> Result<String, ConfigError> {
         "end_session_endpoint": endpoint(paths::END_SESSION),
         "revocation_endpoint": endpoint(paths::REVOCATION),
         "introspection_endpoint": endpoint(paths::INTROSPECTION),
+        "pushed_authorization_request_endpoint": endpoint(paths::PAR),
+        "require_pushed_authorization_requests": false,
         "scopes_supported": STANDARD_SCOPES,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],

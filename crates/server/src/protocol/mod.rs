@@ -5,6 +5,7 @@ pub mod discovery;
 pub mod introspect;
 pub mod jwks;
 pub mod logout;
+pub mod par;
 pub mod revoke;
 pub mod token;
 pub mod userinfo;

@@ -128,6 +128,9 @@ pub fn error_redirect(
     )
 }
 
+/// How long a pushed authorization request waits for its `/authorize` (RFC 9126 §2.2: short).
+pub const PUSHED_REQUEST_SECONDS: i64 = 90;
+
 /// Handles a new authorization request.
 pub async fn begin(
     state: &AppState,
@@ -135,6 +138,26 @@ pub async fn begin(
     session: Option<&ActiveSession>,
     address: std::net::IpAddr,
 ) -> Result<Outcome, AuthorizationRefusal> {
+    // A pushed request (RFC 9126) is taken once; its parameters replace the query's.
+    let (raw, is_pushed) = match raw.get("request_uri") {
+        Some(request_uri) => {
+            let client_id = authorize::client_id(&raw)
+                .ok_or_else(|| untrusted_page(UntrustedRequestError::MissingClientId))?;
+            let digest = sha256_base64url(request_uri.as_bytes());
+            let now = state.now();
+            let taken = state
+                .store
+                .write(move |connection| {
+                    gatehouse_store::pushed_requests::take(connection, &digest, &client_id, now)
+                })
+                .await?;
+            match taken {
+                Some(parameters) => (RawAuthorizationRequest::from_pairs(parameters), true),
+                None => return Err(AuthorizationRefusal::FlowExpired),
+            }
+        }
+        None => (raw, false),
+    };
     let mut client = None;
     if let Some(client_id) = authorize::client_id(&raw) {
         let (found, is_copy) = super::clients::get_cached(state, &client_id).await?;
@@ -156,6 +179,15 @@ pub async fn begin(
     let Some(client) = client else {
         return Err(untrusted_page(UntrustedRequestError::UnknownClient));
     };
+    if client.requires_pushed_requests && !is_pushed {
+        return Ok(Outcome::ToClient(error_redirect(
+            state,
+            &redirect_uri,
+            AuthorizationErrorCode::InvalidRequest,
+            "this client pushes its authorization requests first (POST /par), then sends request_uri",
+            authorize::state(&raw).as_deref(),
+        )));
+    }
     let request = match authorize::validate(&raw, &client, redirect_uri.clone()) {
         Ok(request) => request,
         Err(error) => {
@@ -514,4 +546,74 @@ async fn advance(
         }
     };
     Ok(Outcome::ToPage(page_url(page, &flow_id)))
+}
+
+/// Why a pushed authorization request was refused; answered as JSON to the client.
+#[derive(Debug)]
+pub enum PushRefusal {
+    /// An authorization error (`error`, `error_description`).
+    Invalid(AuthorizationErrorCode, String),
+    /// This address has too many pending requests.
+    TooMany,
+    /// Our fault.
+    Server(ServerError),
+}
+
+impl<E: Into<ServerError>> From<E> for PushRefusal {
+    fn from(error: E) -> Self {
+        Self::Server(error.into())
+    }
+}
+
+/// A pushed authorization request (RFC 9126): checked now as `/authorize` would check it,
+/// kept for [`PUSHED_REQUEST_SECONDS`], answered with the `request_uri` that names it.
+pub async fn push(
+    state: &AppState,
+    client: &Client,
+    mut parameters: std::collections::BTreeMap<String, String>,
+    address: std::net::IpAddr,
+) -> Result<(String, i64), PushRefusal> {
+    let invalid = |description: &str| {
+        PushRefusal::Invalid(
+            AuthorizationErrorCode::InvalidRequest,
+            description.to_owned(),
+        )
+    };
+    for credential in ["client_secret", "client_assertion", "client_assertion_type"] {
+        parameters.remove(credential);
+    }
+    if parameters.contains_key("request_uri") {
+        return Err(invalid(
+            "a pushed request cannot itself carry a request_uri",
+        ));
+    }
+    parameters.insert("client_id".to_owned(), client.id.as_str().to_owned());
+    let raw = RawAuthorizationRequest::from_pairs(parameters.clone());
+    let redirect_uri = authorize::check_client_and_redirect(&raw, Some(client))
+        .map_err(|error| invalid(&error.to_string()))?;
+    authorize::validate(&raw, client, redirect_uri)
+        .map_err(|error| PushRefusal::Invalid(error.code, error.description))?;
+    let now = state.now();
+    if !state.pending_rows.take(address, now) {
+        return Err(PushRefusal::TooMany);
+    }
+    let request_uri = format!(
+        "urn:ietf:params:oauth:request_uri:{}",
+        crate::random::token()
+    );
+    let digest = sha256_base64url(request_uri.as_bytes());
+    let (client_id, expires_at) = (client.id.clone(), now.plus_seconds(PUSHED_REQUEST_SECONDS));
+    state
+        .store
+        .write(move |connection| {
+            gatehouse_store::pushed_requests::insert(
+                connection,
+                &digest,
+                &client_id,
+                &parameters,
+                expires_at,
+            )
+        })
+        .await?;
+    Ok((request_uri, PUSHED_REQUEST_SECONDS))
 }

@@ -41,6 +41,8 @@ pub struct NewClient {
     pub allows_registration: bool,
     /// Keys it authenticates with (`private_key_jwt`) instead of a secret.
     pub keys: Option<ClientKeys>,
+    /// Its authorization requests must be pushed (`/par`) first.
+    pub requires_pushed_requests: bool,
 }
 
 /// Why registration or a change failed.
@@ -108,6 +110,7 @@ pub async fn create_client(
         backchannel_logout_uri: new_client.backchannel_logout_uri,
         allows_registration: new_client.allows_registration,
         keys: new_client.keys,
+        requires_pushed_requests: new_client.requires_pushed_requests,
         created_at: now,
     };
     let (stored, actor, audit_secrets) = (client.clone(), actor.clone(), secrets.clone());
@@ -360,6 +363,7 @@ pub async fn update(
         backchannel_logout_uri: updated.backchannel_logout_uri.clone(),
         allows_registration: updated.allows_registration,
         keys: updated.keys.clone(),
+        requires_pushed_requests: updated.requires_pushed_requests,
     })?;
     let (actor, secrets, now) = (actor.clone(), state.secrets.clone(), state.now());
     let stored = updated.clone();

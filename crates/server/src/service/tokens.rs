@@ -125,6 +125,12 @@ impl FormParameters {
         Ok(Self(parameters))
     }
 
+    /// Every parameter, by name.
+    #[must_use]
+    pub fn all(&self) -> &BTreeMap<String, String> {
+        &self.0
+    }
+
     /// A parameter; empty values count as absent.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&str> {

@@ -1,0 +1,2 @@
+ALTER TABLE clients DROP COLUMN require_pushed_requests;
+DROP TABLE pushed_requests;
