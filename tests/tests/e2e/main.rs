@@ -27,6 +27,7 @@ mod process;
 mod refusals;
 mod scim;
 mod side_trips;
+mod signing_algorithms;
 mod studios;
 mod token_properties;
 mod tokens;
