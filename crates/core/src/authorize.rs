@@ -323,6 +323,18 @@ pub fn validate(
             format!("scope not allowed for this client: {not_allowed}"),
         ));
     }
+    // The claims parameter asks for claims by name; they come with their scopes, those the
+    // client may ask for (see `claims_request`).
+    let claims_request = match raw.get("claims") {
+        Some(text) => crate::claims_request::parse(text)
+            .map_err(|message| AuthorizationError::new(Code::InvalidRequest, message))?,
+        None => crate::claims_request::ClaimsRequest::default(),
+    };
+    let scope = scope.union(
+        &client
+            .scopes
+            .intersection(&Scope::from_tokens(claims_request.scopes.iter().copied())),
+    );
 
     // RFC 7636 §4.3: a missing method means "plain", which we refuse (OAuth 2.0 Security BCP §2.1.1).
     let code_challenge = match (raw.get("code_challenge"), raw.get("code_challenge_method")) {
@@ -400,7 +412,10 @@ pub fn validate(
         max_age,
         login_hint: raw.get("login_hint").map(str::to_owned),
         ui_locales: split("ui_locales"),
-        acr_values: split("acr_values"),
+        acr_values: match split("acr_values") {
+            values if values.is_empty() => claims_request.acr_values,
+            values => values,
+        },
         organization,
     })
 }

@@ -6,6 +6,7 @@
 pub mod authorize;
 pub mod branding;
 pub mod claims;
+pub mod claims_request;
 pub mod client;
 pub mod client_assertion;
 pub mod device;

@@ -8,6 +8,7 @@ mod backchannel;
 mod branding;
 mod chromium;
 mod chromium_flows;
+mod claims_parameter;
 mod cli;
 mod code_flow;
 mod devices;

@@ -71,7 +71,7 @@ pub fn build_document(config: &Config) -> Result<String, ConfigError> {
             "studio_id", "studio_slug", "studio_name", "studio_roles", "studio_licence"
         ],
         "claim_types_supported": ["normal"],
-        "claims_parameter_supported": false,
+        "claims_parameter_supported": true,
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,
         "prompt_values_supported": ["none", "login", "consent", "select_account"],
