@@ -24,6 +24,12 @@ pub struct RawAuthorizationRequest {
 }
 
 impl RawAuthorizationRequest {
+    /// The parameters, by name (a repeated one once).
+    #[must_use]
+    pub fn parameters(&self) -> &BTreeMap<String, String> {
+        &self.parameters
+    }
+
     /// Collects parameters; a repeated name is remembered as an error (RFC 6749 §3.1).
     pub fn from_pairs<I>(pairs: I) -> Self
     where
@@ -75,6 +81,10 @@ pub enum UntrustedRequestError {
     /// `client_id` or `redirect_uri` appears twice.
     #[error("the request repeats a parameter")]
     DuplicatedParameter,
+    /// The signed request object does not verify or breaks a rule; nothing in it can be
+    /// trusted, its redirect URI included.
+    #[error("the signed request is not valid")]
+    InvalidRequestObject,
 }
 
 /// Authorization error codes (RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6).
@@ -101,6 +111,8 @@ pub enum AuthorizationErrorCode {
     InteractionRequired,
     /// `prompt=none` and the user must pick an account.
     AccountSelectionRequired,
+    /// A signed request object does not verify or breaks a rule (RFC 9101 §6.3).
+    InvalidRequestObject,
     /// `request` is not supported.
     RequestNotSupported,
     /// `request_uri` is not supported.
@@ -124,6 +136,7 @@ impl AuthorizationErrorCode {
             Self::ConsentRequired => "consent_required",
             Self::InteractionRequired => "interaction_required",
             Self::AccountSelectionRequired => "account_selection_required",
+            Self::InvalidRequestObject => "invalid_request_object",
             Self::RequestNotSupported => "request_not_supported",
             Self::RequestUriNotSupported => "request_uri_not_supported",
             Self::RegistrationNotSupported => "registration_not_supported",

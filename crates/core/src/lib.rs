@@ -21,6 +21,7 @@ pub mod network;
 pub mod password;
 pub mod pkce;
 pub mod profile;
+pub mod request_object;
 pub mod scim;
 pub mod scope;
 pub mod secret;

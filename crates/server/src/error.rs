@@ -456,6 +456,7 @@ impl From<crate::service::authorization::AuthorizationRefusal> for PageError {
                 UntrustedRequestError::MissingRedirectUri => "error-missing-redirect-uri",
                 UntrustedRequestError::UnregisteredRedirectUri => "error-unregistered-redirect-uri",
                 UntrustedRequestError::DuplicatedParameter => "error-duplicated-parameter",
+                UntrustedRequestError::InvalidRequestObject => "error-invalid-request-object",
             }),
             AuthorizationRefusal::FlowExpired => Self::flow_expired(),
             AuthorizationRefusal::Studio(refusal) => Self::new(

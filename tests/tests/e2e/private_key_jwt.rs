@@ -337,7 +337,156 @@ async fn keys_published_at_a_jwks_uri_are_fetched(backend: Backend) {
     }
 }
 
+/// A PKCE verifier and its S256 challenge.
+fn pkce() -> (String, String) {
+    use sha2::Digest as _;
+    let verifier = format!("verifier-{}", uuid::Uuid::new_v4().simple()).repeat(2);
+    let challenge = base64_url_bytes(&sha2::Sha256::digest(verifier.as_bytes()));
+    (verifier, challenge)
+}
+
+fn base64_url_bytes(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A signed request object (JAR) for `client_id`.
+fn request_object(key: &ClientKey, app: &TestApp, client_id: &str, challenge: &str) -> String {
+    key.sign(&json!({
+        "iss": client_id, "aud": app.base_url, "exp": now() + 300, "nbf": now(),
+        "client_id": client_id, "response_type": "code", "redirect_uri": crate::REDIRECT_URI,
+        "scope": "openid email", "state": "signed-state", "nonce": "signed-nonce",
+        "code_challenge": challenge, "code_challenge_method": "S256",
+    }))
+}
+
+async fn a_signed_request_pushed_by_a_key_client_signs_the_user_in(backend: Backend) {
+    use gatehouse_tests::relying_party::query_parameter;
+    let app = TestApp::start(backend).await;
+    let key = ClientKey::es256("bank-1");
+    let jwks = ClientKey::jwks(&[&key]).to_string();
+    let client = app
+        .register_client(
+            crate::REDIRECT_URI,
+            &["--first-party", "--jwks", &jwks, "--require-par"],
+        )
+        .await;
+    app.create_user(crate::EMAIL, crate::PASSWORD).await;
+    let discovery: Value = reqwest::get(app.url("/.well-known/openid-configuration"))
+        .await
+        .expect("discovery")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(discovery["request_parameter_supported"], true);
+
+    // PAR + JAR: the request object pushed with a client assertion.
+    let (verifier, challenge) = pkce();
+    let signed = request_object(&key, &app, &client.id, &challenge);
+    let assertion = key.sign(&claims(&client.id, &app.url("/par"), "push-1"));
+    let (status, pushed) =
+        post_with_assertion(&app, "/par", &assertion, &[("request", signed.as_str())]).await;
+    assert_eq!(status, 201, "{pushed}");
+    let request_uri = pushed["request_uri"].as_str().expect("a request_uri");
+    let mut url = url::Url::parse(&app.url("/authorize")).expect("a URL");
+    url.query_pairs_mut()
+        .append_pair("client_id", &client.id)
+        .append_pair("request_uri", request_uri);
+    let callback = app
+        .browser()
+        .authorize(url.as_str(), crate::EMAIL, crate::PASSWORD)
+        .await;
+    assert!(callback.starts_with(crate::REDIRECT_URI), "{callback}");
+    assert_eq!(
+        query_parameter(&callback, "state").as_deref(),
+        Some("signed-state")
+    );
+    let code = query_parameter(&callback, "code").expect("a code");
+    let assertion = key.sign(&claims(&client.id, &app.url("/token"), "token-1"));
+    let (status, tokens) = post_with_assertion(
+        &app,
+        "/token",
+        &assertion,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", crate::REDIRECT_URI),
+            ("code_verifier", verifier.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+    let id_token = tokens["id_token"].as_str().expect("an ID token");
+    let payload: Value = serde_json::from_slice(
+        &base64::Engine::decode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            id_token.split('.').nth(1).unwrap_or_default(),
+        )
+        .expect("base64url"),
+    )
+    .expect("JSON");
+    assert_eq!(payload["nonce"], "signed-nonce");
+    assert_eq!(payload["email"], crate::EMAIL);
+
+    // Pushed, a request object that does not verify is refused to the client.
+    let stranger = ClientKey::es256("bank-1");
+    let forged = request_object(&stranger, &app, &client.id, &challenge);
+    let assertion = key.sign(&claims(&client.id, &app.url("/par"), "push-2"));
+    let (status, body) =
+        post_with_assertion(&app, "/par", &assertion, &[("request", forged.as_str())]).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_request_object")),
+        "{body}"
+    );
+
+    // By value at /authorize (a client that need not push): signed is accepted, unsigned
+    // (alg=none) or signed by another key is shown as an error page, never redirected.
+    let open = app
+        .register_client(crate::REDIRECT_URI, &["--first-party", "--jwks", &jwks])
+        .await;
+    let by_value = |request: &str| {
+        let mut url = url::Url::parse(&app.url("/authorize")).expect("a URL");
+        url.query_pairs_mut()
+            .append_pair("client_id", &open.id)
+            .append_pair("request", request);
+        String::from(url)
+    };
+    let (_, challenge) = pkce();
+    let (callback, _) = app
+        .browser()
+        .follow_to_client(&by_value(&request_object(&key, &app, &open.id, &challenge)))
+        .await;
+    assert!(callback.contains("/login"), "{callback}");
+    let unsigned = format!(
+        "{}.{}.",
+        base64_url(&json!({"alg": "none"}).to_string()),
+        base64_url(
+            &json!({"iss": open.id, "aud": app.base_url, "response_type": "code",
+                    "redirect_uri": "https://attacker.example/cb", "scope": "openid"})
+            .to_string()
+        )
+    );
+    for refused in [
+        unsigned,
+        request_object(&stranger, &app, &open.id, &challenge),
+    ] {
+        let page = app.browser().get(&by_value(&refused)).await;
+        assert_eq!(page.status, 400, "{}", page.body);
+        assert!(
+            page.body.contains(&gatehouse_server::i18n::translate(
+                "en",
+                "error-invalid-request-object",
+                &[]
+            )),
+            "{}",
+            page.body
+        );
+    }
+}
+
 gatehouse_tests::on_both_backends!(
     a_client_with_registered_keys_authenticates_with_signed_assertions_once_each,
     keys_published_at_a_jwks_uri_are_fetched,
+    a_signed_request_pushed_by_a_key_client_signs_the_user_in,
 );

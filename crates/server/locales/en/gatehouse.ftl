@@ -61,6 +61,7 @@ error-unknown-client = The application that sent you here is not registered with
 error-missing-redirect-uri = The request does not say where to return after signing in.
 error-unregistered-redirect-uri = The return address in the request is not registered for this application, so we will not send you there.
 error-duplicated-parameter = The request repeats a parameter and cannot be trusted.
+error-invalid-request-object = The application sent a signed sign-in request that could not be verified. Return to the application and try again.
 error-csrf = This form has expired or was sent from another page. Go back, reload the page and try again.
 error-flow-expired = This sign-in request has expired or was already completed. Return to the application and start again.
 error-internal = An unexpected error occurred on our side. Please try again in a moment.

@@ -61,6 +61,7 @@ error-unknown-client = Sovellusta, joka ohjasi sinut tänne, ei ole rekisteröit
 error-missing-redirect-uri = Pyynnöstä ei käy ilmi, minne sinut ohjataan kirjautumisen jälkeen.
 error-unregistered-redirect-uri = Pyynnön paluuosoitetta ei ole rekisteröity tälle sovellukselle, joten emme ohjaa sinua sinne.
 error-duplicated-parameter = Pyynnössä on sama parametri useaan kertaan, joten siihen ei voida luottaa.
+error-invalid-request-object = Sovellus lähetti allekirjoitetun kirjautumispyynnön, jota ei voitu varmentaa. Palaa sovellukseen ja yritä uudelleen.
 error-csrf = Lomake on vanhentunut tai se lähetettiin toiselta sivulta. Palaa edelliselle sivulle, päivitä sivu ja yritä uudelleen.
 error-flow-expired = Tämä kirjautumispyyntö on vanhentunut tai se on jo käsitelty. Palaa sovellukseen ja aloita alusta.
 error-internal = Järjestelmässämme tapahtui odottamaton virhe. Yritä hetken kuluttua uudelleen.

@@ -61,6 +61,7 @@ error-unknown-client = L'applicazione da cui provieni non è registrata in { $pr
 error-missing-redirect-uri = La richiesta non indica dove tornare dopo l'accesso.
 error-unregistered-redirect-uri = L'indirizzo di ritorno indicato nella richiesta non è registrato per questa applicazione, quindi non ti reindirizzeremo lì.
 error-duplicated-parameter = La richiesta ripete un parametro e non può essere considerata attendibile.
+error-invalid-request-object = L'applicazione ha inviato una richiesta di accesso firmata che non è stato possibile verificare. Torna all'applicazione e riprova.
 error-csrf = Questo modulo è scaduto o è stato inviato da un'altra pagina. Torna indietro, ricarica la pagina e riprova.
 error-flow-expired = Questa richiesta di accesso è scaduta o è già stata completata. Torna all'applicazione e ricomincia.
 error-internal = Si è verificato un errore imprevisto da parte nostra. Riprova tra qualche istante.

@@ -61,6 +61,7 @@ error-unknown-client = Applikationen som skickade dig hit är inte registrerad i
 error-missing-redirect-uri = Det framgår inte av begäran vart du ska skickas efter inloggningen.
 error-unregistered-redirect-uri = Returadressen i begäran är inte registrerad för den här applikationen, så vi skickar dig inte dit.
 error-duplicated-parameter = Begäran innehåller samma parameter flera gånger och kan därför inte betraktas som tillförlitlig.
+error-invalid-request-object = Applikationen skickade en signerad inloggningsbegäran som inte kunde verifieras. Gå tillbaka till applikationen och försök igen.
 error-csrf = Formuläret har gått ut eller skickades från en annan sida. Gå tillbaka, ladda om sidan och försök igen.
 error-flow-expired = Inloggningsbegäran har gått ut eller har redan slutförts. Gå tillbaka till applikationen och börja om.
 error-internal = Ett oväntat fel uppstod hos oss. Försök igen om en stund.

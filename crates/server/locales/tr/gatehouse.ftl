@@ -61,6 +61,7 @@ error-unknown-client = Sizi buraya yönlendiren uygulama { $product } sisteminde
 error-missing-redirect-uri = İstekte, giriş yaptıktan sonra nereye dönüleceği belirtilmemiş.
 error-unregistered-redirect-uri = İstekteki dönüş adresi bu uygulama için kayıtlı olmadığından sizi bu adrese yönlendirmeyeceğiz.
 error-duplicated-parameter = İstekte bir parametre birden fazla kez yer aldığı için isteğe güvenilemez.
+error-invalid-request-object = Uygulama, doğrulanamayan imzalı bir oturum açma isteği gönderdi. Uygulamaya dönüp yeniden deneyin.
 error-csrf = Bu formun süresi dolmuş veya form başka bir sayfadan gönderilmiş. Geri dönün, sayfayı yenileyin ve tekrar deneyin.
 error-flow-expired = Bu giriş isteğinin süresi dolmuş veya istek zaten tamamlanmış. Uygulamaya dönüp yeniden başlayın.
 error-internal = Sistemimizde beklenmeyen bir hata oluştu. Lütfen biraz sonra tekrar deneyin.

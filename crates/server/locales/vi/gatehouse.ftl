@@ -61,6 +61,7 @@ error-unknown-client = Ứng dụng đã chuyển bạn đến đây chưa đư�
 error-missing-redirect-uri = Yêu cầu không cho biết cần quay về đâu sau khi đăng nhập.
 error-unregistered-redirect-uri = Địa chỉ quay về trong yêu cầu chưa được đăng ký cho ứng dụng này, vì vậy chúng tôi sẽ không chuyển bạn đến đó.
 error-duplicated-parameter = Yêu cầu lặp lại một tham số nên không thể tin cậy.
+error-invalid-request-object = Ứng dụng đã gửi một yêu cầu đăng nhập có chữ ký nhưng không thể xác minh. Hãy quay lại ứng dụng và thử lại.
 error-csrf = Biểu mẫu này đã hết hạn hoặc được gửi từ một trang khác. Hãy quay lại, tải lại trang và thử lại.
 error-flow-expired = Yêu cầu đăng nhập này đã hết hạn hoặc đã được hoàn tất. Hãy quay lại ứng dụng và bắt đầu lại.
 error-internal = Đã xảy ra lỗi không mong muốn từ phía chúng tôi. Vui lòng thử lại sau giây lát.

@@ -128,6 +128,35 @@ pub fn error_redirect(
     )
 }
 
+/// The authorization request a signed request object (`request`, RFC 9101) carries: signed
+/// with one of `client`'s keys (never `alg=none`), its claims checked; only `client_id`
+/// is taken from outside it.
+pub async fn unpack_request_object(
+    state: &AppState,
+    client: &Client,
+    raw: &RawAuthorizationRequest,
+) -> Result<RawAuthorizationRequest, gatehouse_core::request_object::RequestObjectError> {
+    use gatehouse_core::request_object::RequestObjectError;
+    let jwt = raw.get("request").unwrap_or_default();
+    let read = super::client_keys::UnverifiedAssertion::read(jwt)
+        .ok_or_else(|| RequestObjectError("the request object is not a signed JWT".to_owned()))?;
+    if !super::client_keys::is_signed_by(state, client, jwt, &read).await {
+        return Err(RequestObjectError(
+            "the request object is not signed with one of the client's keys (RS256, PS256, ES256 or EdDSA)"
+                .to_owned(),
+        ));
+    }
+    let mut parameters = gatehouse_core::request_object::parameters(
+        &read.claims,
+        client.id.as_str(),
+        &state.issuer,
+        state.now(),
+    )?;
+    parameters.retain(|(name, _)| name != "client_id");
+    parameters.push(("client_id".to_owned(), client.id.as_str().to_owned()));
+    Ok(RawAuthorizationRequest::from_pairs(parameters))
+}
+
 /// How long a pushed authorization request waits for its `/authorize` (RFC 9126 §2.2: short).
 pub const PUSHED_REQUEST_SECONDS: i64 = 90;
 
@@ -157,6 +186,22 @@ pub async fn begin(
             }
         }
         None => (raw, false),
+    };
+    // A signed request object (JAR) replaces the query's parameters with its own.
+    let raw = if raw.get("request").is_some() {
+        let client_id = authorize::client_id(&raw)
+            .ok_or_else(|| untrusted_page(UntrustedRequestError::MissingClientId))?;
+        let client = super::clients::get_fresh(state, &client_id)
+            .await?
+            .ok_or_else(|| untrusted_page(UntrustedRequestError::UnknownClient))?;
+        unpack_request_object(state, &client, &raw)
+            .await
+            .map_err(|error| {
+                tracing::info!(client_id = %client.id, %error, "request object refused");
+                untrusted_page(UntrustedRequestError::InvalidRequestObject)
+            })?
+    } else {
+        raw
     };
     let mut client = None;
     if let Some(client_id) = authorize::client_id(&raw) {
@@ -588,7 +633,16 @@ pub async fn push(
         ));
     }
     parameters.insert("client_id".to_owned(), client.id.as_str().to_owned());
-    let raw = RawAuthorizationRequest::from_pairs(parameters.clone());
+    let mut raw = RawAuthorizationRequest::from_pairs(parameters.clone());
+    // A request object pushed (JAR through PAR) is checked now and kept unpacked.
+    if raw.get("request").is_some() {
+        raw = unpack_request_object(state, client, &raw)
+            .await
+            .map_err(|error| {
+                PushRefusal::Invalid(AuthorizationErrorCode::InvalidRequestObject, error.0)
+            })?;
+        parameters = raw.parameters().clone();
+    }
     let redirect_uri = authorize::check_client_and_redirect(&raw, Some(client))
         .map_err(|error| invalid(&error.to_string()))?;
     authorize::validate(&raw, client, redirect_uri)

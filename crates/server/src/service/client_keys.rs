@@ -50,8 +50,8 @@ impl JwksCache {
     }
 }
 
-/// The header and claims of an assertion, read before its signature is checked (to know
-/// whose keys to check it with).
+/// The header and claims of a client-signed JWT (an assertion or a request object), read
+/// before its signature is checked (to know whose keys to check it with).
 #[derive(Debug)]
 pub struct UnverifiedAssertion {
     /// `alg`.
@@ -142,6 +142,40 @@ async fn fetch(state: &AppState, uri: &str) -> Option<Value> {
     }
 }
 
+/// Whether one of `client`'s keys signed `jwt` (whose header `read` holds) with an accepted
+/// asymmetric algorithm. A `jwks_uri` copy older than [`JwksCache::REFETCH_AFTER`] in which
+/// no key verifies is fetched again, to follow a client that rotated its keys.
+pub async fn is_signed_by(
+    state: &AppState,
+    client: &Client,
+    jwt: &str,
+    read: &UnverifiedAssertion,
+) -> bool {
+    if !ALGORITHMS.contains(&read.algorithm.as_str()) {
+        return false;
+    }
+    let key_id = read.key_id.as_deref();
+    match &client.keys {
+        Some(ClientKeys::Jwks(text)) => serde_json::from_str::<Value>(text)
+            .is_ok_and(|set| verifies(&set, jwt, &read.algorithm, key_id)),
+        Some(ClientKeys::JwksUri(uri)) => {
+            let cached = state.client_jwks.get(uri);
+            let cached_verifies = cached
+                .as_ref()
+                .is_some_and(|(_, set)| verifies(set, jwt, &read.algorithm, key_id));
+            let may_refetch = cached
+                .as_ref()
+                .is_none_or(|(fetched, _)| fetched.elapsed() >= JwksCache::REFETCH_AFTER);
+            cached_verifies
+                || (may_refetch
+                    && fetch(state, uri)
+                        .await
+                        .is_some_and(|set| verifies(&set, jwt, &read.algorithm, key_id)))
+        }
+        None => false,
+    }
+}
+
 /// Verifies `client`'s assertion for an endpoint: the signature with one of its keys, the
 /// claims (audience: the issuer or `endpoint_url`), and that its `jti` was not used before.
 pub async fn verify(
@@ -161,27 +195,7 @@ pub async fn verify(
         &[state.issuer.as_str(), endpoint_url],
         now,
     )?;
-    let key_id = read.key_id.as_deref();
-    let signed = match &client.keys {
-        Some(ClientKeys::Jwks(text)) => serde_json::from_str::<Value>(text)
-            .is_ok_and(|set| verifies(&set, assertion, &read.algorithm, key_id)),
-        Some(ClientKeys::JwksUri(uri)) => {
-            let cached = state.client_jwks.get(uri);
-            let cached_verifies = cached
-                .as_ref()
-                .is_some_and(|(_, set)| verifies(set, assertion, &read.algorithm, key_id));
-            let may_refetch = cached
-                .as_ref()
-                .is_none_or(|(fetched, _)| fetched.elapsed() >= JwksCache::REFETCH_AFTER);
-            cached_verifies
-                || (may_refetch
-                    && fetch(state, uri)
-                        .await
-                        .is_some_and(|set| verifies(&set, assertion, &read.algorithm, key_id)))
-        }
-        None => false,
-    };
-    if !signed {
+    if !is_signed_by(state, client, assertion, read).await {
         return Err(AssertionRejection::BadSignature);
     }
     // Used once: the jti is remembered (by digest) until the assertion expires.
