@@ -27,6 +27,7 @@ fn client() -> Client {
         allows_registration: false,
         keys: None,
         requires_pushed_requests: false,
+        is_fapi: false,
         created_at: UnixTime(0),
     }
 }

@@ -641,6 +641,7 @@ mod tests {
             allows_registration: false,
             keys: None,
             requires_pushed_requests: false,
+            is_fapi: false,
             created_at: UnixTime(0),
         }
     }

@@ -92,6 +92,9 @@ pub struct Client {
     /// Its authorization requests must be pushed first (RFC 9126
     /// `require_pushed_authorization_requests`).
     pub requires_pushed_requests: bool,
+    /// Held to the FAPI 2.0 Security Profile: pushed requests with PKCE, `private_key_jwt`,
+    /// DPoP-bound tokens, codes of at most a minute.
+    pub is_fapi: bool,
     /// Registration time.
     pub created_at: UnixTime,
 }
@@ -352,6 +355,7 @@ mod tests {
             allows_registration: false,
             keys: None,
             requires_pushed_requests: false,
+            is_fapi: false,
             created_at: UnixTime(0),
         }
     }

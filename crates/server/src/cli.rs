@@ -375,6 +375,9 @@ pub struct CreateClientArgs {
     /// Its authorization requests must be pushed to /par first (RFC 9126).
     #[arg(long)]
     pub require_par: bool,
+    /// Hold it to the FAPI 2.0 Security Profile (needs --jwks or --jwks-uri).
+    #[arg(long)]
+    pub fapi: bool,
 }
 
 /// `gatehouse users ...`
@@ -815,6 +818,7 @@ async fn create_client(
                 (None, None) => None,
             },
             requires_pushed_requests: arguments.require_par,
+            is_fapi: arguments.fapi,
         },
     )
     .await?;

@@ -30,6 +30,7 @@ struct ClientRow {
     jwks: Option<String>,
     jwks_uri: Option<String>,
     require_pushed_requests: bool,
+    fapi: bool,
 }
 
 impl TryFrom<ClientRow> for Client {
@@ -70,6 +71,7 @@ impl TryFrom<ClientRow> for Client {
                 (None, None) => None,
             },
             requires_pushed_requests: row.require_pushed_requests,
+            is_fapi: row.fapi,
             created_at: UnixTime(row.created_at),
         })
     }
@@ -108,6 +110,7 @@ pub fn insert(connection: &mut DbConn, client: &Client) -> StoreResult<()> {
         jwks: jwks(client).map(str::to_owned),
         jwks_uri: jwks_uri(client).map(str::to_owned),
         require_pushed_requests: client.requires_pushed_requests,
+        fapi: client.is_fapi,
     };
     diesel::insert_into(clients::table)
         .values(row)
@@ -182,6 +185,7 @@ pub fn update(connection: &mut DbConn, client: &Client, now: UnixTime) -> StoreR
             clients::jwks.eq(jwks(client)),
             clients::jwks_uri.eq(jwks_uri(client)),
             clients::require_pushed_requests.eq(client.requires_pushed_requests),
+            clients::fapi.eq(client.is_fapi),
             clients::updated_at.eq(now.as_secs()),
         ))
         .execute(connection)?

@@ -63,6 +63,7 @@ diesel::table! {
         jwks -> Nullable<Text>,
         jwks_uri -> Nullable<Text>,
         require_pushed_requests -> Bool,
+        fapi -> Bool,
     }
 }
 

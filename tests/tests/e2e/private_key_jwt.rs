@@ -489,4 +489,154 @@ gatehouse_tests::on_both_backends!(
     a_client_with_registered_keys_authenticates_with_signed_assertions_once_each,
     keys_published_at_a_jwks_uri_are_fetched,
     a_signed_request_pushed_by_a_key_client_signs_the_user_in,
+    a_fapi_client_must_push_prove_its_key_and_bind_its_tokens,
 );
+
+async fn a_fapi_client_must_push_prove_its_key_and_bind_its_tokens(backend: Backend) {
+    use gatehouse_tests::relying_party::query_parameter;
+    let app = TestApp::start(backend).await;
+    // FAPI 2.0 needs keys: a client with a secret cannot be one.
+    let refused = app
+        .cli(
+            &[
+                "clients",
+                "create",
+                "--name",
+                "Trading",
+                "--redirect-uri",
+                crate::REDIRECT_URI,
+                "--fapi",
+            ],
+            "",
+        )
+        .await;
+    assert_ne!(refused.exit_code, 0);
+    assert!(
+        refused.stderr.contains("private_key_jwt"),
+        "{}",
+        refused.stderr
+    );
+
+    let key = ClientKey::es256("trading-1");
+    let jwks = ClientKey::jwks(&[&key]).to_string();
+    let client = app
+        .register_client(
+            crate::REDIRECT_URI,
+            &["--first-party", "--jwks", &jwks, "--fapi"],
+        )
+        .await;
+    app.create_user(crate::EMAIL, crate::PASSWORD).await;
+
+    // Not pushed: sent back.
+    let (_, challenge) = pkce();
+    let mut plain = url::Url::parse(&app.url("/authorize")).expect("a URL");
+    plain
+        .query_pairs_mut()
+        .append_pair("client_id", &client.id)
+        .append_pair("response_type", "code")
+        .append_pair("redirect_uri", crate::REDIRECT_URI)
+        .append_pair("scope", "openid")
+        .append_pair("code_challenge", &challenge)
+        .append_pair("code_challenge_method", "S256");
+    let (sent_back, _) = app.browser().follow_to_client(plain.as_str()).await;
+    assert_eq!(
+        query_parameter(&sent_back, "error").as_deref(),
+        Some("invalid_request"),
+        "{sent_back}"
+    );
+    // Pushed without PKCE: refused at /par.
+    let assertion = key.sign(&claims(&client.id, &app.url("/par"), "par-no-pkce"));
+    let (status, body) = post_with_assertion(
+        &app,
+        "/par",
+        &assertion,
+        &[
+            ("response_type", "code"),
+            ("redirect_uri", crate::REDIRECT_URI),
+            ("scope", "openid"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_request")),
+        "{body}"
+    );
+    // A secret is never accepted.
+    let with_secret = reqwest::Client::new()
+        .post(app.url("/par"))
+        .basic_auth(&client.id, Some("a-secret"))
+        .form(&[
+            ("response_type", "code"),
+            ("redirect_uri", crate::REDIRECT_URI),
+        ])
+        .send()
+        .await
+        .expect("a request");
+    assert_eq!(with_secret.status(), 401);
+
+    // The FAPI way: pushed, PKCE, private_key_jwt, a DPoP-bound token.
+    let (verifier, challenge) = pkce();
+    let assertion = key.sign(&claims(&client.id, &app.url("/par"), "par-ok"));
+    let (status, pushed) = post_with_assertion(
+        &app,
+        "/par",
+        &assertion,
+        &[
+            ("response_type", "code"),
+            ("redirect_uri", crate::REDIRECT_URI),
+            ("scope", "openid"),
+            ("state", "fapi"),
+            ("code_challenge", challenge.as_str()),
+            ("code_challenge_method", "S256"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 201, "{pushed}");
+    let mut url = url::Url::parse(&app.url("/authorize")).expect("a URL");
+    url.query_pairs_mut()
+        .append_pair("client_id", &client.id)
+        .append_pair(
+            "request_uri",
+            pushed["request_uri"].as_str().expect("a request_uri"),
+        );
+    let callback = app
+        .browser()
+        .authorize(url.as_str(), crate::EMAIL, crate::PASSWORD)
+        .await;
+    assert_eq!(
+        query_parameter(&callback, "iss").as_deref(),
+        Some(app.base_url.as_str())
+    );
+    let code = query_parameter(&callback, "code").expect("a code");
+    let exchange = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", crate::REDIRECT_URI),
+        ("code_verifier", verifier.as_str()),
+    ];
+    // Without a DPoP proof the token would be a bearer token: refused.
+    let assertion = key.sign(&claims(&client.id, &app.url("/token"), "token-bearer"));
+    let (status, body) = post_with_assertion(&app, "/token", &assertion, &exchange).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_dpop_proof")),
+        "{body}"
+    );
+    let dpop_key = gatehouse_tests::dpop::DpopKey::generate();
+    let assertion = key.sign(&claims(&client.id, &app.url("/token"), "token-dpop"));
+    let mut form: Vec<(&str, &str)> = exchange.to_vec();
+    form.push(("client_assertion_type", ASSERTION_TYPE));
+    form.push(("client_assertion", assertion.as_str()));
+    let response = reqwest::Client::new()
+        .post(app.url("/token"))
+        .header("DPoP", dpop_key.proof("POST", &app.url("/token"), None))
+        .form(&form)
+        .send()
+        .await
+        .expect("a token request");
+    let status = response.status().as_u16();
+    let tokens: Value = response.json().await.unwrap_or_default();
+    assert_eq!(status, 200, "{tokens}");
+    assert_eq!(tokens["token_type"], "DPoP");
+}

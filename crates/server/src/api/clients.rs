@@ -153,6 +153,10 @@ pub struct CreateClient {
     /// Its authorization requests must be pushed to `/par` first (RFC 9126).
     #[serde(default)]
     require_pushed_authorization_requests: bool,
+    /// Hold it to the FAPI 2.0 Security Profile: pushed requests with PKCE,
+    /// `private_key_jwt` (give `jwks` or `jwks_uri`), DPoP-bound tokens, short-lived codes.
+    #[serde(default)]
+    fapi: bool,
 }
 
 fn default_grant_types() -> Vec<String> {
@@ -224,6 +228,7 @@ pub async fn create(
             (None, None) => None,
         },
         requires_pushed_requests: request.require_pushed_authorization_requests,
+        is_fapi: request.fapi,
     };
     let request_bytes = fingerprint("POST", "/api/v1/clients", &body);
     once(&state, &caller, key, &request_bytes, || async {

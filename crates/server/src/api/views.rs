@@ -337,6 +337,8 @@ pub struct ClientView {
     jwks_uri: Option<String>,
     /// Its authorization requests must be pushed to `/par` first.
     require_pushed_authorization_requests: bool,
+    /// Held to the FAPI 2.0 Security Profile.
+    fapi: bool,
     created_at: String,
 }
 
@@ -378,6 +380,7 @@ impl ClientView {
                 _ => None,
             },
             require_pushed_authorization_requests: client.requires_pushed_requests,
+            fapi: client.is_fapi,
             created_at: rfc3339(client.created_at),
         }
     }

@@ -28,6 +28,12 @@ pub async fn issue(
     let proof = dpop::verify(&state, &headers, address.0, "POST", &token_url, None)
         .await
         .map_err(|rejection| OAuthError::invalid_dpop_proof(rejection.to_string()))?;
+    // FAPI 2.0 §5.3.2.2: only sender-constrained tokens.
+    if client.is_fapi && proof.is_none() {
+        return Err(OAuthError::invalid_dpop_proof(
+            "FAPI 2.0: this client's tokens are DPoP-bound; send a DPoP proof",
+        ));
+    }
     let logged_client = LoggedClient(client.id.as_str().to_owned());
     let (grant, response) = match parameters.require("grant_type")? {
         "authorization_code" => (

@@ -245,6 +245,15 @@ pub async fn begin(
             )));
         }
     };
+    if client.is_fapi && request.code_challenge.is_none() {
+        return Ok(Outcome::ToClient(error_redirect(
+            state,
+            &redirect_uri,
+            AuthorizationErrorCode::InvalidRequest,
+            "FAPI 2.0: this client sends a PKCE code_challenge with S256",
+            request.state.as_deref(),
+        )));
+    }
     advance(
         state,
         &client,
@@ -557,6 +566,7 @@ async fn advance(
                     session_id: &active.session.id,
                     authentication: &active.session.authentication,
                     studio_id,
+                    is_fapi: client.is_fapi,
                 },
             )
             .await?;
@@ -645,8 +655,13 @@ pub async fn push(
     }
     let redirect_uri = authorize::check_client_and_redirect(&raw, Some(client))
         .map_err(|error| invalid(&error.to_string()))?;
-    authorize::validate(&raw, client, redirect_uri)
+    let request = authorize::validate(&raw, client, redirect_uri)
         .map_err(|error| PushRefusal::Invalid(error.code, error.description))?;
+    if client.is_fapi && request.code_challenge.is_none() {
+        return Err(invalid(
+            "FAPI 2.0: this client sends a PKCE code_challenge with S256",
+        ));
+    }
     let now = state.now();
     if !state.pending_rows.take(address, now) {
         return Err(PushRefusal::TooMany);

@@ -43,6 +43,8 @@ pub struct NewClient {
     pub keys: Option<ClientKeys>,
     /// Its authorization requests must be pushed (`/par`) first.
     pub requires_pushed_requests: bool,
+    /// Held to the FAPI 2.0 Security Profile (it then pushes its requests too).
+    pub is_fapi: bool,
 }
 
 /// Why registration or a change failed.
@@ -110,7 +112,8 @@ pub async fn create_client(
         backchannel_logout_uri: new_client.backchannel_logout_uri,
         allows_registration: new_client.allows_registration,
         keys: new_client.keys,
-        requires_pushed_requests: new_client.requires_pushed_requests,
+        requires_pushed_requests: new_client.requires_pushed_requests || new_client.is_fapi,
+        is_fapi: new_client.is_fapi,
         created_at: now,
     };
     let (stored, actor, audit_secrets) = (client.clone(), actor.clone(), secrets.clone());
@@ -165,6 +168,13 @@ fn validate(new_client: &NewClient) -> Result<(), CreateClientError> {
     }
     if let Some(uri) = &new_client.backchannel_logout_uri {
         validate_backchannel_uri(uri)?;
+    }
+    if new_client.is_fapi && new_client.keys.is_none() {
+        return Err(ClientRegistrationError::InvalidKeys(
+            "a FAPI 2.0 client authenticates with private_key_jwt: give --jwks or --jwks-uri"
+                .to_owned(),
+        )
+        .into());
     }
     if let Some(keys) = &new_client.keys {
         if new_client.is_public {
@@ -364,6 +374,7 @@ pub async fn update(
         allows_registration: updated.allows_registration,
         keys: updated.keys.clone(),
         requires_pushed_requests: updated.requires_pushed_requests,
+        is_fapi: updated.is_fapi,
     })?;
     let (actor, secrets, now) = (actor.clone(), state.secrets.clone(), state.now());
     let stored = updated.clone();

@@ -868,6 +868,8 @@ pub struct CodeRequest<'a> {
     pub authentication: &'a Authentication,
     /// The studio chosen for the sign-in.
     pub studio_id: Option<StudioId>,
+    /// The client is held to FAPI 2.0 (codes of at most a minute).
+    pub is_fapi: bool,
 }
 
 /// Stores a new authorization code and returns it.
@@ -888,7 +890,12 @@ pub async fn issue_authorization_code(
         authentication: code_request.authentication.clone(),
         studio_id: code_request.studio_id.clone(),
         created_at: now,
-        expires_at: now.plus_seconds(state.config.tokens.authorization_code_ttl_seconds),
+        // FAPI 2.0 §5.3.2.1: codes live at most a minute.
+        expires_at: now.plus_seconds(if code_request.is_fapi {
+            state.config.tokens.authorization_code_ttl_seconds.min(60)
+        } else {
+            state.config.tokens.authorization_code_ttl_seconds
+        }),
         consumed_at: None,
         grant_id: None,
     };
