@@ -309,6 +309,8 @@ pub enum ClientsCommand {
     Brand(BrandClientArgs),
     /// Give a confidential client a new secret (printed once); the old one stops working.
     RotateSecret(ClientIdArgs),
+    /// Issue an initial access token for one dynamic client registration (printed once).
+    InitialToken,
 }
 
 /// A command about one client.
@@ -598,6 +600,23 @@ async fn run(
                 gatehouse_core::ClientId::new(arguments.client_id),
             );
             brand(&state, target, arguments.branding).await
+        }
+        Command::Clients(ClientsCommand::InitialToken) => {
+            let state = crate::startup::build_state(config, clock).await?;
+            let (token, expires_at) =
+                crate::service::client_registration::issue_initial_token(&state).await?;
+            let stderr = if state.config.dynamic_registration.enabled {
+                "good for one registration at /connect/register; store it now, it is not shown again\n"
+            } else {
+                "dynamic_registration.enabled is false: /connect/register refuses every registration until it is turned on\n"
+            };
+            Ok(Printed {
+                stderr: stderr.to_owned(),
+                ..json_line(&serde_json::json!({
+                    "initial_access_token": token,
+                    "expires_at": expires_at.as_secs(),
+                }))
+            })
         }
         Command::Clients(ClientsCommand::RotateSecret(arguments)) => {
             let state = crate::startup::build_state(config, clock).await?;

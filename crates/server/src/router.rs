@@ -71,6 +71,15 @@ pub fn build(state: AppState) -> Router {
         .route(paths::AUTHORIZE, get(authorize::get).post(authorize::post))
         .route(paths::TOKEN, post(token::issue))
         .route(paths::PAR, post(par::push))
+        .route(
+            crate::protocol::client_registration::PATH,
+            post(crate::protocol::client_registration::register),
+        )
+        .route(
+            "/connect/register/{client_id}",
+            get(crate::protocol::client_registration::read)
+                .delete(crate::protocol::client_registration::delete),
+        )
         .route(paths::USERINFO, get(userinfo::get).post(userinfo::post))
         .route(paths::REVOCATION, post(revoke::revoke))
         .route(paths::INTROSPECTION, post(introspect::introspect))

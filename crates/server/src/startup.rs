@@ -384,6 +384,7 @@ pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
             move |connection| -> Result<usize, gatehouse_store::StoreError> {
                 Ok(flows::purge_expired(connection, now)?
                     + gatehouse_store::pushed_requests::purge_expired(connection, now)?
+                    + gatehouse_store::registrations::purge_expired(connection, cutoff)?
                     + codes::purge_expired(connection, cutoff)?
                     + sessions::purge_before(connection, cutoff)?
                     + grants::purge_expired(connection, cutoff)?

@@ -24,6 +24,7 @@ pub mod outbox;
 mod pool;
 pub mod pushed_requests;
 pub mod rate_limits;
+pub mod registrations;
 mod rows;
 pub mod schema;
 pub mod secrets;

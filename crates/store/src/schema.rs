@@ -68,6 +68,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    initial_access_tokens (token_digest) {
+        token_digest -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+        used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    client_registrations (client_id) {
+        client_id -> Text,
+        token_digest -> Text,
+    }
+}
+
+diesel::table! {
     pushed_requests (uri_digest) {
         uri_digest -> Text,
         client_id -> Text,
@@ -433,6 +449,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_credentials,
     clients,
     pushed_requests,
+    initial_access_tokens,
+    client_registrations,
     sessions,
     authorization_flows,
     consents,

@@ -13,6 +13,7 @@ mod cli;
 mod code_flow;
 mod devices;
 mod discovery;
+mod dynamic_registration;
 mod faults;
 mod hosted_pages;
 mod hostile;

@@ -69,6 +69,8 @@ pub struct Config {
     pub metrics: MetricsConfig,
     /// OpenTelemetry trace export.
     pub traces: TracesConfig,
+    /// Clients registering themselves.
+    pub dynamic_registration: DynamicRegistrationConfig,
 }
 
 /// A configuration problem, naming the key.

@@ -659,6 +659,26 @@ impl Default for MetricsConfig {
     }
 }
 
+/// `[dynamic_registration]`: clients registering themselves (RFC 7591).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DynamicRegistrationConfig {
+    /// Whether `/connect/register` accepts registrations (each with an initial access token
+    /// an administrator issued).
+    pub enabled: bool,
+    /// How long an initial access token is good for, in hours.
+    pub initial_token_hours: i64,
+}
+
+impl Default for DynamicRegistrationConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            initial_token_hours: 24,
+        }
+    }
+}
+
 /// `[traces]`
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]

@@ -286,6 +286,12 @@ impl Config {
                 "is not an http(s) URL such as http://otel-collector:4318",
             ));
         }
+        if !(1..=24 * 365).contains(&self.dynamic_registration.initial_token_hours) {
+            return Err(invalid(
+                "dynamic_registration.initial_token_hours",
+                "is between 1 and 8760",
+            ));
+        }
         if !(0.0..=1.0).contains(&self.traces.sample_ratio) {
             return Err(invalid("traces.sample_ratio", "is between 0 and 1"));
         }

@@ -83,6 +83,11 @@ pub fn build_document(config: &Config) -> Result<String, ConfigError> {
         "backchannel_logout_supported": true,
         "backchannel_logout_session_supported": true,
     });
+    let mut document = document;
+    if config.dynamic_registration.enabled {
+        document["registration_endpoint"] =
+            serde_json::json!(endpoint(crate::protocol::client_registration::PATH));
+    }
     Ok(document.to_string())
 }
 

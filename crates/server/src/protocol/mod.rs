@@ -1,6 +1,7 @@
 //! The OpenID Connect and OAuth2 endpoints.
 
 pub mod authorize;
+pub mod client_registration;
 pub mod discovery;
 pub mod introspect;
 pub mod jwks;

@@ -7,6 +7,7 @@ pub mod authorization;
 pub mod branding;
 pub mod client_cache;
 pub mod client_keys;
+pub mod client_registration;
 pub mod clients;
 pub mod connected;
 pub mod device_swap;
