@@ -48,12 +48,7 @@ async fn an_essential_claim_asked_by_name_reaches_the_id_token_and_userinfo(back
         &["--first-party", "--scopes", "openid email"],
     )
     .await;
-    let discovery: Value = reqwest::get(world.app.url("/.well-known/openid-configuration"))
-        .await
-        .expect("discovery")
-        .json()
-        .await
-        .expect("JSON");
+    let discovery = crate::discovery_document(&world.app).await;
     assert_eq!(discovery["claims_parameter_supported"], true);
 
     // `openid` alone releases no e-mail.

@@ -41,12 +41,7 @@ async fn a_client_registers_itself_with_an_initial_access_token(backend: Backend
         .start()
         .await;
     app.create_user(EMAIL, PASSWORD).await;
-    let discovery: Value = reqwest::get(app.url("/.well-known/openid-configuration"))
-        .await
-        .expect("discovery")
-        .json()
-        .await
-        .expect("JSON");
+    let discovery = crate::discovery_document(&app).await;
     assert_eq!(
         discovery["registration_endpoint"],
         app.url("/connect/register")
@@ -157,12 +152,7 @@ async fn a_client_registers_itself_with_an_initial_access_token(backend: Backend
 
 async fn registration_is_off_by_default(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let discovery: Value = reqwest::get(app.url("/.well-known/openid-configuration"))
-        .await
-        .expect("discovery")
-        .json()
-        .await
-        .expect("JSON");
+    let discovery = crate::discovery_document(&app).await;
     assert!(discovery.get("registration_endpoint").is_none());
     let token = initial_token(&app).await;
     let (status, _, _) = post(

@@ -195,6 +195,16 @@ pub fn authorization_request(
     (format!("{url}{extra}"), verifier, nonce)
 }
 
+/// The discovery document, as a relying party fetches it.
+pub async fn discovery_document(app: &TestApp) -> serde_json::Value {
+    reqwest::get(app.url("/.well-known/openid-configuration"))
+        .await
+        .expect("discovery")
+        .json()
+        .await
+        .expect("a JSON discovery document")
+}
+
 /// Exchanges the code in `callback` with the relying party.
 pub async fn exchange(
     rp: &RelyingParty,

@@ -40,7 +40,8 @@ async fn push(app: &TestApp, client: &RegisteredClient, form: &[(&str, &str)]) -
     (status, response.json().await.unwrap_or_default())
 }
 
-fn authorize_url(app: &TestApp, client_id: &str, request_uri: &str) -> String {
+/// `/authorize` with only `client_id` and a pushed request's `request_uri`.
+pub(crate) fn authorize_url(app: &TestApp, client_id: &str, request_uri: &str) -> String {
     let mut url = url::Url::parse(&app.url("/authorize")).expect("a URL");
     url.query_pairs_mut()
         .append_pair("client_id", client_id)
@@ -55,12 +56,7 @@ async fn a_pushed_request_signs_the_user_in_once(backend: Backend) {
     )
     .await;
     let app = &world.app;
-    let discovery: Value = reqwest::get(app.url("/.well-known/openid-configuration"))
-        .await
-        .expect("discovery")
-        .json()
-        .await
-        .expect("JSON");
+    let discovery = crate::discovery_document(app).await;
     assert_eq!(
         discovery["pushed_authorization_request_endpoint"],
         app.url("/par")

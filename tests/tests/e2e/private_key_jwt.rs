@@ -136,12 +136,7 @@ async fn a_client_with_registered_keys_authenticates_with_signed_assertions_once
     assert!(client.secret.is_none(), "a client with keys gets no secret");
     let token_url = app.url("/token");
 
-    let discovery: Value = reqwest::get(app.url("/.well-known/openid-configuration"))
-        .await
-        .expect("discovery")
-        .json()
-        .await
-        .expect("JSON");
+    let discovery = crate::discovery_document(&app).await;
     assert!(
         discovery["token_endpoint_auth_methods_supported"]
             .as_array()
@@ -372,12 +367,7 @@ async fn a_signed_request_pushed_by_a_key_client_signs_the_user_in(backend: Back
         )
         .await;
     app.create_user(crate::EMAIL, crate::PASSWORD).await;
-    let discovery: Value = reqwest::get(app.url("/.well-known/openid-configuration"))
-        .await
-        .expect("discovery")
-        .json()
-        .await
-        .expect("JSON");
+    let discovery = crate::discovery_document(&app).await;
     assert_eq!(discovery["request_parameter_supported"], true);
 
     // PAR + JAR: the request object pushed with a client assertion.
@@ -388,10 +378,7 @@ async fn a_signed_request_pushed_by_a_key_client_signs_the_user_in(backend: Back
         post_with_assertion(&app, "/par", &assertion, &[("request", signed.as_str())]).await;
     assert_eq!(status, 201, "{pushed}");
     let request_uri = pushed["request_uri"].as_str().expect("a request_uri");
-    let mut url = url::Url::parse(&app.url("/authorize")).expect("a URL");
-    url.query_pairs_mut()
-        .append_pair("client_id", &client.id)
-        .append_pair("request_uri", request_uri);
+    let url = crate::par::authorize_url(&app, &client.id, request_uri);
     let callback = app
         .browser()
         .authorize(url.as_str(), crate::EMAIL, crate::PASSWORD)
@@ -593,13 +580,11 @@ async fn a_fapi_client_must_push_prove_its_key_and_bind_its_tokens(backend: Back
     )
     .await;
     assert_eq!(status, 201, "{pushed}");
-    let mut url = url::Url::parse(&app.url("/authorize")).expect("a URL");
-    url.query_pairs_mut()
-        .append_pair("client_id", &client.id)
-        .append_pair(
-            "request_uri",
-            pushed["request_uri"].as_str().expect("a request_uri"),
-        );
+    let url = crate::par::authorize_url(
+        &app,
+        &client.id,
+        pushed["request_uri"].as_str().expect("a request_uri"),
+    );
     let callback = app
         .browser()
         .authorize(url.as_str(), crate::EMAIL, crate::PASSWORD)

@@ -5,7 +5,8 @@
 //! already holds another role keeps it.
 
 use super::{
-    BASE, ListQuery, Listing, ScimCaller, ScimError, parse_body, resource_response, text, weak_etag,
+    BASE, ListQuery, Listing, ScimCaller, ScimError, parse_body, patch_operations,
+    resource_response, text, weak_etag,
 };
 use crate::service::studios::{self, Member, NewStudio, SettingsChange, StudioError};
 use crate::service::users;
@@ -194,8 +195,7 @@ pub async fn create(
     caller: ScimCaller,
     body: Bytes,
 ) -> Result<Response, ScimError> {
-    caller.require("studios:write")?;
-    caller.require_everywhere()?;
+    caller.require_change("studios:write")?;
     let body = parse_body(&body)?;
     let name = text(&body, &["displayName"])
         .ok_or_else(|| ScimError::bad_request("invalidValue", "displayName is required"))?
@@ -314,8 +314,7 @@ pub async fn replace(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ScimError> {
-    caller.require("studios:write")?;
-    caller.require_everywhere()?;
+    caller.require_change("studios:write")?;
     let body = parse_body(&body)?;
     let studio = found(&state, &caller, &id).await?;
     let current = members_of(&state, &studio).await?;
@@ -330,16 +329,12 @@ pub async fn patch(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ScimError> {
-    caller.require("studios:write")?;
-    caller.require_everywhere()?;
-    let body = parse_body(&body)?;
-    let operations = patch::parse_request(&body)
-        .map_err(|error| ScimError::bad_request(error.scim_type(), error.to_string()))?;
+    caller.require_change("studios:write")?;
+    let operations = patch_operations(&body)?;
     let studio = found(&state, &caller, &id).await?;
     let current = members_of(&state, &studio).await?;
     let mut desired = resource(&state, &studio, Some(&current));
-    patch::apply(&mut desired, &operations)
-        .map_err(|error| ScimError::bad_request(error.scim_type(), error.to_string()))?;
+    patch::apply(&mut desired, &operations)?;
     make(&state, &caller, studio, &current, &desired).await
 }
 

@@ -112,6 +112,12 @@ impl ScimError {
     }
 }
 
+impl From<gatehouse_core::scim::PatchError> for ScimError {
+    fn from(error: gatehouse_core::scim::PatchError) -> Self {
+        Self::bad_request(error.scim_type(), error.to_string())
+    }
+}
+
 impl<E: Into<ApiError>> From<E> for ScimError {
     fn from(error: E) -> Self {
         let (status, detail, challenge, retry_after) = error.into().into_parts();
@@ -200,6 +206,12 @@ impl FromRequestParts<AppState> for ScimCaller {
 impl ScimCaller {
     fn require(&self, scope: &'static str) -> Result<(), ScimError> {
         Ok(self.0.require(scope)?)
+    }
+
+    /// Changing needs `scope` and acting for the whole instance.
+    fn require_change(&self, scope: &'static str) -> Result<(), ScimError> {
+        self.require(scope)?;
+        self.require_everywhere()
     }
 
     /// Changes are made by callers acting for the whole instance.
@@ -341,6 +353,13 @@ fn parse_body(body: &[u8]) -> Result<Value, ScimError> {
         ));
     }
     Ok(value)
+}
+
+/// The operations of a PATCH request body.
+fn patch_operations(body: &[u8]) -> Result<Vec<gatehouse_core::scim::Operation>, ScimError> {
+    Ok(gatehouse_core::scim::patch::parse_request(&parse_body(
+        body,
+    )?)?)
 }
 
 /// A string attribute of a resource, trimmed, `None` when absent or empty.

@@ -5,7 +5,8 @@
 //! service calls as the management API's, so rules, audit events and webhooks are the same.
 
 use super::{
-    BASE, ListQuery, Listing, ScimCaller, ScimError, parse_body, resource_response, text, weak_etag,
+    BASE, ListQuery, Listing, ScimCaller, ScimError, parse_body, patch_operations,
+    resource_response, text, weak_etag,
 };
 use crate::service::accounts;
 use crate::service::users::{
@@ -416,8 +417,7 @@ pub async fn create(
     caller: ScimCaller,
     body: Bytes,
 ) -> Result<Response, ScimError> {
-    caller.require("users:write")?;
-    caller.require_everywhere()?;
+    caller.require_change("users:write")?;
     let body = parse_body(&body)?;
     let desired = Desired::read(&body, None)?;
     let credential = match &desired.password {
@@ -586,8 +586,7 @@ pub async fn replace(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ScimError> {
-    caller.require("users:write")?;
-    caller.require_everywhere()?;
+    caller.require_change("users:write")?;
     let body = parse_body(&body)?;
     let (user, memberships) = found(&state, &caller, &id).await?;
     let before = resource(&state, &user, Some(&memberships));
@@ -603,16 +602,12 @@ pub async fn patch(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ScimError> {
-    caller.require("users:write")?;
-    caller.require_everywhere()?;
-    let body = parse_body(&body)?;
-    let operations = patch::parse_request(&body)
-        .map_err(|error| ScimError::bad_request(error.scim_type(), error.to_string()))?;
+    caller.require_change("users:write")?;
+    let operations = patch_operations(&body)?;
     let (user, memberships) = found(&state, &caller, &id).await?;
     let before = resource(&state, &user, Some(&memberships));
     let mut after = before.clone();
-    patch::apply(&mut after, &operations)
-        .map_err(|error| ScimError::bad_request(error.scim_type(), error.to_string()))?;
+    patch::apply(&mut after, &operations)?;
     let desired = Desired::read(&after, Some(&before))?;
     make(&state, &caller, &user, desired).await
 }
@@ -624,8 +619,7 @@ pub async fn delete(
     caller: ScimCaller,
     Path(id): Path<String>,
 ) -> Result<Response, ScimError> {
-    caller.require("users:write")?;
-    caller.require_everywhere()?;
+    caller.require_change("users:write")?;
     if !users::purge(&state, &caller.0.actor, &UserId::new(id.clone())).await? {
         return Err(ScimError::not_found(format!("no User with id {id:?}")));
     }
