@@ -28,6 +28,7 @@ fn client() -> Client {
         keys: None,
         requires_pushed_requests: false,
         is_fapi: false,
+        userinfo_signing_algorithm: None,
         created_at: UnixTime(0),
     }
 }

@@ -642,6 +642,7 @@ mod tests {
             keys: None,
             requires_pushed_requests: false,
             is_fapi: false,
+            userinfo_signing_algorithm: None,
             created_at: UnixTime(0),
         }
     }

@@ -95,6 +95,9 @@ pub struct Client {
     /// Held to the FAPI 2.0 Security Profile: pushed requests with PKCE, `private_key_jwt`,
     /// DPoP-bound tokens, codes of at most a minute.
     pub is_fapi: bool,
+    /// The `alg` its UserInfo answers are signed with (`userinfo_signed_response_alg`);
+    /// `None`: plain JSON.
+    pub userinfo_signing_algorithm: Option<SigningAlgorithm>,
     /// Registration time.
     pub created_at: UnixTime,
 }
@@ -356,6 +359,7 @@ mod tests {
             keys: None,
             requires_pushed_requests: false,
             is_fapi: false,
+            userinfo_signing_algorithm: None,
             created_at: UnixTime(0),
         }
     }

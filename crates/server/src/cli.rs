@@ -380,6 +380,9 @@ pub struct CreateClientArgs {
     /// Hold it to the FAPI 2.0 Security Profile (needs --jwks or --jwks-uri).
     #[arg(long)]
     pub fapi: bool,
+    /// Sign its UserInfo answers with this algorithm (RS256, ES256 or EdDSA).
+    #[arg(long, value_name = "ALG")]
+    pub userinfo_alg: Option<String>,
 }
 
 /// `gatehouse users ...`
@@ -813,6 +816,16 @@ async fn create_client(
         }
         None => config.id_token_algorithm()?,
     };
+    let userinfo_algorithm = match &arguments.userinfo_alg {
+        Some(name) => {
+            let algorithm = name.parse::<SigningAlgorithm>().context("--userinfo-alg")?;
+            if !config.signing_algorithms()?.contains(&algorithm) {
+                bail!("--userinfo-alg: {algorithm} is not enabled in keys.algorithms");
+            }
+            Some(algorithm)
+        }
+        None => None,
+    };
     let state = crate::startup::build_state(config, clock).await?;
     let created = clients::create_client(
         &state,
@@ -838,6 +851,7 @@ async fn create_client(
             },
             requires_pushed_requests: arguments.require_par,
             is_fapi: arguments.fapi,
+            userinfo_signing_algorithm: userinfo_algorithm,
         },
     )
     .await?;

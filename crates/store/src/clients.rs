@@ -6,6 +6,7 @@ use crate::rows::{from_json_list, parse_scope, to_json_list};
 use crate::schema::clients;
 use diesel::prelude::*;
 use gatehouse_core::client::{Client, ClientKeys, GrantType};
+use gatehouse_core::keys::SigningAlgorithm;
 use gatehouse_core::{ClientId, StudioId, UnixTime};
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -31,6 +32,7 @@ struct ClientRow {
     jwks_uri: Option<String>,
     require_pushed_requests: bool,
     fapi: bool,
+    userinfo_signing_alg: Option<String>,
 }
 
 impl TryFrom<ClientRow> for Client {
@@ -72,6 +74,10 @@ impl TryFrom<ClientRow> for Client {
             },
             requires_pushed_requests: row.require_pushed_requests,
             is_fapi: row.fapi,
+            userinfo_signing_algorithm: row
+                .userinfo_signing_alg
+                .map(|name| name.parse().map_err(corrupt))
+                .transpose()?,
             created_at: UnixTime(row.created_at),
         })
     }
@@ -111,6 +117,9 @@ pub fn insert(connection: &mut DbConn, client: &Client) -> StoreResult<()> {
         jwks_uri: jwks_uri(client).map(str::to_owned),
         require_pushed_requests: client.requires_pushed_requests,
         fapi: client.is_fapi,
+        userinfo_signing_alg: client
+            .userinfo_signing_algorithm
+            .map(|algorithm| algorithm.as_str().to_owned()),
     };
     diesel::insert_into(clients::table)
         .values(row)
@@ -186,6 +195,9 @@ pub fn update(connection: &mut DbConn, client: &Client, now: UnixTime) -> StoreR
             clients::jwks_uri.eq(jwks_uri(client)),
             clients::require_pushed_requests.eq(client.requires_pushed_requests),
             clients::fapi.eq(client.is_fapi),
+            clients::userinfo_signing_alg.eq(client
+                .userinfo_signing_algorithm
+                .map(SigningAlgorithm::as_str)),
             clients::updated_at.eq(now.as_secs()),
         ))
         .execute(connection)?

@@ -64,6 +64,7 @@ diesel::table! {
         jwks_uri -> Nullable<Text>,
         require_pushed_requests -> Bool,
         fapi -> Bool,
+        userinfo_signing_alg -> Nullable<Text>,
     }
 }
 

@@ -60,4 +60,63 @@ async fn es256_and_eddsa_id_tokens_verify_against_the_published_keys(backend: Ba
     }
 }
 
-gatehouse_tests::on_both_backends!(es256_and_eddsa_id_tokens_verify_against_the_published_keys);
+async fn userinfo_answers_are_signed_for_a_client_that_asks(backend: Backend) {
+    use openidconnect::OAuth2TokenResponse as _;
+    let world = World::start_with(
+        TestApp::start(backend).await,
+        &["--first-party", "--userinfo-alg", "ES256"],
+    )
+    .await;
+    let signed_in = sign_in(&world, &["openid", "email"]).await;
+    let response = reqwest::Client::new()
+        .get(world.app.url("/userinfo"))
+        .bearer_auth(signed_in.tokens.access_token().secret())
+        .send()
+        .await
+        .expect("userinfo");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|value| value.to_str().ok()),
+        Some("application/jwt")
+    );
+    let jwt = response.text().await.expect("a body");
+    // Verified as a relying party would: the key the header names, from the JWKS.
+    let header: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(jwt.split('.').next().unwrap_or_default())
+            .expect("base64url"),
+    )
+    .expect("a JSON header");
+    let jwks: Value = reqwest::get(world.app.url("/jwks"))
+        .await
+        .expect("JWKS")
+        .json()
+        .await
+        .expect("JSON");
+    let key = jwks["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .find(|key| key["kid"] == header["kid"])
+        .expect("the signing key is published");
+    let verifier = josekit::jws::ES256
+        .verifier_from_jwk(
+            &josekit::jwk::Jwk::from_map(key.as_object().expect("a JWK").clone()).expect("a JWK"),
+        )
+        .expect("an ES256 verifier");
+    let (payload, _) =
+        josekit::jws::deserialize_compact(&jwt, &verifier).expect("the signature verifies");
+    let claims: Value = serde_json::from_slice(&payload).expect("JSON claims");
+    assert_eq!(claims["sub"], world.user_id.as_str());
+    assert_eq!(claims["iss"], world.app.base_url.as_str());
+    assert_eq!(claims["aud"], world.client.id.as_str());
+    assert_eq!(claims["email"], crate::EMAIL);
+}
+
+gatehouse_tests::on_both_backends!(
+    es256_and_eddsa_id_tokens_verify_against_the_published_keys,
+    userinfo_answers_are_signed_for_a_client_that_asks,
+);

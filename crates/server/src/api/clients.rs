@@ -157,6 +157,9 @@ pub struct CreateClient {
     /// `private_key_jwt` (give `jwks` or `jwks_uri`), DPoP-bound tokens, short-lived codes.
     #[serde(default)]
     fapi: bool,
+    /// Sign its UserInfo answers with this `alg` (`RS256`, `ES256`, `EdDSA`); default plain
+    /// JSON.
+    userinfo_signed_response_alg: Option<String>,
 }
 
 fn default_grant_types() -> Vec<String> {
@@ -229,6 +232,10 @@ pub async fn create(
         },
         requires_pushed_requests: request.require_pushed_authorization_requests,
         is_fapi: request.fapi,
+        userinfo_signing_algorithm: match &request.userinfo_signed_response_alg {
+            Some(name) => Some(algorithm(&state, name)?),
+            None => None,
+        },
     };
     let request_bytes = fingerprint("POST", "/api/v1/clients", &body);
     once(&state, &caller, key, &request_bytes, || async {

@@ -339,6 +339,8 @@ pub struct ClientView {
     require_pushed_authorization_requests: bool,
     /// Held to the FAPI 2.0 Security Profile.
     fapi: bool,
+    /// Its UserInfo answers are signed with this `alg`.
+    userinfo_signed_response_alg: Option<String>,
     created_at: String,
 }
 
@@ -381,6 +383,9 @@ impl ClientView {
             },
             require_pushed_authorization_requests: client.requires_pushed_requests,
             fapi: client.is_fapi,
+            userinfo_signed_response_alg: client
+                .userinfo_signing_algorithm
+                .map(|algorithm| algorithm.as_str().to_owned()),
             created_at: rfc3339(client.created_at),
         }
     }

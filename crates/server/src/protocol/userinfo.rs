@@ -20,7 +20,7 @@ async fn respond(
     address: std::net::IpAddr,
     method: &str,
     presented: (bearer::Scheme, String),
-) -> Result<impl IntoResponse + use<>, BearerError> {
+) -> Result<axum::response::Response, BearerError> {
     let url = format!("{}{}", state.issuer, paths::USERINFO);
     let target = bearer::Target {
         method,
@@ -65,7 +65,29 @@ async fn respond(
     }
     // The studio of the sign-in, as the token carries it.
     body.extend(claims.studio);
-    Ok(([(header::CACHE_CONTROL, "no-store")], Json(body)))
+    // A client registered for signed answers gets a JWT (OIDC Core §5.3.2): issuer and
+    // audience added, signed with the algorithm it asked for.
+    let client_id = gatehouse_core::ClientId::new(claims.client_id.clone());
+    let (client, _) = crate::service::clients::get_cached(state, &client_id)
+        .await
+        .map_err(|error| BearerError::Internal(error.into()))?;
+    if let Some(algorithm) = client.and_then(|client| client.userinfo_signing_algorithm) {
+        body.insert("iss".into(), state.issuer.clone().into());
+        body.insert("aud".into(), claims.client_id.clone().into());
+        let signed = state
+            .keys
+            .sign(algorithm, "JWT", &body)
+            .map_err(|error| BearerError::Internal(error.into()))?;
+        return Ok((
+            [
+                (header::CACHE_CONTROL, "no-store"),
+                (header::CONTENT_TYPE, "application/jwt"),
+            ],
+            signed,
+        )
+            .into_response());
+    }
+    Ok(([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response())
 }
 
 /// `GET /userinfo`

@@ -38,6 +38,8 @@ pub struct ClientMetadata {
     pub scope: Option<String>,
     /// `RS256`, `ES256` or `EdDSA`.
     pub id_token_signed_response_alg: Option<String>,
+    /// `RS256`, `ES256` or `EdDSA`: UserInfo answers as signed JWTs.
+    pub userinfo_signed_response_alg: Option<String>,
     /// Where RP-initiated logout may return.
     #[serde(default)]
     pub post_logout_redirect_uris: Vec<String>,
@@ -150,6 +152,14 @@ fn new_client(metadata: ClientMetadata) -> Result<NewClient, RegistrationRefusal
             .parse()
             .map_err(|_| invalid("id_token_signed_response_alg is RS256, ES256 or EdDSA"))?,
     };
+    let userinfo_signing_algorithm = metadata
+        .userinfo_signed_response_alg
+        .as_deref()
+        .map(|name| {
+            name.parse()
+                .map_err(|_| invalid("userinfo_signed_response_alg is RS256, ES256 or EdDSA"))
+        })
+        .transpose()?;
     Ok(NewClient {
         name: metadata
             .client_name
@@ -169,6 +179,7 @@ fn new_client(metadata: ClientMetadata) -> Result<NewClient, RegistrationRefusal
         keys,
         requires_pushed_requests: metadata.require_pushed_authorization_requests,
         is_fapi: false,
+        userinfo_signing_algorithm,
     })
 }
 

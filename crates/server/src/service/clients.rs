@@ -45,6 +45,8 @@ pub struct NewClient {
     pub requires_pushed_requests: bool,
     /// Held to the FAPI 2.0 Security Profile (it then pushes its requests too).
     pub is_fapi: bool,
+    /// UserInfo answers signed with this algorithm; `None`: plain JSON.
+    pub userinfo_signing_algorithm: Option<SigningAlgorithm>,
 }
 
 /// Why registration or a change failed.
@@ -114,6 +116,7 @@ pub async fn create_client(
         keys: new_client.keys,
         requires_pushed_requests: new_client.requires_pushed_requests || new_client.is_fapi,
         is_fapi: new_client.is_fapi,
+        userinfo_signing_algorithm: new_client.userinfo_signing_algorithm,
         created_at: now,
     };
     let (stored, actor, audit_secrets) = (client.clone(), actor.clone(), secrets.clone());
@@ -375,6 +378,7 @@ pub async fn update(
         keys: updated.keys.clone(),
         requires_pushed_requests: updated.requires_pushed_requests,
         is_fapi: updated.is_fapi,
+        userinfo_signing_algorithm: updated.userinfo_signing_algorithm,
     })?;
     let (actor, secrets, now) = (actor.clone(), state.secrets.clone(), state.now());
     let stored = updated.clone();
