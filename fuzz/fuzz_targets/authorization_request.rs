@@ -14,6 +14,7 @@ fn client() -> Client {
         id: ClientId::new("portal"),
         name: "Portal".into(),
         secret_digest: None,
+        encrypted_secret: None,
         redirect_uris: vec!["https://rp.example/cb".into()],
         post_logout_redirect_uris: vec![],
         grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],

@@ -628,6 +628,7 @@ mod tests {
             id: ClientId::new("portal"),
             name: "Portal".into(),
             secret_digest: (!is_public).then(|| "digest".to_owned()),
+            encrypted_secret: None,
             redirect_uris: vec!["https://rp.example/cb".into()],
             post_logout_redirect_uris: vec![],
             grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],

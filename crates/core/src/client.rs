@@ -65,6 +65,9 @@ pub struct Client {
     pub name: String,
     /// Keyed digest of the client secret; `None` for public clients.
     pub secret_digest: Option<String>,
+    /// For `client_secret_jwt` only: the secret, encrypted under the key-encryption key
+    /// (an HMAC is checked with the secret itself, not its digest).
+    pub encrypted_secret: Option<String>,
     /// Exact redirect URIs (RFC 6749 §3.1.2), loopback ports excepted (RFC 8252 §7.3).
     pub redirect_uris: Vec<String>,
     /// Where RP-Initiated Logout may send the browser afterwards.
@@ -116,6 +119,8 @@ pub enum ClientKeys {
 pub enum AuthenticationMethod {
     /// A shared secret: `client_secret_basic` or `client_secret_post`.
     Secret,
+    /// A JWT the client MACs with its secret (`client_secret_jwt`, OIDC Core §9).
+    SecretJwt,
     /// A JWT signed with one of its registered keys (RFC 7523, OIDC Core §9).
     PrivateKeyJwt,
     /// Nothing: a public client.
@@ -134,6 +139,7 @@ impl Client {
     #[must_use]
     pub fn authentication_method(&self) -> AuthenticationMethod {
         match (&self.secret_digest, &self.keys) {
+            (Some(_), _) if self.encrypted_secret.is_some() => AuthenticationMethod::SecretJwt,
             (Some(_), _) => AuthenticationMethod::Secret,
             (None, Some(_)) => AuthenticationMethod::PrivateKeyJwt,
             (None, None) => AuthenticationMethod::None,
@@ -345,6 +351,7 @@ mod tests {
             id: ClientId::new("c"),
             name: "C".into(),
             secret_digest: None,
+            encrypted_secret: None,
             redirect_uris: redirect_uris.iter().map(|uri| (*uri).to_owned()).collect(),
             post_logout_redirect_uris: vec![],
             grant_types: vec![GrantType::AuthorizationCode],

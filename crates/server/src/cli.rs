@@ -380,6 +380,9 @@ pub struct CreateClientArgs {
     /// Hold it to the FAPI 2.0 Security Profile (needs --jwks or --jwks-uri).
     #[arg(long)]
     pub fapi: bool,
+    /// Authenticate with client_secret_jwt: a JWT MACed (HS256) with the secret.
+    #[arg(long)]
+    pub client_secret_jwt: bool,
     /// Sign its UserInfo answers with this algorithm (RS256, ES256 or EdDSA).
     #[arg(long, value_name = "ALG")]
     pub userinfo_alg: Option<String>,
@@ -852,6 +855,7 @@ async fn create_client(
             requires_pushed_requests: arguments.require_par,
             is_fapi: arguments.fapi,
             userinfo_signing_algorithm: userinfo_algorithm,
+            uses_secret_jwt: arguments.client_secret_jwt,
         },
     )
     .await?;

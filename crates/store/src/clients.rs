@@ -33,6 +33,7 @@ struct ClientRow {
     require_pushed_requests: bool,
     fapi: bool,
     userinfo_signing_alg: Option<String>,
+    secret_encrypted: Option<String>,
 }
 
 impl TryFrom<ClientRow> for Client {
@@ -47,6 +48,7 @@ impl TryFrom<ClientRow> for Client {
             id: ClientId::new(row.id),
             name: row.name,
             secret_digest: row.secret_digest,
+            encrypted_secret: row.secret_encrypted,
             redirect_uris: from_json_list(&row.redirect_uris, "clients.redirect_uris")?,
             post_logout_redirect_uris: from_json_list(
                 &row.post_logout_redirect_uris,
@@ -120,6 +122,7 @@ pub fn insert(connection: &mut DbConn, client: &Client) -> StoreResult<()> {
         userinfo_signing_alg: client
             .userinfo_signing_algorithm
             .map(|algorithm| algorithm.as_str().to_owned()),
+        secret_encrypted: client.encrypted_secret.clone(),
     };
     diesel::insert_into(clients::table)
         .values(row)
@@ -204,16 +207,19 @@ pub fn update(connection: &mut DbConn, client: &Client, now: UnixTime) -> StoreR
         == 1)
 }
 
-/// Replaces a confidential client's secret digest; `false` when there is no such client.
+/// Replaces a confidential client's secret digest (and, for `client_secret_jwt`, the
+/// encrypted secret); `false` when there is no such client.
 pub fn set_secret_digest(
     connection: &mut DbConn,
     id: &ClientId,
     digest: &str,
+    encrypted: Option<&str>,
     now: UnixTime,
 ) -> StoreResult<bool> {
     Ok(diesel::update(clients::table.find(id.as_str()))
         .set((
             clients::secret_digest.eq(digest),
+            clients::secret_encrypted.eq(encrypted),
             clients::updated_at.eq(now.as_secs()),
         ))
         .execute(connection)?

@@ -65,6 +65,7 @@ diesel::table! {
         require_pushed_requests -> Bool,
         fapi -> Bool,
         userinfo_signing_alg -> Nullable<Text>,
+        secret_encrypted -> Nullable<Text>,
     }
 }
 

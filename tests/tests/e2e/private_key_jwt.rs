@@ -147,8 +147,8 @@ async fn a_client_with_registered_keys_authenticates_with_signed_assertions_once
         discovery["token_endpoint_auth_signing_alg_values_supported"]
             .as_array()
             .is_some_and(|algorithms| algorithms.contains(&json!("ES256"))
-                && !algorithms.contains(&json!("none"))
-                && !algorithms.contains(&json!("HS256")))
+                && algorithms.contains(&json!("HS256"))
+                && !algorithms.contains(&json!("none")))
     );
 
     let grant = [("grant_type", "client_credentials"), ("scope", "erp:read")];
@@ -472,7 +472,78 @@ async fn a_signed_request_pushed_by_a_key_client_signs_the_user_in(backend: Back
     }
 }
 
+/// A `client_secret_jwt` assertion: the claims MACed (HS256) with `secret`.
+fn mac(secret: &str, claims: &Value) -> String {
+    let mut header = JwsHeader::new();
+    header.set_token_type("JWT");
+    header.set_algorithm("HS256");
+    let payload =
+        JwtPayload::from_map(claims.as_object().expect("an object").clone()).expect("claims");
+    let signer = josekit::jws::HS256
+        .signer_from_bytes(secret.as_bytes())
+        .expect("an HMAC key");
+    jwt::encode_with_signer(&payload, &header, &signer).expect("MACed")
+}
+
+async fn a_client_secret_jwt_client_proves_its_secret_without_sending_it(backend: Backend) {
+    let app = TestApp::builder(backend)
+        .with_setting("login", "account_free_failures", "20")
+        .with_setting("login", "address_free_failures", "40")
+        .start()
+        .await;
+    let client = register(&app, &["--client-secret-jwt"]).await;
+    let secret = client.secret.clone().expect("a secret, shown once");
+    let token_url = app.url("/token");
+    let grant = [("grant_type", "client_credentials")];
+
+    let assertion = mac(&secret, &claims(&client.id, &token_url, "mac-1"));
+    let (status, body) = post_with_assertion(&app, "/token", &assertion, &grant).await;
+    assert_eq!(status, 200, "{body}");
+    // Once only.
+    let (status, _) = post_with_assertion(&app, "/token", &assertion, &grant).await;
+    assert_eq!(status, 401);
+    // The secret itself is never sent by such a client: Basic is refused.
+    let basic = reqwest::Client::new()
+        .post(&token_url)
+        .basic_auth(&client.id, Some(&secret))
+        .form(&grant)
+        .send()
+        .await
+        .expect("a request");
+    assert_eq!(basic.status(), 401);
+    // A MAC with another secret, or an asymmetric signature, is refused.
+    let wrong = mac(&"x".repeat(43), &claims(&client.id, &token_url, "mac-2"));
+    assert_eq!(
+        post_with_assertion(&app, "/token", &wrong, &grant).await.0,
+        401
+    );
+    let signed = ClientKey::es256("k").sign(&claims(&client.id, &token_url, "mac-3"));
+    assert_eq!(
+        post_with_assertion(&app, "/token", &signed, &grant).await.0,
+        401
+    );
+
+    // A rotated secret MACs at once; the old one no longer does.
+    let rotated = app
+        .cli(&["clients", "rotate-secret", "--client-id", &client.id], "")
+        .await;
+    assert_eq!(rotated.exit_code, 0, "{}", rotated.stderr);
+    let printed: Value = serde_json::from_str(&rotated.stdout).expect("JSON");
+    let new_secret = printed["client_secret"].as_str().expect("a new secret");
+    let fresh = mac(new_secret, &claims(&client.id, &token_url, "mac-4"));
+    assert_eq!(
+        post_with_assertion(&app, "/token", &fresh, &grant).await.0,
+        200
+    );
+    let stale = mac(&secret, &claims(&client.id, &token_url, "mac-5"));
+    assert_eq!(
+        post_with_assertion(&app, "/token", &stale, &grant).await.0,
+        401
+    );
+}
+
 gatehouse_tests::on_both_backends!(
+    a_client_secret_jwt_client_proves_its_secret_without_sending_it,
     a_client_with_registered_keys_authenticates_with_signed_assertions_once_each,
     keys_published_at_a_jwks_uri_are_fetched,
     a_signed_request_pushed_by_a_key_client_signs_the_user_in,

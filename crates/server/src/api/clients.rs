@@ -41,6 +41,7 @@ fn client_refusal(error: CreateClientError) -> ApiError {
         CreateClientError::Stale => ApiError::stale(),
         CreateClientError::NotFound => ApiError::not_found("no such client"),
         CreateClientError::Store(error) => error.into(),
+        CreateClientError::Encryption(error) => error.into(),
     }
 }
 
@@ -160,6 +161,10 @@ pub struct CreateClient {
     /// Sign its UserInfo answers with this `alg` (`RS256`, `ES256`, `EdDSA`); default plain
     /// JSON.
     userinfo_signed_response_alg: Option<String>,
+    /// Authenticate with `client_secret_jwt` (a JWT MACed with the secret) instead of
+    /// sending the secret.
+    #[serde(default)]
+    client_secret_jwt: bool,
 }
 
 fn default_grant_types() -> Vec<String> {
@@ -232,6 +237,7 @@ pub async fn create(
         },
         requires_pushed_requests: request.require_pushed_authorization_requests,
         is_fapi: request.fapi,
+        uses_secret_jwt: request.client_secret_jwt,
         userinfo_signing_algorithm: match &request.userinfo_signed_response_alg {
             Some(name) => Some(algorithm(&state, name)?),
             None => None,

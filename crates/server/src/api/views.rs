@@ -369,6 +369,7 @@ impl ClientView {
             allows_registration: client.allows_registration,
             token_endpoint_auth_method: match client.authentication_method() {
                 AuthenticationMethod::Secret => "client_secret_basic",
+                AuthenticationMethod::SecretJwt => "client_secret_jwt",
                 AuthenticationMethod::PrivateKeyJwt => "private_key_jwt",
                 AuthenticationMethod::None => "none",
             }

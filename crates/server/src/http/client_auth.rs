@@ -14,7 +14,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use gatehouse_core::ClientId;
 use gatehouse_core::client::{AuthenticationMethod, Client};
-use gatehouse_core::client_assertion::ASSERTION_TYPE;
+use gatehouse_core::client_assertion::{ASSERTION_TYPE, AssertionRejection};
 
 /// The throttle purpose of client authentication.
 const CLIENT_AUTHENTICATION: &str = "client";
@@ -74,7 +74,12 @@ fn presents_valid_secret(state: &AppState, client: Option<&Client>, secret: Opti
         client,
         secret,
     ) {
-        (Some(digest), _, Some(secret)) => state.secrets.verify_client_secret(secret, digest),
+        // A client_secret_jwt client proves its secret with a MAC, never by sending it.
+        (Some(digest), Some(client), Some(secret))
+            if client.authentication_method() == AuthenticationMethod::Secret =>
+        {
+            state.secrets.verify_client_secret(secret, digest)
+        }
         (None, Some(client), None) => client.is_public(),
         _ => false,
     }
@@ -253,17 +258,38 @@ async fn authenticate_with_assertion(
         .map_err(|RetryAfter(seconds)| OAuthError::too_many_attempts(seconds))?;
     let id = ClientId::new(client_id.clone());
     let (mut client, is_copy) = crate::service::clients::get_cached(state, &id).await?;
-    let uses_keys =
-        |client: &Client| client.authentication_method() == AuthenticationMethod::PrivateKeyJwt;
+    let uses_keys = |client: &Client| {
+        matches!(
+            client.authentication_method(),
+            AuthenticationMethod::PrivateKeyJwt | AuthenticationMethod::SecretJwt
+        )
+    };
+    let mut is_copy = is_copy;
     if is_copy && !client.as_ref().is_some_and(uses_keys) {
         client = crate::service::clients::get_fresh(state, &id).await?;
+        is_copy = false;
     }
-    let Some(client) = client.filter(uses_keys) else {
-        tracing::info!(%client_id, address = %address.0, "a client assertion names a client without keys");
+    let Some(mut client) = client.filter(uses_keys) else {
+        tracing::info!(%client_id, address = %address.0, "a client assertion names a client that does not authenticate with one");
         return Err(OAuthError::invalid_client());
     };
-    match crate::service::client_keys::verify(state, &client, &assertion, &read, endpoint_url).await
+    let verify = crate::service::client_keys::verify;
+    let mut outcome = verify(state, &client, &assertion, &read, endpoint_url).await;
+    // A copy that refuses the signature may predate new keys or a new secret set elsewhere:
+    // only the stored row may refuse (no jti was recorded for a refused signature).
+    if is_copy
+        && matches!(
+            outcome,
+            Err(AssertionRejection::BadSignature | AssertionRejection::UnsupportedAlgorithm)
+        )
+        && let Some(fresh) = crate::service::clients::get_fresh(state, &id)
+            .await?
+            .filter(uses_keys)
     {
+        client = fresh;
+        outcome = verify(state, &client, &assertion, &read, endpoint_url).await;
+    }
+    match outcome {
         Ok(_) => {
             permit.succeeded();
             Ok(AuthenticatedClient {

@@ -70,6 +70,7 @@ fn metadata(state: &AppState, client: &Client) -> Value {
         "scope": client.scopes.to_string(),
         "token_endpoint_auth_method": match client.authentication_method() {
             AuthenticationMethod::Secret => "client_secret_basic",
+            AuthenticationMethod::SecretJwt => "client_secret_jwt",
             AuthenticationMethod::PrivateKeyJwt => "private_key_jwt",
             AuthenticationMethod::None => "none",
         },

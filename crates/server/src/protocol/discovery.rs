@@ -39,6 +39,12 @@ pub fn build_document(config: &Config) -> Result<String, ConfigError> {
         .into_iter()
         .map(|algorithm| algorithm.as_str())
         .collect();
+    // Client assertions: the asymmetric algorithms of private_key_jwt, and client_secret_jwt's
+    // HMAC.
+    let assertion_algorithms: Vec<&str> = gatehouse_core::client_assertion::ALGORITHMS
+        .into_iter()
+        .chain([crate::service::client_keys::SECRET_ALGORITHM])
+        .collect();
     let document = serde_json::json!({
         "issuer": issuer,
         "authorization_endpoint": endpoint(paths::AUTHORIZE),
@@ -57,12 +63,12 @@ pub fn build_document(config: &Config) -> Result<String, ConfigError> {
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": algorithms,
         "userinfo_signing_alg_values_supported": algorithms,
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
-        "token_endpoint_auth_signing_alg_values_supported": gatehouse_core::client_assertion::ALGORITHMS,
-        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
-        "revocation_endpoint_auth_signing_alg_values_supported": gatehouse_core::client_assertion::ALGORITHMS,
-        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
-        "introspection_endpoint_auth_signing_alg_values_supported": gatehouse_core::client_assertion::ALGORITHMS,
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"],
+        "token_endpoint_auth_signing_alg_values_supported": assertion_algorithms,
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"],
+        "revocation_endpoint_auth_signing_alg_values_supported": assertion_algorithms,
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"],
+        "introspection_endpoint_auth_signing_alg_values_supported": assertion_algorithms,
         "code_challenge_methods_supported": ["S256"],
         "claims_supported": [
             "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "sid", "at_hash",

@@ -5,11 +5,11 @@
 use crate::state::AppState;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use gatehouse_core::client::{Client, ClientKeys};
+use gatehouse_core::client::{AuthenticationMethod, Client, ClientKeys};
 use gatehouse_core::client_assertion::{self, ALGORITHMS, AcceptedAssertion, AssertionRejection};
 use gatehouse_core::secret::sha256_base64url;
 use josekit::jwk::Jwk;
-use josekit::jws::{self, ES256, EdDSA, JwsVerifier, PS256, RS256};
+use josekit::jws::{self, ES256, EdDSA, HS256, JwsVerifier, PS256, RS256};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -176,6 +176,23 @@ pub async fn is_signed_by(
     }
 }
 
+/// The MAC algorithm of `client_secret_jwt` assertions.
+pub const SECRET_ALGORITHM: &str = "HS256";
+
+/// Whether `jwt` carries an HS256 MAC made with `client`'s secret (`client_secret_jwt`).
+fn is_maced_with_secret(state: &AppState, client: &Client, jwt: &str) -> bool {
+    let Some(secret) = client
+        .encrypted_secret
+        .as_deref()
+        .and_then(|encrypted| state.kek.decrypt(encrypted).ok())
+    else {
+        return false;
+    };
+    HS256
+        .verifier_from_bytes(&secret)
+        .is_ok_and(|verifier| jws::deserialize_compact(jwt, &verifier).is_ok())
+}
+
 /// Verifies `client`'s assertion for an endpoint: the signature with one of its keys, the
 /// claims (audience: the issuer or `endpoint_url`), and that its `jti` was not used before.
 pub async fn verify(
@@ -185,7 +202,13 @@ pub async fn verify(
     read: &UnverifiedAssertion,
     endpoint_url: &str,
 ) -> Result<AcceptedAssertion, AssertionRejection> {
-    if !ALGORITHMS.contains(&read.algorithm.as_str()) {
+    let uses_secret = client.authentication_method() == AuthenticationMethod::SecretJwt;
+    let accepted_algorithm = if uses_secret {
+        read.algorithm == SECRET_ALGORITHM
+    } else {
+        ALGORITHMS.contains(&read.algorithm.as_str())
+    };
+    if !accepted_algorithm {
         return Err(AssertionRejection::UnsupportedAlgorithm);
     }
     let now = state.now();
@@ -195,7 +218,12 @@ pub async fn verify(
         &[state.issuer.as_str(), endpoint_url],
         now,
     )?;
-    if !is_signed_by(state, client, assertion, read).await {
+    let signed = if uses_secret {
+        is_maced_with_secret(state, client, assertion)
+    } else {
+        is_signed_by(state, client, assertion, read).await
+    };
+    if !signed {
         return Err(AssertionRejection::BadSignature);
     }
     // Used once: the jti is remembered (by digest) until the assertion expires.

@@ -122,6 +122,8 @@ fn new_client(metadata: ClientMetadata) -> Result<NewClient, RegistrationRefusal
         (None, Some(uri)) => Some(ClientKeys::JwksUri(uri)),
         (None, None) => None,
     };
+    let uses_secret_jwt =
+        metadata.token_endpoint_auth_method.as_deref() == Some("client_secret_jwt");
     let is_public = match (
         metadata
             .token_endpoint_auth_method
@@ -129,7 +131,7 @@ fn new_client(metadata: ClientMetadata) -> Result<NewClient, RegistrationRefusal
             .unwrap_or("client_secret_basic"),
         &keys,
     ) {
-        ("client_secret_basic" | "client_secret_post", None) => false,
+        ("client_secret_basic" | "client_secret_post" | "client_secret_jwt", None) => false,
         ("private_key_jwt", Some(_)) => false,
         ("private_key_jwt", None) => {
             return Err(invalid("private_key_jwt needs jwks or jwks_uri"));
@@ -142,7 +144,7 @@ fn new_client(metadata: ClientMetadata) -> Result<NewClient, RegistrationRefusal
         }
         (other, None) => {
             return Err(invalid(&format!(
-                "token_endpoint_auth_method {other:?} is not supported; use client_secret_basic, client_secret_post, private_key_jwt or none"
+                "token_endpoint_auth_method {other:?} is not supported; use client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt or none"
             )));
         }
     };
@@ -180,6 +182,7 @@ fn new_client(metadata: ClientMetadata) -> Result<NewClient, RegistrationRefusal
         requires_pushed_requests: metadata.require_pushed_authorization_requests,
         is_fapi: false,
         userinfo_signing_algorithm,
+        uses_secret_jwt,
     })
 }
 
@@ -225,6 +228,7 @@ pub async fn register(
                     RegistrationRefusal::InvalidMetadata(invalid.to_string())
                 }
                 CreateClientError::Store(error) => error.into(),
+                CreateClientError::Encryption(error) => error.into(),
                 other => RegistrationRefusal::InvalidMetadata(other.to_string()),
             });
         }

@@ -47,6 +47,8 @@ pub struct NewClient {
     pub is_fapi: bool,
     /// UserInfo answers signed with this algorithm; `None`: plain JSON.
     pub userinfo_signing_algorithm: Option<SigningAlgorithm>,
+    /// It authenticates with `client_secret_jwt` (its secret then kept encrypted too).
+    pub uses_secret_jwt: bool,
 }
 
 /// Why registration or a change failed.
@@ -67,6 +69,9 @@ pub enum CreateClientError {
     /// Database trouble.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The secret of a `client_secret_jwt` client could not be encrypted.
+    #[error(transparent)]
+    Encryption(#[from] crate::crypto::encryption::EncryptionError),
 }
 
 impl From<gatehouse_store::DieselError> for CreateClientError {
@@ -96,12 +101,17 @@ pub async fn create_client(
     let allowed_studios = studio_ids(store, &new_client.allowed_studio_slugs).await?;
     // A client with keys proves itself with them: it gets no secret to leak.
     let secret = (!new_client.is_public && new_client.keys.is_none()).then(crate::random::token);
+    let encrypted_secret = match (&secret, new_client.uses_secret_jwt) {
+        (Some(secret), true) => Some(state.kek.encrypt(secret.as_bytes())?),
+        _ => None,
+    };
     let client = Client {
         id: ClientId::new(crate::random::identifier()),
         name,
         secret_digest: secret
             .as_deref()
             .map(|secret| secrets.client_secret_digest(secret)),
+        encrypted_secret,
         redirect_uris: new_client.redirect_uris,
         post_logout_redirect_uris: new_client.post_logout_redirect_uris,
         grant_types: new_client.grant_types,
@@ -171,6 +181,13 @@ fn validate(new_client: &NewClient) -> Result<(), CreateClientError> {
     }
     if let Some(uri) = &new_client.backchannel_logout_uri {
         validate_backchannel_uri(uri)?;
+    }
+    if new_client.uses_secret_jwt && (new_client.is_public || new_client.keys.is_some()) {
+        return Err(ClientRegistrationError::InvalidKeys(
+            "client_secret_jwt is for a client with a secret, not a public client or one with keys"
+                .to_owned(),
+        )
+        .into());
     }
     if new_client.is_fapi && new_client.keys.is_none() {
         return Err(ClientRegistrationError::InvalidKeys(
@@ -379,6 +396,7 @@ pub async fn update(
         requires_pushed_requests: updated.requires_pushed_requests,
         is_fapi: updated.is_fapi,
         userinfo_signing_algorithm: updated.userinfo_signing_algorithm,
+        uses_secret_jwt: updated.encrypted_secret.is_some(),
     })?;
     let (actor, secrets, now) = (actor.clone(), state.secrets.clone(), state.now());
     let stored = updated.clone();
@@ -422,11 +440,16 @@ pub async fn rotate_secret(
     id: &ClientId,
 ) -> Result<Option<String>, CreateClientError> {
     let client = get(state, id).await?.ok_or(CreateClientError::NotFound)?;
-    if client.is_public() {
+    // Public clients and clients with keys have no secret to rotate.
+    if client.secret_digest.is_none() {
         return Ok(None);
     }
     let secret = crate::random::token();
     let digest = state.secrets.client_secret_digest(&secret);
+    let encrypted = match client.encrypted_secret {
+        Some(_) => Some(state.kek.encrypt(secret.as_bytes())?),
+        None => None,
+    };
     let (id, actor, secrets, now) = (
         client.id.clone(),
         actor.clone(),
@@ -436,7 +459,7 @@ pub async fn rotate_secret(
     state
         .store
         .write(move |connection| -> Result<(), CreateClientError> {
-            if !clients::set_secret_digest(connection, &id, &digest, now)? {
+            if !clients::set_secret_digest(connection, &id, &digest, encrypted.as_deref(), now)? {
                 return Err(CreateClientError::NotFound);
             }
             audit::record(
