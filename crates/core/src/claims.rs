@@ -279,7 +279,7 @@ pub fn user_claims(user: &User, scope: &Scope) -> Map<String, Value> {
 #[must_use]
 pub fn access_token_hash(access_token: &str, algorithm: SigningAlgorithm) -> String {
     match algorithm {
-        SigningAlgorithm::RS256 | SigningAlgorithm::ES256 => {
+        SigningAlgorithm::RS256 | SigningAlgorithm::PS256 | SigningAlgorithm::ES256 => {
             let digest = Sha256::digest(access_token.as_bytes());
             base64url(&digest[..16])
         }

@@ -11,6 +11,8 @@ use std::str::FromStr;
 pub enum SigningAlgorithm {
     /// RSASSA-PKCS1-v1_5 with SHA-256; OIDC Core §15.1 makes it mandatory.
     RS256,
+    /// RSASSA-PSS with SHA-256 (the RSA choice of FAPI 2.0); opt-in in `keys.algorithms`.
+    PS256,
     /// ECDSA on P-256 with SHA-256.
     ES256,
     /// Ed25519 (RFC 8037).
@@ -19,13 +21,18 @@ pub enum SigningAlgorithm {
 
 impl SigningAlgorithm {
     /// Every algorithm we can sign with, in the order the discovery document lists them.
-    pub const ALL: [SigningAlgorithm; 3] = [Self::RS256, Self::ES256, Self::EdDSA];
+    pub const ALL: [SigningAlgorithm; 4] = [Self::RS256, Self::PS256, Self::ES256, Self::EdDSA];
+
+    /// The algorithms an instance signs with unless configured otherwise: one RSA, one EC
+    /// and one Edwards algorithm (PS256 is added by listing it).
+    pub const DEFAULT: [SigningAlgorithm; 3] = [Self::RS256, Self::ES256, Self::EdDSA];
 
     /// The JOSE `alg` name.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::RS256 => "RS256",
+            Self::PS256 => "PS256",
             Self::ES256 => "ES256",
             Self::EdDSA => "EdDSA",
         }
@@ -40,7 +47,7 @@ impl fmt::Display for SigningAlgorithm {
 
 /// An `alg` name we do not sign with.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unsupported signing algorithm {0:?}; use RS256, ES256 or EdDSA")]
+#[error("unsupported signing algorithm {0:?}; use RS256, PS256, ES256 or EdDSA")]
 pub struct UnsupportedAlgorithm(pub String);
 
 impl TryFrom<String> for SigningAlgorithm {

@@ -383,7 +383,7 @@ pub struct CreateClientArgs {
     /// Authenticate with client_secret_jwt: a JWT MACed (HS256) with the secret.
     #[arg(long)]
     pub client_secret_jwt: bool,
-    /// Sign its UserInfo answers with this algorithm (RS256, ES256 or EdDSA).
+    /// Sign its UserInfo answers with this algorithm (RS256, PS256, ES256 or EdDSA, as enabled in keys.algorithms).
     #[arg(long, value_name = "ALG")]
     pub userinfo_alg: Option<String>,
 }

@@ -116,7 +116,60 @@ async fn userinfo_answers_are_signed_for_a_client_that_asks(backend: Backend) {
     assert_eq!(claims["email"], crate::EMAIL);
 }
 
+async fn ps256_id_tokens_when_the_instance_offers_them(backend: Backend) {
+    let app = TestApp::builder(backend.clone())
+        .with_setting(
+            "keys",
+            "algorithms",
+            r#"["RS256", "PS256", "ES256", "EdDSA"]"#,
+        )
+        .start()
+        .await;
+    let discovery = crate::discovery_document(&app).await;
+    assert!(
+        discovery["id_token_signing_alg_values_supported"]
+            .as_array()
+            .is_some_and(|algorithms| algorithms.contains(&serde_json::json!("PS256")))
+    );
+    let world = World::start_with(app, &["--first-party", "--id-token-alg", "PS256"]).await;
+    let signed_in = sign_in(&world, &["openid"]).await;
+    let id_token = signed_in.tokens.id_token().expect("an ID token");
+    let verifier = world
+        .rp
+        .id_token_verifier()
+        .set_allowed_algs(vec![CoreJwsSigningAlgorithm::RsaSsaPssSha256]);
+    let claims = id_token
+        .claims(&verifier, &signed_in.nonce)
+        .expect("the PS256 ID token verifies");
+    assert_eq!(claims.subject().as_str(), world.user_id);
+
+    // Without PS256 in keys.algorithms, a client cannot be registered for it.
+    let plain = TestApp::start(backend).await;
+    let refused = plain
+        .cli(
+            &[
+                "clients",
+                "create",
+                "--name",
+                "Bank",
+                "--redirect-uri",
+                crate::REDIRECT_URI,
+                "--id-token-alg",
+                "PS256",
+            ],
+            "",
+        )
+        .await;
+    assert_ne!(refused.exit_code, 0);
+    assert!(
+        refused.stderr.contains("keys.algorithms"),
+        "{}",
+        refused.stderr
+    );
+}
+
 gatehouse_tests::on_both_backends!(
+    ps256_id_tokens_when_the_instance_offers_them,
     es256_and_eddsa_id_tokens_verify_against_the_published_keys,
     userinfo_answers_are_signed_for_a_client_that_asks,
 );

@@ -158,7 +158,7 @@ pub struct CreateClient {
     /// `private_key_jwt` (give `jwks` or `jwks_uri`), DPoP-bound tokens, short-lived codes.
     #[serde(default)]
     fapi: bool,
-    /// Sign its UserInfo answers with this `alg` (`RS256`, `ES256`, `EdDSA`); default plain
+    /// Sign its UserInfo answers with this `alg` (`RS256`, `PS256`, `ES256`, `EdDSA`, as enabled); default plain
     /// JSON.
     userinfo_signed_response_alg: Option<String>,
     /// Authenticate with `client_secret_jwt` (a JWT MACed with the secret) instead of

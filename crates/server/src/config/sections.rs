@@ -91,7 +91,7 @@ impl Default for KeysConfig {
         Self {
             encryption_key: None,
             encryption_key_file: None,
-            algorithms: SigningAlgorithm::ALL.to_vec(),
+            algorithms: SigningAlgorithm::DEFAULT.to_vec(),
             rsa_bits: 2048,
             retired_retention_seconds: 7 * 24 * 3600,
             reload_interval_seconds: 60,

@@ -11,7 +11,7 @@ use gatehouse_store::{Store, StoreError, keys};
 use josekit::jwk::Jwk;
 use josekit::jwk::alg::ec::EcCurve;
 use josekit::jwk::alg::ed::EdCurve;
-use josekit::jws::{self, ES256, EdDSA, JwsHeader, JwsSigner, JwsVerifier, RS256};
+use josekit::jws::{self, ES256, EdDSA, JwsHeader, JwsSigner, JwsVerifier, PS256, RS256};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -245,6 +245,7 @@ fn build_set(
         let public = Jwk::from_bytes(key.public_jwk.as_bytes()).map_err(jose)?;
         let verifier: Box<dyn JwsVerifier> = match key.metadata.algorithm {
             SigningAlgorithm::RS256 => Box::new(RS256.verifier_from_jwk(&public).map_err(jose)?),
+            SigningAlgorithm::PS256 => Box::new(PS256.verifier_from_jwk(&public).map_err(jose)?),
             SigningAlgorithm::ES256 => Box::new(ES256.verifier_from_jwk(&public).map_err(jose)?),
             SigningAlgorithm::EdDSA => Box::new(EdDSA.verifier_from_jwk(&public).map_err(jose)?),
         };
@@ -255,6 +256,7 @@ fn build_set(
                 Jwk::from_bytes(kek.decrypt(&key.encrypted_private_key)?).map_err(jose)?;
             let signer: Box<dyn JwsSigner> = match key.metadata.algorithm {
                 SigningAlgorithm::RS256 => Box::new(RS256.signer_from_jwk(&private).map_err(jose)?),
+                SigningAlgorithm::PS256 => Box::new(PS256.signer_from_jwk(&private).map_err(jose)?),
                 SigningAlgorithm::ES256 => Box::new(ES256.signer_from_jwk(&private).map_err(jose)?),
                 SigningAlgorithm::EdDSA => Box::new(EdDSA.signer_from_jwk(&private).map_err(jose)?),
             };
@@ -280,7 +282,7 @@ fn build_set(
 /// Generates a private JWK for `algorithm` with a fresh `kid`. CPU-heavy for RSA.
 fn generate_private_jwk(algorithm: SigningAlgorithm, rsa_bits: u32) -> Result<Jwk, KeyError> {
     let mut private = match algorithm {
-        SigningAlgorithm::RS256 => Jwk::generate_rsa_key(rsa_bits),
+        SigningAlgorithm::RS256 | SigningAlgorithm::PS256 => Jwk::generate_rsa_key(rsa_bits),
         SigningAlgorithm::ES256 => Jwk::generate_ec_key(EcCurve::P256),
         SigningAlgorithm::EdDSA => Jwk::generate_ed_key(EdCurve::Ed25519),
     }

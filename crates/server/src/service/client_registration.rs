@@ -36,9 +36,9 @@ pub struct ClientMetadata {
     pub jwks_uri: Option<String>,
     /// Space-separated scopes (default `openid`); OpenID Connect scopes only.
     pub scope: Option<String>,
-    /// `RS256`, `ES256` or `EdDSA`.
+    /// `RS256`, `PS256`, `ES256` or `EdDSA`.
     pub id_token_signed_response_alg: Option<String>,
-    /// `RS256`, `ES256` or `EdDSA`: UserInfo answers as signed JWTs.
+    /// `RS256`, `PS256`, `ES256` or `EdDSA`: UserInfo answers as signed JWTs.
     pub userinfo_signed_response_alg: Option<String>,
     /// Where RP-initiated logout may return.
     #[serde(default)]
@@ -152,14 +152,15 @@ fn new_client(metadata: ClientMetadata) -> Result<NewClient, RegistrationRefusal
         None => SigningAlgorithm::RS256,
         Some(name) => name
             .parse()
-            .map_err(|_| invalid("id_token_signed_response_alg is RS256, ES256 or EdDSA"))?,
+            .map_err(|_| invalid("id_token_signed_response_alg is RS256, PS256, ES256 or EdDSA"))?,
     };
     let userinfo_signing_algorithm = metadata
         .userinfo_signed_response_alg
         .as_deref()
         .map(|name| {
-            name.parse()
-                .map_err(|_| invalid("userinfo_signed_response_alg is RS256, ES256 or EdDSA"))
+            name.parse().map_err(|_| {
+                invalid("userinfo_signed_response_alg is RS256, PS256, ES256 or EdDSA")
+            })
         })
         .transpose()?;
     Ok(NewClient {
@@ -194,6 +195,23 @@ pub async fn register(
     metadata: ClientMetadata,
 ) -> Result<Registered, RegistrationRefusal> {
     let new = new_client(metadata)?;
+    let enabled = state
+        .config
+        .signing_algorithms()
+        .map_err(|error| crate::error::ServerError::Configuration(error.to_string()))?;
+    for algorithm in [
+        Some(new.id_token_signing_algorithm),
+        new.userinfo_signing_algorithm,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !enabled.contains(&algorithm) {
+            return Err(RegistrationRefusal::InvalidMetadata(format!(
+                "this provider does not sign with {algorithm}"
+            )));
+        }
+    }
     let digest = sha256_base64url(initial_token.as_bytes());
     let now = state.now();
     let used_digest = digest.clone();
