@@ -611,3 +611,20 @@ impl Drop for TestApp {
         }
     }
 }
+
+/// Polls `check` every 100 ms until it gives a value, for at most `limit`; past the
+/// deadline the test fails with `failure()`. Tests wait for conditions, never for time.
+pub async fn eventually<T>(
+    limit: std::time::Duration,
+    mut check: impl AsyncFnMut() -> Option<T>,
+    failure: impl FnOnce() -> String,
+) -> T {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{}", failure());
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

@@ -96,6 +96,16 @@ async fn a_client_registers_itself_with_an_initial_access_token(backend: Backend
     // One registration per initial token.
     let (status, _, _) = post(&app, Some(&token), &metadata).await;
     assert_eq!(status, 401);
+    // Even when five registrations race with a fresh one.
+    let raced = initial_token(&app).await;
+    let answers =
+        futures_util::future::join_all((0..5).map(|_| post(&app, Some(&raced), &metadata))).await;
+    let statuses: Vec<u16> = answers.iter().map(|(status, _, _)| *status).collect();
+    assert_eq!(
+        statuses.iter().filter(|status| **status == 201).count(),
+        1,
+        "{statuses:?}"
+    );
 
     // The new client signs a user in (after the consent a third party gets).
     let rp = relying_party(&app.base_url, client_id, Some(secret), REDIRECT_URI).await;

@@ -116,6 +116,28 @@ async fn a_pushed_request_signs_the_user_in_once(backend: Backend) {
         again.body
     );
 
+    // Five browsers racing with one fresh request_uri: one goes on to sign in.
+    let (_, challenge) = pkce();
+    let mut racing = request.to_vec();
+    racing.retain(|(name, _)| *name != "code_challenge");
+    racing.push(("code_challenge", challenge.as_str()));
+    let (status, pushed) = push(app, &world.client, &racing).await;
+    assert_eq!(status, 201, "{pushed}");
+    let url = authorize_url(
+        app,
+        &world.client.id,
+        pushed["request_uri"].as_str().expect("a request_uri"),
+    );
+    let browsers: Vec<_> = (0..5).map(|_| app.browser()).collect();
+    let pages =
+        futures_util::future::join_all(browsers.iter().map(|browser| browser.get(&url))).await;
+    let statuses: Vec<u16> = pages.iter().map(|page| page.status.as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|status| **status != 400).count(),
+        1,
+        "{statuses:?}"
+    );
+
     // This client must push: a plain request is sent back with invalid_request.
     let (_, plain_challenge) = pkce();
     let mut plain = url::Url::parse(&app.url("/authorize")).expect("a URL");

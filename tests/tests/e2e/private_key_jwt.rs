@@ -355,18 +355,22 @@ fn request_object(key: &ClientKey, app: &TestApp, client_id: &str, challenge: &s
     }))
 }
 
+/// A client registered with one fresh ES256 key and `flags`, and the test user.
+async fn key_client(app: &TestApp, kid: &str, flags: &[&str]) -> (ClientKey, RegisteredClient) {
+    let key = ClientKey::es256(kid);
+    let jwks = ClientKey::jwks(&[&key]).to_string();
+    let mut arguments = vec!["--first-party", "--jwks", jwks.as_str()];
+    arguments.extend_from_slice(flags);
+    let client = app.register_client(crate::REDIRECT_URI, &arguments).await;
+    app.create_user(crate::EMAIL, crate::PASSWORD).await;
+    (key, client)
+}
+
 async fn a_signed_request_pushed_by_a_key_client_signs_the_user_in(backend: Backend) {
     use gatehouse_tests::relying_party::query_parameter;
     let app = TestApp::start(backend).await;
-    let key = ClientKey::es256("bank-1");
+    let (key, client) = key_client(&app, "bank-1", &["--require-par"]).await;
     let jwks = ClientKey::jwks(&[&key]).to_string();
-    let client = app
-        .register_client(
-            crate::REDIRECT_URI,
-            &["--first-party", "--jwks", &jwks, "--require-par"],
-        )
-        .await;
-    app.create_user(crate::EMAIL, crate::PASSWORD).await;
     let discovery = crate::discovery_document(&app).await;
     assert_eq!(discovery["request_parameter_supported"], true);
 
@@ -575,15 +579,7 @@ async fn a_fapi_client_must_push_prove_its_key_and_bind_its_tokens(backend: Back
         refused.stderr
     );
 
-    let key = ClientKey::es256("trading-1");
-    let jwks = ClientKey::jwks(&[&key]).to_string();
-    let client = app
-        .register_client(
-            crate::REDIRECT_URI,
-            &["--first-party", "--jwks", &jwks, "--fapi"],
-        )
-        .await;
-    app.create_user(crate::EMAIL, crate::PASSWORD).await;
+    let (key, client) = key_client(&app, "trading-1", &["--fapi"]).await;
 
     // Not pushed: sent back.
     let (_, challenge) = pkce();

@@ -8,6 +8,31 @@ use openidconnect::TokenResponse as _;
 use openidconnect::core::CoreJwsSigningAlgorithm;
 use serde_json::Value;
 
+/// The header of the compact JWS `jwt`, and the key of the JWKS its `kid` names, fetched as
+/// a relying party would.
+async fn header_and_published_key(app: &TestApp, jwt: &str) -> (Value, Value) {
+    let header: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(jwt.split('.').next().unwrap_or_default())
+            .expect("base64url"),
+    )
+    .expect("a JSON header");
+    let jwks: Value = reqwest::get(app.url("/jwks"))
+        .await
+        .expect("JWKS")
+        .json()
+        .await
+        .expect("JSON");
+    let key = jwks["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .find(|key| key["kid"] == header["kid"])
+        .unwrap_or_else(|| panic!("{} is not published in {jwks}", header["kid"]))
+        .clone();
+    (header, key)
+}
+
 async fn es256_and_eddsa_id_tokens_verify_against_the_published_keys(backend: Backend) {
     for (alg, library_alg, key_type) in [
         ("ES256", CoreJwsSigningAlgorithm::EcdsaP256Sha256, "EC"),
@@ -21,26 +46,8 @@ async fn es256_and_eddsa_id_tokens_verify_against_the_published_keys(backend: Ba
         let signed_in = sign_in(&world, &["openid", "email"]).await;
         let id_token = signed_in.tokens.id_token().expect("an ID token");
 
-        let compact = id_token.to_string();
-        let header: Value = serde_json::from_slice(
-            &base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(compact.split('.').next().unwrap_or_default())
-                .expect("base64url"),
-        )
-        .expect("a JSON header");
+        let (header, published) = header_and_published_key(&world.app, &id_token.to_string()).await;
         assert_eq!(header["alg"], alg, "{header}");
-        let jwks: Value = reqwest::get(world.app.url("/jwks"))
-            .await
-            .expect("JWKS")
-            .json()
-            .await
-            .expect("JSON");
-        let published = jwks["keys"]
-            .as_array()
-            .expect("keys")
-            .iter()
-            .find(|key| key["kid"] == header["kid"])
-            .unwrap_or_else(|| panic!("{} is not published in {jwks}", header["kid"]));
         assert_eq!(published["kty"], key_type);
 
         let verifier = world
@@ -84,24 +91,7 @@ async fn userinfo_answers_are_signed_for_a_client_that_asks(backend: Backend) {
     );
     let jwt = response.text().await.expect("a body");
     // Verified as a relying party would: the key the header names, from the JWKS.
-    let header: Value = serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(jwt.split('.').next().unwrap_or_default())
-            .expect("base64url"),
-    )
-    .expect("a JSON header");
-    let jwks: Value = reqwest::get(world.app.url("/jwks"))
-        .await
-        .expect("JWKS")
-        .json()
-        .await
-        .expect("JSON");
-    let key = jwks["keys"]
-        .as_array()
-        .expect("keys")
-        .iter()
-        .find(|key| key["kid"] == header["kid"])
-        .expect("the signing key is published");
+    let (_, key) = header_and_published_key(&world.app, &jwt).await;
     let verifier = josekit::jws::ES256
         .verifier_from_jwk(
             &josekit::jwk::Jwk::from_map(key.as_object().expect("a JWK").clone()).expect("a JWK"),

@@ -129,18 +129,17 @@ impl Receiver {
         what: &str,
         wanted: impl Fn(&Received) -> bool,
     ) -> Received {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(found) = self.received_at(endpoint).into_iter().find(&wanted) {
-                return found;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{endpoint} never received {what}; it got {:?}",
-                self.received_at(endpoint)
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        gatehouse_tests::eventually(
+            Duration::from_secs(20),
+            async || self.received_at(endpoint).into_iter().find(&wanted),
+            || {
+                format!(
+                    "{endpoint} never received {what}; it got {:?}",
+                    self.received_at(endpoint)
+                )
+            },
+        )
+        .await
     }
 }
 
@@ -371,22 +370,27 @@ async fn failed_deliveries_are_retried_then_kept_as_dead_letters_until_sent_agai
     assert_eq!(user.status, 201, "{}", user.body);
 
     // Two attempts (max_attempts), then a dead letter with the receiver's answer.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    let dead = loop {
-        let failed = api
-            .get(&format!("/api/v1/webhooks/{id}/deliveries?state=failed"))
-            .await;
-        assert_eq!(failed.status, 200, "{}", failed.body);
-        if let Some(letter) = failed.body.as_array().and_then(|list| list.first()) {
-            break letter.clone();
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no dead letter; the receiver got {:?}",
-            receiver.received_at("hr")
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let dead = gatehouse_tests::eventually(
+        Duration::from_secs(30),
+        async || {
+            let failed = api
+                .get(&format!("/api/v1/webhooks/{id}/deliveries?state=failed"))
+                .await;
+            assert_eq!(failed.status, 200, "{}", failed.body);
+            failed
+                .body
+                .as_array()
+                .and_then(|list| list.first())
+                .cloned()
+        },
+        || {
+            format!(
+                "no dead letter; the receiver got {:?}",
+                receiver.received_at("hr")
+            )
+        },
+    )
+    .await;
     assert_eq!(dead["attempts"], 2, "{dead}");
     assert_eq!(dead["event_type"], "user.created");
     assert!(
@@ -416,21 +420,21 @@ async fn failed_deliveries_are_retried_then_kept_as_dead_letters_until_sent_agai
         })
         .await;
     assert!(arrived.is_signed_with(&secret));
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let delivered = api
-            .get(&format!("/api/v1/webhooks/{id}/deliveries?state=delivered"))
-            .await;
-        if delivered
-            .body
-            .as_array()
-            .is_some_and(|list| list.len() == 1)
-        {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "{}", delivered.body);
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    gatehouse_tests::eventually(
+        Duration::from_secs(20),
+        async || {
+            let delivered = api
+                .get(&format!("/api/v1/webhooks/{id}/deliveries?state=delivered"))
+                .await;
+            delivered
+                .body
+                .as_array()
+                .is_some_and(|list| list.len() == 1)
+                .then_some(())
+        },
+        || "the retried delivery is never listed as delivered".to_owned(),
+    )
+    .await;
     // Only dead letters are retried.
     let again = api
         .post(
