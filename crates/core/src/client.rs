@@ -243,6 +243,9 @@ pub enum ClientRegistrationError {
     /// The keys given for `private_key_jwt` are not usable; the message says why.
     #[error("client keys: {0}")]
     InvalidKeys(String),
+    /// A setting a FAPI 2.0 client cannot have; the message says which.
+    #[error("{0}")]
+    FapiRule(&'static str),
 }
 
 /// Most keys a client may register inline.

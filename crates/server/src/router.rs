@@ -78,6 +78,7 @@ pub fn build(state: AppState) -> Router {
         .route(
             "/connect/register/{client_id}",
             get(crate::protocol::client_registration::read)
+                .put(crate::protocol::client_registration::replace)
                 .delete(crate::protocol::client_registration::delete),
         )
         .route(paths::USERINFO, get(userinfo::get).post(userinfo::post))

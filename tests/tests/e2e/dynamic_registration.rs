@@ -174,7 +174,119 @@ async fn registration_is_off_by_default(backend: Backend) {
     assert_eq!(status, 404);
 }
 
+/// RFC 7592 §2.2: the client sends its whole registration back, changed; what it leaves
+/// out returns to the default, and how it authenticates cannot change.
+async fn a_registered_client_replaces_its_registration(backend: Backend) {
+    const NEW_REDIRECT_URI: &str = "https://rp.example/v2/callback";
+    let app = TestApp::builder(backend)
+        .with_setting("dynamic_registration", "enabled", "true")
+        .start()
+        .await;
+    app.create_user(EMAIL, PASSWORD).await;
+    let token = initial_token(&app).await;
+    let (status, _, registered) = post(
+        &app,
+        Some(&token),
+        &json!({
+            "client_name": "Partner portal",
+            "redirect_uris": [REDIRECT_URI],
+            "scope": "openid email",
+        }),
+    )
+    .await;
+    assert_eq!(status, 201, "{registered}");
+    let client_id = registered["client_id"].as_str().expect("a client_id");
+    let secret = registered["client_secret"].as_str().expect("a secret");
+    let management_token = registered["registration_access_token"]
+        .as_str()
+        .expect("a registration access token");
+    let registration_uri = registered["registration_client_uri"]
+        .as_str()
+        .expect("a registration URI");
+    let http = reqwest::Client::new();
+    let put = |body: Value, bearer: &str| {
+        http.put(registration_uri)
+            .bearer_auth(bearer)
+            .json(&body)
+            .send()
+    };
+    let replacement = json!({
+        "client_id": client_id,
+        "client_secret": secret,
+        "client_name": "Partner portal v2",
+        "redirect_uris": [NEW_REDIRECT_URI],
+        "scope": "openid email phone",
+        "userinfo_signed_response_alg": "ES256",
+    });
+
+    // Refused: without the registration access token, without its own client_id, with a
+    // secret that is not its own, or switching to another authentication method.
+    let stranger = put(replacement.clone(), &token).await.expect("a PUT");
+    assert_eq!(stranger.status(), 401);
+    for (change, why) in [
+        (json!({"client_id": null}), "no client_id"),
+        (json!({"client_secret": "guessed"}), "someone else's secret"),
+        (
+            json!({"token_endpoint_auth_method": "none"}),
+            "becoming a public client",
+        ),
+    ] {
+        let mut body = replacement.clone();
+        for (field, value) in change.as_object().expect("an object") {
+            body[field] = value.clone();
+        }
+        let refused = put(body, management_token).await.expect("a PUT");
+        assert_eq!(refused.status(), 400, "{why}");
+        let refused: Value = refused.json().await.expect("JSON");
+        assert_eq!(
+            refused["error"], "invalid_client_metadata",
+            "{why}: {refused}"
+        );
+    }
+
+    let replaced = put(replacement, management_token).await.expect("a PUT");
+    assert_eq!(replaced.status(), 200);
+    let replaced: Value = replaced.json().await.expect("JSON");
+    assert_eq!(replaced["client_name"], "Partner portal v2");
+    assert_eq!(replaced["redirect_uris"], json!([NEW_REDIRECT_URI]));
+    assert_eq!(replaced["scope"], "email openid phone");
+    assert_eq!(replaced["userinfo_signed_response_alg"], "ES256");
+    assert!(
+        replaced.get("client_secret").is_none(),
+        "the secret is not shown again"
+    );
+
+    // The registration as it now stands is what the client signs in with: the new redirect
+    // URI works with the same secret, and the old one is no longer registered.
+    let rp = relying_party(&app.base_url, client_id, Some(secret), NEW_REDIRECT_URI).await;
+    let (url, verifier, nonce) = authorization_request(&rp, &["email"], "");
+    let callback = app.browser().authorize(&url, EMAIL, PASSWORD).await;
+    assert!(callback.starts_with(NEW_REDIRECT_URI), "{callback}");
+    let tokens = exchange(&rp, &callback, verifier).await;
+    tokens
+        .id_token()
+        .expect("an ID token")
+        .claims(&rp.id_token_verifier(), &nonce)
+        .expect("the ID token verifies");
+    let old = relying_party(&app.base_url, client_id, Some(secret), REDIRECT_URI).await;
+    let (url, _, _) = authorization_request(&old, &["email"], "");
+    let page = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client")
+        .get(url.as_str())
+        .send()
+        .await
+        .expect("an authorization request");
+    assert_eq!(
+        page.status(),
+        400,
+        "never redirected to an unregistered URI"
+    );
+}
+
 gatehouse_tests::on_both_backends!(
+    a_registered_client_replaces_its_registration,
     a_client_registers_itself_with_an_initial_access_token,
     registration_is_off_by_default,
 );

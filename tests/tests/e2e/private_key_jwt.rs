@@ -552,7 +552,168 @@ gatehouse_tests::on_both_backends!(
     keys_published_at_a_jwks_uri_are_fetched,
     a_signed_request_pushed_by_a_key_client_signs_the_user_in,
     a_fapi_client_must_push_prove_its_key_and_bind_its_tokens,
+    an_administrator_rotates_a_clients_keys_and_turns_fapi_on_later,
 );
+
+/// Keys leak and profiles tighten after a client is registered: the management API
+/// replaces its keys (the old key stops working at once) and holds it to FAPI 2.0.
+async fn an_administrator_rotates_a_clients_keys_and_turns_fapi_on_later(backend: Backend) {
+    use crate::api::{Api, machine, machine_token};
+    let app = TestApp::start(backend).await;
+    let operator = machine(&app, "clients:read clients:write").await;
+    let api = Api::new(&app, &machine_token(&app, &operator, None).await);
+    let old_key = ClientKey::es256("erp-2026");
+    let new_key = ClientKey::ed25519("erp-2027");
+    let created = api
+        .post(
+            "/api/v1/clients",
+            &json!({
+                "name": "Trading terminal",
+                "redirect_uris": [crate::REDIRECT_URI],
+                "grant_types": ["authorization_code", "client_credentials"],
+                "scopes": "openid erp:read",
+                "jwks": ClientKey::jwks(&[&old_key]),
+            }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let client_id = created.body["client_id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    let path = format!("/api/v1/clients/{client_id}");
+    let token_url = app.url("/token");
+    let grant = [("grant_type", "client_credentials"), ("scope", "erp:read")];
+    let signed_by_old = old_key.sign(&claims(&client_id, &token_url, "before"));
+    assert_eq!(
+        post_with_assertion(&app, "/token", &signed_by_old, &grant)
+            .await
+            .0,
+        200
+    );
+
+    // The keys are replaced: the new key works, the old one no longer does.
+    let rotated = api
+        .patch(&path, &json!({"jwks": ClientKey::jwks(&[&new_key])}), None)
+        .await;
+    assert_eq!(rotated.status, 200, "{}", rotated.body);
+    let (status, body) = post_with_assertion(
+        &app,
+        "/token",
+        &old_key.sign(&claims(&client_id, &token_url, "after-old")),
+        &grant,
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_client")),
+        "{body}"
+    );
+    let (status, body) = post_with_assertion(
+        &app,
+        "/token",
+        &new_key.sign(&claims(&client_id, &token_url, "after-new")),
+        &grant,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    // A private key is never accepted as a client's key.
+    let leaked = api
+        .patch(
+            &path,
+            &json!({"jwks": {"keys": [Value::Object(
+                ES256.generate_key_pair().expect("a key").to_jwk_private_key().as_ref().clone()
+            )]}}),
+            None,
+        )
+        .await;
+    assert_eq!(leaked.status, 422, "{}", leaked.body);
+    assert_eq!(leaked.fields(), vec!["/jwks"]);
+
+    // Signed UserInfo answers, in an algorithm the instance signs with (PS256 is not on by
+    // default), and back to plain JSON.
+    let not_offered = api
+        .patch(
+            &path,
+            &json!({"userinfo_signed_response_alg": "PS256"}),
+            None,
+        )
+        .await;
+    assert_eq!(not_offered.status, 422, "{}", not_offered.body);
+    assert_eq!(not_offered.fields(), vec!["/userinfo_signed_response_alg"]);
+    let signed = api
+        .patch(
+            &path,
+            &json!({"userinfo_signed_response_alg": "ES256"}),
+            None,
+        )
+        .await;
+    assert_eq!(signed.body["userinfo_signed_response_alg"], "ES256");
+    let plain = api
+        .patch(&path, &json!({"userinfo_signed_response_alg": null}), None)
+        .await;
+    assert_eq!(plain.status, 200, "{}", plain.body);
+    assert!(plain.body["userinfo_signed_response_alg"].is_null());
+
+    // Held to FAPI 2.0 from now on: its requests must be pushed, and the flag cannot be
+    // half-undone.
+    let fapi = api.patch(&path, &json!({"fapi": true}), None).await;
+    assert_eq!(fapi.status, 200, "{}", fapi.body);
+    assert_eq!(fapi.body["fapi"], true);
+    assert_eq!(fapi.body["require_pushed_authorization_requests"], true);
+    let (_, challenge) = pkce();
+    let front_channel = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client")
+        .get(app.url(&format!(
+            "/authorize?response_type=code&client_id={client_id}&redirect_uri={}&scope=openid&state=s1&code_challenge={challenge}&code_challenge_method=S256",
+            crate::REDIRECT_URI
+        )))
+        .send()
+        .await
+        .expect("an authorization request");
+    let location = front_channel
+        .headers()
+        .get("location")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        location.starts_with(crate::REDIRECT_URI) && location.contains("error=invalid_request"),
+        "an unpushed request is refused to the client: {location}"
+    );
+    let half = api
+        .patch(
+            &path,
+            &json!({"require_pushed_authorization_requests": false}),
+            None,
+        )
+        .await;
+    assert_eq!(half.status, 422, "{}", half.body);
+    assert_eq!(half.fields(), vec!["/fapi"]);
+    // And a client with a secret cannot be switched to keys: a different method is a
+    // different client.
+    let with_secret = api
+        .post(
+            "/api/v1/clients",
+            &json!({"name": "Back office", "grant_types": ["client_credentials"], "scopes": "erp:read"}),
+        )
+        .await;
+    let switched = api
+        .patch(
+            &format!(
+                "/api/v1/clients/{}",
+                with_secret.body["client_id"].as_str().expect("an id")
+            ),
+            &json!({"jwks": ClientKey::jwks(&[&new_key])}),
+            None,
+        )
+        .await;
+    assert_eq!(switched.status, 422, "{}", switched.body);
+    assert_eq!(switched.fields(), vec!["/jwks"]);
+}
 
 async fn a_fapi_client_must_push_prove_its_key_and_bind_its_tokens(backend: Backend) {
     use gatehouse_tests::relying_party::query_parameter;

@@ -31,6 +31,7 @@ fn client_refusal(error: CreateClientError) -> ApiError {
                 Rule::PublicClientCredentials => "/public",
                 Rule::MissingRedirectUri | Rule::InvalidRedirectUri { .. } => "/redirect_uris",
                 Rule::InvalidKeys(_) => "/jwks",
+                Rule::FapiRule(_) => "/fapi",
                 _ => "/",
             };
             ApiError::invalid_field(field, invalid.to_string())
@@ -65,17 +66,44 @@ fn scopes(text: &str) -> Result<Scope, ApiError> {
     Scope::parse(text).map_err(|error| ApiError::invalid_field("/scopes", error.to_string()))
 }
 
+fn keys(
+    jwks: Option<serde_json::Value>,
+    jwks_uri: Option<String>,
+) -> Result<Option<ClientKeys>, ApiError> {
+    match (jwks, jwks_uri) {
+        (Some(_), Some(_)) => Err(ApiError::invalid_field(
+            "/jwks_uri",
+            "give jwks or jwks_uri, not both",
+        )),
+        (Some(jwks), None) => Ok(Some(ClientKeys::Jwks(jwks.to_string()))),
+        (None, Some(uri)) => Ok(Some(ClientKeys::JwksUri(uri))),
+        (None, None) => Ok(None),
+    }
+}
+
 fn algorithm(state: &AppState, name: &str) -> Result<SigningAlgorithm, ApiError> {
-    let algorithm: SigningAlgorithm = name.parse().map_err(|_| {
-        ApiError::invalid_field("/id_token_signed_response_alg", "unknown algorithm")
-    })?;
+    enabled_algorithm(state, name, "/id_token_signed_response_alg")
+}
+
+fn userinfo_algorithm(state: &AppState, name: &str) -> Result<SigningAlgorithm, ApiError> {
+    enabled_algorithm(state, name, "/userinfo_signed_response_alg")
+}
+
+fn enabled_algorithm(
+    state: &AppState,
+    name: &str,
+    field: &str,
+) -> Result<SigningAlgorithm, ApiError> {
+    let algorithm: SigningAlgorithm = name
+        .parse()
+        .map_err(|_| ApiError::invalid_field(field, "unknown algorithm"))?;
     let enabled = state
         .config
         .signing_algorithms()
         .map_err(|error| crate::error::ServerError::Configuration(error.to_string()))?;
     if !enabled.contains(&algorithm) {
         return Err(ApiError::invalid_field(
-            "/id_token_signed_response_alg",
+            field,
             format!("{algorithm} is not enabled in keys.algorithms"),
         ));
     }
@@ -224,24 +252,15 @@ pub async fn create(
         require_studio: request.require_studio,
         backchannel_logout_uri: request.backchannel_logout_uri,
         allows_registration: request.allows_registration,
-        keys: match (request.jwks, request.jwks_uri) {
-            (Some(_), Some(_)) => {
-                return Err(ApiError::invalid_field(
-                    "/jwks_uri",
-                    "give jwks or jwks_uri, not both",
-                ));
-            }
-            (Some(jwks), None) => Some(ClientKeys::Jwks(jwks.to_string())),
-            (None, Some(uri)) => Some(ClientKeys::JwksUri(uri)),
-            (None, None) => None,
-        },
+        keys: keys(request.jwks, request.jwks_uri)?,
         requires_pushed_requests: request.require_pushed_authorization_requests,
         is_fapi: request.fapi,
         uses_secret_jwt: request.client_secret_jwt,
-        userinfo_signing_algorithm: match &request.userinfo_signed_response_alg {
-            Some(name) => Some(algorithm(&state, name)?),
-            None => None,
-        },
+        userinfo_signing_algorithm: request
+            .userinfo_signed_response_alg
+            .as_deref()
+            .map(|name| userinfo_algorithm(&state, name))
+            .transpose()?,
     };
     let request_bytes = fingerprint("POST", "/api/v1/clients", &body);
     once(&state, &caller, key, &request_bytes, || async {
@@ -309,6 +328,18 @@ pub struct UpdateClient {
     #[schema(value_type = Option<String>)]
     backchannel_logout_uri: Option<Option<String>>,
     allows_registration: Option<bool>,
+    /// New public keys (JWK Set) for a client that authenticates with keys; replaces its
+    /// `jwks` or `jwks_uri`. A client registered with a secret keeps authenticating with it.
+    jwks: Option<serde_json::Value>,
+    /// Or the URL where it now publishes them.
+    jwks_uri: Option<String>,
+    require_pushed_authorization_requests: Option<bool>,
+    /// FAPI 2.0 Security Profile (needs keys; turns pushed requests on).
+    fapi: Option<bool>,
+    /// `null`: plain JSON UserInfo again.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    userinfo_signed_response_alg: Option<Option<String>>,
 }
 
 /// Change a registered application (redirect URIs, scopes, grant types, first-party, ...).
@@ -356,6 +387,14 @@ pub async fn update(
         require_studio: request.require_studio,
         backchannel_logout_uri: request.backchannel_logout_uri,
         allows_registration: request.allows_registration,
+        keys: keys(request.jwks, request.jwks_uri)?,
+        requires_pushed_requests: request.require_pushed_authorization_requests,
+        is_fapi: request.fapi,
+        userinfo_signing_algorithm: match &request.userinfo_signed_response_alg {
+            Some(Some(name)) => Some(Some(userinfo_algorithm(&state, name)?)),
+            Some(None) => Some(None),
+            None => None,
+        },
     };
     let client = clients::update(&state, &caller.actor, &ClientId::new(id), change, expected)
         .await

@@ -1,5 +1,5 @@
 //! The client registration endpoint (RFC 7591) and the registration management endpoint
-//! (RFC 7592: read and delete), when `dynamic_registration.enabled`.
+//! (RFC 7592: read, replace and delete), when `dynamic_registration.enabled`.
 
 use crate::error::OAuthError;
 use crate::service::client_registration::{self, ClientMetadata, RegistrationRefusal};
@@ -88,6 +88,9 @@ fn metadata(state: &AppState, client: &Client) -> Value {
     if let Some(uri) = &client.backchannel_logout_uri {
         answer["backchannel_logout_uri"] = json!(uri);
     }
+    if let Some(algorithm) = client.userinfo_signing_algorithm {
+        answer["userinfo_signed_response_alg"] = json!(algorithm.as_str());
+    }
     answer
 }
 
@@ -105,14 +108,9 @@ pub async fn register(
             "registration needs an initial access token from an administrator",
         ));
     };
-    let request: ClientMetadata = match serde_json::from_slice(&body) {
+    let request = match parse_metadata(&body) {
         Ok(request) => request,
-        Err(error) => {
-            return Ok(refused(
-                "invalid_client_metadata",
-                &format!("the body is not client metadata: {error}"),
-            ));
-        }
+        Err(refusal) => return refusal_response(refusal),
     };
     match client_registration::register(&state, token, request).await {
         Ok(registered) => {
@@ -126,17 +124,29 @@ pub async fn register(
                 (StatusCode::CREATED, Json(answer)).into_response(),
             ))
         }
-        Err(RegistrationRefusal::InvalidToken) => Ok(invalid_token(
+        Err(refusal) => refusal_response(refusal),
+    }
+}
+
+fn refusal_response(refusal: RegistrationRefusal) -> Result<Response, OAuthError> {
+    match refusal {
+        RegistrationRefusal::InvalidToken => Ok(invalid_token(
             "the initial access token is unknown, expired or already used",
         )),
-        Err(RegistrationRefusal::InvalidRedirectUri(message)) => {
+        RegistrationRefusal::InvalidRedirectUri(message) => {
             Ok(refused("invalid_redirect_uri", &message))
         }
-        Err(RegistrationRefusal::InvalidMetadata(message)) => {
+        RegistrationRefusal::InvalidMetadata(message) => {
             Ok(refused("invalid_client_metadata", &message))
         }
-        Err(RegistrationRefusal::Server(error)) => Err(error.into()),
+        RegistrationRefusal::Server(error) => Err(error.into()),
     }
+}
+
+fn parse_metadata(body: &[u8]) -> Result<ClientMetadata, RegistrationRefusal> {
+    serde_json::from_slice(body).map_err(|error| {
+        RegistrationRefusal::InvalidMetadata(format!("the body is not client metadata: {error}"))
+    })
 }
 
 async fn managed(
@@ -172,6 +182,28 @@ pub async fn read(
         Ok(client) => no_store(Json(metadata(&state, &client)).into_response()),
         Err(response) => response,
     })
+}
+
+/// `PUT /connect/register/{client_id}`: the client replaces its registration (RFC 7592
+/// §2.2) and gets it back as it now stands.
+pub async fn replace(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(client_id): Path<String>,
+    body: Bytes,
+) -> Result<Response, OAuthError> {
+    let client = match managed(&state, &headers, &client_id).await? {
+        Ok(client) => client,
+        Err(response) => return Ok(response),
+    };
+    let request = match parse_metadata(&body) {
+        Ok(request) => request,
+        Err(refusal) => return refusal_response(refusal),
+    };
+    match client_registration::replace(&state, &client, request).await {
+        Ok(client) => Ok(no_store(Json(metadata(&state, &client)).into_response())),
+        Err(refusal) => refusal_response(refusal),
+    }
 }
 
 /// `DELETE /connect/register/{client_id}`: the client deregisters; its tokens and grants go

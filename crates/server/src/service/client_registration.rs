@@ -2,10 +2,12 @@
 //! themselves with an initial access token an administrator issued, each token good for one
 //! registration. What a registered client may ask for is narrower than what an
 //! administrator may grant: the OpenID Connect scopes only (never the management API's),
-//! never first-party, never FAPI or studio restrictions.
+//! never first-party, never FAPI or studio restrictions. A registered client reads,
+//! replaces (RFC 7592 §2.2) and deletes its registration with its registration access
+//! token; how it authenticates stays what it registered with.
 
 use crate::service::audit::Actor;
-use crate::service::clients::{self, CreateClientError, CreatedClient, NewClient};
+use crate::service::clients::{self, ClientChange, CreateClientError, CreatedClient, NewClient};
 use crate::state::AppState;
 use gatehouse_core::client::{Client, ClientKeys, GrantType};
 use gatehouse_core::keys::SigningAlgorithm;
@@ -19,6 +21,10 @@ use serde::Deserialize;
 /// ignored, as §2 allows.
 #[derive(Debug, Default, Deserialize)]
 pub struct ClientMetadata {
+    /// On a replacement (RFC 7592 §2.2) only: the client's own id, which must be given.
+    pub client_id: Option<String>,
+    /// On a replacement only: the client's current secret, if given; it must match.
+    pub client_secret: Option<String>,
     /// Redirect URIs (exact).
     #[serde(default)]
     pub redirect_uris: Vec<String>,
@@ -187,14 +193,8 @@ fn new_client(metadata: ClientMetadata) -> Result<NewClient, RegistrationRefusal
     })
 }
 
-/// Registers a client with `initial_token`. The token is used first (one registration per
-/// token, decided by a conditional write) and given back if the metadata is refused.
-pub async fn register(
-    state: &AppState,
-    initial_token: &str,
-    metadata: ClientMetadata,
-) -> Result<Registered, RegistrationRefusal> {
-    let new = new_client(metadata)?;
+/// Refuses algorithms the instance does not sign with.
+fn check_algorithms(state: &AppState, new: &NewClient) -> Result<(), RegistrationRefusal> {
     let enabled = state
         .config
         .signing_algorithms()
@@ -212,6 +212,37 @@ pub async fn register(
             )));
         }
     }
+    Ok(())
+}
+
+/// The registration error (RFC 7591 §3.2.2) for a client the registration rules refuse.
+fn refusal_of(refusal: CreateClientError) -> RegistrationRefusal {
+    use gatehouse_core::client::ClientRegistrationError as Rule;
+    match refusal {
+        CreateClientError::Invalid(
+            invalid @ (Rule::InvalidRedirectUri { .. } | Rule::MissingRedirectUri),
+        ) => RegistrationRefusal::InvalidRedirectUri(invalid.to_string()),
+        CreateClientError::Invalid(invalid) => {
+            RegistrationRefusal::InvalidMetadata(invalid.to_string())
+        }
+        CreateClientError::Store(error) => error.into(),
+        CreateClientError::Encryption(error) => error.into(),
+        CreateClientError::Stale => RegistrationRefusal::InvalidMetadata(
+            "the registration changed meanwhile; read it and send the change again".to_owned(),
+        ),
+        other => RegistrationRefusal::InvalidMetadata(other.to_string()),
+    }
+}
+
+/// Registers a client with `initial_token`. The token is used first (one registration per
+/// token, decided by a conditional write) and given back if the metadata is refused.
+pub async fn register(
+    state: &AppState,
+    initial_token: &str,
+    metadata: ClientMetadata,
+) -> Result<Registered, RegistrationRefusal> {
+    let new = new_client(metadata)?;
+    check_algorithms(state, &new)?;
     let digest = sha256_base64url(initial_token.as_bytes());
     let now = state.now();
     let used_digest = digest.clone();
@@ -233,22 +264,7 @@ pub async fn register(
                     registrations::restore_initial_token(connection, &restored)
                 })
                 .await?;
-            return Err(match refusal {
-                CreateClientError::Invalid(
-                    invalid @ gatehouse_core::client::ClientRegistrationError::InvalidRedirectUri {
-                        ..
-                    },
-                )
-                | CreateClientError::Invalid(
-                    invalid @ gatehouse_core::client::ClientRegistrationError::MissingRedirectUri,
-                ) => RegistrationRefusal::InvalidRedirectUri(invalid.to_string()),
-                CreateClientError::Invalid(invalid) => {
-                    RegistrationRefusal::InvalidMetadata(invalid.to_string())
-                }
-                CreateClientError::Store(error) => error.into(),
-                CreateClientError::Encryption(error) => error.into(),
-                other => RegistrationRefusal::InvalidMetadata(other.to_string()),
-            });
+            return Err(refusal_of(refusal));
         }
     };
     let registration_access_token = crate::random::token();
@@ -287,4 +303,60 @@ pub async fn registered_client(
         return Ok(None);
     }
     clients::get(state, &id).await
+}
+
+/// Replaces the registration of `client` (RFC 7592 §2.2): the metadata sent is the whole
+/// registration, so what is left out returns to its default. The client's id must be given
+/// and, if its secret is given, it must be the current one; how the client authenticates
+/// cannot change (a different method is a different client: register one).
+pub async fn replace(
+    state: &AppState,
+    client: &Client,
+    mut metadata: ClientMetadata,
+) -> Result<Client, RegistrationRefusal> {
+    if metadata.client_id.as_deref() != Some(client.id.as_str()) {
+        return Err(RegistrationRefusal::InvalidMetadata(
+            "client_id must be given and be this client's id".to_owned(),
+        ));
+    }
+    if let Some(secret) = metadata.client_secret.take() {
+        let matches = client
+            .secret_digest
+            .as_deref()
+            .is_some_and(|digest| state.secrets.verify_client_secret(&secret, digest));
+        if !matches {
+            return Err(RegistrationRefusal::InvalidMetadata(
+                "client_secret is not this client's secret; a secret is rotated by an administrator, not here"
+                    .to_owned(),
+            ));
+        }
+    }
+    let new = new_client(metadata)?;
+    check_algorithms(state, &new)?;
+    if new.is_public != client.is_public()
+        || new.keys.is_some() != client.keys.is_some()
+        || new.uses_secret_jwt != client.encrypted_secret.is_some()
+    {
+        return Err(RegistrationRefusal::InvalidMetadata(
+            "token_endpoint_auth_method cannot change; register a new client for another method"
+                .to_owned(),
+        ));
+    }
+    let change = ClientChange {
+        name: Some(new.name),
+        redirect_uris: Some(new.redirect_uris),
+        post_logout_redirect_uris: Some(new.post_logout_redirect_uris),
+        grant_types: Some(new.grant_types),
+        scopes: Some(new.scopes),
+        id_token_signing_algorithm: Some(new.id_token_signing_algorithm),
+        backchannel_logout_uri: Some(new.backchannel_logout_uri),
+        keys: new.keys,
+        requires_pushed_requests: Some(new.requires_pushed_requests),
+        userinfo_signing_algorithm: Some(new.userinfo_signing_algorithm),
+        ..ClientChange::default()
+    };
+    let actor = Actor::named("dynamic-registration");
+    clients::update(state, &actor, &client.id, change, None)
+        .await
+        .map_err(refusal_of)
 }

@@ -325,6 +325,16 @@ pub struct ClientChange {
     pub backchannel_logout_uri: Option<Option<String>>,
     /// Its sign-in page offers registration.
     pub allows_registration: Option<bool>,
+    /// New public keys, for a client that authenticates with keys (`private_key_jwt`).
+    /// How a client authenticates is fixed when it is registered: a client with a secret
+    /// cannot be given keys, nor the other way round.
+    pub keys: Option<ClientKeys>,
+    /// Its authorization requests must be pushed first (RFC 9126).
+    pub requires_pushed_requests: Option<bool>,
+    /// Held to the FAPI 2.0 Security Profile (which implies pushed requests).
+    pub is_fapi: Option<bool>,
+    /// UserInfo signing algorithm; `Some(None)`: plain JSON again.
+    pub userinfo_signing_algorithm: Option<Option<SigningAlgorithm>>,
 }
 
 /// Changes a client after checking the result against the registration rules, only when
@@ -377,6 +387,35 @@ pub async fn update(
     }
     if let Some(allows) = change.allows_registration {
         updated.allows_registration = allows;
+    }
+    if let Some(keys) = change.keys {
+        if current.keys.is_none() {
+            return Err(ClientRegistrationError::InvalidKeys(
+                "this client authenticates with a secret (or none); keys are set when a client is registered with them"
+                    .to_owned(),
+            )
+            .into());
+        }
+        updated.keys = Some(keys);
+    }
+    if let Some(required) = change.requires_pushed_requests {
+        updated.requires_pushed_requests = required;
+    }
+    if let Some(fapi) = change.is_fapi {
+        updated.is_fapi = fapi;
+    }
+    if updated.is_fapi && !updated.requires_pushed_requests {
+        if change.requires_pushed_requests == Some(false) {
+            return Err(ClientRegistrationError::FapiRule(
+                "a FAPI 2.0 client pushes its authorization requests; turn fapi off first",
+            )
+            .into());
+        }
+        // Turning FAPI on turns pushed requests on, as at registration.
+        updated.requires_pushed_requests = true;
+    }
+    if let Some(algorithm) = change.userinfo_signing_algorithm {
+        updated.userinfo_signing_algorithm = algorithm;
     }
     validate(&NewClient {
         name: updated.name.clone(),
