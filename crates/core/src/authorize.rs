@@ -503,6 +503,8 @@ pub enum StudioRefusal {
     NotAMember,
     /// The user belongs to no studio the client accepts.
     NoAcceptableStudio,
+    /// The requested studio admits only FAPI 2.0 clients.
+    RequiresFapi,
 }
 
 /// The next thing an authorization request needs.
@@ -578,6 +580,12 @@ pub fn next_step(
         Some(StudioChoice::NoAcceptableStudio) => {
             return interactive(
                 NextStep::StudioRefused(StudioRefusal::NoAcceptableStudio),
+                AuthorizationErrorCode::AccessDenied,
+            );
+        }
+        Some(StudioChoice::RequiresFapi) => {
+            return interactive(
+                NextStep::StudioRefused(StudioRefusal::RequiresFapi),
                 AuthorizationErrorCode::AccessDenied,
             );
         }

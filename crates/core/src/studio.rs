@@ -315,6 +315,9 @@ pub struct StudioSettings {
     /// after a code to their verified e-mail or phone; `None` follows
     /// `devices.self_service_swap`.
     pub device_self_service_swap: Option<bool>,
+    /// Members sign in only to applications held to the FAPI 2.0 Security Profile (the
+    /// client's FAPI switch): tokens naming this studio go to no other client.
+    pub fapi_required: bool,
 }
 
 impl Default for StudioSettings {
@@ -337,6 +340,7 @@ impl Default for StudioSettings {
             upstream_provisioning: crate::upstream::Provisioning::default(),
             trust_upstream_mfa: false,
             device_self_service_swap: None,
+            fapi_required: false,
         }
     }
 }
@@ -605,6 +609,9 @@ pub struct StudioRestriction {
     pub allowed: Vec<StudioId>,
     /// The client needs a studio in every token.
     pub is_required: bool,
+    /// The client is held to the FAPI 2.0 Security Profile, so studios that require it
+    /// accept it.
+    pub is_fapi: bool,
 }
 
 /// What the sign-in knows when a studio must be chosen.
@@ -638,22 +645,33 @@ pub enum StudioChoice {
     NotAMember,
     /// The user belongs to no studio the client accepts.
     NoAcceptableStudio,
+    /// The requested studio admits only clients held to the FAPI 2.0 Security Profile, and
+    /// this client is not.
+    RequiresFapi,
 }
 
 /// Chooses the studio of a sign-in.
 #[must_use]
 pub fn choose_studio(context: &StudioContext<'_>) -> StudioChoice {
+    let restriction = &context.restriction;
+    let admits = |studio: &Studio| restriction.is_fapi || !studio.settings.fapi_required;
     let candidates: Vec<&StudioId> = context
         .memberships
         .iter()
-        .map(|membership| &membership.studio.id)
-        .filter(|id| {
-            context.restriction.allowed.is_empty() || context.restriction.allowed.contains(id)
-        })
+        .map(|membership| &membership.studio)
+        .filter(|studio| restriction.allowed.is_empty() || restriction.allowed.contains(&studio.id))
+        .filter(|studio| admits(studio))
+        .map(|studio| &studio.id)
         .collect();
     if let Some(requested) = &context.requested {
+        let requires_fapi = context
+            .memberships
+            .iter()
+            .any(|membership| membership.studio.id == *requested && !admits(&membership.studio));
         return if candidates.contains(&requested) {
             StudioChoice::Chosen(requested.clone())
+        } else if requires_fapi {
+            StudioChoice::RequiresFapi
         } else {
             StudioChoice::NotAMember
         };
@@ -665,7 +683,8 @@ pub fn choose_studio(context: &StudioContext<'_>) -> StudioChoice {
     }
     match candidates.as_slice() {
         [] if context.memberships.is_empty()
-            && context.restriction == StudioRestriction::default() =>
+            && restriction.allowed.is_empty()
+            && !restriction.is_required =>
         {
             StudioChoice::NoStudio
         }
@@ -863,6 +882,52 @@ mod tests {
             choose(&one, &|context| context.restriction.allowed =
                 vec![StudioId::new("b")]),
             StudioChoice::NoAcceptableStudio
+        );
+    }
+
+    #[test]
+    fn studios_that_require_fapi_admit_only_fapi_clients() {
+        let ordinary = membership("ordinary", None);
+        let mut guarded = membership("guarded", None);
+        guarded.studio.settings.fapi_required = true;
+        let both = [ordinary, guarded.clone()];
+        let only_guarded = [guarded];
+        let choose = |memberships: &[Membership], is_fapi: bool, requested: Option<&str>| {
+            choose_studio(&StudioContext {
+                memberships,
+                restriction: StudioRestriction {
+                    is_fapi,
+                    ..StudioRestriction::default()
+                },
+                requested: requested.map(StudioId::new),
+                ..StudioContext::default()
+            })
+        };
+        assert_eq!(
+            choose(&both, false, None),
+            StudioChoice::Chosen(StudioId::new("ordinary")),
+            "an ordinary client never sees the guarded studio in the picker"
+        );
+        assert_eq!(
+            choose(&both, false, Some("guarded")),
+            StudioChoice::RequiresFapi
+        );
+        assert_eq!(
+            choose(&only_guarded, false, None),
+            StudioChoice::NoAcceptableStudio,
+            "a member of guarded studios only gets no studio-less token either"
+        );
+        assert_eq!(
+            choose(&both, true, Some("guarded")),
+            StudioChoice::Chosen(StudioId::new("guarded"))
+        );
+        assert_eq!(
+            choose(&both, true, None),
+            StudioChoice::Pick(vec![StudioId::new("ordinary"), StudioId::new("guarded")])
+        );
+        assert_eq!(
+            choose(&both, false, Some("elsewhere")),
+            StudioChoice::NotAMember
         );
     }
 }

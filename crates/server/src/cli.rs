@@ -221,6 +221,10 @@ pub struct SetStudioArgs {
     /// after a code to their verified e-mail or phone: true, false or "default".
     #[arg(long, value_name = "BOOL")]
     pub device_self_service_swap: Option<String>,
+    /// Let members sign in only to applications held to the FAPI 2.0 Security Profile
+    /// (clients created with --fapi).
+    #[arg(long, value_name = "BOOL")]
+    pub fapi_required: Option<bool>,
     /// Browser session lifetime in seconds, or "default".
     #[arg(long, value_name = "SECONDS")]
     pub session_lifetime: Option<String>,
@@ -1275,6 +1279,7 @@ async fn studios_command(
                         format!("--device-self-service-swap: {text:?} is not true, false or default")
                     })?)),
                 },
+                fapi_required: arguments.fapi_required,
             };
             let studio =
                 studios::update_settings(&state, &actor, &arguments.studio, change, None).await?;

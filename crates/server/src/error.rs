@@ -465,6 +465,7 @@ impl From<crate::service::authorization::AuthorizationRefusal> for PageError {
                     StudioRefusal::UnknownStudio => "error-studio-unknown",
                     StudioRefusal::NotAMember => "error-studio-not-member",
                     StudioRefusal::NoAcceptableStudio => "error-studio-none",
+                    StudioRefusal::RequiresFapi => "error-studio-fapi",
                 },
             ),
             AuthorizationRefusal::TooManyPending => {

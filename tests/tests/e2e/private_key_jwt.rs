@@ -553,6 +553,7 @@ gatehouse_tests::on_both_backends!(
     a_signed_request_pushed_by_a_key_client_signs_the_user_in,
     a_fapi_client_must_push_prove_its_key_and_bind_its_tokens,
     an_administrator_rotates_a_clients_keys_and_turns_fapi_on_later,
+    a_studio_that_requires_fapi_admits_only_fapi_clients,
 );
 
 /// Keys leak and profiles tighten after a client is registered: the management API
@@ -791,32 +792,7 @@ async fn a_fapi_client_must_push_prove_its_key_and_bind_its_tokens(backend: Back
     assert_eq!(with_secret.status(), 401);
 
     // The FAPI way: pushed, PKCE, private_key_jwt, a DPoP-bound token.
-    let (verifier, challenge) = pkce();
-    let assertion = key.sign(&claims(&client.id, &app.url("/par"), "par-ok"));
-    let (status, pushed) = post_with_assertion(
-        &app,
-        "/par",
-        &assertion,
-        &[
-            ("response_type", "code"),
-            ("redirect_uri", crate::REDIRECT_URI),
-            ("scope", "openid"),
-            ("state", "fapi"),
-            ("code_challenge", challenge.as_str()),
-            ("code_challenge_method", "S256"),
-        ],
-    )
-    .await;
-    assert_eq!(status, 201, "{pushed}");
-    let url = crate::par::authorize_url(
-        &app,
-        &client.id,
-        pushed["request_uri"].as_str().expect("a request_uri"),
-    );
-    let callback = app
-        .browser()
-        .authorize(url.as_str(), crate::EMAIL, crate::PASSWORD)
-        .await;
+    let (callback, verifier) = fapi_authorize(&app, &key, &client, &app.browser(), &[]).await;
     assert_eq!(
         query_parameter(&callback, "iss").as_deref(),
         Some(app.base_url.as_str())
@@ -836,11 +812,63 @@ async fn a_fapi_client_must_push_prove_its_key_and_bind_its_tokens(backend: Back
         (400, Some("invalid_dpop_proof")),
         "{body}"
     );
+    let tokens = dpop_exchange(&app, &key, &client, &code, &verifier).await;
+    assert_eq!(tokens["token_type"], "DPoP");
+}
+
+/// Pushes a code request the FAPI way (PKCE, `private_key_jwt`, `extra` parameters) and
+/// signs the test user in through it; the callback URL and the PKCE verifier.
+async fn fapi_authorize(
+    app: &TestApp,
+    key: &ClientKey,
+    client: &RegisteredClient,
+    browser: &gatehouse_tests::Browser,
+    extra: &[(&str, &str)],
+) -> (String, String) {
+    let (verifier, challenge) = pkce();
+    let jti = uuid::Uuid::new_v4().to_string();
+    let assertion = key.sign(&claims(&client.id, &app.url("/par"), &jti));
+    let mut form = vec![
+        ("response_type", "code"),
+        ("redirect_uri", crate::REDIRECT_URI),
+        ("scope", "openid"),
+        ("state", "fapi"),
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "S256"),
+    ];
+    form.extend_from_slice(extra);
+    let (status, pushed) = post_with_assertion(app, "/par", &assertion, &form).await;
+    assert_eq!(status, 201, "{pushed}");
+    let url = crate::par::authorize_url(
+        app,
+        &client.id,
+        pushed["request_uri"].as_str().expect("a request_uri"),
+    );
+    let callback = browser
+        .authorize(url.as_str(), crate::EMAIL, crate::PASSWORD)
+        .await;
+    (callback, verifier)
+}
+
+/// Exchanges `code` with `private_key_jwt` and a DPoP proof; the token response.
+async fn dpop_exchange(
+    app: &TestApp,
+    key: &ClientKey,
+    client: &RegisteredClient,
+    code: &str,
+    verifier: &str,
+) -> Value {
     let dpop_key = gatehouse_tests::dpop::DpopKey::generate();
-    let assertion = key.sign(&claims(&client.id, &app.url("/token"), "token-dpop"));
-    let mut form: Vec<(&str, &str)> = exchange.to_vec();
-    form.push(("client_assertion_type", ASSERTION_TYPE));
-    form.push(("client_assertion", assertion.as_str()));
+    let jti = uuid::Uuid::new_v4().to_string();
+    let assertion = key.sign(&claims(&client.id, &app.url("/token"), &jti));
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", crate::REDIRECT_URI),
+        ("code_verifier", verifier),
+        ("client_assertion_type", ASSERTION_TYPE),
+        ("client_assertion", assertion.as_str()),
+    ];
     let response = reqwest::Client::new()
         .post(app.url("/token"))
         .header("DPoP", dpop_key.proof("POST", &app.url("/token"), None))
@@ -851,5 +879,74 @@ async fn a_fapi_client_must_push_prove_its_key_and_bind_its_tokens(backend: Back
     let status = response.status().as_u16();
     let tokens: Value = response.json().await.unwrap_or_default();
     assert_eq!(status, 200, "{tokens}");
-    assert_eq!(tokens["token_type"], "DPoP");
+    tokens
+}
+
+async fn a_studio_that_requires_fapi_admits_only_fapi_clients(backend: Backend) {
+    use crate::code_flow::jwt_payload;
+    use gatehouse_tests::relying_party::{query_parameter, relying_party};
+    use openidconnect::TokenResponse as _;
+    let app = TestApp::start(backend).await;
+    let (key, fapi_client) = key_client(&app, "vault-1", &["--fapi"]).await;
+    app.create_studio("vault", "Vault Trading", &[]).await;
+    app.create_studio("desk", "Front Desk", &[]).await;
+    app.add_member("vault", crate::EMAIL, "member", None).await;
+    app.add_member("desk", crate::EMAIL, "member", None).await;
+    let switched = app
+        .cli(
+            &[
+                "studios",
+                "set",
+                "--studio",
+                "vault",
+                "--fapi-required",
+                "true",
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(switched.exit_code, 0, "{}", switched.stderr);
+
+    // An ordinary portal: the vault is not offered, so the one studio left is chosen.
+    let portal = app
+        .register_client(crate::REDIRECT_URI, &["--first-party"])
+        .await;
+    let rp = relying_party(
+        &app.base_url,
+        &portal.id,
+        portal.secret.as_deref(),
+        crate::REDIRECT_URI,
+    )
+    .await;
+    let browser = app.browser();
+    let (url, verifier, _) = crate::authorization_request(&rp, &[], "");
+    let callback = browser.authorize(&url, crate::EMAIL, crate::PASSWORD).await;
+    let tokens = crate::exchange(&rp, &callback, verifier).await;
+    let id_token = tokens.id_token().expect("an ID token").to_string();
+    assert_eq!(jwt_payload(&id_token)["studio_slug"], "desk");
+    // Asking for the vault by name is refused on a page, with no code and no redirect.
+    let (url, _, _) = crate::authorization_request(&rp, &[], "&organization=vault");
+    let refused = browser.get(&url).await;
+    assert_eq!(refused.status, 403);
+    assert!(refused.location.is_none());
+    let explanation = gatehouse_server::i18n::translate("en", "error-studio-fapi", &[]);
+    assert!(refused.body.contains(&explanation), "{}", refused.body);
+
+    // The FAPI client reaches the vault, and its token says so.
+    let (callback, verifier) = fapi_authorize(
+        &app,
+        &key,
+        &fapi_client,
+        &app.browser(),
+        &[("organization", "vault")],
+    )
+    .await;
+    let code = query_parameter(&callback, "code").expect("a code");
+    let tokens = dpop_exchange(&app, &key, &fapi_client, &code, &verifier).await;
+    let id_token = tokens["id_token"].as_str().expect("an ID token");
+    assert_eq!(jwt_payload(id_token)["studio_slug"], "vault");
+    assert_eq!(
+        jwt_payload(tokens["access_token"].as_str().expect("an access token"))["studio_slug"],
+        "vault"
+    );
 }

@@ -81,6 +81,7 @@ studio-current = current
 error-studio-unknown = The application asked for a studio that does not exist.
 error-studio-not-member = Your account is not a member of the studio this sign-in is for. Ask the studio's administrator to add you, or sign in with another account.
 error-studio-none = Your account does not belong to any studio this application accepts, so you cannot use it. Ask your studio's administrator for access.
+error-studio-fapi = This studio admits sign-ins only from applications that meet its security profile (FAPI 2.0), and this application does not. Use an application your studio approved, or ask its administrator.
 error-device-limit = Your account is already registered on as many devices as it allows, so it cannot be used on this device. Ask your studio's administrator or customer support to remove a device you no longer use, then try again.
 error-not-permitted = You do not have permission to do this.
 error-too-large = The request is too large. Shorten what you typed and try again.

@@ -81,6 +81,7 @@ studio-current = nykyinen
 error-studio-unknown = Sovellus pyysi studiota, jota ei ole olemassa.
 error-studio-not-member = Tilisi ei ole sen studion jäsen, jota tämä kirjautuminen koskee. Pyydä studion ylläpitäjää lisäämään sinut tai kirjaudu toisella tilillä.
 error-studio-none = Tilisi ei kuulu yhteenkään studioon, jonka tämä sovellus hyväksyy, joten et voi käyttää sovellusta. Pyydä käyttöoikeutta studiosi ylläpitäjältä.
+error-studio-fapi = Tähän studioon voi kirjautua vain sovelluksilla, jotka täyttävät sen tietoturvaprofiilin (FAPI 2.0), eikä tämä sovellus täytä sitä. Käytä studiosi hyväksymää sovellusta tai kysy studion ylläpitäjältä.
 error-device-limit = Tilillesi on jo rekisteröity suurin sallittu määrä laitteita, joten sitä ei voi käyttää tällä laitteella. Pyydä studiosi ylläpitäjää tai asiakastukea poistamaan laite, jota et enää käytä, ja yritä sitten uudelleen.
 error-not-permitted = Sinulla ei ole oikeutta tähän toimintoon.
 error-too-large = Pyyntö on liian suuri. Lyhennä kirjoittamaasi ja yritä uudelleen.

@@ -81,6 +81,7 @@ studio-current = attuale
 error-studio-unknown = L'applicazione ha richiesto uno studio che non esiste.
 error-studio-not-member = Il tuo account non è membro dello studio a cui si riferisce questo accesso. Chiedi all'amministratore dello studio di aggiungerti oppure accedi con un altro account.
 error-studio-none = Il tuo account non appartiene a nessuno studio accettato da questa applicazione, quindi non puoi utilizzarla. Chiedi l'accesso all'amministratore del tuo studio.
+error-studio-fapi = Questo studio accetta accessi solo da applicazioni conformi al suo profilo di sicurezza (FAPI 2.0), e questa applicazione non lo è. Usa un'applicazione approvata dal tuo studio o chiedi al suo amministratore.
 error-device-limit = Il tuo account è già registrato sul numero massimo di dispositivi consentiti, quindi non può essere usato su questo dispositivo. Chiedi all'amministratore del tuo studio o all'assistenza clienti di rimuovere un dispositivo che non usi più, poi riprova.
 error-not-permitted = Non hai l'autorizzazione per eseguire questa operazione.
 error-too-large = La richiesta è troppo grande. Accorcia ciò che hai scritto e riprova.

@@ -81,6 +81,7 @@ studio-current = aktuell
 error-studio-unknown = Applikationen begärde en studio som inte finns.
 error-studio-not-member = Ditt konto är inte medlem i den studio som inloggningen gäller. Be studions administratör att lägga till dig, eller logga in med ett annat konto.
 error-studio-none = Ditt konto hör inte till någon studio som den här applikationen godkänner, så du kan inte använda den. Be din studios administratör om åtkomst.
+error-studio-fapi = Den här studion tillåter bara inloggning från applikationer som uppfyller dess säkerhetsprofil (FAPI 2.0), och den här applikationen gör inte det. Använd en applikation som din studio har godkänt, eller fråga dess administratör.
 error-device-limit = Ditt konto är redan registrerat på det högsta tillåtna antalet enheter och kan därför inte användas på den här enheten. Be din studios administratör eller kundtjänst att ta bort en enhet som du inte längre använder och försök sedan igen.
 error-not-permitted = Du har inte behörighet att göra detta.
 error-too-large = Begäran är för stor. Korta ner det du skrev och försök igen.

@@ -81,6 +81,7 @@ studio-current = geçerli
 error-studio-unknown = Uygulama, mevcut olmayan bir büro istedi.
 error-studio-not-member = Hesabınız, bu girişin yapıldığı büronun üyesi değil. Büro yöneticisinden sizi eklemesini isteyin veya başka bir hesapla giriş yapın.
 error-studio-none = Hesabınız bu uygulamanın kabul ettiği hiçbir büroya bağlı olmadığından uygulamayı kullanamazsınız. Erişim için büronuzun yöneticisine başvurun.
+error-studio-fapi = Bu büro yalnızca güvenlik profiline (FAPI 2.0) uyan uygulamalardan girişe izin verir ve bu uygulama uymuyor. Büronuzun onayladığı bir uygulamayı kullanın veya yöneticisine başvurun.
 error-device-limit = Hesabınız izin verilen en fazla sayıda cihazda zaten kayıtlı olduğundan bu cihazda kullanılamaz. Büronuzun yöneticisinden veya müşteri desteğinden artık kullanmadığınız bir cihazı kaldırmasını isteyin, ardından tekrar deneyin.
 error-not-permitted = Bu işlemi yapma yetkiniz yok.
 error-too-large = İstek çok büyük. Yazdıklarınızı kısaltıp tekrar deneyin.

@@ -81,6 +81,7 @@ studio-current = hiện tại
 error-studio-unknown = Ứng dụng yêu cầu một studio không tồn tại.
 error-studio-not-member = Tài khoản của bạn không phải là thành viên của studio mà lần đăng nhập này yêu cầu. Hãy nhờ quản trị viên studio thêm bạn, hoặc đăng nhập bằng tài khoản khác.
 error-studio-none = Tài khoản của bạn không thuộc studio nào mà ứng dụng này chấp nhận, vì vậy bạn không thể sử dụng ứng dụng. Hãy liên hệ quản trị viên studio để được cấp quyền.
+error-studio-fapi = Studio này chỉ cho phép đăng nhập từ các ứng dụng đáp ứng hồ sơ bảo mật của studio (FAPI 2.0), và ứng dụng này không đáp ứng. Hãy dùng ứng dụng mà studio của bạn đã phê duyệt hoặc liên hệ quản trị viên studio.
 error-device-limit = Tài khoản của bạn đã được đăng ký trên số thiết bị tối đa cho phép nên không thể sử dụng trên thiết bị này. Vui lòng liên hệ quản trị viên studio hoặc bộ phận chăm sóc khách hàng để gỡ bỏ thiết bị bạn không còn dùng, rồi thử lại.
 error-not-permitted = Bạn không có quyền thực hiện thao tác này.
 error-too-large = Yêu cầu quá lớn. Hãy rút ngắn nội dung bạn đã nhập và thử lại.

@@ -247,6 +247,8 @@ pub struct UpdateStudio {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<bool>)]
     device_self_service_swap: Option<Option<bool>>,
+    /// Members sign in only to applications held to the FAPI 2.0 Security Profile.
+    fapi_required: Option<bool>,
 }
 
 fn settings_change(request: UpdateStudio, current: &Studio) -> Result<SettingsChange, ApiError> {
@@ -302,6 +304,7 @@ fn settings_change(request: UpdateStudio, current: &Studio) -> Result<SettingsCh
         upstream_provisioning: request.upstream_provisioning,
         trust_upstream_mfa: request.trust_upstream_mfa,
         device_self_service_swap: request.device_self_service_swap,
+        fapi_required: request.fapi_required,
     })
 }
 

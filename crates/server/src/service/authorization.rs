@@ -436,6 +436,7 @@ async fn studio_choice(
         restriction: StudioRestriction {
             allowed: client.allowed_studios.clone(),
             is_required: client.require_studio,
+            is_fapi: client.is_fapi,
         },
         requested,
         picked: progress.picked_studio.clone(),
@@ -464,6 +465,7 @@ pub async fn studio_candidates(
         .filter(|studio| {
             client.allowed_studios.is_empty() || client.allowed_studios.contains(&studio.id)
         })
+        .filter(|studio| client.is_fapi || !studio.settings.fapi_required)
         .collect())
 }
 

@@ -211,6 +211,8 @@ pub struct SettingsChange {
     pub trust_upstream_mfa: Option<bool>,
     /// Self-service device swaps; `Some(None)` follows the instance.
     pub device_self_service_swap: Option<Option<bool>>,
+    /// Only FAPI 2.0 clients sign members in.
+    pub fapi_required: Option<bool>,
 }
 
 fn apply(studio: &mut Studio, change: SettingsChange) -> Result<(), StudioError> {
@@ -275,6 +277,9 @@ fn apply(studio: &mut Studio, change: SettingsChange) -> Result<(), StudioError>
     }
     if let Some(swap) = change.device_self_service_swap {
         settings.device_self_service_swap = swap;
+    }
+    if let Some(required) = change.fapi_required {
+        settings.fapi_required = required;
     }
     settings.validate()?;
     Ok(())
