@@ -24,6 +24,24 @@ impl DpopKey {
         }
     }
 
+    /// The key's JWK SHA-256 thumbprint (RFC 7638), as `dpop_jkt` and `cnf.jkt` carry it.
+    #[must_use]
+    pub fn thumbprint(&self) -> String {
+        let member = |name: &str| {
+            self.public
+                .parameter(name)
+                .and_then(serde_json::Value::as_str)
+                .expect("an EC public key member")
+                .to_owned()
+        };
+        // The required members in lexicographic order, no whitespace (RFC 7638 §3.2).
+        let canonical = serde_json::json!({
+            "crv": member("crv"), "kty": "EC", "x": member("x"), "y": member("y"),
+        })
+        .to_string();
+        URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.as_bytes()))
+    }
+
     /// A proof for `method` on `url`, optionally for `access_token` (`ath`).
     #[must_use]
     pub fn proof(&self, method: &str, url: &str, access_token: Option<&str>) -> String {

@@ -213,6 +213,10 @@ pub struct AuthorizationRequest {
     /// The studio the client pins the sign-in to (`organization=<slug>` or `studio=<slug>`).
     #[serde(default)]
     pub organization: Option<String>,
+    /// The thumbprint of the DPoP key the code is bound to (RFC 9449 §10): the `dpop_jkt`
+    /// parameter, or the key of the proof sent with a pushed request.
+    #[serde(default)]
+    pub dpop_jkt: Option<String>,
 }
 
 /// Stage one: find the client and check the redirect URI. The caller has looked up the
@@ -414,6 +418,17 @@ pub fn validate(
         None => None,
     };
 
+    let dpop_jkt = match raw.get("dpop_jkt") {
+        Some(jkt) if crate::dpop::is_thumbprint(jkt) => Some(jkt.to_owned()),
+        Some(_) => {
+            return Err(AuthorizationError::new(
+                Code::InvalidRequest,
+                "dpop_jkt must be the base64url SHA-256 thumbprint of the DPoP key",
+            ));
+        }
+        None => None,
+    };
+
     Ok(AuthorizationRequest {
         client_id: client.id.clone(),
         redirect_uri,
@@ -430,6 +445,7 @@ pub fn validate(
             values => values,
         },
         organization,
+        dpop_jkt,
     })
 }
 

@@ -154,6 +154,16 @@ fn same_target(claimed: &str, actual: &str) -> bool {
         && claimed.path() == actual.path()
 }
 
+/// Whether `value` can be a JWK SHA-256 thumbprint as `dpop_jkt` carries it (RFC 9449
+/// §10): 32 bytes, base64url without padding.
+#[must_use]
+pub fn is_thumbprint(value: &str) -> bool {
+    value.len() == 43
+        && value
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_'))
+}
+
 /// The JWK SHA-256 thumbprint (RFC 7638 §3): the required members in lexical order, no
 /// whitespace.
 pub fn jwk_thumbprint(jwk: &Map<String, Value>) -> Result<String, DpopRejection> {

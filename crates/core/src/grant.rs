@@ -35,6 +35,8 @@ pub struct AuthorizationCode {
     pub consumed_at: Option<UnixTime>,
     /// The grant its exchange created, so a replay can revoke it.
     pub grant_id: Option<GrantId>,
+    /// The DPoP key (thumbprint) the exchange must prove (RFC 9449 §10).
+    pub dpop_jkt: Option<String>,
 }
 
 /// Why a code exchange is refused; all map to `invalid_grant` (RFC 6749 §5.2).
@@ -61,6 +63,11 @@ pub enum CodeRejection {
     /// Already exchanged.
     #[error("the authorization code has already been used")]
     AlreadyUsed,
+    /// The code is bound to a DPoP key and the exchange proves no key, or another one.
+    #[error(
+        "the authorization code is bound to a DPoP key (dpop_jkt); send a DPoP proof signed with that key"
+    )]
+    DpopKeyMismatch,
 }
 
 /// Checks an exchange of `code` by `client_id`.
@@ -69,6 +76,7 @@ pub fn check_code_exchange(
     client_id: &ClientId,
     redirect_uri: Option<&str>,
     code_verifier: Option<&str>,
+    proof_jkt: Option<&str>,
     now: UnixTime,
 ) -> Result<(), CodeRejection> {
     if &code.client_id != client_id {
@@ -82,6 +90,11 @@ pub fn check_code_exchange(
     }
     if redirect_uri != Some(code.redirect_uri.as_str()) {
         return Err(CodeRejection::RedirectUriMismatch);
+    }
+    if let Some(bound) = &code.dpop_jkt
+        && proof_jkt != Some(bound.as_str())
+    {
+        return Err(CodeRejection::DpopKeyMismatch);
     }
     match (&code.code_challenge, code_verifier) {
         (None, None) => Ok(()),
@@ -247,6 +260,7 @@ mod tests {
             expires_at: UnixTime(60),
             consumed_at: None,
             grant_id: None,
+            dpop_jkt: None,
         }
     }
 
@@ -258,7 +272,7 @@ mod tests {
         let check =
             |code: &AuthorizationCode, client: &ClientId, redirect, verifier, now, expected| {
                 assert_eq!(
-                    check_code_exchange(code, client, redirect, verifier, UnixTime(now)),
+                    check_code_exchange(code, client, redirect, verifier, None, UnixTime(now)),
                     expected
                 );
             };
@@ -336,6 +350,36 @@ mod tests {
             verifier,
             10,
             Err(CodeRejection::AlreadyUsed),
+        );
+    }
+
+    #[test]
+    fn a_code_bound_to_a_dpop_key_needs_a_proof_with_that_key() {
+        let bound = AuthorizationCode {
+            dpop_jkt: Some("bound-key".into()),
+            ..code()
+        };
+        let verifier = Some("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+        let exchange = |code: &AuthorizationCode, proof_jkt| {
+            check_code_exchange(
+                code,
+                &ClientId::new("c"),
+                Some("https://rp.example/cb"),
+                verifier,
+                proof_jkt,
+                UnixTime(10),
+            )
+        };
+        assert_eq!(exchange(&bound, Some("bound-key")), Ok(()));
+        assert_eq!(
+            exchange(&bound, Some("another-key")),
+            Err(CodeRejection::DpopKeyMismatch)
+        );
+        assert_eq!(exchange(&bound, None), Err(CodeRejection::DpopKeyMismatch));
+        assert_eq!(
+            exchange(&code(), Some("any-key")),
+            Ok(()),
+            "unbound codes take any proof"
         );
     }
 

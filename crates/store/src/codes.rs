@@ -26,6 +26,7 @@ struct CodeRow {
     consumed_at: Option<i64>,
     grant_id: Option<String>,
     studio_id: Option<String>,
+    dpop_jkt: Option<String>,
 }
 
 /// Stores a code under `code_digest`.
@@ -50,6 +51,7 @@ pub fn insert(
             authorization_codes::created_at.eq(code.created_at.as_secs()),
             authorization_codes::expires_at.eq(code.expires_at.as_secs()),
             authorization_codes::studio_id.eq(code.studio_id.as_ref().map(StudioId::as_str)),
+            authorization_codes::dpop_jkt.eq(code.dpop_jkt.as_deref()),
         ))
         .execute(connection)?;
     Ok(())
@@ -79,6 +81,7 @@ pub fn find(connection: &mut DbConn, code_digest: &str) -> StoreResult<Option<Au
         expires_at: UnixTime(row.expires_at),
         consumed_at: row.consumed_at.map(UnixTime),
         grant_id: row.grant_id.map(GrantId::new),
+        dpop_jkt: row.dpop_jkt,
     }))
 }
 

@@ -9,6 +9,11 @@ const APP_REDIRECT: &str = "com.example.portal:/oauth/callback";
 
 /// A public mobile client and its signed-in user's code, ready to exchange.
 async fn mobile_code(app: &TestApp) -> (RegisteredClient, String, String) {
+    mobile_code_with(app, "").await
+}
+
+/// Like [`mobile_code`], with `extra` (`&name=value…`) added to the authorization request.
+async fn mobile_code_with(app: &TestApp, extra: &str) -> (RegisteredClient, String, String) {
     let client = app
         .register_client(
             APP_REDIRECT,
@@ -23,7 +28,7 @@ async fn mobile_code(app: &TestApp) -> (RegisteredClient, String, String) {
     app.create_user(EMAIL, PASSWORD).await;
     let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
     let url = app.url(&format!(
-        "/authorize?client_id={}&redirect_uri=com.example.portal%3A%2Foauth%2Fcallback&response_type=code&scope=openid%20offline_access&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256",
+        "/authorize?client_id={}&redirect_uri=com.example.portal%3A%2Foauth%2Fcallback&response_type=code&scope=openid%20offline_access&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256{extra}",
         client.id
     ));
     let callback = app.browser().authorize(&url, EMAIL, PASSWORD).await;
@@ -312,7 +317,57 @@ async fn password_change_revokes_every_refresh_token(backend: Backend) {
     );
 }
 
+async fn a_code_bound_to_the_app_key_is_useless_to_anyone_else(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let key = DpopKey::generate();
+    let jkt = key.thumbprint();
+    let (client, code, verifier) = mobile_code_with(&app, &format!("&dpop_jkt={jkt}")).await;
+    let token_url = app.url("/token");
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("client_id", client.id.as_str()),
+        ("code", code.as_str()),
+        ("redirect_uri", APP_REDIRECT),
+        ("code_verifier", verifier.as_str()),
+    ];
+    // Whoever intercepted the code (and even the verifier) has no use for it without the key.
+    let thief = DpopKey::generate();
+    for proof in [Some(thief.proof("POST", &token_url, None)), None] {
+        let (status, body) = post_token(&app, &form, proof).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (400, Some("invalid_grant")),
+            "{body}"
+        );
+        assert!(
+            body["error_description"]
+                .as_str()
+                .is_some_and(|text| text.contains("dpop_jkt")),
+            "{body}"
+        );
+    }
+    // The refusals did not use the code up: the app, with its key, still gets its tokens.
+    let (status, tokens) = post_token(&app, &form, Some(key.proof("POST", &token_url, None))).await;
+    assert_eq!(status, 200, "{tokens}");
+    assert_eq!(tokens["token_type"], "DPoP");
+    let access = tokens["access_token"].as_str().expect("an access token");
+    assert_eq!(jwt_payload(access)["cnf"]["jkt"], jkt.as_str());
+
+    // A dpop_jkt that cannot be a thumbprint is refused at the redirect URI.
+    let malformed = app.url(&format!(
+        "/authorize?client_id={}&redirect_uri=com.example.portal%3A%2Foauth%2Fcallback&response_type=code&scope=openid&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&dpop_jkt=not-a-thumbprint",
+        client.id
+    ));
+    let (sent_back, _) = app.browser().follow_to_client(&malformed).await;
+    assert!(sent_back.starts_with(APP_REDIRECT), "{sent_back}");
+    assert_eq!(
+        query_parameter(&sent_back, "error").as_deref(),
+        Some("invalid_request")
+    );
+}
+
 gatehouse_tests::on_both_backends!(
+    a_code_bound_to_the_app_key_is_useless_to_anyone_else,
     dpop_binds_tokens_to_the_device_key,
     password_change_revokes_every_refresh_token
 );

@@ -2,6 +2,7 @@
 //! secret, a fresh assertion signed with its own key for each call, the keys registered
 //! inline or published at a `jwks_uri`.
 
+use gatehouse_tests::dpop::DpopKey;
 use gatehouse_tests::{Backend, RegisteredClient, TestApp};
 use josekit::jwk::Jwk;
 use josekit::jws::{ES256, EdDSA, JwsHeader, JwsSigner};
@@ -94,15 +95,25 @@ async fn post_with_assertion(
     assertion: &str,
     form: &[(&str, &str)],
 ) -> (u16, Value) {
+    post_with_assertion_and_proof(app, path, assertion, form, None).await
+}
+
+/// Like [`post_with_assertion`], with a `DPoP` proof header when given.
+async fn post_with_assertion_and_proof(
+    app: &TestApp,
+    path: &str,
+    assertion: &str,
+    form: &[(&str, &str)],
+    dpop_proof: Option<String>,
+) -> (u16, Value) {
     let mut body: Vec<(&str, &str)> = form.to_vec();
     body.push(("client_assertion_type", ASSERTION_TYPE));
     body.push(("client_assertion", assertion));
-    let response = reqwest::Client::new()
-        .post(app.url(path))
-        .form(&body)
-        .send()
-        .await
-        .expect("a request");
+    let mut request = reqwest::Client::new().post(app.url(path)).form(&body);
+    if let Some(proof) = dpop_proof {
+        request = request.header("DPoP", proof);
+    }
+    let response = request.send().await.expect("a request");
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or_default())
 }
@@ -554,6 +565,7 @@ gatehouse_tests::on_both_backends!(
     a_fapi_client_must_push_prove_its_key_and_bind_its_tokens,
     an_administrator_rotates_a_clients_keys_and_turns_fapi_on_later,
     a_studio_that_requires_fapi_admits_only_fapi_clients,
+    a_dpop_proof_sent_with_the_pushed_request_binds_the_code,
 );
 
 /// Keys leak and profiles tighten after a client is registered: the management API
@@ -792,7 +804,7 @@ async fn a_fapi_client_must_push_prove_its_key_and_bind_its_tokens(backend: Back
     assert_eq!(with_secret.status(), 401);
 
     // The FAPI way: pushed, PKCE, private_key_jwt, a DPoP-bound token.
-    let (callback, verifier) = fapi_authorize(&app, &key, &client, &app.browser(), &[]).await;
+    let (callback, verifier) = fapi_authorize(&app, &key, &client, &app.browser(), &[], None).await;
     assert_eq!(
         query_parameter(&callback, "iss").as_deref(),
         Some(app.base_url.as_str())
@@ -824,6 +836,7 @@ async fn fapi_authorize(
     client: &RegisteredClient,
     browser: &gatehouse_tests::Browser,
     extra: &[(&str, &str)],
+    push_proof_key: Option<&DpopKey>,
 ) -> (String, String) {
     let (verifier, challenge) = pkce();
     let jti = uuid::Uuid::new_v4().to_string();
@@ -837,7 +850,9 @@ async fn fapi_authorize(
         ("code_challenge_method", "S256"),
     ];
     form.extend_from_slice(extra);
-    let (status, pushed) = post_with_assertion(app, "/par", &assertion, &form).await;
+    let proof = push_proof_key.map(|key| key.proof("POST", &app.url("/par"), None));
+    let (status, pushed) =
+        post_with_assertion_and_proof(app, "/par", &assertion, &form, proof).await;
     assert_eq!(status, 201, "{pushed}");
     let url = crate::par::authorize_url(
         app,
@@ -850,7 +865,8 @@ async fn fapi_authorize(
     (callback, verifier)
 }
 
-/// Exchanges `code` with `private_key_jwt` and a DPoP proof; the token response.
+/// Exchanges `code` with `private_key_jwt` and a proof of a fresh DPoP key; the token
+/// response.
 async fn dpop_exchange(
     app: &TestApp,
     key: &ClientKey,
@@ -858,7 +874,21 @@ async fn dpop_exchange(
     code: &str,
     verifier: &str,
 ) -> Value {
-    let dpop_key = gatehouse_tests::dpop::DpopKey::generate();
+    let (status, tokens) =
+        dpop_exchange_with(app, key, client, code, verifier, &DpopKey::generate()).await;
+    assert_eq!(status, 200, "{tokens}");
+    tokens
+}
+
+/// Exchanges `code` with `private_key_jwt` and a proof signed with `dpop_key`.
+async fn dpop_exchange_with(
+    app: &TestApp,
+    key: &ClientKey,
+    client: &RegisteredClient,
+    code: &str,
+    verifier: &str,
+    dpop_key: &DpopKey,
+) -> (u16, Value) {
     let jti = uuid::Uuid::new_v4().to_string();
     let assertion = key.sign(&claims(&client.id, &app.url("/token"), &jti));
     let form = [
@@ -877,9 +907,7 @@ async fn dpop_exchange(
         .await
         .expect("a token request");
     let status = response.status().as_u16();
-    let tokens: Value = response.json().await.unwrap_or_default();
-    assert_eq!(status, 200, "{tokens}");
-    tokens
+    (status, response.json().await.unwrap_or_default())
 }
 
 async fn a_studio_that_requires_fapi_admits_only_fapi_clients(backend: Backend) {
@@ -939,6 +967,7 @@ async fn a_studio_that_requires_fapi_admits_only_fapi_clients(backend: Backend) 
         &fapi_client,
         &app.browser(),
         &[("organization", "vault")],
+        None,
     )
     .await;
     let code = query_parameter(&callback, "code").expect("a code");
@@ -948,5 +977,61 @@ async fn a_studio_that_requires_fapi_admits_only_fapi_clients(backend: Backend) 
     assert_eq!(
         jwt_payload(tokens["access_token"].as_str().expect("an access token"))["studio_slug"],
         "vault"
+    );
+}
+
+async fn a_dpop_proof_sent_with_the_pushed_request_binds_the_code(backend: Backend) {
+    use crate::code_flow::jwt_payload;
+    use gatehouse_tests::relying_party::query_parameter;
+    let app = TestApp::start(backend).await;
+    let (key, client) = key_client(&app, "bound-1", &["--fapi"]).await;
+    let app_key = DpopKey::generate();
+
+    let (callback, verifier) =
+        fapi_authorize(&app, &key, &client, &app.browser(), &[], Some(&app_key)).await;
+    let code = query_parameter(&callback, "code").expect("a code");
+    // Another key's proof, though the client authenticates: the code is not for it.
+    let (status, body) =
+        dpop_exchange_with(&app, &key, &client, &code, &verifier, &DpopKey::generate()).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "{body}"
+    );
+    let (status, tokens) =
+        dpop_exchange_with(&app, &key, &client, &code, &verifier, &app_key).await;
+    assert_eq!(status, 200, "{tokens}");
+    let access = tokens["access_token"].as_str().expect("an access token");
+    assert_eq!(jwt_payload(access)["cnf"]["jkt"], app_key.thumbprint());
+
+    // dpop_jkt and the proof sent with the push must name the same key.
+    let (_, challenge) = pkce();
+    let other_jkt = DpopKey::generate().thumbprint();
+    let form = [
+        ("response_type", "code"),
+        ("redirect_uri", crate::REDIRECT_URI),
+        ("scope", "openid"),
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "S256"),
+        ("dpop_jkt", other_jkt.as_str()),
+    ];
+    let assertion = key.sign(&claims(&client.id, &app.url("/par"), "push-mismatch"));
+    let proof = app_key.proof("POST", &app.url("/par"), None);
+    let (status, body) =
+        post_with_assertion_and_proof(&app, "/par", &assertion, &form, Some(proof)).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_dpop_proof")),
+        "{body}"
+    );
+    // A proof made for another endpoint is refused, not ignored.
+    let assertion = key.sign(&claims(&client.id, &app.url("/par"), "push-wrong-htu"));
+    let proof = app_key.proof("POST", &app.url("/token"), None);
+    let (status, body) =
+        post_with_assertion_and_proof(&app, "/par", &assertion, &form[..5], Some(proof)).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_dpop_proof")),
+        "{body}"
     );
 }

@@ -5,15 +5,18 @@
 
 use crate::error::OAuthError;
 use crate::http::client_auth::AuthenticatedClient;
+use crate::http::dpop;
+use crate::protocol::discovery::paths;
 use crate::service::authorization::{self, PushRefusal};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// `POST /par`
 pub async fn push(
     State(state): State<AppState>,
+    headers: HeaderMap,
     request: AuthenticatedClient,
 ) -> Result<Response, OAuthError> {
     let AuthenticatedClient {
@@ -21,7 +24,11 @@ pub async fn push(
         parameters,
         address,
     } = request;
-    match authorization::push(&state, &client, parameters.all().clone(), address.0).await {
+    let par_url = format!("{}{}", state.issuer, paths::PAR);
+    let proof = dpop::verify(&state, &headers, address.0, "POST", &par_url, None)
+        .await
+        .map_err(|rejection| OAuthError::invalid_dpop_proof(rejection.to_string()))?;
+    match authorization::push(&state, &client, parameters.all().clone(), proof, address.0).await {
         Ok((request_uri, expires_in)) => {
             let mut response = (
                 StatusCode::CREATED,
@@ -40,6 +47,9 @@ pub async fn push(
             Err(OAuthError::authorization_error(code.as_str(), description))
         }
         Err(PushRefusal::TooMany) => Err(OAuthError::too_many_attempts(60)),
+        Err(PushRefusal::DpopKeyMismatch) => Err(OAuthError::invalid_dpop_proof(
+            "the DPoP proof is signed with another key than dpop_jkt names",
+        )),
         Err(PushRefusal::Server(error)) => Err(error.into()),
     }
 }

@@ -612,6 +612,8 @@ pub enum PushRefusal {
     Invalid(AuthorizationErrorCode, String),
     /// This address has too many pending requests.
     TooMany,
+    /// The DPoP proof sent with the request is for another key than its `dpop_jkt`.
+    DpopKeyMismatch,
     /// Our fault.
     Server(ServerError),
 }
@@ -628,6 +630,7 @@ pub async fn push(
     state: &AppState,
     client: &Client,
     mut parameters: std::collections::BTreeMap<String, String>,
+    proof: Option<crate::http::dpop::DpopProof>,
     address: std::net::IpAddr,
 ) -> Result<(String, i64), PushRefusal> {
     let invalid = |description: &str| {
@@ -663,6 +666,18 @@ pub async fn push(
         return Err(invalid(
             "FAPI 2.0: this client sends a PKCE code_challenge with S256",
         ));
+    }
+    // RFC 9449 §10.1: a proof sent with the pushed request binds the code to its key, as
+    // `dpop_jkt` would; both must then name the same key.
+    if let Some(proof) = proof {
+        if request
+            .dpop_jkt
+            .as_ref()
+            .is_some_and(|jkt| *jkt != proof.jkt)
+        {
+            return Err(PushRefusal::DpopKeyMismatch);
+        }
+        parameters.insert("dpop_jkt".to_owned(), proof.jkt);
     }
     let now = state.now();
     if !state.pending_rows.take(address, now) {

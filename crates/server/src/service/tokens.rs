@@ -368,6 +368,7 @@ pub async fn exchange_code(
                 &client_id,
                 redirect_uri.as_deref(),
                 code_verifier.as_deref(),
+                proof.as_ref().map(|proof| proof.jkt.as_str()),
                 now,
             ) {
                 // OAuth 2.0 Security BCP §4.2.4: a replayed code revokes what it produced.
@@ -898,6 +899,7 @@ pub async fn issue_authorization_code(
         }),
         consumed_at: None,
         grant_id: None,
+        dpop_jkt: code_request.request.dpop_jkt.clone(),
     };
     let digest = sha256_base64url(code.as_bytes());
     let session_id = code_request.session_id.clone();
