@@ -29,6 +29,9 @@ pub enum AssertionRejection {
     /// `aud` names neither this issuer nor the endpoint.
     #[error("the client assertion's aud must be the issuer or the endpoint URL")]
     WrongAudience,
+    /// A FAPI client's `aud` is not the issuer alone, as a single string.
+    #[error("the client assertion's aud must be the issuer identifier, as a single string")]
+    AudienceNotIssuer,
     /// `exp` is missing, past, or too far ahead.
     #[error("the client assertion is expired or lives too long")]
     Expired,
@@ -58,30 +61,65 @@ pub struct AcceptedAssertion {
     pub expires_at: UnixTime,
 }
 
-/// Checks the claims of `client_id`'s assertion: `iss` = `sub` = the client, `aud` one of
-/// `audiences`, `exp` in the future and at most [`MAX_LIFETIME_SECONDS`] away, `nbf`/`iat`
-/// not in the future, a `jti`.
+/// Which `aud` values name this server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AudienceRule<'a> {
+    /// RFC 7523 §3 and RFC 9126 §2: the issuer or the URL of the endpoint the assertion was
+    /// sent to, as the value or one member of it.
+    IssuerOrEndpoint {
+        /// This server's issuer identifier.
+        issuer: &'a str,
+        /// The URL the assertion was received at.
+        endpoint: &'a str,
+    },
+    /// FAPI 2.0 Security Profile §5.3.2.1: the issuer identifier as a single string and
+    /// nothing else. An endpoint URL is what a client copies from metadata, and metadata
+    /// served by a malicious server can name another server's endpoint (the "audience
+    /// injection" attack); the issuer is what the client itself checks in every response.
+    IssuerOnly {
+        /// This server's issuer identifier.
+        issuer: &'a str,
+    },
+}
+
+impl AudienceRule<'_> {
+    fn check(self, audience: Option<&Value>) -> Result<(), AssertionRejection> {
+        match self {
+            Self::IssuerOrEndpoint { issuer, endpoint } => {
+                let names_us = |value: &str| value == issuer || value == endpoint;
+                let matches = match audience {
+                    Some(Value::String(value)) => names_us(value),
+                    Some(Value::Array(listed)) => {
+                        listed.iter().filter_map(Value::as_str).any(names_us)
+                    }
+                    _ => false,
+                };
+                matches
+                    .then_some(())
+                    .ok_or(AssertionRejection::WrongAudience)
+            }
+            Self::IssuerOnly { issuer } => match audience {
+                Some(Value::String(value)) if value == issuer => Ok(()),
+                _ => Err(AssertionRejection::AudienceNotIssuer),
+            },
+        }
+    }
+}
+
+/// Checks the claims of `client_id`'s assertion: `iss` = `sub` = the client, `aud` as
+/// `audience` demands, `exp` in the future and at most [`MAX_LIFETIME_SECONDS`] away,
+/// `nbf`/`iat` not in the future, a `jti`.
 pub fn check_claims(
     claims: &Map<String, Value>,
     client_id: &str,
-    audiences: &[&str],
+    audience: AudienceRule<'_>,
     now: UnixTime,
 ) -> Result<AcceptedAssertion, AssertionRejection> {
     let text = |name: &str| claims.get(name).and_then(Value::as_str);
     if text("iss") != Some(client_id) || text("sub") != Some(client_id) {
         return Err(AssertionRejection::WrongIssuer);
     }
-    let audience_matches = match claims.get("aud") {
-        Some(Value::String(audience)) => audiences.contains(&audience.as_str()),
-        Some(Value::Array(listed)) => listed
-            .iter()
-            .filter_map(Value::as_str)
-            .any(|audience| audiences.contains(&audience)),
-        _ => false,
-    };
-    if !audience_matches {
-        return Err(AssertionRejection::WrongAudience);
-    }
+    audience.check(claims.get("aud"))?;
     let time = |name: &str| claims.get(name).and_then(Value::as_i64);
     let now_seconds = now.as_secs();
     let expires = time("exp").ok_or(AssertionRejection::Expired)?;
@@ -120,7 +158,33 @@ mod tests {
         let Value::Object(claims) = claims else {
             panic!("an object");
         };
-        check_claims(&claims, "erp", &[ISSUER, TOKEN], UnixTime(NOW))
+        let rule = AudienceRule::IssuerOrEndpoint {
+            issuer: ISSUER,
+            endpoint: TOKEN,
+        };
+        check_claims(&claims, "erp", rule, UnixTime(NOW))
+    }
+
+    fn check_fapi(claims: Value) -> Result<AcceptedAssertion, AssertionRejection> {
+        let Value::Object(claims) = claims else {
+            panic!("an object");
+        };
+        let rule = AudienceRule::IssuerOnly { issuer: ISSUER };
+        check_claims(&claims, "erp", rule, UnixTime(NOW))
+    }
+
+    #[test]
+    fn a_fapi_client_must_name_the_issuer_alone() {
+        assert!(check_fapi(with("aud", json!(ISSUER))).is_ok());
+        for audience in [json!(TOKEN), json!([ISSUER]), json!([ISSUER, TOKEN])] {
+            assert_eq!(
+                check_fapi(with("aud", audience.clone())),
+                Err(AssertionRejection::AudienceNotIssuer),
+                "{audience}"
+            );
+        }
+        // The same assertions are fine for an ordinary client.
+        assert!(check(with("aud", json!([ISSUER, TOKEN]))).is_ok());
     }
 
     fn valid() -> Value {

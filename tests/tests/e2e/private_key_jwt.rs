@@ -772,8 +772,33 @@ async fn a_fapi_client_must_push_prove_its_key_and_bind_its_tokens(backend: Back
         Some("invalid_request"),
         "{sent_back}"
     );
+    // FAPI 2.0 §5.3.2.1: the assertion names the issuer, as one string, and nothing else;
+    // the endpoint URL that other clients may use is refused.
+    let (_, challenge) = pkce();
+    let complete = [
+        ("response_type", "code"),
+        ("redirect_uri", crate::REDIRECT_URI),
+        ("scope", "openid"),
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "S256"),
+    ];
+    let issuer_and_endpoint = json!([app.base_url, app.url("/par")]);
+    for (jti, audience) in [
+        ("par-endpoint", json!(app.url("/par"))),
+        ("par-both", issuer_and_endpoint),
+    ] {
+        let mut claimed = claims(&client.id, &app.base_url, jti);
+        claimed["aud"] = audience;
+        let (status, body) =
+            post_with_assertion(&app, "/par", &key.sign(&claimed), &complete).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (401, Some("invalid_client")),
+            "{body}"
+        );
+    }
     // Pushed without PKCE: refused at /par.
-    let assertion = key.sign(&claims(&client.id, &app.url("/par"), "par-no-pkce"));
+    let assertion = key.sign(&claims(&client.id, &app.base_url, "par-no-pkce"));
     let (status, body) = post_with_assertion(
         &app,
         "/par",
@@ -817,7 +842,7 @@ async fn a_fapi_client_must_push_prove_its_key_and_bind_its_tokens(backend: Back
         ("code_verifier", verifier.as_str()),
     ];
     // Without a DPoP proof the token would be a bearer token: refused.
-    let assertion = key.sign(&claims(&client.id, &app.url("/token"), "token-bearer"));
+    let assertion = key.sign(&claims(&client.id, &app.base_url, "token-bearer"));
     let (status, body) = post_with_assertion(&app, "/token", &assertion, &exchange).await;
     assert_eq!(
         (status, body["error"].as_str()),
@@ -840,7 +865,7 @@ async fn fapi_authorize(
 ) -> (String, String) {
     let (verifier, challenge) = pkce();
     let jti = uuid::Uuid::new_v4().to_string();
-    let assertion = key.sign(&claims(&client.id, &app.url("/par"), &jti));
+    let assertion = key.sign(&claims(&client.id, &app.base_url, &jti));
     let mut form = vec![
         ("response_type", "code"),
         ("redirect_uri", crate::REDIRECT_URI),
@@ -890,7 +915,7 @@ async fn dpop_exchange_with(
     dpop_key: &DpopKey,
 ) -> (u16, Value) {
     let jti = uuid::Uuid::new_v4().to_string();
-    let assertion = key.sign(&claims(&client.id, &app.url("/token"), &jti));
+    let assertion = key.sign(&claims(&client.id, &app.base_url, &jti));
     let form = [
         ("grant_type", "authorization_code"),
         ("code", code),
@@ -1015,7 +1040,7 @@ async fn a_dpop_proof_sent_with_the_pushed_request_binds_the_code(backend: Backe
         ("code_challenge_method", "S256"),
         ("dpop_jkt", other_jkt.as_str()),
     ];
-    let assertion = key.sign(&claims(&client.id, &app.url("/par"), "push-mismatch"));
+    let assertion = key.sign(&claims(&client.id, &app.base_url, "push-mismatch"));
     let proof = app_key.proof("POST", &app.url("/par"), None);
     let (status, body) =
         post_with_assertion_and_proof(&app, "/par", &assertion, &form, Some(proof)).await;
@@ -1025,7 +1050,7 @@ async fn a_dpop_proof_sent_with_the_pushed_request_binds_the_code(backend: Backe
         "{body}"
     );
     // A proof made for another endpoint is refused, not ignored.
-    let assertion = key.sign(&claims(&client.id, &app.url("/par"), "push-wrong-htu"));
+    let assertion = key.sign(&claims(&client.id, &app.base_url, "push-wrong-htu"));
     let proof = app_key.proof("POST", &app.url("/token"), None);
     let (status, body) =
         post_with_assertion_and_proof(&app, "/par", &assertion, &form[..5], Some(proof)).await;

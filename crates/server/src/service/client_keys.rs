@@ -6,7 +6,9 @@ use crate::state::AppState;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use gatehouse_core::client::{AuthenticationMethod, Client, ClientKeys};
-use gatehouse_core::client_assertion::{self, ALGORITHMS, AcceptedAssertion, AssertionRejection};
+use gatehouse_core::client_assertion::{
+    self, ALGORITHMS, AcceptedAssertion, AssertionRejection, AudienceRule,
+};
 use gatehouse_core::secret::sha256_base64url;
 use josekit::jwk::Jwk;
 use josekit::jws::{self, ES256, EdDSA, HS256, JwsVerifier, PS256, RS256};
@@ -194,7 +196,7 @@ fn is_maced_with_secret(state: &AppState, client: &Client, jwt: &str) -> bool {
 }
 
 /// Verifies `client`'s assertion for an endpoint: the signature with one of its keys, the
-/// claims (audience: the issuer or `endpoint_url`), and that its `jti` was not used before.
+/// claims (audience: the issuer or `endpoint_url`; the issuer alone for a FAPI client), and that its `jti` was not used before.
 pub async fn verify(
     state: &AppState,
     client: &Client,
@@ -212,12 +214,16 @@ pub async fn verify(
         return Err(AssertionRejection::UnsupportedAlgorithm);
     }
     let now = state.now();
-    let accepted = client_assertion::check_claims(
-        &read.claims,
-        client.id.as_str(),
-        &[state.issuer.as_str(), endpoint_url],
-        now,
-    )?;
+    let issuer = state.issuer.as_str();
+    let audience = if client.is_fapi {
+        AudienceRule::IssuerOnly { issuer }
+    } else {
+        AudienceRule::IssuerOrEndpoint {
+            issuer,
+            endpoint: endpoint_url,
+        }
+    };
+    let accepted = client_assertion::check_claims(&read.claims, client.id.as_str(), audience, now)?;
     let signed = if uses_secret {
         is_maced_with_secret(state, client, assertion)
     } else {
