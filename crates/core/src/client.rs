@@ -146,6 +146,16 @@ impl Client {
         }
     }
 
+    /// Whether each refresh answers with a new refresh token and retires the old one (with
+    /// reuse detection, OAuth 2.0 Security BCP §4.14.2). A FAPI client's refresh tokens are
+    /// bound to its DPoP key, which is what rotation would stand in for, and FAPI 2.0
+    /// §5.3.2.1 asks for no rotation: a response lost on the network would otherwise leave
+    /// the client with a retired token and a dead grant. Its refresh token is kept.
+    #[must_use]
+    pub fn rotates_refresh_tokens(&self) -> bool {
+        !self.is_fapi
+    }
+
     /// Whether the client is registered for `grant`.
     #[must_use]
     pub fn allows_grant(&self, grant: GrantType) -> bool {

@@ -167,8 +167,8 @@ pub struct RefreshToken {
 /// What to do with a presented refresh token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefreshDecision {
-    /// Rotate: issue a successor with this scope.
-    Rotate(Scope),
+    /// Issue tokens with this scope (and a successor, for a client that rotates).
+    Issue(Scope),
     /// Refuse with `invalid_grant`.
     Reject(RefreshRejection),
     /// A rotated token came back: someone holds a copy. Revoke the whole family
@@ -236,8 +236,8 @@ pub fn decide_refresh(
         Some(scope) if !scope.is_subset_of(&grant.scope) => {
             RefreshDecision::Reject(RefreshRejection::ScopeExceedsGrant)
         }
-        Some(scope) if !scope.is_empty() => RefreshDecision::Rotate(scope.clone()),
-        _ => RefreshDecision::Rotate(grant.scope.clone()),
+        Some(scope) if !scope.is_empty() => RefreshDecision::Issue(scope.clone()),
+        _ => RefreshDecision::Issue(grant.scope.clone()),
     }
 }
 
@@ -422,11 +422,11 @@ mod tests {
         };
         assert_eq!(
             decide(&token, &grant, None, 10),
-            RefreshDecision::Rotate(grant.scope.clone())
+            RefreshDecision::Issue(grant.scope.clone())
         );
         assert_eq!(
             decide(&token, &grant, Some("openid"), 10),
-            RefreshDecision::Rotate(Scope::parse("openid").unwrap_or_default())
+            RefreshDecision::Issue(Scope::parse("openid").unwrap_or_default())
         );
         assert_eq!(
             decide(&token, &grant, Some("openid admin"), 10),
@@ -467,10 +467,7 @@ mod tests {
             is_offline: true,
             ..online.clone()
         };
-        assert_eq!(
-            ended(&offline),
-            RefreshDecision::Rotate(grant.scope.clone())
-        );
-        assert_eq!(ended(&grant), RefreshDecision::Rotate(grant.scope.clone()));
+        assert_eq!(ended(&offline), RefreshDecision::Issue(grant.scope.clone()));
+        assert_eq!(ended(&grant), RefreshDecision::Issue(grant.scope.clone()));
     }
 }

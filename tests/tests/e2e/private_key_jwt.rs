@@ -849,8 +849,46 @@ async fn a_fapi_client_must_push_prove_its_key_and_bind_its_tokens(backend: Back
         (400, Some("invalid_dpop_proof")),
         "{body}"
     );
-    let tokens = dpop_exchange(&app, &key, &client, &code, &verifier).await;
+    let app_key = DpopKey::generate();
+    let (status, tokens) =
+        dpop_exchange_with(&app, &key, &client, &code, &verifier, &app_key).await;
+    assert_eq!(status, 200, "{tokens}");
     assert_eq!(tokens["token_type"], "DPoP");
+
+    // The refresh token is bound to the key and not rotated (§5.3.2.1): a refresh whose
+    // answer was lost leaves the client with a token that still works.
+    let refresh_token = tokens["refresh_token"].as_str().expect("a refresh token");
+    for attempt in ["first", "again"] {
+        let (status, refreshed) = fapi_refresh(&app, &key, &client, refresh_token, &app_key).await;
+        assert_eq!(status, 200, "{attempt}: {refreshed}");
+        assert_eq!(refreshed["token_type"], "DPoP");
+        assert_eq!(refreshed["refresh_token"].as_str(), Some(refresh_token));
+    }
+    let (status, stolen) =
+        fapi_refresh(&app, &key, &client, refresh_token, &DpopKey::generate()).await;
+    assert_eq!(
+        (status, stolen["error"].as_str()),
+        (400, Some("invalid_dpop_proof")),
+        "{stolen}"
+    );
+}
+
+/// Refreshes with `private_key_jwt` and a proof signed with `dpop_key`.
+async fn fapi_refresh(
+    app: &TestApp,
+    key: &ClientKey,
+    client: &RegisteredClient,
+    refresh_token: &str,
+    dpop_key: &DpopKey,
+) -> (u16, Value) {
+    let jti = uuid::Uuid::new_v4().to_string();
+    let assertion = key.sign(&claims(&client.id, &app.base_url, &jti));
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh_token),
+    ];
+    let proof = dpop_key.proof("POST", &app.url("/token"), None);
+    post_with_assertion_and_proof(app, "/token", &assertion, &form, Some(proof)).await
 }
 
 /// Pushes a code request the FAPI way (PKCE, `private_key_jwt`, `extra` parameters) and

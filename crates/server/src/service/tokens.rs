@@ -455,7 +455,8 @@ pub async fn exchange_code(
 }
 
 /// `grant_type=refresh_token` with rotation and reuse detection (RFC 6749 §6,
-/// OAuth 2.0 Security BCP §4.13.2). A DPoP-bound family needs a proof with its key.
+/// OAuth 2.0 Security BCP §4.13.2), or without rotation for a FAPI client
+/// ([`Client::rotates_refresh_tokens`]). A DPoP-bound family needs a proof with its key.
 pub async fn refresh(
     state: &AppState,
     client: Client,
@@ -467,15 +468,18 @@ pub async fn refresh(
             "this client may not use the refresh_token grant",
         ));
     }
-    let token_digest = sha256_base64url(parameters.require("refresh_token")?.as_bytes());
+    let presented = parameters.require("refresh_token")?;
+    let token_digest = sha256_base64url(presented.as_bytes());
     let requested_scope = parameters
         .get("scope")
         .map(Scope::parse)
         .transpose()
         .map_err(|error| TokenRefusal::invalid_scope(error.to_string()))?;
     let now = state.now();
-    let successor = crate::random::token();
-    let successor_digest = sha256_base64url(successor.as_bytes());
+    let successor = client.rotates_refresh_tokens().then(crate::random::token);
+    let successor_digest = successor
+        .as_deref()
+        .map(|successor| sha256_base64url(successor.as_bytes()));
     let client_id = client.id.clone();
 
     let outcome = state
@@ -510,7 +514,7 @@ pub async fn refresh(
                 now,
             );
             let scope = match decision {
-                RefreshDecision::Rotate(scope) => scope,
+                RefreshDecision::Issue(scope) => scope,
                 RefreshDecision::Reject(RefreshRejection::ScopeExceedsGrant) => {
                     return Ok(Exchange::Refused(TokenRefusal::invalid_scope(
                         RefreshRejection::ScopeExceedsGrant.to_string(),
@@ -537,19 +541,21 @@ pub async fn refresh(
                 Ok(membership) => membership,
                 Err(error) => return Ok(Exchange::Refused(error)),
             };
-            if !grants::mark_refresh_token_used(connection, &token.id, now)? {
-                // Lost a race with another refresh of the same token: that is reuse too.
-                grants::revoke(connection, &grant.id, now)?;
-                return Ok(Exchange::Refused(TokenRefusal::invalid_grant(RefreshRejection::Reused.to_string())));
+            if let Some(successor_digest) = &successor_digest {
+                if !grants::mark_refresh_token_used(connection, &token.id, now)? {
+                    // Lost a race with another refresh of the same token: that is reuse too.
+                    grants::revoke(connection, &grant.id, now)?;
+                    return Ok(Exchange::Refused(TokenRefusal::invalid_grant(RefreshRejection::Reused.to_string())));
+                }
+                let next = RefreshToken {
+                    id: crate::random::row_id(),
+                    grant_id: grant.id.clone(),
+                    created_at: now,
+                    expires_at: grant.expires_at,
+                    used_at: None,
+                };
+                grants::insert_refresh_token(connection, &next, successor_digest)?;
             }
-            let next = RefreshToken {
-                id: crate::random::row_id(),
-                grant_id: grant.id.clone(),
-                created_at: now,
-                expires_at: grant.expires_at,
-                used_at: None,
-            };
-            grants::insert_refresh_token(connection, &next, &successor_digest)?;
             Ok(Exchange::Issued(Refreshed {
                 grant,
                 user,
@@ -574,7 +580,8 @@ pub async fn refresh(
         membership: membership.as_ref(),
         scope: &scope,
         nonce: None,
-        refresh_token: Some(successor),
+        // A kept token is sent back as it was, for clients that store whatever comes.
+        refresh_token: Some(successor.unwrap_or_else(|| presented.to_owned())),
     };
     Ok(issue_user_tokens(state, context, now)?)
 }
