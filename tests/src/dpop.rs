@@ -3,24 +3,41 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use josekit::jwk::Jwk;
-use josekit::jws::{self, ES256, JwsHeader};
+use josekit::jws::{self, ES256, JwsHeader, JwsSigner, PS256, RS256};
 use sha2::{Digest, Sha256};
 
-/// An ES256 key pair kept by the "device".
+/// A key pair kept by the "device": ES256 unless made for RSA.
 #[derive(Debug, Clone)]
 pub struct DpopKey {
     private: Jwk,
     public: Jwk,
+    algorithm: &'static str,
 }
 
 impl DpopKey {
-    /// A fresh key.
+    /// A fresh ES256 key.
     #[must_use]
     pub fn generate() -> Self {
         let pair = ES256.generate_key_pair().expect("EC key");
         Self {
             private: pair.to_jwk_private_key(),
             public: pair.to_jwk_public_key(),
+            algorithm: "ES256",
+        }
+    }
+
+    /// A fresh 2048-bit RSA key that signs with `algorithm` (`RS256` or `PS256`).
+    #[must_use]
+    pub fn generate_rsa(algorithm: &'static str) -> Self {
+        let pair = RS256.generate_key_pair(2048).expect("RSA key");
+        // One RSA key serves both algorithms; the JWK names the one it is used with.
+        let (mut private, mut public) = (pair.to_jwk_private_key(), pair.to_jwk_public_key());
+        private.set_algorithm(algorithm);
+        public.set_algorithm(algorithm);
+        Self {
+            private,
+            public,
+            algorithm,
         }
     }
 
@@ -31,13 +48,17 @@ impl DpopKey {
             self.public
                 .parameter(name)
                 .and_then(serde_json::Value::as_str)
-                .expect("an EC public key member")
+                .expect("a public key member")
                 .to_owned()
         };
         // The required members in lexicographic order, no whitespace (RFC 7638 §3.2).
-        let canonical = serde_json::json!({
-            "crv": member("crv"), "kty": "EC", "x": member("x"), "y": member("y"),
-        })
+        let canonical = if self.algorithm == "ES256" {
+            serde_json::json!({
+                "crv": member("crv"), "kty": "EC", "x": member("x"), "y": member("y"),
+            })
+        } else {
+            serde_json::json!({"e": member("e"), "kty": "RSA", "n": member("n")})
+        }
         .to_string();
         URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.as_bytes()))
     }
@@ -80,7 +101,12 @@ impl DpopKey {
                 .encode(Sha256::digest(token.as_bytes()))
                 .into();
         }
-        let signer = ES256.signer_from_jwk(&self.private).expect("signer");
-        jws::serialize_compact(claims.to_string().as_bytes(), &header, &signer).expect("proof")
+        let signer: Box<dyn JwsSigner> = match self.algorithm {
+            "RS256" => Box::new(RS256.signer_from_jwk(&self.private).expect("signer")),
+            "PS256" => Box::new(PS256.signer_from_jwk(&self.private).expect("signer")),
+            _ => Box::new(ES256.signer_from_jwk(&self.private).expect("signer")),
+        };
+        jws::serialize_compact(claims.to_string().as_bytes(), &header, signer.as_ref())
+            .expect("proof")
     }
 }

@@ -256,6 +256,12 @@ pub enum ClientRegistrationError {
     /// A setting a FAPI 2.0 client cannot have; the message says which.
     #[error("{0}")]
     FapiRule(&'static str),
+    /// A FAPI 2.0 client's ID tokens or UserInfo answers (the metadata name) would be
+    /// signed with RS256.
+    #[error(
+        "a FAPI 2.0 client's {0} must be PS256, ES256 or EdDSA: FAPI 2.0 §5.4.1 rules out RS256"
+    )]
+    FapiSigningAlgorithm(&'static str),
 }
 
 /// Most keys a client may register inline.

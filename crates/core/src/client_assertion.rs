@@ -17,6 +17,14 @@ pub const LEEWAY_SECONDS: i64 = 30;
 /// The signature algorithms accepted for client assertions: asymmetric only.
 pub const ALGORITHMS: [&str; 4] = ["RS256", "PS256", "ES256", "EdDSA"];
 
+/// Whether a JWS a client signs (an assertion, a request object) may use `algorithm`: one
+/// of [`ALGORITHMS`], and for a FAPI 2.0 client not RS256 (§5.4.1 rules out
+/// RSASSA-PKCS1-v1_5).
+#[must_use]
+pub fn is_accepted_algorithm(algorithm: &str, is_fapi: bool) -> bool {
+    ALGORITHMS.contains(&algorithm) && !(is_fapi && algorithm == "RS256")
+}
+
 /// Why an assertion is refused; each one is `invalid_client` to the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum AssertionRejection {

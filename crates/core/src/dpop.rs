@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 /// Proof signing algorithms we accept.
-pub const PROOF_ALGORITHMS: [&str; 3] = ["ES256", "RS256", "EdDSA"];
+pub const PROOF_ALGORITHMS: [&str; 4] = ["ES256", "PS256", "RS256", "EdDSA"];
 /// The `typ` of a DPoP proof.
 pub const PROOF_TYPE: &str = "dpop+jwt";
 
@@ -59,6 +59,17 @@ pub enum DpopRejection {
 pub struct DpopProof {
     /// JWK SHA-256 thumbprint (`jkt`).
     pub jkt: String,
+    /// The `alg` it was signed with, one of [`PROOF_ALGORITHMS`].
+    pub algorithm: String,
+}
+
+impl DpopProof {
+    /// Whether a FAPI 2.0 client may sign proofs this way: PS256, ES256 or EdDSA, never the
+    /// RSASSA-PKCS1-v1_5 of RS256 (FAPI 2.0 §5.4.1).
+    #[must_use]
+    pub fn is_fapi_approved(&self) -> bool {
+        self.algorithm != "RS256"
+    }
 }
 
 /// The claims of a proof.

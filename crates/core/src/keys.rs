@@ -27,6 +27,13 @@ impl SigningAlgorithm {
     /// and one Edwards algorithm (PS256 is added by listing it).
     pub const DEFAULT: [SigningAlgorithm; 3] = [Self::RS256, Self::ES256, Self::EdDSA];
 
+    /// Whether FAPI 2.0 (§5.4.1) lets a JWS use it: PS256, ES256 and EdDSA, not the
+    /// RSASSA-PKCS1-v1_5 of RS256.
+    #[must_use]
+    pub fn is_fapi_approved(self) -> bool {
+        !matches!(self, Self::RS256)
+    }
+
     /// The JOSE `alg` name.
     #[must_use]
     pub fn as_str(self) -> &'static str {

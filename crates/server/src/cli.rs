@@ -821,7 +821,7 @@ async fn create_client(
             }
             algorithm
         }
-        None => config.id_token_algorithm()?,
+        None => config.default_id_token_algorithm(arguments.fapi)?,
     };
     let userinfo_algorithm = match &arguments.userinfo_alg {
         Some(name) => {

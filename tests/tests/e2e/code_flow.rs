@@ -9,7 +9,16 @@ use openidconnect::{
 
 /// The JSON payload of a JWT, without checking it (the relying party checks it).
 pub fn jwt_payload(token: &str) -> serde_json::Value {
-    let payload = token.split('.').nth(1).expect("a JWT has a payload");
+    jwt_part(token, 1)
+}
+
+/// The JSON header of a JWT, without checking it.
+pub fn jwt_header(token: &str) -> serde_json::Value {
+    jwt_part(token, 0)
+}
+
+fn jwt_part(token: &str, index: usize) -> serde_json::Value {
+    let payload = token.split('.').nth(index).expect("a JWT has that part");
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload)
         .expect("base64url");

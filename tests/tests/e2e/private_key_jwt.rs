@@ -5,7 +5,7 @@
 use gatehouse_tests::dpop::DpopKey;
 use gatehouse_tests::{Backend, RegisteredClient, TestApp};
 use josekit::jwk::Jwk;
-use josekit::jws::{ES256, EdDSA, JwsHeader, JwsSigner};
+use josekit::jws::{ES256, EdDSA, JwsHeader, JwsSigner, RS256};
 use josekit::jwt::{self, JwtPayload};
 use serde_json::{Value, json};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -48,6 +48,22 @@ impl ClientKey {
             algorithm: "EdDSA",
             signer: Box::new(
                 EdDSA
+                    .signer_from_jwk(&pair.to_jwk_private_key())
+                    .expect("a signer"),
+            ),
+            public,
+        }
+    }
+
+    fn rs256(kid: &str) -> Self {
+        let pair = RS256.generate_key_pair(2048).expect("an RSA key");
+        let mut public = pair.to_jwk_public_key();
+        public.set_key_id(kid);
+        Self {
+            kid: kid.to_owned(),
+            algorithm: "RS256",
+            signer: Box::new(
+                RS256
                     .signer_from_jwk(&pair.to_jwk_private_key())
                     .expect("a signer"),
             ),
@@ -671,8 +687,19 @@ async fn an_administrator_rotates_a_clients_keys_and_turns_fapi_on_later(backend
 
     // Held to FAPI 2.0 from now on: its requests must be pushed, and the flag cannot be
     // half-undone.
-    let fapi = api.patch(&path, &json!({"fapi": true}), None).await;
+    // Its ID tokens are RS256, which FAPI 2.0 rules out: the switch needs another algorithm.
+    let with_rs256 = api.patch(&path, &json!({"fapi": true}), None).await;
+    assert_eq!(with_rs256.status, 422, "{}", with_rs256.body);
+    assert_eq!(with_rs256.fields(), vec!["/id_token_signed_response_alg"]);
+    let fapi = api
+        .patch(
+            &path,
+            &json!({"fapi": true, "id_token_signed_response_alg": "EdDSA"}),
+            None,
+        )
+        .await;
     assert_eq!(fapi.status, 200, "{}", fapi.body);
+    assert_eq!(fapi.body["id_token_signed_response_alg"], "EdDSA");
     assert_eq!(fapi.body["fapi"], true);
     assert_eq!(fapi.body["require_pushed_authorization_requests"], true);
     let (_, challenge) = pkce();
@@ -753,7 +780,65 @@ async fn a_fapi_client_must_push_prove_its_key_and_bind_its_tokens(backend: Back
         refused.stderr
     );
 
+    // Nor can its ID tokens be RS256 (§5.4.1); without a choice it gets ES256.
+    let jwks = ClientKey::jwks(&[&ClientKey::es256("rs-1")]).to_string();
+    let refused = app
+        .cli(
+            &[
+                "clients",
+                "create",
+                "--name",
+                "Trading",
+                "--redirect-uri",
+                crate::REDIRECT_URI,
+                "--jwks",
+                &jwks,
+                "--id-token-alg",
+                "RS256",
+                "--fapi",
+            ],
+            "",
+        )
+        .await;
+    assert_ne!(refused.exit_code, 0);
+    assert!(
+        refused
+            .stderr
+            .contains("id_token_signed_response_alg must be PS256, ES256 or EdDSA"),
+        "{}",
+        refused.stderr
+    );
+
     let (key, client) = key_client(&app, "trading-1", &["--fapi"]).await;
+
+    // An assertion signed with RS256 is refused, even with a registered RSA key.
+    let rsa = ClientKey::rs256("rsa-1");
+    let rsa_client = app
+        .register_client(
+            crate::REDIRECT_URI,
+            &[
+                "--first-party",
+                "--jwks",
+                &ClientKey::jwks(&[&rsa]).to_string(),
+                "--fapi",
+            ],
+        )
+        .await;
+    let (_, challenge) = pkce();
+    let pushed = [
+        ("response_type", "code"),
+        ("redirect_uri", crate::REDIRECT_URI),
+        ("scope", "openid"),
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "S256"),
+    ];
+    let by_rsa = rsa.sign(&claims(&rsa_client.id, &app.base_url, "rsa-push"));
+    let (status, body) = post_with_assertion(&app, "/par", &by_rsa, &pushed).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_client")),
+        "{body}"
+    );
 
     // Not pushed: sent back.
     let (_, challenge) = pkce();
@@ -849,11 +934,33 @@ async fn a_fapi_client_must_push_prove_its_key_and_bind_its_tokens(backend: Back
         (400, Some("invalid_dpop_proof")),
         "{body}"
     );
-    let app_key = DpopKey::generate();
+    // A proof signed with RS256 is refused (§5.4.1) and leaves the code usable; PS256 is fine.
+    let (status, body) = dpop_exchange_with(
+        &app,
+        &key,
+        &client,
+        &code,
+        &verifier,
+        &DpopKey::generate_rsa("RS256"),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_dpop_proof")),
+        "{body}"
+    );
+    let app_key = DpopKey::generate_rsa("PS256");
     let (status, tokens) =
         dpop_exchange_with(&app, &key, &client, &code, &verifier, &app_key).await;
     assert_eq!(status, 200, "{tokens}");
     assert_eq!(tokens["token_type"], "DPoP");
+    let access = tokens["access_token"].as_str().expect("an access token");
+    assert_eq!(
+        crate::code_flow::jwt_payload(access)["cnf"]["jkt"],
+        app_key.thumbprint()
+    );
+    let id_token = tokens["id_token"].as_str().expect("an ID token");
+    assert_eq!(crate::code_flow::jwt_header(id_token)["alg"], "ES256");
 
     // The refresh token is bound to the key and not rotated (§5.3.2.1): a refresh whose
     // answer was lost leaves the client with a token that still works.

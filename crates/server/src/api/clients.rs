@@ -26,13 +26,16 @@ fn client_refusal(error: CreateClientError) -> ApiError {
         CreateClientError::Invalid(invalid) => {
             use gatehouse_core::client::ClientRegistrationError as Rule;
             let field = match &invalid {
-                Rule::InvalidName => "/name",
-                Rule::NoGrantTypes | Rule::UnknownGrantType(_) => "/grant_types",
-                Rule::PublicClientCredentials => "/public",
-                Rule::MissingRedirectUri | Rule::InvalidRedirectUri { .. } => "/redirect_uris",
-                Rule::InvalidKeys(_) => "/jwks",
-                Rule::FapiRule(_) => "/fapi",
-                _ => "/",
+                Rule::InvalidName => "/name".to_owned(),
+                Rule::NoGrantTypes | Rule::UnknownGrantType(_) => "/grant_types".to_owned(),
+                Rule::PublicClientCredentials => "/public".to_owned(),
+                Rule::MissingRedirectUri | Rule::InvalidRedirectUri { .. } => {
+                    "/redirect_uris".to_owned()
+                }
+                Rule::InvalidKeys(_) => "/jwks".to_owned(),
+                Rule::FapiRule(_) => "/fapi".to_owned(),
+                Rule::FapiSigningAlgorithm(metadata) => format!("/{metadata}"),
+                _ => "/".to_owned(),
             };
             ApiError::invalid_field(field, invalid.to_string())
         }
@@ -235,7 +238,7 @@ pub async fn create(
         Some(name) => algorithm(&state, name)?,
         None => state
             .config
-            .id_token_algorithm()
+            .default_id_token_algorithm(request.fapi)
             .map_err(|error| crate::error::ServerError::Configuration(error.to_string()))?,
     };
     let new_client = NewClient {

@@ -249,6 +249,33 @@ impl Config {
         )
     }
 
+    /// The ID token algorithm of a client registered without one: the default, or for a
+    /// FAPI 2.0 client (which may not use RS256) the first of ES256, PS256 and EdDSA that
+    /// `keys.algorithms` enables, unless the default already is one of them.
+    pub fn default_id_token_algorithm(
+        &self,
+        is_fapi: bool,
+    ) -> Result<SigningAlgorithm, ConfigError> {
+        let default = self.id_token_algorithm()?;
+        if !is_fapi || default.is_fapi_approved() {
+            return Ok(default);
+        }
+        let enabled = self.signing_algorithms()?;
+        [
+            SigningAlgorithm::ES256,
+            SigningAlgorithm::PS256,
+            SigningAlgorithm::EdDSA,
+        ]
+        .into_iter()
+        .find(|algorithm| enabled.contains(algorithm))
+        .ok_or_else(|| {
+            invalid(
+                "keys.algorithms",
+                "a FAPI 2.0 client needs ES256, PS256 or EdDSA enabled".to_owned(),
+            )
+        })
+    }
+
     fn enabled_algorithm(
         &self,
         key: &str,

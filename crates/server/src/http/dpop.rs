@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use gatehouse_core::dpop::{self, DpopRejection, ProofClaims};
 use gatehouse_core::secret::sha256_base64url;
 use josekit::jwk::Jwk;
-use josekit::jws::{self, ES256, EdDSA, JwsVerifier, RS256};
+use josekit::jws::{self, ES256, EdDSA, JwsVerifier, PS256, RS256};
 use serde_json::{Map, Value};
 
 pub use gatehouse_core::dpop::DpopProof;
@@ -40,7 +40,11 @@ pub async fn verify(
     let proof = value.to_str().map_err(|_| DpopRejection::Malformed)?;
     let now = state.now();
     let max_age = state.config.dpop.proof_max_age_seconds;
-    let CheckedProof { jkt, jti } = check_proof(proof, method, url, access_token, now, max_age)?;
+    let CheckedProof {
+        jkt,
+        jti,
+        algorithm,
+    } = check_proof(proof, method, url, access_token, now, max_age)?;
     // The same jti may only be used once within the proof's lifetime (§11.1); each one
     // is a row, so one address may only leave so many.
     if !state.pending_rows.take(address, now) {
@@ -61,7 +65,7 @@ pub async fn verify(
     if !is_new {
         return Err(DpopRejection::Replayed);
     }
-    Ok(Some(DpopProof { jkt }))
+    Ok(Some(DpopProof { jkt, algorithm }))
 }
 
 /// A proof whose form, signature and claims are right; whether its `jti` is new is the
@@ -72,6 +76,8 @@ pub struct CheckedProof {
     pub jkt: String,
     /// The proof's unique id.
     pub jti: String,
+    /// The `alg` it was signed with.
+    pub algorithm: String,
 }
 
 /// Everything about a DPoP proof that needs no database: the header (type, algorithm, an
@@ -109,6 +115,11 @@ pub fn check_proof(
                 .verifier_from_jwk(&jwk)
                 .map_err(|_| DpopRejection::BadKey)?,
         ),
+        Some("PS256") => Box::new(
+            PS256
+                .verifier_from_jwk(&jwk)
+                .map_err(|_| DpopRejection::BadKey)?,
+        ),
         Some("EdDSA") => Box::new(
             EdDSA
                 .verifier_from_jwk(&jwk)
@@ -124,5 +135,6 @@ pub fn check_proof(
     Ok(CheckedProof {
         jkt,
         jti: claims.jti,
+        algorithm: header.alg.unwrap_or_default(),
     })
 }

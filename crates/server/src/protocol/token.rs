@@ -29,10 +29,20 @@ pub async fn issue(
         .await
         .map_err(|rejection| OAuthError::invalid_dpop_proof(rejection.to_string()))?;
     // FAPI 2.0 §5.3.2.2: only sender-constrained tokens.
-    if client.is_fapi && proof.is_none() {
-        return Err(OAuthError::invalid_dpop_proof(
-            "FAPI 2.0: this client's tokens are DPoP-bound; send a DPoP proof",
-        ));
+    if client.is_fapi {
+        match &proof {
+            None => {
+                return Err(OAuthError::invalid_dpop_proof(
+                    "FAPI 2.0: this client's tokens are DPoP-bound; send a DPoP proof",
+                ));
+            }
+            Some(proof) if !proof.is_fapi_approved() => {
+                return Err(OAuthError::invalid_dpop_proof(
+                    "FAPI 2.0: sign DPoP proofs with PS256, ES256 or EdDSA, not RS256",
+                ));
+            }
+            Some(_) => {}
+        }
     }
     let logged_client = LoggedClient(client.id.as_str().to_owned());
     let (grant, response) = match parameters.require("grant_type")? {

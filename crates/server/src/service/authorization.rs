@@ -142,7 +142,7 @@ pub async fn unpack_request_object(
         .ok_or_else(|| RequestObjectError("the request object is not a signed JWT".to_owned()))?;
     if !super::client_keys::is_signed_by(state, client, jwt, &read).await {
         return Err(RequestObjectError(
-            "the request object is not signed with one of the client's keys (RS256, PS256, ES256 or EdDSA)"
+            "the request object is not signed with one of the client's keys (PS256, ES256, EdDSA, or RS256 except for a FAPI 2.0 client)"
                 .to_owned(),
         ));
     }

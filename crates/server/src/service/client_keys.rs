@@ -6,9 +6,7 @@ use crate::state::AppState;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use gatehouse_core::client::{AuthenticationMethod, Client, ClientKeys};
-use gatehouse_core::client_assertion::{
-    self, ALGORITHMS, AcceptedAssertion, AssertionRejection, AudienceRule,
-};
+use gatehouse_core::client_assertion::{self, AcceptedAssertion, AssertionRejection, AudienceRule};
 use gatehouse_core::secret::sha256_base64url;
 use josekit::jwk::Jwk;
 use josekit::jws::{self, ES256, EdDSA, HS256, JwsVerifier, PS256, RS256};
@@ -153,7 +151,7 @@ pub async fn is_signed_by(
     jwt: &str,
     read: &UnverifiedAssertion,
 ) -> bool {
-    if !ALGORITHMS.contains(&read.algorithm.as_str()) {
+    if !client_assertion::is_accepted_algorithm(&read.algorithm, client.is_fapi) {
         return false;
     }
     let key_id = read.key_id.as_deref();
@@ -208,7 +206,7 @@ pub async fn verify(
     let accepted_algorithm = if uses_secret {
         read.algorithm == SECRET_ALGORITHM
     } else {
-        ALGORITHMS.contains(&read.algorithm.as_str())
+        client_assertion::is_accepted_algorithm(&read.algorithm, client.is_fapi)
     };
     if !accepted_algorithm {
         return Err(AssertionRejection::UnsupportedAlgorithm);

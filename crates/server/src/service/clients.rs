@@ -189,6 +189,23 @@ fn validate(new_client: &NewClient) -> Result<(), CreateClientError> {
         )
         .into());
     }
+    if new_client.is_fapi {
+        if !new_client.id_token_signing_algorithm.is_fapi_approved() {
+            return Err(ClientRegistrationError::FapiSigningAlgorithm(
+                "id_token_signed_response_alg",
+            )
+            .into());
+        }
+        if new_client
+            .userinfo_signing_algorithm
+            .is_some_and(|algorithm| !algorithm.is_fapi_approved())
+        {
+            return Err(ClientRegistrationError::FapiSigningAlgorithm(
+                "userinfo_signed_response_alg",
+            )
+            .into());
+        }
+    }
     if new_client.is_fapi && new_client.keys.is_none() {
         return Err(ClientRegistrationError::InvalidKeys(
             "a FAPI 2.0 client authenticates with private_key_jwt: give --jwks or --jwks-uri"
