@@ -268,6 +268,17 @@ pub enum ClientRegistrationError {
 pub const MAX_CLIENT_KEYS: usize = 10;
 /// Largest JWK Set accepted, inline or fetched, in bytes.
 pub const MAX_JWKS_BYTES: usize = 64 * 1024;
+/// Shortest RSA modulus a client key may have (RFC 7518 §3.3 and §3.5; shorter keys never
+/// verify a signature, so registering one is refused with a reason instead).
+pub const MIN_RSA_BITS: usize = 2048;
+
+/// The length in bits of an RSA JWK's modulus `n`; `None` when it is not base64url.
+fn rsa_modulus_bits(jwk: &serde_json::Value) -> Option<usize> {
+    let modulus = crate::secret::decode_base64url(jwk.get("n")?.as_str()?)?;
+    let significant = modulus.iter().position(|byte| *byte != 0)?;
+    let leading = usize::try_from(modulus[significant].leading_zeros()).ok()?;
+    Some((modulus.len() - significant) * 8 - leading)
+}
 
 /// Checks a client's keys for registration: an inline JWK Set of public RSA, EC or OKP
 /// keys (never a private or symmetric one), or an `https` `jwks_uri` (`http` on loopback
@@ -295,6 +306,11 @@ pub fn validate_keys(keys: &ClientKeys) -> Result<(), ClientRegistrationError> {
                 }
                 if key.get("d").is_some() || key.get("p").is_some() {
                     return refuse("a key is private; register only the public part");
+                }
+                if kty == Some("RSA")
+                    && rsa_modulus_bits(key).is_none_or(|bits| bits < MIN_RSA_BITS)
+                {
+                    return refuse("an RSA key needs a modulus of at least 2048 bits");
                 }
             }
             Ok(())
@@ -435,5 +451,28 @@ mod tests {
         assert!(validate_redirect_uri("javascript:alert(1)").is_err());
         assert!(validate_redirect_uri("myapp:/cb").is_err());
         assert!(validate_redirect_uri("/relative").is_err());
+    }
+
+    #[test]
+    fn rsa_client_keys_need_2048_bits() {
+        let rsa_key = |modulus: &[u8]| {
+            let key = serde_json::json!({
+                "kty": "RSA", "e": "AQAB", "n": crate::secret::base64url(modulus),
+            });
+            ClientKeys::Jwks(serde_json::json!({ "keys": [key] }).to_string())
+        };
+        let mut modulus = vec![0xc5_u8; 256];
+        assert!(validate_keys(&rsa_key(&modulus)).is_ok(), "2048 bits");
+        // A leading zero byte and a short top byte do not count.
+        modulus[0] = 0x7f;
+        assert!(validate_keys(&rsa_key(&modulus)).is_err(), "2047 bits");
+        let padded: Vec<u8> = std::iter::once(0).chain(vec![0xc5; 255]).collect();
+        assert!(validate_keys(&rsa_key(&padded)).is_err(), "2040 bits");
+        assert!(validate_keys(&rsa_key(&[0xc5; 128])).is_err(), "1024 bits");
+        let unreadable = ClientKeys::Jwks(
+            serde_json::json!({"keys": [{"kty": "RSA", "e": "AQAB", "n": "not base64!"}]})
+                .to_string(),
+        );
+        assert!(validate_keys(&unreadable).is_err());
     }
 }
