@@ -66,16 +66,19 @@ impl DpopKey {
     /// A proof for `method` on `url`, optionally for `access_token` (`ath`).
     #[must_use]
     pub fn proof(&self, method: &str, url: &str, access_token: Option<&str>) -> String {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|elapsed| elapsed.as_secs())
-            .unwrap_or_default();
-        self.proof_issued_at(
-            method,
-            url,
-            access_token,
-            i64::try_from(now).unwrap_or(i64::MAX),
-        )
+        self.signed_proof(method, url, access_token, now(), None)
+    }
+
+    /// A proof that names the server's `nonce` (RFC 9449 §8).
+    #[must_use]
+    pub fn proof_with_nonce(
+        &self,
+        method: &str,
+        url: &str,
+        access_token: Option<&str>,
+        nonce: &str,
+    ) -> String {
+        self.signed_proof(method, url, access_token, now(), Some(nonce))
     }
 
     /// A proof that claims to be issued at `iat` (a hostile client's clock).
@@ -86,6 +89,17 @@ impl DpopKey {
         url: &str,
         access_token: Option<&str>,
         iat: i64,
+    ) -> String {
+        self.signed_proof(method, url, access_token, iat, None)
+    }
+
+    fn signed_proof(
+        &self,
+        method: &str,
+        url: &str,
+        access_token: Option<&str>,
+        iat: i64,
+        nonce: Option<&str>,
     ) -> String {
         let mut header = JwsHeader::new();
         header.set_token_type("dpop+jwt");
@@ -101,6 +115,9 @@ impl DpopKey {
                 .encode(Sha256::digest(token.as_bytes()))
                 .into();
         }
+        if let Some(nonce) = nonce {
+            claims["nonce"] = nonce.into();
+        }
         let signer: Box<dyn JwsSigner> = match self.algorithm {
             "RS256" => Box::new(RS256.signer_from_jwk(&self.private).expect("signer")),
             "PS256" => Box::new(PS256.signer_from_jwk(&self.private).expect("signer")),
@@ -109,4 +126,12 @@ impl DpopKey {
         jws::serialize_compact(claims.to_string().as_bytes(), &header, signer.as_ref())
             .expect("proof")
     }
+}
+
+fn now() -> i64 {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or_default();
+    i64::try_from(seconds).unwrap_or(i64::MAX)
 }

@@ -52,6 +52,33 @@ pub enum DpopRejection {
     /// This address sent more proofs this hour than we keep records for.
     #[error("too many DPoP proofs from this address; retry later")]
     TooMany,
+    /// Nonces are required and the proof has none, or a stale or made-up one (§8).
+    #[error("a DPoP nonce is required: sign a new proof with the one in the DPoP-Nonce header")]
+    NonceRequired,
+}
+
+impl DpopRejection {
+    /// The OAuth error code: `use_dpop_nonce` asks the client to retry with the nonce it
+    /// was given (RFC 9449 §8); every other refusal is `invalid_dpop_proof`.
+    #[must_use]
+    pub fn error_code(self) -> &'static str {
+        match self {
+            Self::NonceRequired => "use_dpop_nonce",
+            _ => "invalid_dpop_proof",
+        }
+    }
+}
+
+/// How long one server nonce is handed out (RFC 9449 §8). A nonce is accepted in its own
+/// window and the next one, so it lives between one and two windows: long enough for a
+/// client to make its next request, short enough that proofs cannot be made far ahead.
+pub const NONCE_WINDOW_SECONDS: i64 = 300;
+
+/// The nonce windows a proof made at `now` may name: the current one, then the previous.
+#[must_use]
+pub fn nonce_windows(now: UnixTime) -> [i64; 2] {
+    let current = now.as_secs().div_euclid(NONCE_WINDOW_SECONDS);
+    [current, current - 1]
 }
 
 /// A verified proof: the thumbprint of the key that signed it, which tokens get bound to.
@@ -85,6 +112,8 @@ pub struct ProofClaims {
     pub iat: i64,
     /// Hash of the access token, at resources.
     pub ath: Option<String>,
+    /// The server-provided nonce (§8), when the client was given one.
+    pub nonce: Option<String>,
 }
 
 /// Checks the header fields of a proof; returns the key's thumbprint.
@@ -229,6 +258,7 @@ mod tests {
             htu: "https://op.example/token".into(),
             iat: 1000,
             ath: None,
+            nonce: None,
         };
         let check =
             |method, url, token, now| check_claims(&claims, method, url, token, UnixTime(now), 60);
@@ -318,5 +348,19 @@ mod freshness {
             let iat = now - offset;
             prop_assert_eq!(is_fresh(iat, UnixTime(now), max_age), expected(iat, now, max_age));
         }
+    }
+
+    #[test]
+    fn a_nonce_lives_in_its_window_and_the_next() {
+        let start = UnixTime(NONCE_WINDOW_SECONDS * 1000);
+        assert_eq!(nonce_windows(start), [1000, 999]);
+        let end = UnixTime(NONCE_WINDOW_SECONDS * 1001 - 1);
+        assert_eq!(nonce_windows(end), [1000, 999]);
+        assert_eq!(
+            nonce_windows(UnixTime(NONCE_WINDOW_SECONDS * 1001))[1],
+            1000
+        );
+        assert_eq!(DpopRejection::NonceRequired.error_code(), "use_dpop_nonce");
+        assert_eq!(DpopRejection::Replayed.error_code(), "invalid_dpop_proof");
     }
 }

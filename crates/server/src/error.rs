@@ -158,6 +158,16 @@ impl OAuthError {
         )
     }
 
+    /// A refused DPoP proof: `use_dpop_nonce` when it lacks the nonce (RFC 9449 §8),
+    /// `invalid_dpop_proof` otherwise.
+    pub fn dpop_refused(rejection: gatehouse_core::dpop::DpopRejection) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            rejection.error_code(),
+            Some(rejection.to_string()),
+        )
+    }
+
     /// `invalid_dpop_proof` (RFC 9449 §5).
     pub fn invalid_dpop_proof(description: impl Into<String>) -> Self {
         Self::new(
@@ -280,6 +290,10 @@ impl IntoResponse for OAuthError {
     }
 }
 
+/// The proof algorithms named in `DPoP` challenges (RFC 9449 §7.1).
+const DPOP_ALGS: &str = "ES256 PS256 RS256 EdDSA";
+const USE_DPOP_NONCE: &str = "sign a new DPoP proof with the nonce in the DPoP-Nonce header";
+
 /// A bearer-token error at a protected resource (RFC 6750 §3).
 #[derive(Debug)]
 pub enum BearerError {
@@ -293,6 +307,8 @@ pub enum BearerError {
     InsufficientScope(&'static str),
     /// A DPoP-bound token without a valid proof (RFC 9449 §7.1).
     InvalidDpopProof(&'static str),
+    /// A proof without the server nonce that is required (RFC 9449 §9).
+    UseDpopNonce,
     /// Our fault.
     Internal(ServerError),
 }
@@ -331,10 +347,17 @@ impl IntoResponse for BearerError {
                 ),
                 Some(("invalid_token", *description)),
             ),
+            Self::UseDpopNonce => (
+                StatusCode::UNAUTHORIZED,
+                format!(
+                    "DPoP algs=\"{DPOP_ALGS}\", error=\"use_dpop_nonce\", error_description=\"{USE_DPOP_NONCE}\""
+                ),
+                Some(("use_dpop_nonce", USE_DPOP_NONCE)),
+            ),
             Self::InvalidDpopProof(description) => (
                 StatusCode::UNAUTHORIZED,
                 format!(
-                    "DPoP algs=\"ES256 RS256 EdDSA\", error=\"invalid_dpop_proof\", error_description=\"{description}\""
+                    "DPoP algs=\"{DPOP_ALGS}\", error=\"invalid_dpop_proof\", error_description=\"{description}\""
                 ),
                 Some(("invalid_dpop_proof", *description)),
             ),
@@ -675,10 +698,17 @@ impl ApiError {
                 ),
                 description,
             ),
+            BearerError::UseDpopNonce => (
+                StatusCode::UNAUTHORIZED,
+                format!(
+                    "DPoP algs=\"{DPOP_ALGS}\", error=\"use_dpop_nonce\", error_description=\"{USE_DPOP_NONCE}\""
+                ),
+                USE_DPOP_NONCE,
+            ),
             BearerError::InvalidDpopProof(description) => (
                 StatusCode::UNAUTHORIZED,
                 format!(
-                    "DPoP algs=\"ES256 RS256 EdDSA\", error=\"invalid_dpop_proof\", error_description=\"{description}\""
+                    "DPoP algs=\"{DPOP_ALGS}\", error=\"invalid_dpop_proof\", error_description=\"{description}\""
                 ),
                 description,
             ),

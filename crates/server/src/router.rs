@@ -106,6 +106,10 @@ pub fn build(state: AppState) -> Router {
             render_error_pages,
         ))
         .layer(middleware::from_fn(page_headers_everywhere))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::http::dpop::hand_out_nonces,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(middleware::from_fn(limit_header_size))
         .layer(

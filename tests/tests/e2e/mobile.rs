@@ -366,8 +366,116 @@ async fn a_code_bound_to_the_app_key_is_useless_to_anyone_else(backend: Backend)
     );
 }
 
+/// Sends a request with a DPoP proof; the status, the `DPoP-Nonce` it hands out, the
+/// `WWW-Authenticate` challenge and the JSON body.
+async fn with_proof(
+    request: reqwest::RequestBuilder,
+    proof: String,
+) -> (u16, Option<String>, String, serde_json::Value) {
+    let response = request
+        .header("DPoP", proof)
+        .send()
+        .await
+        .expect("a response");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (nonce, challenge) = (header("dpop-nonce"), header("www-authenticate"));
+    (
+        response.status().as_u16(),
+        nonce,
+        challenge.unwrap_or_default(),
+        response.json().await.unwrap_or_default(),
+    )
+}
+
+async fn proofs_carry_the_server_nonce_when_it_is_required(backend: Backend) {
+    let nodes = TestApp::builder(backend)
+        .with_setting("dpop", "require_nonce", "true")
+        .start_nodes(2)
+        .await;
+    let (first, second) = (&nodes[0], &nodes[1]);
+    let (client, code, verifier) = mobile_code(first).await;
+    let key = DpopKey::generate();
+    // Proofs name the issuer's URLs, whichever node they reach.
+    let token_url = first.url("/token");
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("client_id", client.id.as_str()),
+        ("code", code.as_str()),
+        ("redirect_uri", APP_REDIRECT),
+        ("code_verifier", verifier.as_str()),
+    ];
+    let http = reqwest::Client::new();
+
+    // A proof without a nonce is answered with one, and the code is still good.
+    let (status, nonce, _, body) = with_proof(
+        http.post(&token_url).form(&form),
+        key.proof("POST", &token_url, None),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("use_dpop_nonce")),
+        "{body}"
+    );
+    let nonce = nonce.expect("a DPoP-Nonce header");
+    // A made-up nonce is no better.
+    let (status, _, _, body) = with_proof(
+        http.post(&token_url).form(&form),
+        key.proof_with_nonce("POST", &token_url, None, "made-up"),
+    )
+    .await;
+    assert_eq!(body["error"], "use_dpop_nonce", "{status} {body}");
+    // The nonce one node handed out is good on the other.
+    let (status, _, _, tokens) = with_proof(
+        http.post(second.url("/token")).form(&form),
+        key.proof_with_nonce("POST", &token_url, None, &nonce),
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+    assert_eq!(tokens["token_type"], "DPoP");
+    let access = tokens["access_token"].as_str().expect("an access token");
+
+    // UserInfo asks for the nonce in its DPoP challenge, then answers.
+    let userinfo_url = first.url("/userinfo");
+    let userinfo = || {
+        http.get(&userinfo_url)
+            .header("Authorization", format!("DPoP {access}"))
+    };
+    let (status, handed_out, challenge, _) =
+        with_proof(userinfo(), key.proof("GET", &userinfo_url, Some(access))).await;
+    assert_eq!(status, 401);
+    assert!(
+        challenge.starts_with("DPoP") && challenge.contains("error=\"use_dpop_nonce\""),
+        "{challenge}"
+    );
+    let handed_out = handed_out.expect("a DPoP-Nonce header");
+    let (status, _, _, claims) = with_proof(
+        userinfo(),
+        key.proof_with_nonce("GET", &userinfo_url, Some(access), &handed_out),
+    )
+    .await;
+    assert_eq!(status, 200, "{claims}");
+    let id_token = tokens["id_token"].as_str().expect("an ID token");
+    assert_eq!(claims["sub"], jwt_payload(id_token)["sub"]);
+
+    // Requests without a proof are not handed nonces.
+    let discovery = http
+        .get(first.url("/.well-known/openid-configuration"))
+        .send()
+        .await
+        .expect("discovery");
+    assert!(discovery.headers().get("dpop-nonce").is_none());
+}
+
 gatehouse_tests::on_both_backends!(
     a_code_bound_to_the_app_key_is_useless_to_anyone_else,
     dpop_binds_tokens_to_the_device_key,
+    proofs_carry_the_server_nonce_when_it_is_required,
     password_change_revokes_every_refresh_token
 );

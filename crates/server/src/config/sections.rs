@@ -358,12 +358,15 @@ impl Default for OutboxConfig {
 pub struct DpopConfig {
     /// How old a DPoP proof may be.
     pub proof_max_age_seconds: i64,
+    /// Every DPoP proof must carry a nonce this server handed out (RFC 9449 §8).
+    pub require_nonce: bool,
 }
 
 impl Default for DpopConfig {
     fn default() -> Self {
         Self {
             proof_max_age_seconds: 60,
+            require_nonce: false,
         }
     }
 }

@@ -96,6 +96,24 @@ impl InstanceSecrets {
         )
     }
 
+    /// The DPoP nonce (RFC 9449 §8) of a nonce window: the same on every node, so a nonce
+    /// handed out by one node is accepted by the next, and nothing is stored.
+    #[must_use]
+    pub fn dpop_nonce(&self, window: i64) -> String {
+        hmac_base64url(
+            self.client_secret_key.expose_secret(),
+            format!("dpop-nonce:{window}").as_bytes(),
+        )
+    }
+
+    /// Whether `nonce` is the nonce of one of `windows`, compared in constant time.
+    #[must_use]
+    pub fn is_dpop_nonce(&self, nonce: &str, windows: &[i64]) -> bool {
+        windows
+            .iter()
+            .any(|window| constant_time_eq(self.dpop_nonce(*window).as_bytes(), nonce.as_bytes()))
+    }
+
     /// The CSRF token that goes with the browser's CSRF cookie value.
     #[must_use]
     pub fn csrf_token(&self, cookie_value: &str) -> String {

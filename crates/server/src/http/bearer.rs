@@ -7,6 +7,7 @@ use crate::service::tokens;
 use crate::state::AppState;
 use axum::http::{HeaderMap, header};
 use gatehouse_core::claims::AccessTokenClaims;
+use gatehouse_core::dpop::DpopRejection;
 use std::net::IpAddr;
 
 /// How the token was presented.
@@ -110,7 +111,10 @@ where
                 Some(&token),
             )
             .await
-            .map_err(|_| BearerError::InvalidDpopProof("the DPoP proof is missing or invalid"))?
+            .map_err(|rejection| match rejection {
+                DpopRejection::NonceRequired => BearerError::UseDpopNonce,
+                _ => BearerError::InvalidDpopProof("the DPoP proof is missing or invalid"),
+            })?
             .ok_or(BearerError::InvalidDpopProof("a DPoP proof is required"))?;
             if proof.jkt != confirmation.jkt {
                 return Err(BearerError::InvalidDpopProof(

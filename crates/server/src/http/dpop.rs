@@ -44,7 +44,17 @@ pub async fn verify(
         jkt,
         jti,
         algorithm,
+        nonce,
     } = check_proof(proof, method, url, access_token, now, max_age)?;
+    if state.config.dpop.require_nonce
+        && !nonce.is_some_and(|nonce| {
+            state
+                .secrets
+                .is_dpop_nonce(&nonce, &dpop::nonce_windows(now))
+        })
+    {
+        return Err(DpopRejection::NonceRequired);
+    }
     // The same jti may only be used once within the proof's lifetime (§11.1); each one
     // is a row, so one address may only leave so many.
     if !state.pending_rows.take(address, now) {
@@ -78,6 +88,33 @@ pub struct CheckedProof {
     pub jti: String,
     /// The `alg` it was signed with.
     pub algorithm: String,
+    /// The server nonce it names, if any.
+    pub nonce: Option<String>,
+}
+
+/// The nonce a client should put in its next proof (the `DPoP-Nonce` header).
+#[must_use]
+pub fn current_nonce(state: &AppState) -> String {
+    let [current, _] = dpop::nonce_windows(state.now());
+    state.secrets.dpop_nonce(current)
+}
+
+/// With nonces required, every answer to a request that carried a DPoP proof hands out
+/// the current nonce, refusals included: that is how a client learns it (RFC 9449 §8.1).
+pub async fn hand_out_nonces(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let carries_proof = request.headers().contains_key("dpop");
+    let mut response = next.run(request).await;
+    if carries_proof
+        && state.config.dpop.require_nonce
+        && let Ok(value) = axum::http::HeaderValue::from_str(&current_nonce(&state))
+    {
+        response.headers_mut().insert("dpop-nonce", value);
+    }
+    response
 }
 
 /// Everything about a DPoP proof that needs no database: the header (type, algorithm, an
@@ -136,5 +173,6 @@ pub fn check_proof(
         jkt,
         jti: claims.jti,
         algorithm: header.alg.unwrap_or_default(),
+        nonce: claims.nonce,
     })
 }

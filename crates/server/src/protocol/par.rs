@@ -27,7 +27,7 @@ pub async fn push(
     let par_url = format!("{}{}", state.issuer, paths::PAR);
     let proof = dpop::verify(&state, &headers, address.0, "POST", &par_url, None)
         .await
-        .map_err(|rejection| OAuthError::invalid_dpop_proof(rejection.to_string()))?;
+        .map_err(OAuthError::dpop_refused)?;
     match authorization::push(&state, &client, parameters.all().clone(), proof, address.0).await {
         Ok((request_uri, expires_in)) => {
             let mut response = (

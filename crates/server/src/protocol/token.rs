@@ -27,7 +27,7 @@ pub async fn issue(
     let token_url = format!("{}{}", state.issuer, paths::TOKEN);
     let proof = dpop::verify(&state, &headers, address.0, "POST", &token_url, None)
         .await
-        .map_err(|rejection| OAuthError::invalid_dpop_proof(rejection.to_string()))?;
+        .map_err(OAuthError::dpop_refused)?;
     // FAPI 2.0 §5.3.2.2: only sender-constrained tokens.
     if client.is_fapi {
         match &proof {
