@@ -758,56 +758,31 @@ async fn an_administrator_rotates_a_clients_keys_and_turns_fapi_on_later(backend
 async fn a_fapi_client_must_push_prove_its_key_and_bind_its_tokens(backend: Backend) {
     use gatehouse_tests::relying_party::query_parameter;
     let app = TestApp::start(backend).await;
-    // FAPI 2.0 needs keys: a client with a secret cannot be one.
-    let refused = app
-        .cli(
-            &[
-                "clients",
-                "create",
-                "--name",
-                "Trading",
-                "--redirect-uri",
-                crate::REDIRECT_URI,
-                "--fapi",
-            ],
-            "",
-        )
-        .await;
-    assert_ne!(refused.exit_code, 0);
-    assert!(
-        refused.stderr.contains("private_key_jwt"),
-        "{}",
-        refused.stderr
-    );
-
-    // Nor can its ID tokens be RS256 (§5.4.1); without a choice it gets ES256.
+    // FAPI 2.0 needs keys (a client with a secret cannot be one) and ID tokens that are not
+    // RS256 (§5.4.1); without a choice it gets ES256.
     let jwks = ClientKey::jwks(&[&ClientKey::es256("rs-1")]).to_string();
-    let refused = app
-        .cli(
-            &[
-                "clients",
-                "create",
-                "--name",
-                "Trading",
-                "--redirect-uri",
-                crate::REDIRECT_URI,
-                "--jwks",
-                &jwks,
-                "--id-token-alg",
-                "RS256",
-                "--fapi",
-            ],
-            "",
-        )
-        .await;
-    assert_ne!(refused.exit_code, 0);
-    assert!(
-        refused
-            .stderr
-            .contains("id_token_signed_response_alg must be PS256, ES256 or EdDSA"),
-        "{}",
-        refused.stderr
-    );
+    let with_rs256 = ["--jwks", jwks.as_str(), "--id-token-alg", "RS256"];
+    for (extra, reason) in [
+        (&[][..], "private_key_jwt"),
+        (
+            &with_rs256[..],
+            "id_token_signed_response_alg must be PS256, ES256 or EdDSA",
+        ),
+    ] {
+        let mut arguments = vec![
+            "clients",
+            "create",
+            "--name",
+            "Trading",
+            "--redirect-uri",
+            crate::REDIRECT_URI,
+            "--fapi",
+        ];
+        arguments.extend_from_slice(extra);
+        let refused = app.cli(&arguments, "").await;
+        assert_ne!(refused.exit_code, 0);
+        assert!(refused.stderr.contains(reason), "{}", refused.stderr);
+    }
 
     let (key, client) = key_client(&app, "trading-1", &["--fapi"]).await;
 
@@ -988,18 +963,28 @@ async fn fapi_refresh(
     refresh_token: &str,
     dpop_key: &DpopKey,
 ) -> (u16, Value) {
-    let jti = uuid::Uuid::new_v4().to_string();
-    let assertion = key.sign(&claims(&client.id, &app.base_url, &jti));
     let form = [
         ("grant_type", "refresh_token"),
         ("refresh_token", refresh_token),
     ];
-    let proof = dpop_key.proof("POST", &app.url("/token"), None);
-    post_with_assertion_and_proof(app, "/token", &assertion, &form, Some(proof)).await
+    fapi_token_request(app, key, client, &form, dpop_key).await
 }
 
-/// Pushes a code request the FAPI way (PKCE, `private_key_jwt`, `extra` parameters) and
-/// signs the test user in through it; the callback URL and the PKCE verifier.
+/// Posts `form` to `/token` as a FAPI client would: a fresh `private_key_jwt` assertion for
+/// the issuer, and a proof signed with `dpop_key`.
+async fn fapi_token_request(
+    app: &TestApp,
+    key: &ClientKey,
+    client: &RegisteredClient,
+    form: &[(&str, &str)],
+    dpop_key: &DpopKey,
+) -> (u16, Value) {
+    let jti = uuid::Uuid::new_v4().to_string();
+    let assertion = key.sign(&claims(&client.id, &app.base_url, &jti));
+    let proof = dpop_key.proof("POST", &app.url("/token"), None);
+    post_with_assertion_and_proof(app, "/token", &assertion, form, Some(proof)).await
+}
+
 async fn fapi_authorize(
     app: &TestApp,
     key: &ClientKey,
@@ -1059,25 +1044,13 @@ async fn dpop_exchange_with(
     verifier: &str,
     dpop_key: &DpopKey,
 ) -> (u16, Value) {
-    let jti = uuid::Uuid::new_v4().to_string();
-    let assertion = key.sign(&claims(&client.id, &app.base_url, &jti));
     let form = [
         ("grant_type", "authorization_code"),
         ("code", code),
         ("redirect_uri", crate::REDIRECT_URI),
         ("code_verifier", verifier),
-        ("client_assertion_type", ASSERTION_TYPE),
-        ("client_assertion", assertion.as_str()),
     ];
-    let response = reqwest::Client::new()
-        .post(app.url("/token"))
-        .header("DPoP", dpop_key.proof("POST", &app.url("/token"), None))
-        .form(&form)
-        .send()
-        .await
-        .expect("a token request");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or_default())
+    fapi_token_request(app, key, client, &form, dpop_key).await
 }
 
 async fn a_studio_that_requires_fapi_admits_only_fapi_clients(backend: Backend) {
