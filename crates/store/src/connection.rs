@@ -178,7 +178,8 @@ impl Store {
     }
 
     /// Applies pending migrations; returns how many ran. On PostgreSQL under an advisory
-    /// lock, so several nodes starting at once do not race on the schema.
+    /// lock, on SQLite in an exclusive transaction, so several processes starting at once
+    /// do not race on the schema.
     pub async fn migrate(&self) -> StoreResult<usize> {
         self.with_connection(|connection| {
             let migrations = match connection {
@@ -193,15 +194,22 @@ impl Store {
                     postgres.batch_execute(MIGRATION_LOCK)?;
                     let applied = postgres
                         .run_pending_migrations(migrations)
-                        .map(|versions| versions.len());
+                        .map(|versions| versions.len())
+                        .map_err(|error| StoreError::Migration(error.to_string()));
                     postgres.batch_execute(MIGRATION_UNLOCK)?;
                     applied
                 }
-                DbConn::Sqlite(sqlite) => sqlite
-                    .run_pending_migrations(migrations)
-                    .map(|versions| versions.len()),
-            }
-            .map_err(|error| StoreError::Migration(error.to_string()))?;
+                // Another process opening the same new file (a command run beside the
+                // server) must not find the same migrations pending: the exclusive
+                // transaction makes it wait (busy_timeout), then find none. Each migration
+                // keeps its own transaction, as a savepoint inside this one.
+                DbConn::Sqlite(sqlite) => sqlite.exclusive_transaction(|sqlite| {
+                    sqlite
+                        .run_pending_migrations(migrations)
+                        .map(|versions| versions.len())
+                        .map_err(|error| StoreError::Migration(error.to_string()))
+                }),
+            }?;
             Ok(applied)
         })
         .await

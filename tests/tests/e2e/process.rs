@@ -1,6 +1,6 @@
 //! The `gatehouse` binary as an operator runs it: separate processes against PostgreSQL
-//! (whose TLS handshake runs OpenSSL inside libpq), judged by their exit status, and
-//! `gatehouse serve` stopped with SIGTERM under load.
+//! (whose TLS handshake runs OpenSSL inside libpq), judged by their exit status,
+//! `gatehouse serve` stopped with SIGTERM under load, and two starts on one new SQLite file.
 
 use gatehouse_tests::{Backend, TestApp};
 use std::path::Path;
@@ -1013,4 +1013,29 @@ async fn traces_reach_an_otlp_collector_and_continue_the_callers_trace() {
     assert_eq!(export.content_type, "application/x-protobuf");
     assert!(contains(&export.body, b"gatehouse-under-test"));
     assert!(contains(&export.body, b"http.route"));
+}
+
+/// Two starts on one new SQLite file at the same moment (the server and a command run
+/// beside it on a fresh install) both find the schema whole and the same signing keys:
+/// the migrations run once, under SQLite's write lock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_starts_on_one_new_sqlite_file_migrate_it_once() {
+    for _ in 0..5 {
+        let nodes = TestApp::builder(Backend::Sqlite).start_nodes(2).await;
+        let mut published = Vec::new();
+        for node in &nodes {
+            let jwks: serde_json::Value = reqwest::get(node.url("/jwks"))
+                .await
+                .expect("the JWKS")
+                .json()
+                .await
+                .expect("JSON");
+            assert!(
+                jwks["keys"].as_array().is_some_and(|keys| !keys.is_empty()),
+                "{jwks}"
+            );
+            published.push(jwks);
+        }
+        assert_eq!(published[0], published[1]);
+    }
 }
