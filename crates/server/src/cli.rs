@@ -381,7 +381,8 @@ pub struct CreateClientArgs {
     /// Its authorization requests must be pushed to /par first (RFC 9126).
     #[arg(long)]
     pub require_par: bool,
-    /// Hold it to the FAPI 2.0 Security Profile (needs --jwks or --jwks-uri).
+    /// Hold it to the FAPI 2.0 Security Profile (needs --jwks or --jwks-uri; its ID tokens
+    /// are then ES256, PS256 or EdDSA, never RS256).
     #[arg(long)]
     pub fapi: bool,
     /// Authenticate with client_secret_jwt: a JWT MACed (HS256) with the secret.

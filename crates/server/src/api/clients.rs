@@ -164,7 +164,9 @@ pub struct CreateClient {
     /// Audiences of its access tokens (default: its own id).
     #[serde(default)]
     audiences: Vec<String>,
-    /// The `alg` of its ID tokens (default `tokens.id_token_signing_alg`).
+    /// The `alg` of its ID tokens (default `tokens.id_token_signing_alg`; for a FAPI client,
+    /// which may not use `RS256`, that default or else the first of `ES256`, `PS256`,
+    /// `EdDSA` enabled).
     id_token_signed_response_alg: Option<String>,
     /// Studios (slugs) it is limited to; empty means any.
     #[serde(default)]
@@ -186,7 +188,8 @@ pub struct CreateClient {
     #[serde(default)]
     require_pushed_authorization_requests: bool,
     /// Hold it to the FAPI 2.0 Security Profile: pushed requests with PKCE,
-    /// `private_key_jwt` (give `jwks` or `jwks_uri`), DPoP-bound tokens, short-lived codes.
+    /// `private_key_jwt` (give `jwks` or `jwks_uri`), DPoP-bound tokens that are not
+    /// rotated, short-lived codes, no `RS256`.
     #[serde(default)]
     fapi: bool,
     /// Sign its UserInfo answers with this `alg` (`RS256`, `PS256`, `ES256`, `EdDSA`, as enabled); default plain
@@ -337,7 +340,8 @@ pub struct UpdateClient {
     /// Or the URL where it now publishes them.
     jwks_uri: Option<String>,
     require_pushed_authorization_requests: Option<bool>,
-    /// FAPI 2.0 Security Profile (needs keys; turns pushed requests on).
+    /// FAPI 2.0 Security Profile (needs keys and ID tokens not signed with `RS256`; turns
+    /// pushed requests on).
     fapi: Option<bool>,
     /// `null`: plain JSON UserInfo again.
     #[serde(default, deserialize_with = "present")]
