@@ -582,6 +582,7 @@ gatehouse_tests::on_both_backends!(
     an_administrator_rotates_a_clients_keys_and_turns_fapi_on_later,
     a_studio_that_requires_fapi_admits_only_fapi_clients,
     a_dpop_proof_sent_with_the_pushed_request_binds_the_code,
+    a_grant_made_before_fapi_is_not_refreshed_into_bearer_tokens,
 );
 
 /// Keys leak and profiles tighten after a client is registered: the management API
@@ -952,6 +953,48 @@ async fn a_fapi_client_must_push_prove_its_key_and_bind_its_tokens(backend: Back
         (status, stolen["error"].as_str()),
         (400, Some("invalid_dpop_proof")),
         "{stolen}"
+    );
+}
+
+async fn a_grant_made_before_fapi_is_not_refreshed_into_bearer_tokens(backend: Backend) {
+    use crate::api::{Api, machine, machine_token};
+    use gatehouse_tests::relying_party::query_parameter;
+    let app = TestApp::start(backend).await;
+    let (key, client) = key_client(&app, "late-1", &["--id-token-alg", "ES256"]).await;
+    // Signed in while an ordinary client, without DPoP: a grant bound to no key.
+    let (callback, verifier) = fapi_authorize(&app, &key, &client, &app.browser(), &[], None).await;
+    let code = query_parameter(&callback, "code").expect("a code");
+    let assertion = key.sign(&claims(&client.id, &app.base_url, "before-fapi"));
+    let exchange = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", crate::REDIRECT_URI),
+        ("code_verifier", verifier.as_str()),
+    ];
+    let (status, tokens) = post_with_assertion(&app, "/token", &assertion, &exchange).await;
+    assert_eq!(status, 200, "{tokens}");
+    assert_eq!(tokens["token_type"], "Bearer");
+    let refresh_token = tokens["refresh_token"].as_str().expect("a refresh token");
+
+    let operator = machine(&app, "clients:read clients:write").await;
+    let api = Api::new(&app, &machine_token(&app, &operator, None).await);
+    let path = format!("/api/v1/clients/{}", client.id);
+    let turned = api.patch(&path, &json!({"fapi": true}), None).await;
+    assert_eq!(turned.status, 200, "{}", turned.body);
+
+    // Refreshing it would hand a FAPI client bearer tokens: the user signs in again.
+    let (status, body) =
+        fapi_refresh(&app, &key, &client, refresh_token, &DpopKey::generate()).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "{body}"
+    );
+    assert!(
+        body["error_description"]
+            .as_str()
+            .is_some_and(|text| text.contains("sign the user in again")),
+        "{body}"
     );
 }
 

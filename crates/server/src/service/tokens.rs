@@ -481,6 +481,7 @@ pub async fn refresh(
         .as_deref()
         .map(|successor| sha256_base64url(successor.as_bytes()));
     let client_id = client.id.clone();
+    let client_is_fapi = client.is_fapi;
 
     let outcome = state
         .store
@@ -495,6 +496,14 @@ pub async fn refresh(
             {
                 return Ok(Exchange::Refused(TokenRefusal::invalid_dpop_proof(
                     "this refresh token is bound to a DPoP key; send a proof signed with it",
+                )));
+            }
+            // A FAPI client gets sender-constrained tokens only. A grant it was given before
+            // it was held to FAPI is bound to no key, so it is not carried over (and would
+            // not be rotated either).
+            if client_is_fapi && grant.dpop_jkt.is_none() {
+                return Ok(Exchange::Refused(TokenRefusal::invalid_grant(
+                    "this grant predates the client's FAPI 2.0 profile and is bound to no key; sign the user in again",
                 )));
             }
             let user = users::find(connection, &grant.user_id)?;
