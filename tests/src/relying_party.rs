@@ -97,3 +97,25 @@ pub fn query_parameter(url: &str, name: &str) -> Option<String> {
         .find(|(key, _)| key == name)
         .map(|(_, value)| value.into_owned())
 }
+
+/// Asserts that a JSON answer is the OAuth error `code` with `status`, and that its
+/// `error_description` says `words`, so the client learns why.
+#[track_caller]
+pub fn assert_oauth_error(
+    (status, body): (u16, &serde_json::Value),
+    expected_status: u16,
+    code: &str,
+    words: &str,
+) {
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (expected_status, Some(code)),
+        "{body}"
+    );
+    assert!(
+        body["error_description"]
+            .as_str()
+            .is_some_and(|text| text.contains(words)),
+        "the description should say {words:?}: {body}"
+    );
+}

@@ -1,7 +1,7 @@
 use crate::code_flow::jwt_payload;
 use crate::{EMAIL, PASSWORD, World, authorization_request, exchange, token_request};
 use gatehouse_tests::dpop::DpopKey;
-use gatehouse_tests::relying_party::query_parameter;
+use gatehouse_tests::relying_party::{assert_oauth_error, query_parameter};
 use gatehouse_tests::{Backend, RegisteredClient, TestApp};
 use openidconnect::OAuth2TokenResponse;
 
@@ -337,17 +337,7 @@ async fn a_code_bound_to_the_app_key_is_useless_to_anyone_else(backend: Backend)
     let thief = DpopKey::generate();
     for proof in [Some(thief.proof("POST", &token_url, None)), None] {
         let (status, body) = post_token(&app, &form, proof).await;
-        assert_eq!(
-            (status, body["error"].as_str()),
-            (400, Some("invalid_grant")),
-            "{body}"
-        );
-        assert!(
-            body["error_description"]
-                .as_str()
-                .is_some_and(|text| text.contains("dpop_jkt")),
-            "{body}"
-        );
+        assert_oauth_error((status, &body), 400, "invalid_grant", "dpop_jkt");
     }
     // The refusals did not use the code up: the app, with its key, still gets its tokens.
     let (status, tokens) = post_token(&app, &form, Some(key.proof("POST", &token_url, None))).await;

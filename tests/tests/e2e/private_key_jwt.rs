@@ -958,7 +958,7 @@ async fn a_fapi_client_must_push_prove_its_key_and_bind_its_tokens(backend: Back
 
 async fn a_grant_made_before_fapi_is_not_refreshed_into_bearer_tokens(backend: Backend) {
     use crate::api::{Api, machine, machine_token};
-    use gatehouse_tests::relying_party::query_parameter;
+    use gatehouse_tests::relying_party::{assert_oauth_error, query_parameter};
     let app = TestApp::start(backend).await;
     let (key, client) = key_client(&app, "late-1", &["--id-token-alg", "ES256"]).await;
     // Signed in while an ordinary client, without DPoP: a grant bound to no key.
@@ -985,16 +985,11 @@ async fn a_grant_made_before_fapi_is_not_refreshed_into_bearer_tokens(backend: B
     // Refreshing it would hand a FAPI client bearer tokens: the user signs in again.
     let (status, body) =
         fapi_refresh(&app, &key, &client, refresh_token, &DpopKey::generate()).await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (400, Some("invalid_grant")),
-        "{body}"
-    );
-    assert!(
-        body["error_description"]
-            .as_str()
-            .is_some_and(|text| text.contains("sign the user in again")),
-        "{body}"
+    assert_oauth_error(
+        (status, &body),
+        400,
+        "invalid_grant",
+        "sign the user in again",
     );
 }
 
