@@ -118,6 +118,27 @@ impl MailSink {
             .collect()
     }
 
+    /// Waits (up to 15 s) for a message to `address` with `subject`; returns the first one.
+    pub async fn wait_for_subject(&self, address: &str, subject: &str) -> Mail {
+        for _ in 0..150 {
+            if let Some(mail) = self
+                .messages_to(address)
+                .into_iter()
+                .find(|mail| mail.subject == subject)
+            {
+                return mail;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "{address} received no message {subject:?}: {:?}",
+            self.messages_to(address)
+                .iter()
+                .map(|mail| &mail.subject)
+                .collect::<Vec<_>>()
+        );
+    }
+
     /// Waits (up to 15 s) until `address` has received `count` messages; returns them.
     pub async fn wait_for(&self, address: &str, count: usize) -> Vec<Mail> {
         for _ in 0..150 {

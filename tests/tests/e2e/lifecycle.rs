@@ -4,9 +4,10 @@
 use crate::accounts::{Messaging, submit};
 use crate::{EMAIL, PASSWORD, authorization_request, exchange, token_request};
 use gatehouse_server::i18n::translate;
-use gatehouse_tests::Backend;
 use gatehouse_tests::relying_party::query_parameter;
+use gatehouse_tests::{Backend, TestApp, eventually};
 use openidconnect::{OAuth2TokenResponse, TokenResponse};
+use std::time::Duration;
 
 async fn studio_password_rules_are_explained(backend: Backend) {
     let world = Messaging::start(backend, |builder| builder).await;
@@ -390,6 +391,24 @@ async fn administrators_close_and_purge_accounts(backend: Backend) {
     assert!(output.stderr.contains("no user"));
 }
 
+/// The sum of the samples of the metric `name` in one scrape of `/metrics`.
+async fn metric(app: &TestApp, name: &str) -> f64 {
+    let scrape = reqwest::get(app.url("/metrics"))
+        .await
+        .expect("a scrape")
+        .text()
+        .await
+        .expect("its text");
+    scrape
+        .lines()
+        .filter(|line| {
+            line.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with(' ') || rest.starts_with('{'))
+        })
+        .filter_map(|line| line.rsplit_once(' ')?.1.parse::<f64>().ok())
+        .sum()
+}
+
 async fn queued_messages_survive_a_crash_and_go_out_once(backend: Backend) {
     let mut world = Messaging::start(backend, |builder| builder).await;
     let addresses = ["one@example.com", "two@example.com", "three@example.com"];
@@ -408,7 +427,18 @@ async fn queued_messages_survive_a_crash_and_go_out_once(backend: Backend) {
         .await;
         assert!(requested.redirect().starts_with("/forgot-password/code"));
     }
-    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    // Every message was tried and refused, and all three wait in the outbox.
+    let app = &world.app;
+    eventually(
+        Duration::from_secs(15),
+        async || {
+            let failures = metric(app, "gatehouse_outbox_failures_total").await;
+            let pending = metric(app, "gatehouse_outbox_pending").await;
+            (failures >= 3.0 && pending == 3.0).then_some(())
+        },
+        || "the three deliveries were not tried and kept".to_owned(),
+    )
+    .await;
     assert!(world.mail.messages().is_empty());
 
     // Crash, recover the mail server, start again: every message goes out exactly once.
@@ -422,7 +452,14 @@ async fn queued_messages_survive_a_crash_and_go_out_once(backend: Backend) {
             translate("en", "mail-password_reset-subject", &[])
         );
     }
-    tokio::time::sleep(std::time::Duration::from_millis(3000)).await;
+    // Once the outbox is empty nothing more can go out: count what arrived.
+    let app = &world.app;
+    eventually(
+        Duration::from_secs(15),
+        async || (metric(app, "gatehouse_outbox_pending").await == 0.0).then_some(()),
+        || "the outbox did not empty".to_owned(),
+    )
+    .await;
     for address in addresses {
         assert_eq!(
             world.mail.messages_to(address).len(),
