@@ -120,42 +120,46 @@ impl MailSink {
 
     /// Waits (up to 15 s) for a message to `address` with `subject`; returns the first one.
     pub async fn wait_for_subject(&self, address: &str, subject: &str) -> Mail {
-        for _ in 0..150 {
-            if let Some(mail) = self
-                .messages_to(address)
-                .into_iter()
-                .find(|mail| mail.subject == subject)
-            {
-                return mail;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!(
-            "{address} received no message {subject:?}: {:?}",
-            self.messages_to(address)
-                .iter()
-                .map(|mail| &mail.subject)
-                .collect::<Vec<_>>()
-        );
+        crate::eventually(
+            Duration::from_secs(15),
+            async || {
+                self.messages_to(address)
+                    .into_iter()
+                    .find(|mail| mail.subject == subject)
+            },
+            || {
+                let subjects: Vec<String> = self
+                    .messages_to(address)
+                    .into_iter()
+                    .map(|mail| mail.subject)
+                    .collect();
+                format!("{address} received no message {subject:?}: {subjects:?}")
+            },
+        )
+        .await
     }
 
     /// Waits (up to 15 s) until `address` has received `count` messages; returns them.
     pub async fn wait_for(&self, address: &str, count: usize) -> Vec<Mail> {
-        for _ in 0..150 {
-            let received = self.messages_to(address);
-            if received.len() >= count {
-                return received;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!(
-            "{address} received {} message(s), expected {count}: {:?}",
-            self.messages_to(address).len(),
-            self.messages()
-                .iter()
-                .map(|mail| (&mail.to, &mail.subject))
-                .collect::<Vec<_>>()
-        );
+        crate::eventually(
+            Duration::from_secs(15),
+            async || {
+                let received = self.messages_to(address);
+                (received.len() >= count).then_some(received)
+            },
+            || {
+                let everything: Vec<(Vec<String>, String)> = self
+                    .messages()
+                    .into_iter()
+                    .map(|mail| (mail.to, mail.subject))
+                    .collect();
+                format!(
+                    "{address} received {} message(s), expected {count}: {everything:?}",
+                    self.messages_to(address).len()
+                )
+            },
+        )
+        .await
     }
 }
 

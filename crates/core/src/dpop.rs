@@ -87,7 +87,7 @@ pub struct DpopProof {
     /// JWK SHA-256 thumbprint (`jkt`).
     pub jkt: String,
     /// The `alg` it was signed with, one of [`PROOF_ALGORITHMS`].
-    pub algorithm: String,
+    pub algorithm: &'static str,
 }
 
 impl DpopProof {

@@ -87,7 +87,7 @@ pub struct CheckedProof {
     /// The proof's unique id.
     pub jti: String,
     /// The `alg` it was signed with.
-    pub algorithm: String,
+    pub algorithm: &'static str,
     /// The server nonce it names, if any.
     pub nonce: Option<String>,
 }
@@ -140,24 +140,28 @@ pub fn check_proof(
         header.alg.as_deref(),
         header.jwk.as_ref(),
     )?;
+    let algorithm = dpop::PROOF_ALGORITHMS
+        .into_iter()
+        .find(|known| header.alg.as_deref() == Some(*known))
+        .ok_or(DpopRejection::UnsupportedAlgorithm)?;
     let jwk = Jwk::from_map(header.jwk.unwrap_or_default()).map_err(|_| DpopRejection::BadKey)?;
-    let verifier: Box<dyn JwsVerifier> = match header.alg.as_deref() {
-        Some("ES256") => Box::new(
+    let verifier: Box<dyn JwsVerifier> = match algorithm {
+        "ES256" => Box::new(
             ES256
                 .verifier_from_jwk(&jwk)
                 .map_err(|_| DpopRejection::BadKey)?,
         ),
-        Some("RS256") => Box::new(
+        "RS256" => Box::new(
             RS256
                 .verifier_from_jwk(&jwk)
                 .map_err(|_| DpopRejection::BadKey)?,
         ),
-        Some("PS256") => Box::new(
+        "PS256" => Box::new(
             PS256
                 .verifier_from_jwk(&jwk)
                 .map_err(|_| DpopRejection::BadKey)?,
         ),
-        Some("EdDSA") => Box::new(
+        "EdDSA" => Box::new(
             EdDSA
                 .verifier_from_jwk(&jwk)
                 .map_err(|_| DpopRejection::BadKey)?,
@@ -172,7 +176,7 @@ pub fn check_proof(
     Ok(CheckedProof {
         jkt,
         jti: claims.jti,
-        algorithm: header.alg.unwrap_or_default(),
+        algorithm,
         nonce: claims.nonce,
     })
 }
